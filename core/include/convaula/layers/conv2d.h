@@ -1,0 +1,54 @@
+// Conv2D: a bank of learned kernels slid over the input, computed as im2col + GEMM.
+#pragma once
+
+#include "convaula/layer.h"
+#include "kernels.h"
+
+namespace convaula {
+
+enum class Padding { valid, same };
+
+class Conv2D : public Layer {
+ public:
+  Conv2D(int filters, int kernel, int stride, Padding padding, Activation act);
+
+  const char* keras_class() const override { return "Conv2D"; }
+  const char* keras_name() const override { return "conv2d"; }
+  Shape output_shape(const Shape& in) const override;
+  std::size_t param_count(const Shape& in) const override;
+  void bind(const Shape& in, float* w, float* dw) override;
+  void init(Rng& rng) override;
+  void forward(const Tensor& in, Tensor& out, bool training) override;
+  void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;
+  std::vector<ParamView> params() override;
+  Activation activation() const override { return act_; }
+
+  int filters() const { return filters_; }
+  int kernel() const { return kernel_; }
+  int stride() const { return stride_; }
+  Padding padding() const { return padding_; }
+  // weight is (filters, C, K, K), bias is (filters); Keras stores (K, K, C, filters).
+  const float* weight() const { return w_; }
+  const float* bias() const { return b_; }
+  const kernels::ConvGeom& geom() const { return geom_; }
+
+ private:
+  kernels::ConvGeom make_geom(const Shape& in) const;
+  // One scratch set per thread slot: the images of a batch are split across
+  // threads; slot 0 adds into the bound gradient, the others into `dw` and are
+  // summed in slot order afterwards (deterministic for a given thread count).
+  struct Scratch {
+    Tensor col, dcol;       // (C*K*K, OH*OW) for one image
+    std::vector<float> dw;  // (F*C*K*K + F) partial gradient, slots >= 1 only
+  };
+  void plan_scratch(int slots);
+
+  int filters_, kernel_, stride_;
+  Padding padding_;
+  Activation act_;
+  kernels::ConvGeom geom_{};
+  float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
+  std::vector<Scratch> scratch_;
+};
+
+}  // namespace convaula

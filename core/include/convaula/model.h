@@ -1,0 +1,121 @@
+// ModelSpec (the JSON description shared by CLI, tests and page) and Sequential,
+// the model built from it.
+//
+// ModelSpec JSON, with Keras's vocabulary:
+//   {"name": "keras-mnist", "input": [28, 28, 1],
+//    "layers": [{"type": "conv2d", "filters": 32, "kernel": 3, "activation": "relu"},
+//               {"type": "max_pooling2d", "pool": 2}, {"type": "dropout", "rate": 0.25},
+//               {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}],
+//    "loss": "categorical_crossentropy",
+//    "optimizer": {"type": "adadelta", "lr": 1.0},
+//    "batch_size": 32, "epochs": 15, "seed": 1}
+// Layer types: conv2d (filters, kernel, stride=1, padding valid|same, activation),
+// max_pooling2d (pool=2, stride=pool), dropout (rate), flatten,
+// dense (units, activation), activation (activation).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "convaula/layer.h"
+#include "convaula/optimizer.h"
+#include "convaula/tensor.h"
+#include "convaula/weights.h"
+
+namespace convaula {
+
+struct LayerSpec {
+  std::string type;
+  int filters = 0, kernel = 0, stride = 0, pool = 0, units = 0;  // 0: not given / default
+  std::string padding = "valid";
+  std::string activation = "linear";
+  float rate = 0.0f;
+};
+
+struct ModelSpec {
+  std::string name = "model";
+  int input_h = 28, input_w = 28, input_c = 1;
+  std::vector<LayerSpec> layers;
+  std::string loss = "categorical_crossentropy";
+  OptimizerSpec optimizer;
+  int batch_size = 32;
+  int epochs = 1;
+  uint64_t seed = 1;
+
+  // Parses and validates; throws Error(bad_spec) naming the field (e.g. "layers[2].filters").
+  static ModelSpec from_json(const std::string& json);
+  std::string to_json() const;
+  // The part that fixes the parameter layout: input and layers (not training settings).
+  std::string architecture_json() const;
+  // Sane-bound checks on every number (before anything is allocated).
+  void validate() const;
+};
+
+// Built-in specs: "keras-mnist" (the lesson's network, exactly) and "classroom"
+// (a small fast network for a lesson's minutes).
+ModelSpec preset_spec(const std::string& name);
+std::vector<std::string> preset_names();
+
+struct SummaryRow {
+  std::string name;         // "conv2d_1"
+  std::string keras_class;  // "Conv2D"
+  Shape output;             // n = 1
+  std::size_t params;
+};
+
+class Sequential {
+ public:
+  explicit Sequential(ModelSpec spec);
+
+  const ModelSpec& spec() const { return spec_; }
+  int layer_count() const { return static_cast<int>(layers_.size()); }
+  Layer& layer(int i) { return *layers_[i]; }
+  const Layer& layer(int i) const { return *layers_[i]; }
+  const std::vector<SummaryRow>& summary() const { return summary_; }
+  // Keras's model.summary() text.
+  std::string summary_table() const;
+  Shape input_shape() const { return {1, spec_.input_c, spec_.input_h, spec_.input_w}; }
+  int classes() const { return summary_.back().output.c; }
+
+  // One flat buffer for all parameters (Keras order: each layer's kernel then bias).
+  std::size_t param_count() const { return params_.size(); }
+  float* params() { return params_.data(); }
+  const float* params() const { return params_.data(); }
+  float* grads() { return grads_.data(); }
+  void zero_grad();
+  // Re-initializes the weights (glorot_uniform, zero bias), dropout streams and
+  // the optimizer state from `seed`.
+  void reset(uint64_t seed);
+
+  // x (N, C, H, W) -> probabilities (N, K). Activations stay readable until the
+  // next call. Buffers grow once to the largest batch seen and are then reused.
+  const Tensor& forward(const Tensor& x, bool training);
+  const Tensor& output() const { return acts_.back(); }
+  const Tensor& activation(int layer) const { return acts_[layer]; }
+
+  // Backward pass of the fused softmax + cross-entropy for the last forward
+  // (which must have been a training one); adds into grads(). Returns the loss.
+  float backward(const uint8_t* labels);
+  Optimizer& optimizer() { return *optimizer_; }
+  // Replaces the optimizer (new state) from a spec.
+  void set_optimizer(const OptimizerSpec& spec);
+
+  std::vector<uint8_t> save_weights(WeightsDtype dtype = WeightsDtype::f32) const;
+  // All-or-nothing: a file for another architecture, or corrupt, throws
+  // Error(bad_weights) and leaves the current weights untouched.
+  void load_weights(const uint8_t* data, std::size_t size);
+
+ private:
+  ModelSpec spec_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<SummaryRow> summary_;
+  std::vector<float> params_, grads_;
+  std::unique_ptr<Optimizer> optimizer_;
+  const Tensor* input_ = nullptr;  // the last forward's input, read again by backward
+  std::vector<Tensor> acts_;       // acts_[i] = output of layer i
+  std::vector<Tensor> dacts_;      // dacts_[i] = gradient w.r.t. acts_[i]
+};
+
+}  // namespace convaula

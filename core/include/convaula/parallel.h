@@ -1,0 +1,60 @@
+// ThreadPool: the engine's only source of parallelism; layers split batches and
+// GEMMs across it with parallel_for.
+//
+// Threads are std::thread natively and pthreads under Emscripten (only in the
+// cross-origin-isolated build); with one thread nothing is ever spawned, so the
+// single-threaded wasm build runs the same code. Work is split into contiguous,
+// fixed ranges, so results are identical from run to run for a given thread
+// count; between thread counts only the order of float additions in gradient
+// reductions changes (differences around 1e-7 relative).
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace convaula {
+
+class ThreadPool {
+ public:
+  // The process-wide pool used by the layers. Starts with 1 thread.
+  static ThreadPool& global();
+
+  ThreadPool() = default;
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Total threads including the caller; clamped to [1, 64].
+  void set_threads(int n);
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Calls fn(begin, end, slot) on `parts` contiguous ranges covering [0, n), one
+  // per slot, slot 0 on the calling thread; parts = min(n, threads()). Blocks
+  // until all return. Not reentrant: fn must not call parallel_for itself.
+  void parallel_for(int n, const std::function<void(int begin, int end, int slot)>& fn);
+
+ private:
+  void worker_loop(int slot);
+  void stop_workers();
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int, int, int)>* job_ = nullptr;
+  int job_n_ = 0, job_parts_ = 0;
+  long generation_ = 0;
+  int pending_ = 0;
+  bool stopping_ = false;
+};
+
+// Splits [0, n) into `parts` near-equal contiguous ranges; range i is [begin, end).
+inline void split_range(int n, int parts, int i, int* begin, int* end) {
+  const int base = n / parts, extra = n % parts;
+  *begin = i * base + (i < extra ? i : extra);
+  *end = *begin + base + (i < extra ? 1 : 0);
+}
+
+}  // namespace convaula

@@ -1,0 +1,98 @@
+// Training and evaluation loops: Keras's fit / evaluate / predict, step by step.
+//
+// Trainer runs one batch per call to step(), so a host (the CLI's loop, the web
+// worker between messages) decides when to report, pause or stop. fit() is the
+// simple blocking loop on top of it, with per-batch and per-epoch callbacks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "convaula/mnist.h"
+#include "convaula/model.h"
+
+namespace convaula {
+
+struct BatchLog {
+  int epoch = 0;          // 0-based
+  int batch = 0;          // 0-based index inside the epoch
+  int batches = 0;        // batches per epoch
+  float loss = 0;         // running mean over the epoch so far (as Keras's progress bar)
+  float accuracy = 0;     // running mean over the epoch so far
+  float batch_loss = 0;   // this batch alone
+  double seconds = 0;     // since the epoch started
+  double images_per_second = 0;
+};
+
+struct EvalResult {
+  float loss = 0, accuracy = 0;
+  int count = 0;
+  std::vector<int> confusion;  // (K, K): row = true class, column = predicted
+  int classes = 0;
+};
+
+struct EpochLog {
+  int epoch = 0;
+  float loss = 0, accuracy = 0;  // training, over the whole epoch
+  bool has_validation = false;
+  float val_loss = 0, val_accuracy = 0;
+  double seconds = 0;
+  double images_per_second = 0;
+};
+
+// Runs `model` over `data` in inference mode; loss and accuracy as Keras's evaluate().
+EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size = 256);
+
+// Probabilities (N, K) for images (N, C, H, W), computed in batches.
+Tensor predict(Sequential& model, const Tensor& images, int batch_size = 256);
+
+class Trainer {
+ public:
+  // Epochs and batch size come from the model's spec. Data are shuffled every
+  // epoch from the spec's seed, so a run is reproducible.
+  Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr);
+
+  bool done() const { return epoch_ >= epochs_; }
+  int epoch() const { return epoch_; }
+  int batches_per_epoch() const { return batches_; }
+  // Trains one batch. Throws Error(diverged) if the loss is NaN or infinite;
+  // then that batch's update is not applied.
+  BatchLog step();
+  // True right after the step() that finished an epoch; last_epoch() then has its log.
+  bool epoch_finished() const { return epoch_finished_; }
+  const EpochLog& last_epoch() const { return last_epoch_; }
+
+ private:
+  void start_epoch();
+  void finish_epoch();
+
+  Sequential& model_;
+  const Dataset& train_;
+  const Dataset* val_;
+  int epochs_, batch_size_, batches_;
+  int epoch_ = 0, batch_ = 0;
+  std::vector<uint32_t> order_;
+  Rng shuffle_rng_;
+  Tensor x_;
+  std::vector<uint8_t> y_;
+  double loss_sum_ = 0;
+  int64_t correct_ = 0, seen_ = 0;
+  double epoch_start_ = 0;
+  bool epoch_finished_ = false;
+  EpochLog last_epoch_;
+};
+
+struct FitCallbacks {
+  // Return false to stop training early.
+  std::function<bool(const BatchLog&)> on_batch;
+  std::function<bool(const EpochLog&)> on_epoch;
+};
+
+std::vector<EpochLog> fit(Sequential& model, const Dataset& train, const Dataset* validation,
+                          const FitCallbacks& callbacks = {});
+
+// Seconds from a monotonic clock.
+double now_seconds();
+
+}  // namespace convaula

@@ -1,0 +1,86 @@
+// kernels.h: the single seam between the engine and its numeric kernels.
+//
+// Every kernel here has two implementations with the same signature:
+//   name_ref  plain scalar C++ in ref/, the readable algorithmic reference
+//   name      the fast version in simd/ (xsimd: AVX2/FMA natively, SSE4.1
+//             lowered to wasm SIMD128 under Emscripten)
+// Layers call only the fast names; tests compare both on odd sizes.
+// Building with -DCONVAULA_NO_SIMD makes the fast names forward to the ref twins
+// (the second, non-SIMD wasm build), so no layer ever branches on a backend.
+//
+// Matrices are row-major; `ld*` is the distance in floats between two rows.
+// Kernels do not allocate except the per-thread packing scratch of gemm,
+// which grows once to its high-water mark and is then reused.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace convaula::kernels {
+
+enum class Act : uint8_t { linear, relu, sigmoid, tanh, softmax };
+
+// C (M,N) = beta * C + op(A) (M,K) * op(B) (K,N)
+// op(A) is A (M,K) with row stride lda, or A^T when trans_a (A stored (K,M)).
+// op(B) is B (K,N) with row stride ldb, or B^T when trans_b (B stored (N,K)).
+// beta == 0 overwrites C without reading it (so garbage or NaN there is ignored).
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+          const float* B, int ldb, float beta, float* C, int ldc);
+void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
+              const float* B, int ldb, float beta, float* C, int ldc);
+
+// Unfolds one image for convolution as a matrix product.
+// img is (C, H, W); col is (C*KH*KW, OH*OW): row (c, ky, kx), column (oy, ox)
+// holds img[c, oy*stride + ky - pad_top, ox*stride + kx - pad_left], 0 outside.
+struct ConvGeom {
+  int c, h, w;          // input channels and size
+  int kh, kw, stride;   // kernel and stride
+  int pad_top, pad_left;
+  int oh, ow;           // output size
+};
+void im2col(const ConvGeom& g, const float* img, float* col);
+// The adjoint of im2col: img (C, H, W) += scattered col (C*KH*KW, OH*OW).
+void col2im(const ConvGeom& g, const float* col, float* img);
+
+// x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
+// or per column (bias has `cols` entries, dense units); then the activation.
+// Softmax is applied per row of length `cols` (one image's logits).
+// bias == nullptr applies the activation alone.
+void bias_act_rows(Act act, float* x, const float* bias, int rows, int cols);
+void bias_act_cols(Act act, float* x, const float* bias, int rows, int cols);
+void bias_act_rows_ref(Act act, float* x, const float* bias, int rows, int cols);
+void bias_act_cols_ref(Act act, float* x, const float* bias, int rows, int cols);
+
+// dout (rows, cols) *= f'(.) expressed through the activation's output y
+// (relu: y > 0, sigmoid: y(1-y), tanh: 1-y^2). For softmax, per row of `cols`:
+// dz = y * (dout - sum(dout * y)).
+void act_backward(Act act, const float* y, float* dout, int rows, int cols);
+void act_backward_ref(Act act, const float* y, float* dout, int rows, int cols);
+
+// dbias += sum over columns of d (rows, cols)  /  sum over rows.
+void bias_grad_rows(const float* d, int rows, int cols, float* dbias);
+void bias_grad_cols(const float* d, int rows, int cols, float* dbias);
+
+// Max pooling of planes (planes, H, W) -> (planes, OH, OW) with a pool x pool
+// window and the given stride (no padding). argmax records, for each output,
+// the flat index inside its input plane of the winner (first max on ties, as
+// Keras/TensorFlow), so backward routes the gradient to exactly one input.
+void maxpool_forward(const float* in, int planes, int h, int w, int pool, int stride,
+                     int oh, int ow, float* out, int32_t* argmax);
+void maxpool_forward_ref(const float* in, int planes, int h, int w, int pool, int stride,
+                         int oh, int ow, float* out, int32_t* argmax);
+// din (planes, H, W) += dout routed through argmax.
+void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int h, int w,
+                      int oh, int ow, float* din);
+
+// y = x * mask, where mask holds 0 or 1/(1-rate) (inverted dropout).
+void mul(const float* x, const float* mask, float* y, std::size_t n);
+void mul_ref(const float* x, const float* mask, float* y, std::size_t n);
+
+// Runs independent multiply-add chains held in registers for about `seconds`
+// and returns the GFLOP/s reached (2 flops per lane per mul-add): the machine's
+// practical peak, the yardstick the benchmarks measure GEMM against.
+double peak_gflops(double seconds);
+double peak_gflops_ref(double seconds);
+
+}  // namespace convaula::kernels

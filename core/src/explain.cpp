@@ -1,0 +1,168 @@
+// Traces for the lesson: convolution and pooling windows, receptive fields, parameter counts.
+#include "convaula/explain.h"
+
+#include <algorithm>
+
+#include "convaula/error.h"
+#include "convaula/layers/conv2d.h"
+#include "convaula/layers/pooling.h"
+
+namespace convaula {
+
+namespace {
+
+void check_position(const char* what, int row, int col, int oh, int ow) {
+  if (row < 0 || col < 0 || row >= oh || col >= ow)
+    throw Error(errc::bad_argument, std::string(what) + " position (" + std::to_string(row) + ", " +
+                                        std::to_string(col) + ") is outside the " +
+                                        std::to_string(oh) + "x" + std::to_string(ow) + " output");
+}
+
+// A Conv2D with one filter and our weights, so traces share the layer's geometry.
+Conv2D one_filter_conv(int channels, int height, int width, const float* weights, int kernel,
+                       float bias, int stride, bool same, std::vector<float>& storage) {
+  Conv2D conv(1, kernel, stride, same ? Padding::same : Padding::valid, Activation::linear);
+  const Shape in{1, channels, height, width};
+  storage.assign(conv.param_count(in) * 2, 0.0f);
+  conv.bind(in, storage.data(), storage.data() + storage.size() / 2);
+  const std::size_t nw = static_cast<std::size_t>(channels) * kernel * kernel;
+  std::copy(weights, weights + nw, storage.begin());
+  storage[nw] = bias;
+  return conv;
+}
+
+}  // namespace
+
+ConvTrace conv_trace(const float* input, int channels, int height, int width,
+                     const float* weights, int kernel, float bias, int stride, bool same_padding,
+                     int row, int col) {
+  std::vector<float> storage;
+  Conv2D conv = one_filter_conv(channels, height, width, weights, kernel, bias, stride,
+                                same_padding, storage);
+  const auto& g = conv.geom();
+  check_position("convolution", row, col, g.oh, g.ow);
+  ConvTrace t;
+  t.row = row;
+  t.col = col;
+  t.top = row * stride - g.pad_top;
+  t.left = col * stride - g.pad_left;
+  t.channels = channels;
+  t.kernel = kernel;
+  t.bias = bias;
+  const int kk = kernel * kernel;
+  t.inputs.resize(static_cast<std::size_t>(channels) * kk);
+  t.weights.assign(weights, weights + t.inputs.size());
+  t.products.resize(t.inputs.size());
+  double sum = bias;
+  for (int c = 0; c < channels; ++c)
+    for (int ky = 0; ky < kernel; ++ky)
+      for (int kx = 0; kx < kernel; ++kx) {
+        const int y = t.top + ky, x = t.left + kx, i = (c * kernel + ky) * kernel + kx;
+        const bool inside = y >= 0 && y < height && x >= 0 && x < width;
+        t.inputs[i] = inside ? input[(c * height + y) * width + x] : 0.0f;
+        t.products[i] = t.inputs[i] * t.weights[i];
+        sum += t.products[i];
+      }
+  t.sum = static_cast<float>(sum);
+  return t;
+}
+
+std::vector<float> conv_feature_map(const float* input, int channels, int height, int width,
+                                    const float* weights, int kernel, float bias, int stride,
+                                    bool same_padding, int* out_h, int* out_w) {
+  std::vector<float> storage;
+  Conv2D conv = one_filter_conv(channels, height, width, weights, kernel, bias, stride,
+                                same_padding, storage);
+  Tensor in({1, channels, height, width});
+  std::copy(input, input + in.size(), in.data());
+  Tensor out(conv.output_shape(in.shape()));
+  conv.forward(in, out, false);
+  *out_h = out.shape().h;
+  *out_w = out.shape().w;
+  return {out.data(), out.data() + out.size()};
+}
+
+PoolTrace pool_trace(const float* plane, int height, int width, int pool, int stride, int row,
+                     int col) {
+  MaxPool2D layer(pool, stride);
+  const Shape out = layer.output_shape({1, 1, height, width});
+  check_position("pooling", row, col, out.h, out.w);
+  PoolTrace t;
+  t.row = row;
+  t.col = col;
+  t.pool = pool;
+  t.top = row * stride;
+  t.left = col * stride;
+  for (int ky = 0; ky < pool; ++ky)
+    for (int kx = 0; kx < pool; ++kx) t.window.push_back(plane[(t.top + ky) * width + t.left + kx]);
+  t.winner = static_cast<int>(std::max_element(t.window.begin(), t.window.end()) - t.window.begin());
+  t.max = t.window[t.winner];
+  t.discarded_fraction = 1.0f - 1.0f / static_cast<float>(pool * pool);
+  return t;
+}
+
+std::vector<ReceptiveField> receptive_fields(const ModelSpec& spec) {
+  const Sequential model(spec);
+  std::vector<ReceptiveField> out;
+  int size = 1, jump = 1, offset = 0;
+  for (int i = 0; i < model.layer_count(); ++i) {
+    const Layer& l = model.layer(i);
+    int k = 1, s = 1, pad = 0;
+    if (auto* conv = dynamic_cast<const Conv2D*>(&l)) {
+      k = conv->kernel();
+      s = conv->stride();
+      pad = conv->geom().pad_top;
+    } else if (auto* pool = dynamic_cast<const MaxPool2D*>(&l)) {
+      k = pool->pool();
+      s = pool->stride();
+    }
+    offset -= pad * jump;
+    size += (k - 1) * jump;
+    jump *= s;
+    out.push_back({model.summary()[i].name, size, jump, offset});
+  }
+  return out;
+}
+
+Window receptive_window(const ModelSpec& spec, int layer, int row, int col) {
+  const auto fields = receptive_fields(spec);
+  if (layer < 0 || layer >= static_cast<int>(fields.size()))
+    throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " does not exist");
+  const ReceptiveField& f = fields[layer];
+  const int y0 = f.offset + row * f.jump, x0 = f.offset + col * f.jump;
+  return {std::max(y0, 0), std::max(x0, 0), std::min(y0 + f.size - 1, spec.input_h - 1),
+          std::min(x0 + f.size - 1, spec.input_w - 1)};
+}
+
+std::vector<ParamCount> param_counts(const ModelSpec& spec) {
+  const Sequential model(spec);
+  std::vector<ParamCount> out;
+  Shape in = model.input_shape();
+  for (int i = 0; i < model.layer_count(); ++i) {
+    const SummaryRow& row = model.summary()[i];
+    ParamCount p;
+    p.layer = row.name;
+    p.keras_class = row.keras_class;
+    p.output = row.output;
+    p.total = row.params;
+    p.neurons = row.output.per_image();
+    const Layer& l = model.layer(i);
+    if (auto* conv = dynamic_cast<const Conv2D*>(&l)) {
+      p.inputs_per_neuron = static_cast<std::size_t>(in.c) * conv->kernel() * conv->kernel();
+      p.biases = conv->filters();
+      p.formula = "(" + std::to_string(conv->kernel()) + "*" + std::to_string(conv->kernel()) +
+                  "*" + std::to_string(in.c) + " + 1) * " + std::to_string(conv->filters());
+    } else if (row.params > 0) {  // Dense
+      p.inputs_per_neuron = in.per_image();
+      p.biases = row.output.c;
+      p.formula = "(" + std::to_string(in.per_image()) + " + 1) * " + std::to_string(row.output.c);
+    }
+    p.weights = p.total - p.biases;
+    if (!p.formula.empty()) p.formula += " = " + std::to_string(p.total);
+    out.push_back(p);
+    in = row.output;
+  }
+  return out;
+}
+
+}  // namespace convaula

@@ -1,0 +1,194 @@
+// Sequential: layers built from a ModelSpec over one flat parameter buffer.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "convaula/error.h"
+#include "convaula/layers/activation.h"
+#include "convaula/layers/conv2d.h"
+#include "convaula/layers/dense.h"
+#include "convaula/layers/dropout.h"
+#include "convaula/layers/pooling.h"
+#include "convaula/layers/reshape.h"
+#include "convaula/loss.h"
+#include "convaula/model.h"
+
+namespace convaula {
+
+namespace {
+
+// Beyond these the model would not fit a browser tab; refused before allocating.
+constexpr std::size_t kMaxParams = 64u << 20;            // 64 M floats (256 MB)
+constexpr std::size_t kMaxActivationsPerImage = 4u << 20;  // 4 M floats per image
+
+std::unique_ptr<Layer> make_layer(const LayerSpec& l) {
+  const Activation act = parse_activation(l.activation);
+  if (l.type == "conv2d")
+    return std::make_unique<Conv2D>(l.filters, l.kernel, l.stride > 0 ? l.stride : 1,
+                                    l.padding == "same" ? Padding::same : Padding::valid, act);
+  if (l.type == "max_pooling2d") {
+    const int pool = l.pool > 0 ? l.pool : 2;
+    return std::make_unique<MaxPool2D>(pool, l.stride > 0 ? l.stride : pool);
+  }
+  if (l.type == "dropout") return std::make_unique<Dropout>(l.rate);
+  if (l.type == "flatten") return std::make_unique<Flatten>();
+  if (l.type == "dense") return std::make_unique<Dense>(l.units, act);
+  return std::make_unique<ActivationLayer>(act);
+}
+
+std::string with_commas(std::size_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
+  spec_.validate();
+  Shape shape = input_shape();
+  std::map<std::string, int> seen;
+  std::size_t total = 0, acts_per_image = 0;
+  std::vector<Shape> inputs;
+  for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
+    auto layer = make_layer(spec_.layers[i]);
+    inputs.push_back(shape);
+    try {
+      shape = layer->output_shape(shape);
+    } catch (const Error& e) {
+      throw Error(errc::bad_spec, "layers[" + std::to_string(i) + "]: " + e.what());
+    }
+    const std::size_t n = layer->param_count(inputs.back());
+    total += n;
+    acts_per_image += shape.per_image();
+    if (total > kMaxParams)
+      throw Error(errc::bad_spec, "layers[" + std::to_string(i) + "]: the model would have " +
+                                      with_commas(total) + " parameters, more than the limit " +
+                                      with_commas(kMaxParams));
+    if (acts_per_image > kMaxActivationsPerImage)
+      throw Error(errc::bad_spec, "layers[" + std::to_string(i) +
+                                      "]: activations too large for one image (" +
+                                      with_commas(acts_per_image) + " values)");
+    const int k = seen[layer->keras_name()]++;
+    const std::string name = std::string(layer->keras_name()) + (k ? "_" + std::to_string(k) : "");
+    summary_.push_back({name, layer->keras_class(), shape, n});
+    layers_.push_back(std::move(layer));
+  }
+  if (shape.h != 1 || shape.w != 1)
+    throw Error(errc::bad_spec, "layers: the model must end with a flat (dense) output, got " +
+                                    shape.keras_str());
+  params_.assign(total, 0.0f);
+  grads_.assign(total, 0.0f);
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->bind(inputs[i], params_.data() + offset, grads_.data() + offset);
+    offset += summary_[i].params;
+  }
+  layers_.back()->set_fused_softmax(true);
+  acts_.resize(layers_.size());
+  dacts_.resize(layers_.size());
+  reset(spec_.seed);
+}
+
+void Sequential::reset(uint64_t seed) {
+  Rng rng(seed);
+  for (auto& l : layers_) l->init(rng);
+  zero_grad();
+  set_optimizer(spec_.optimizer);
+}
+
+void Sequential::set_optimizer(const OptimizerSpec& spec) {
+  optimizer_ = make_optimizer(spec, params_.size());
+  spec_.optimizer = spec;
+}
+
+void Sequential::zero_grad() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+
+const Tensor& Sequential::forward(const Tensor& x, bool training) {
+  const Shape in = x.shape();
+  if (in.c != spec_.input_c || in.h != spec_.input_h || in.w != spec_.input_w || in.n < 1)
+    throw Error(errc::bad_shape, "model '" + spec_.name + "' expects input (N, " +
+                                     std::to_string(spec_.input_c) + ", " +
+                                     std::to_string(spec_.input_h) + ", " +
+                                     std::to_string(spec_.input_w) + "), got " + in.str());
+  input_ = &x;
+  const Tensor* cur = &x;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Shape out = summary_[i].output;
+    out.n = in.n;
+    acts_[i].resize(out);
+    layers_[i]->forward(*cur, acts_[i], training);
+    cur = &acts_[i];
+  }
+  return acts_.back();
+}
+
+float Sequential::backward(const uint8_t* labels) {
+  const Tensor& probs = acts_.back();
+  const int n = probs.shape().n, k = probs.shape().c;
+  Tensor& dlogits = dacts_.back();
+  dlogits.resize(probs.shape());
+  const float loss = softmax_cross_entropy(probs.data(), labels, n, k, dlogits.data());
+  for (int i = static_cast<int>(layers_.size()) - 1; i >= 0; --i) {
+    const Tensor& in = i > 0 ? acts_[i - 1] : *input_;
+    Tensor* din = nullptr;
+    if (i > 0) {
+      dacts_[i - 1].resize(in.shape());
+      din = &dacts_[i - 1];
+    }
+    layers_[i]->backward(in, acts_[i], dacts_[i], din);
+  }
+  return loss;
+}
+
+std::string Sequential::summary_table() const {
+  std::ostringstream os;
+  char line[128];
+  const std::string rule(65, '_'), thick(65, '=');
+  os << "Model: \"sequential\"\n" << rule << "\n";
+  std::snprintf(line, sizeof line, "%-29s%-26s%-10s", "Layer (type)", "Output Shape", "Param #");
+  os << line << "\n" << thick << "\n";
+  for (std::size_t i = 0; i < summary_.size(); ++i) {
+    const auto& r = summary_[i];
+    const std::string label = r.name + " (" + r.keras_class + ")";
+    std::snprintf(line, sizeof line, "%-29s%-26s%-10zu", label.c_str(),
+                  r.output.keras_str().c_str(), r.params);
+    os << line << "\n" << (i + 1 < summary_.size() ? rule : thick) << "\n";
+  }
+  os << "Total params: " << with_commas(params_.size()) << "\n"
+     << "Trainable params: " << with_commas(params_.size()) << "\n"
+     << "Non-trainable params: 0\n"
+     << rule << "\n";
+  return os.str();
+}
+
+std::vector<uint8_t> Sequential::save_weights(WeightsDtype dtype) const {
+  return encode_weights(spec_.to_json(), params_.data(), params_.size(), dtype);
+}
+
+void Sequential::load_weights(const uint8_t* data, std::size_t size) {
+  WeightsFile f = decode_weights(data, size);
+  ModelSpec theirs;
+  try {
+    theirs = ModelSpec::from_json(f.spec_json);
+  } catch (const Error& e) {
+    throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
+  }
+  if (theirs.architecture_json() != spec_.architecture_json())
+    throw Error(errc::bad_weights, "weights are for model '" + theirs.name + "' " +
+                                       theirs.architecture_json() + ", not for '" + spec_.name +
+                                       "' " + spec_.architecture_json());
+  if (f.params.size() != params_.size())
+    throw Error(errc::bad_weights, "weights file has " + std::to_string(f.params.size()) +
+                                       " parameters, the model needs " +
+                                       std::to_string(params_.size()));
+  std::copy(f.params.begin(), f.params.end(), params_.begin());
+}
+
+}  // namespace convaula

@@ -1,0 +1,152 @@
+// SGD, Adadelta, Adam and RMSprop, following tf.keras's formulas (see optimizer.h).
+#include "convaula/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "convaula/error.h"
+#include "convaula/parallel.h"
+
+namespace convaula {
+
+namespace {
+
+void check_range(const char* field, float v, float lo, float hi, bool lo_open) {
+  const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+  if (!ok)
+    throw Error(errc::bad_spec, std::string("optimizer.") + field + " must be in " +
+                                    (lo_open ? "(" : "[") + std::to_string(lo) + ", " +
+                                    std::to_string(hi) + "], got " + std::to_string(v));
+}
+
+class Sgd : public Optimizer {
+ public:
+  Sgd(const OptimizerSpec& s, std::size_t n)
+      : momentum_(s.momentum), nesterov_(s.nesterov), v_(s.momentum > 0 ? n : 0) {
+    lr_ = s.effective_lr();
+  }
+  const char* name() const override { return "SGD"; }
+  void update(const ParamView& p, std::size_t begin, std::size_t end) override {
+    if (momentum_ == 0.0f) {
+      for (std::size_t i = begin; i < end; ++i) p.value[i] -= lr_ * p.grad[i];
+      return;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      v_[i] = momentum_ * v_[i] - lr_ * p.grad[i];
+      p.value[i] += nesterov_ ? momentum_ * v_[i] - lr_ * p.grad[i] : v_[i];
+    }
+  }
+
+ private:
+  float momentum_;
+  bool nesterov_;
+  std::vector<float> v_;
+};
+
+class Adadelta : public Optimizer {
+ public:
+  Adadelta(const OptimizerSpec& s, std::size_t n)
+      : rho_(s.rho > 0 ? s.rho : 0.95f), eps_(s.epsilon), acc_(n), delta_(n) {
+    lr_ = s.effective_lr();
+  }
+  const char* name() const override { return "Adadelta"; }
+  void update(const ParamView& p, std::size_t begin, std::size_t end) override {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float g = p.grad[i];
+      acc_[i] = rho_ * acc_[i] + (1.0f - rho_) * g * g;
+      const float u = g * std::sqrt(delta_[i] + eps_) / std::sqrt(acc_[i] + eps_);
+      p.value[i] -= lr_ * u;
+      delta_[i] = rho_ * delta_[i] + (1.0f - rho_) * u * u;
+    }
+  }
+
+ private:
+  float rho_, eps_;
+  std::vector<float> acc_, delta_;
+};
+
+class Adam : public Optimizer {
+ public:
+  Adam(const OptimizerSpec& s, std::size_t n)
+      : b1_(s.beta_1), b2_(s.beta_2), eps_(s.epsilon), m_(n), v_(n) {
+    lr_ = s.effective_lr();
+  }
+  const char* name() const override { return "Adam"; }
+  void prepare() override {
+    const double t = static_cast<double>(iterations_);
+    lr_t_ = static_cast<float>(lr_ * std::sqrt(1.0 - std::pow(b2_, t)) / (1.0 - std::pow(b1_, t)));
+  }
+  void update(const ParamView& p, std::size_t begin, std::size_t end) override {
+    const float lr_t = lr_t_;
+    for (std::size_t i = begin; i < end; ++i) {
+      const float g = p.grad[i];
+      m_[i] = b1_ * m_[i] + (1.0f - b1_) * g;
+      v_[i] = b2_ * v_[i] + (1.0f - b2_) * g * g;
+      p.value[i] -= lr_t * m_[i] / (std::sqrt(v_[i]) + eps_);
+    }
+  }
+
+ private:
+  float b1_, b2_, eps_, lr_t_ = 0.0f;
+  std::vector<float> m_, v_;
+};
+
+class RmsProp : public Optimizer {
+ public:
+  RmsProp(const OptimizerSpec& s, std::size_t n)
+      : rho_(s.rho > 0 ? s.rho : 0.9f), eps_(s.epsilon), ms_(n) {
+    lr_ = s.effective_lr();
+  }
+  const char* name() const override { return "RMSprop"; }
+  void update(const ParamView& p, std::size_t begin, std::size_t end) override {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float g = p.grad[i];
+      ms_[i] = rho_ * ms_[i] + (1.0f - rho_) * g * g;
+      p.value[i] -= lr_ * g / std::sqrt(ms_[i] + eps_);
+    }
+  }
+
+ private:
+  float rho_, eps_;
+  std::vector<float> ms_;
+};
+
+}  // namespace
+
+void Optimizer::step(const ParamView& p) {
+  ++iterations_;
+  prepare();
+  // Chunks of whole cache lines keep threads off each other's lines.
+  constexpr int kChunk = 16384;
+  const int chunks = static_cast<int>((p.size + kChunk - 1) / kChunk);
+  ThreadPool::global().parallel_for(chunks, [&](int b, int e, int) {
+    update(p, static_cast<std::size_t>(b) * kChunk, std::min(p.size, static_cast<std::size_t>(e) * kChunk));
+  });
+}
+
+float OptimizerSpec::effective_lr() const {
+  if (lr > 0.0f) return lr;
+  return type == "sgd" ? 0.01f : 0.001f;  // tf.keras defaults
+}
+
+void OptimizerSpec::validate() const {
+  if (type != "sgd" && type != "adadelta" && type != "adam" && type != "rmsprop")
+    throw Error(errc::bad_spec, "optimizer.type: unknown optimizer '" + type +
+                                    "' (expected sgd, adadelta, adam or rmsprop)");
+  if (lr != 0.0f) check_range("lr", lr, 0.0f, 1000.0f, true);
+  check_range("momentum", momentum, 0.0f, 0.9999f, false);
+  if (rho != 0.0f) check_range("rho", rho, 0.0f, 0.9999f, true);
+  check_range("beta_1", beta_1, 0.0f, 0.9999f, false);
+  check_range("beta_2", beta_2, 0.0f, 0.99999f, false);
+  check_range("epsilon", epsilon, 0.0f, 1.0f, true);
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, std::size_t n) {
+  spec.validate();
+  if (spec.type == "sgd") return std::make_unique<Sgd>(spec, n);
+  if (spec.type == "adadelta") return std::make_unique<Adadelta>(spec, n);
+  if (spec.type == "adam") return std::make_unique<Adam>(spec, n);
+  return std::make_unique<RmsProp>(spec, n);
+}
+
+}  // namespace convaula

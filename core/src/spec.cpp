@@ -1,0 +1,250 @@
+// ModelSpec: JSON parsing with field-naming errors, sane bounds, and the presets.
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "convaula/error.h"
+#include "convaula/model.h"
+
+namespace convaula {
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& field, const std::string& what) {
+  throw Error(errc::bad_spec, field + ": " + what);
+}
+
+void reject_unknown(const json& obj, const std::string& path, const std::set<std::string>& known) {
+  for (const auto& [key, _] : obj.items())
+    if (!known.count(key)) fail(path + "." + key, "unknown field");
+}
+
+int get_int(const json& obj, const char* key, const std::string& path, int lo, int hi, int def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj[key];
+  const std::string field = path + key;
+  if (!v.is_number_integer()) fail(field, "must be an integer, got " + v.dump());
+  const auto x = v.get<int64_t>();
+  if (x < lo || x > hi)
+    fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                    ", got " + std::to_string(x));
+  return static_cast<int>(x);
+}
+
+float get_float(const json& obj, const char* key, const std::string& path, float def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj[key];
+  if (!v.is_number()) fail(path + key, "must be a number, got " + v.dump());
+  const double x = v.get<double>();
+  if (!std::isfinite(x)) fail(path + key, "must be finite");
+  return static_cast<float>(x);
+}
+
+std::string get_string(const json& obj, const char* key, const std::string& path,
+                       const std::string& def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj[key];
+  if (!v.is_string()) fail(path + key, "must be a string, got " + v.dump());
+  return v.get<std::string>();
+}
+
+LayerSpec parse_layer(const json& j, const std::string& path) {
+  if (!j.is_object()) fail(path, "must be an object, got " + j.dump());
+  reject_unknown(j, path, {"type", "filters", "kernel", "stride", "padding", "activation", "pool",
+                           "units", "rate"});
+  LayerSpec l;
+  const std::string p = path + ".";
+  if (!j.contains("type")) fail(path + ".type", "missing");
+  l.type = get_string(j, "type", p, "");
+  l.activation = get_string(j, "activation", p, "linear");
+  l.padding = get_string(j, "padding", p, "valid");
+  l.filters = get_int(j, "filters", p, 1, 1024, 0);
+  l.kernel = get_int(j, "kernel", p, 1, 64, 0);
+  l.stride = get_int(j, "stride", p, 1, 64, 0);
+  l.pool = get_int(j, "pool", p, 1, 64, 0);
+  l.units = get_int(j, "units", p, 1, 65536, 0);
+  l.rate = get_float(j, "rate", p, 0.0f);
+  return l;
+}
+
+OptimizerSpec parse_optimizer(const json& j) {
+  OptimizerSpec o;
+  if (j.is_string()) {
+    o.type = j.get<std::string>();
+  } else if (j.is_object()) {
+    reject_unknown(j, "optimizer", {"type", "lr", "learning_rate", "momentum", "nesterov", "rho",
+                                    "beta_1", "beta_2", "epsilon"});
+    o.type = get_string(j, "type", "optimizer.", "adadelta");
+    o.lr = get_float(j, "lr", "optimizer.", get_float(j, "learning_rate", "optimizer.", 0.0f));
+    if (o.lr < 0.0f) fail("optimizer.lr", "must be > 0, got " + std::to_string(o.lr));
+    o.momentum = get_float(j, "momentum", "optimizer.", 0.0f);
+    if (j.contains("nesterov")) {
+      if (!j["nesterov"].is_boolean()) fail("optimizer.nesterov", "must be true or false");
+      o.nesterov = j["nesterov"].get<bool>();
+    }
+    o.rho = get_float(j, "rho", "optimizer.", 0.0f);
+    o.beta_1 = get_float(j, "beta_1", "optimizer.", o.beta_1);
+    o.beta_2 = get_float(j, "beta_2", "optimizer.", o.beta_2);
+    o.epsilon = get_float(j, "epsilon", "optimizer.", o.epsilon);
+  } else {
+    fail("optimizer", "must be a name or an object, got " + j.dump());
+  }
+  for (auto& ch : o.type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  o.validate();
+  return o;
+}
+
+json layer_json(const LayerSpec& l) {
+  json j{{"type", l.type}};
+  if (l.type == "conv2d") {
+    j["filters"] = l.filters;
+    j["kernel"] = l.kernel;
+    if (l.stride > 1) j["stride"] = l.stride;
+    if (l.padding != "valid") j["padding"] = l.padding;
+  }
+  if (l.type == "max_pooling2d") {
+    j["pool"] = l.pool;
+    if (l.stride > 0 && l.stride != l.pool) j["stride"] = l.stride;
+  }
+  if (l.type == "dense") j["units"] = l.units;
+  if (l.type == "dropout") j["rate"] = l.rate;
+  if (l.type == "conv2d" || l.type == "dense" || l.type == "activation")
+    j["activation"] = l.activation;
+  return j;
+}
+
+json architecture(const ModelSpec& s) {
+  json layers = json::array();
+  for (const auto& l : s.layers) layers.push_back(layer_json(l));
+  return json{{"input", {s.input_h, s.input_w, s.input_c}}, {"layers", layers}};
+}
+
+}  // namespace
+
+ModelSpec ModelSpec::from_json(const std::string& text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(errc::bad_spec, std::string("spec is not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) fail("spec", "must be a JSON object");
+  reject_unknown(j, "spec", {"name", "input", "layers", "loss", "optimizer", "batch_size",
+                             "epochs", "seed"});
+  ModelSpec s;
+  s.name = get_string(j, "name", "", "model");
+  if (j.contains("input")) {
+    const json& in = j["input"];
+    if (!in.is_array() || in.size() != 3) fail("input", "must be [height, width, channels]");
+    json wrapped{{"h", in[0]}, {"w", in[1]}, {"c", in[2]}};
+    s.input_h = get_int(wrapped, "h", "input.", 1, 512, 0);
+    s.input_w = get_int(wrapped, "w", "input.", 1, 512, 0);
+    s.input_c = get_int(wrapped, "c", "input.", 1, 16, 0);
+  }
+  if (!j.contains("layers") || !j["layers"].is_array()) fail("layers", "must be a list of layers");
+  for (std::size_t i = 0; i < j["layers"].size(); ++i)
+    s.layers.push_back(parse_layer(j["layers"][i], "layers[" + std::to_string(i) + "]"));
+  s.loss = get_string(j, "loss", "", s.loss);
+  if (j.contains("optimizer")) s.optimizer = parse_optimizer(j["optimizer"]);
+  s.batch_size = get_int(j, "batch_size", "", 1, 4096, s.batch_size);
+  s.epochs = get_int(j, "epochs", "", 1, 1000, s.epochs);
+  if (j.contains("seed")) {
+    if (!j["seed"].is_number_unsigned()) fail("seed", "must be a non-negative integer");
+    s.seed = j["seed"].get<uint64_t>();
+  }
+  s.validate();
+  return s;
+}
+
+void ModelSpec::validate() const {
+  if (input_h < 1 || input_h > 512 || input_w < 1 || input_w > 512 || input_c < 1 || input_c > 16)
+    fail("input", "must be within [1..512, 1..512, 1..16]");
+  if (layers.empty()) fail("layers", "must hold at least one layer");
+  if (layers.size() > 64) fail("layers", "at most 64 layers, got " + std::to_string(layers.size()));
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerSpec& l = layers[i];
+    const std::string path = "layers[" + std::to_string(i) + "]";
+    if (l.type == "conv2d") {
+      if (l.filters < 1 || l.filters > 1024) fail(path + ".filters", "must be between 1 and 1024");
+      if (l.kernel < 1 || l.kernel > 64) fail(path + ".kernel", "must be between 1 and 64");
+      if (l.padding != "valid" && l.padding != "same")
+        fail(path + ".padding", "must be 'valid' or 'same', got '" + l.padding + "'");
+    } else if (l.type == "dense") {
+      if (l.units < 1 || l.units > 65536) fail(path + ".units", "must be between 1 and 65536");
+    } else if (l.type == "dropout") {
+      if (!(l.rate >= 0.0f && l.rate < 1.0f))
+        fail(path + ".rate", "must be in [0, 1), got " + std::to_string(l.rate));
+    } else if (l.type != "max_pooling2d" && l.type != "flatten" && l.type != "activation") {
+      fail(path + ".type", "unknown layer type '" + l.type +
+                               "' (expected conv2d, max_pooling2d, dropout, flatten, dense or "
+                               "activation)");
+    }
+    parse_activation(l.activation);  // throws with the name
+  }
+  if (loss != "categorical_crossentropy")
+    fail("loss", "only 'categorical_crossentropy' is supported, got '" + loss + "'");
+  const LayerSpec& last = layers.back();
+  if ((last.type != "dense" && last.type != "activation") || last.activation != "softmax")
+    fail("layers[" + std::to_string(layers.size() - 1) + "]",
+         "the last layer must end in a softmax (categorical_crossentropy compares probabilities)");
+  optimizer.validate();
+  if (batch_size < 1 || batch_size > 4096) fail("batch_size", "must be between 1 and 4096");
+  if (epochs < 1 || epochs > 1000) fail("epochs", "must be between 1 and 1000");
+}
+
+std::string ModelSpec::to_json() const {
+  json j = architecture(*this);
+  j["name"] = name;
+  j["loss"] = loss;
+  json opt{{"type", optimizer.type}, {"lr", optimizer.effective_lr()}};
+  if (optimizer.type == "sgd") {
+    opt["momentum"] = optimizer.momentum;
+    opt["nesterov"] = optimizer.nesterov;
+  }
+  j["optimizer"] = opt;
+  j["batch_size"] = batch_size;
+  j["epochs"] = epochs;
+  j["seed"] = seed;
+  return j.dump();
+}
+
+std::string ModelSpec::architecture_json() const { return architecture(*this).dump(); }
+
+ModelSpec preset_spec(const std::string& name) {
+  if (name == "keras-mnist")
+    return ModelSpec::from_json(R"({
+      "name": "keras-mnist", "input": [28, 28, 1],
+      "layers": [
+        {"type": "conv2d", "filters": 32, "kernel": 3, "activation": "relu"},
+        {"type": "conv2d", "filters": 64, "kernel": 3, "activation": "relu"},
+        {"type": "max_pooling2d", "pool": 2},
+        {"type": "dropout", "rate": 0.25},
+        {"type": "flatten"},
+        {"type": "dense", "units": 128, "activation": "relu"},
+        {"type": "dropout", "rate": 0.5},
+        {"type": "dense", "units": 10, "activation": "softmax"}],
+      "loss": "categorical_crossentropy", "optimizer": {"type": "adadelta"},
+      "batch_size": 32, "epochs": 15, "seed": 1})");
+  // Small enough to train an epoch in well under a minute in a browser, and still
+  // above 97% on the test set after that one epoch.
+  if (name == "classroom")
+    return ModelSpec::from_json(R"({
+      "name": "classroom", "input": [28, 28, 1],
+      "layers": [
+        {"type": "conv2d", "filters": 16, "kernel": 3, "activation": "relu"},
+        {"type": "max_pooling2d", "pool": 2},
+        {"type": "conv2d", "filters": 32, "kernel": 3, "activation": "relu"},
+        {"type": "max_pooling2d", "pool": 2},
+        {"type": "flatten"},
+        {"type": "dense", "units": 64, "activation": "relu"},
+        {"type": "dense", "units": 10, "activation": "softmax"}],
+      "loss": "categorical_crossentropy", "optimizer": {"type": "adam"},
+      "batch_size": 32, "epochs": 1, "seed": 1})");
+  throw Error(errc::bad_argument, "unknown preset '" + name + "' (expected keras-mnist or classroom)");
+}
+
+std::vector<std::string> preset_names() { return {"keras-mnist", "classroom"}; }
+
+}  // namespace convaula

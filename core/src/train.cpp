@@ -1,0 +1,196 @@
+// fit / evaluate / predict over Datasets, one batch at a time.
+#include "convaula/train.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "convaula/error.h"
+#include "convaula/loss.h"
+
+namespace convaula {
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+// Copies images idx[0..n) of `data` into x (n, C, H, W) and their labels into y.
+void gather(const Dataset& data, const uint32_t* idx, int n, Tensor& x, std::vector<uint8_t>& y) {
+  Shape s = data.images.shape();
+  s.n = n;
+  x.resize(s);
+  y.resize(n);
+  const std::size_t per = s.per_image();
+  for (int i = 0; i < n; ++i) {
+    std::memcpy(x.image(i), data.images.image(static_cast<int>(idx[i])), per * sizeof(float));
+    y[i] = data.labels[idx[i]];
+  }
+}
+
+int count_correct(const Tensor& probs, const uint8_t* labels) {
+  const int n = probs.shape().n, k = probs.shape().c;
+  int correct = 0;
+  for (int i = 0; i < n; ++i) correct += argmax(probs.data() + static_cast<long>(i) * k, k) == labels[i];
+  return correct;
+}
+
+void check_input(const Sequential& model, const Dataset& data, const char* what) {
+  const Shape s = data.images.shape();
+  const Shape want = model.input_shape();
+  if (s.c != want.c || s.h != want.h || s.w != want.w)
+    throw Error(errc::bad_shape, std::string(what) + " images are " + s.str() + " but the model expects " +
+                                     want.str());
+  if (data.size() != s.n)
+    throw Error(errc::bad_shape, std::string(what) + " has " + std::to_string(s.n) + " images and " +
+                                     std::to_string(data.size()) + " labels");
+  for (uint8_t label : data.labels)
+    if (label >= model.classes())
+      throw Error(errc::bad_shape, std::string(what) + " has label " + std::to_string(label) +
+                                       " but the model has " + std::to_string(model.classes()) + " classes");
+}
+
+}  // namespace
+
+EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size) {
+  check_input(model, data, "evaluation data");
+  EvalResult r;
+  r.classes = model.classes();
+  r.count = data.size();
+  r.confusion.assign(static_cast<std::size_t>(r.classes) * r.classes, 0);
+  std::vector<uint32_t> idx(data.size());
+  std::iota(idx.begin(), idx.end(), 0u);
+  Tensor x;
+  std::vector<uint8_t> y;
+  double loss_sum = 0;
+  int correct = 0;
+  for (int start = 0; start < data.size(); start += batch_size) {
+    const int n = std::min(batch_size, data.size() - start);
+    gather(data, idx.data() + start, n, x, y);
+    const Tensor& p = model.forward(x, false);
+    loss_sum += static_cast<double>(softmax_cross_entropy(p.data(), y.data(), n, r.classes, nullptr)) * n;
+    for (int i = 0; i < n; ++i) {
+      const int pred = argmax(p.data() + static_cast<long>(i) * r.classes, r.classes);
+      correct += pred == y[i];
+      ++r.confusion[static_cast<std::size_t>(y[i]) * r.classes + pred];
+    }
+  }
+  if (r.count > 0) {
+    r.loss = static_cast<float>(loss_sum / r.count);
+    r.accuracy = static_cast<float>(correct) / r.count;
+  }
+  return r;
+}
+
+Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
+  const Shape s = images.shape();
+  Tensor out(Shape{s.n, model.classes(), 1, 1});
+  Tensor x;
+  for (int start = 0; start < s.n; start += batch_size) {
+    const int n = std::min(batch_size, s.n - start);
+    x.resize({n, s.c, s.h, s.w});
+    std::memcpy(x.data(), images.image(start), x.size() * sizeof(float));
+    const Tensor& p = model.forward(x, false);
+    std::memcpy(out.image(start), p.data(), p.size() * sizeof(float));
+  }
+  return out;
+}
+
+Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation)
+    : model_(model),
+      train_(train),
+      val_(validation),
+      epochs_(model.spec().epochs),
+      batch_size_(model.spec().batch_size),
+      shuffle_rng_(model.spec().seed, 0x5eed) {
+  check_input(model, train, "training data");
+  if (validation) check_input(model, *validation, "validation data");
+  if (train.size() == 0) throw Error(errc::bad_argument, "training data is empty");
+  batches_ = (train.size() + batch_size_ - 1) / batch_size_;  // the last batch may be partial
+  order_.resize(train.size());
+  std::iota(order_.begin(), order_.end(), 0u);
+}
+
+void Trainer::start_epoch() {
+  // Fisher-Yates with our portable Rng: identical shuffles on every platform.
+  for (std::size_t i = order_.size() - 1; i > 0; --i)
+    std::swap(order_[i], order_[shuffle_rng_.below(static_cast<uint32_t>(i + 1))]);
+  loss_sum_ = 0;
+  correct_ = seen_ = 0;
+  epoch_start_ = now_seconds();
+}
+
+BatchLog Trainer::step() {
+  if (done()) throw Error(errc::bad_argument, "training already finished");
+  if (batch_ == 0) start_epoch();
+  epoch_finished_ = false;
+  const int start = batch_ * batch_size_;
+  const int n = std::min(batch_size_, train_.size() - start);
+  gather(train_, order_.data() + start, n, x_, y_);
+
+  model_.zero_grad();
+  const Tensor& probs = model_.forward(x_, true);
+  const int correct = count_correct(probs, y_.data());
+  const float loss = model_.backward(y_.data());
+  if (!std::isfinite(loss))
+    throw Error(errc::diverged, "training diverged: loss is " + std::to_string(loss) + " at epoch " +
+                                    std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_ + 1) +
+                                    " (learning rate " + std::to_string(model_.optimizer().lr()) +
+                                    " is probably too high)");
+  model_.optimizer().step({model_.params(), model_.grads(), model_.param_count()});
+
+  loss_sum_ += static_cast<double>(loss) * n;
+  correct_ += correct;
+  seen_ += n;
+  BatchLog log;
+  log.epoch = epoch_;
+  log.batch = batch_;
+  log.batches = batches_;
+  log.batch_loss = loss;
+  log.loss = static_cast<float>(loss_sum_ / seen_);
+  log.accuracy = static_cast<float>(correct_) / static_cast<float>(seen_);
+  log.seconds = now_seconds() - epoch_start_;
+  log.images_per_second = log.seconds > 0 ? seen_ / log.seconds : 0;
+  if (++batch_ == batches_) finish_epoch();
+  return log;
+}
+
+void Trainer::finish_epoch() {
+  last_epoch_ = {};
+  last_epoch_.epoch = epoch_;
+  last_epoch_.loss = static_cast<float>(loss_sum_ / seen_);
+  last_epoch_.accuracy = static_cast<float>(correct_) / static_cast<float>(seen_);
+  last_epoch_.seconds = now_seconds() - epoch_start_;
+  last_epoch_.images_per_second = last_epoch_.seconds > 0 ? seen_ / last_epoch_.seconds : 0;
+  if (val_) {
+    const EvalResult v = evaluate(model_, *val_);
+    last_epoch_.has_validation = true;
+    last_epoch_.val_loss = v.loss;
+    last_epoch_.val_accuracy = v.accuracy;
+  }
+  batch_ = 0;
+  ++epoch_;
+  epoch_finished_ = true;
+}
+
+std::vector<EpochLog> fit(Sequential& model, const Dataset& train, const Dataset* validation,
+                          const FitCallbacks& callbacks) {
+  Trainer trainer(model, train, validation);
+  std::vector<EpochLog> history;
+  while (!trainer.done()) {
+    const BatchLog log = trainer.step();
+    bool go_on = !callbacks.on_batch || callbacks.on_batch(log);
+    if (trainer.epoch_finished()) {
+      history.push_back(trainer.last_epoch());
+      go_on = go_on && (!callbacks.on_epoch || callbacks.on_epoch(history.back()));
+    }
+    if (!go_on) break;
+  }
+  return history;
+}
+
+}  // namespace convaula

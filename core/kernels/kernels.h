@@ -39,8 +39,10 @@ struct ConvGeom {
   int oh, ow;           // output size
 };
 void im2col(const ConvGeom& g, const float* img, float* col);
+void im2col_ref(const ConvGeom& g, const float* img, float* col);
 // The adjoint of im2col: img (C, H, W) += scattered col (C*KH*KW, OH*OW).
 void col2im(const ConvGeom& g, const float* col, float* img);
+void col2im_ref(const ConvGeom& g, const float* col, float* img);
 
 // x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
 // or per column (bias has `cols` entries, dense units); then the activation.
@@ -59,6 +61,7 @@ void act_backward_ref(Act act, const float* y, float* dout, int rows, int cols);
 
 // dbias += sum over columns of d (rows, cols)  /  sum over rows.
 void bias_grad_rows(const float* d, int rows, int cols, float* dbias);
+void bias_grad_rows_ref(const float* d, int rows, int cols, float* dbias);
 void bias_grad_cols(const float* d, int rows, int cols, float* dbias);
 
 // Max pooling of planes (planes, H, W) -> (planes, OH, OW) with a pool x pool

@@ -4,6 +4,7 @@
 #include "convaula/error.h"
 #include "convaula/layers/dropout.h"
 #include "convaula/layers/pooling.h"
+#include "convaula/parallel.h"
 #include "kernels.h"
 
 namespace convaula {
@@ -27,16 +28,24 @@ void MaxPool2D::forward(const Tensor& in, Tensor& out, bool) {
   const Shape& s = in.shape();
   const Shape& o = out.shape();
   argmax_.resize(o.size());
-  kernels::maxpool_forward(in.data(), s.n * s.c, s.h, s.w, pool_, stride_, o.h, o.w, out.data(),
-                           argmax_.data());
+  const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
+  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+    kernels::maxpool_forward(in.data() + b * in_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w,
+                             out.data() + b * out_plane, argmax_.data() + b * out_plane);
+  });
 }
 
 void MaxPool2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) {
   if (!din) return;
   const Shape& s = in.shape();
-  din->fill(0.0f);
-  kernels::maxpool_backward(dout.data(), argmax_.data(), s.n * s.c, s.h, s.w, out.shape().h,
-                            out.shape().w, din->data());
+  const Shape& o = out.shape();
+  const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
+  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+    float* d = din->data() + b * in_plane;
+    std::fill(d, d + (e - b) * in_plane, 0.0f);
+    kernels::maxpool_backward(dout.data() + b * out_plane, argmax_.data() + b * out_plane, e - b,
+                              s.h, s.w, o.h, o.w, d);
+  });
 }
 
 Dropout::Dropout(float rate) : rate_(rate) {
@@ -46,6 +55,10 @@ Dropout::Dropout(float rate) : rate_(rate) {
 
 void Dropout::init(Rng& rng) { rng_.reseed(rng.next_u32(), rng.next_u32()); }
 
+// Each image of the batch draws its mask from its own stream, seeded from one
+// draw of the layer's generator per batch: masks are reproducible and do not
+// depend on how the batch is split across threads.
+
 void Dropout::forward(const Tensor& in, Tensor& out, bool training) {
   if (!training || rate_ == 0.0f) {
     std::copy(in.data(), in.data() + in.size(), out.data());
@@ -53,8 +66,18 @@ void Dropout::forward(const Tensor& in, Tensor& out, bool training) {
   }
   mask_.resize(in.shape());
   const float keep_scale = 1.0f / (1.0f - rate_);
-  for (std::size_t i = 0; i < in.size(); ++i) mask_[i] = rng_.uniform() < rate_ ? 0.0f : keep_scale;
-  kernels::mul(in.data(), mask_.data(), out.data(), in.size());
+  // P(u32 < rate * 2^32) = rate, without a float conversion per value.
+  const auto drop_below = static_cast<uint32_t>(std::min(4294967295.0, rate_ * 4294967296.0));
+  const uint64_t batch_seed = (static_cast<uint64_t>(rng_.next_u32()) << 32) | rng_.next_u32();
+  const std::size_t per = in.shape().per_image();
+  ThreadPool::global().parallel_for(in.shape().n, [&](int b, int e, int) {
+    for (int n = b; n < e; ++n) {
+      Rng rng(batch_seed, static_cast<uint64_t>(n));
+      float* m = mask_.image(n);
+      for (std::size_t i = 0; i < per; ++i) m[i] = rng.next_u32() < drop_below ? 0.0f : keep_scale;
+    }
+    kernels::mul(in.image(b), mask_.image(b), out.image(b), (e - b) * per);
+  });
 }
 
 void Dropout::backward(const Tensor&, const Tensor&, Tensor& dout, Tensor* din) {

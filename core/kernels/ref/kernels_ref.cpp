@@ -23,7 +23,7 @@ void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, i
   }
 }
 
-void im2col(const ConvGeom& g, const float* img, float* col) {
+void im2col_ref(const ConvGeom& g, const float* img, float* col) {
   const int plane = g.oh * g.ow;
   for (int c = 0; c < g.c; ++c)
     for (int ky = 0; ky < g.kh; ++ky)
@@ -45,7 +45,7 @@ void im2col(const ConvGeom& g, const float* img, float* col) {
       }
 }
 
-void col2im(const ConvGeom& g, const float* col, float* img) {
+void col2im_ref(const ConvGeom& g, const float* col, float* img) {
   const int plane = g.oh * g.ow;
   for (int c = 0; c < g.c; ++c)
     for (int ky = 0; ky < g.kh; ++ky)
@@ -132,7 +132,7 @@ void act_backward_ref(Act act, const float* y, float* dout, int rows, int cols) 
   }
 }
 
-void bias_grad_rows(const float* d, int rows, int cols, float* dbias) {
+void bias_grad_rows_ref(const float* d, int rows, int cols, float* dbias) {
   for (int r = 0; r < rows; ++r) {
     float sum = 0.0f;
     for (int c = 0; c < cols; ++c) sum += d[static_cast<long>(r) * cols + c];

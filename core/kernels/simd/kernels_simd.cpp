@@ -28,11 +28,37 @@ void bias_act_cols(Act act, float* x, const float* bias, int rows, int cols) {
 void act_backward(Act act, const float* y, float* dout, int rows, int cols) {
   act_backward_ref(act, y, dout, rows, cols);
 }
+// The lesson's 2x2 / stride 2 window gets a branch-free path; other shapes use the ref.
 void maxpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
                      int ow, float* out, int32_t* argmax) {
-  maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
+  if (pool != 2 || stride != 2) return maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
+  for (int p = 0; p < planes; ++p) {
+    const float* src = in + static_cast<long>(p) * h * w;
+    float* dst = out + static_cast<long>(p) * oh * ow;
+    int32_t* arg = argmax + static_cast<long>(p) * oh * ow;
+    for (int oy = 0; oy < oh; ++oy) {
+      const float* r0 = src + 2 * oy * w;
+      const float* r1 = r0 + w;
+      for (int ox = 0; ox < ow; ++ox) {
+        // Candidates in row-major window order; strict '>' keeps the first maximum.
+        const int x = 2 * ox;
+        float best = r0[x];
+        int32_t at = 2 * oy * w + x;
+        if (r0[x + 1] > best) best = r0[x + 1], at = 2 * oy * w + x + 1;
+        if (r1[x] > best) best = r1[x], at = (2 * oy + 1) * w + x;
+        if (r1[x + 1] > best) best = r1[x + 1], at = (2 * oy + 1) * w + x + 1;
+        dst[oy * ow + ox] = best;
+        arg[oy * ow + ox] = at;
+      }
+    }
+  }
 }
 void mul(const float* x, const float* mask, float* y, std::size_t n) { mul_ref(x, mask, y, n); }
+void im2col(const ConvGeom& g, const float* img, float* col) { im2col_ref(g, img, col); }
+void col2im(const ConvGeom& g, const float* col, float* img) { col2im_ref(g, col, img); }
+void bias_grad_rows(const float* d, int rows, int cols, float* dbias) {
+  bias_grad_rows_ref(d, rows, cols, dbias);
+}
 double peak_gflops(double seconds) { return peak_gflops_ref(seconds); }
 
 #else
@@ -155,10 +181,13 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
   const int kc_max = std::min(KC, K);
   buf.a.resize(static_cast<std::size_t>(mc_max) * kc_max);
   buf.b.resize(static_cast<std::size_t>(nc_max) * kc_max);
+  // K is cut into equal blocks (288 -> 144 + 144, not 256 + 32): a short last
+  // block would pay the C tile's load and store for little arithmetic.
+  const int kc_even = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   for (int jc = 0; jc < N; jc += NC) {
     const int nc = std::min(NC, N - jc);
-    for (int pc = 0; pc < K; pc += KC) {
-      const int kc = std::min(KC, K - pc);
+    for (int pc = 0; pc < K; pc += kc_even) {
+      const int kc = std::min(kc_even, K - pc);
       pack_b(tb, B, ldb, pc, jc, kc, nc, buf.b.data());
       for (int ic = 0; ic < M; ic += MC) {
         const int mc = std::min(MC, M - ic);
@@ -224,9 +253,30 @@ void act_backward(Act act, const float* y, float* dout, int rows, int cols) {
   for (; i < n; ++i) dout[i] = y[i] > 0.0f ? dout[i] : 0.0f;
 }
 
+// The lesson's 2x2 / stride 2 window gets a branch-free path; other shapes use the ref.
 void maxpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
                      int ow, float* out, int32_t* argmax) {
-  maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
+  if (pool != 2 || stride != 2) return maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
+  for (int p = 0; p < planes; ++p) {
+    const float* src = in + static_cast<long>(p) * h * w;
+    float* dst = out + static_cast<long>(p) * oh * ow;
+    int32_t* arg = argmax + static_cast<long>(p) * oh * ow;
+    for (int oy = 0; oy < oh; ++oy) {
+      const float* r0 = src + 2 * oy * w;
+      const float* r1 = r0 + w;
+      for (int ox = 0; ox < ow; ++ox) {
+        // Candidates in row-major window order; strict '>' keeps the first maximum.
+        const int x = 2 * ox;
+        float best = r0[x];
+        int32_t at = 2 * oy * w + x;
+        if (r0[x + 1] > best) best = r0[x + 1], at = 2 * oy * w + x + 1;
+        if (r1[x] > best) best = r1[x], at = (2 * oy + 1) * w + x;
+        if (r1[x + 1] > best) best = r1[x + 1], at = (2 * oy + 1) * w + x + 1;
+        dst[oy * ow + ox] = best;
+        arg[oy * ow + ox] = at;
+      }
+    }
+  }
 }
 
 void mul(const float* x, const float* mask, float* y, std::size_t n) {
@@ -256,6 +306,84 @@ double peak_gflops(double seconds) {
   volatile float keep = sink;  // the result must be observable or the loop vanishes
   (void)keep;
   return 2.0 * W * kChains * static_cast<double>(iters) / elapsed * 1e-9;
+}
+
+namespace {
+
+// The columns ox of an output row whose input column ox*stride + kx - pad_left
+// lies inside [0, w): [lo, hi). Outside it im2col writes zeros (the padding).
+void valid_columns(const ConvGeom& g, int kx, int* lo, int* hi) {
+  const int shift = kx - g.pad_left;  // input x = ox * stride + shift
+  *lo = shift >= 0 ? 0 : (-shift + g.stride - 1) / g.stride;
+  *hi = g.w - shift <= 0 ? 0 : std::min(g.ow, (g.w - shift + g.stride - 1) / g.stride);
+  *lo = std::min(*lo, *hi);
+}
+
+}  // namespace
+
+// Same result as im2col_ref, with the bounds tests hoisted out of the inner loop so
+// that, for stride 1, each output row is one contiguous copy.
+void im2col(const ConvGeom& g, const float* img, float* col) {
+  const int plane = g.oh * g.ow;
+  for (int c = 0; c < g.c; ++c)
+    for (int ky = 0; ky < g.kh; ++ky)
+      for (int kx = 0; kx < g.kw; ++kx) {
+        float* row = col + static_cast<long>((c * g.kh + ky) * g.kw + kx) * plane;
+        int lo, hi;
+        valid_columns(g, kx, &lo, &hi);
+        const int shift = kx - g.pad_left;
+        for (int oy = 0; oy < g.oh; ++oy) {
+          const int y = oy * g.stride + ky - g.pad_top;
+          float* dst = row + oy * g.ow;
+          if (y < 0 || y >= g.h) {
+            std::fill(dst, dst + g.ow, 0.0f);
+            continue;
+          }
+          const float* src = img + static_cast<long>(c * g.h + y) * g.w + shift;
+          std::fill(dst, dst + lo, 0.0f);
+          if (g.stride == 1)
+            std::copy(src + lo, src + hi, dst + lo);
+          else
+            for (int ox = lo; ox < hi; ++ox) dst[ox] = src[ox * g.stride];
+          std::fill(dst + hi, dst + g.ow, 0.0f);
+        }
+      }
+}
+
+void col2im(const ConvGeom& g, const float* col, float* img) {
+  const int plane = g.oh * g.ow;
+  for (int c = 0; c < g.c; ++c)
+    for (int ky = 0; ky < g.kh; ++ky)
+      for (int kx = 0; kx < g.kw; ++kx) {
+        const float* row = col + static_cast<long>((c * g.kh + ky) * g.kw + kx) * plane;
+        int lo, hi;
+        valid_columns(g, kx, &lo, &hi);
+        const int shift = kx - g.pad_left;
+        for (int oy = 0; oy < g.oh; ++oy) {
+          const int y = oy * g.stride + ky - g.pad_top;
+          if (y < 0 || y >= g.h) continue;
+          float* dst = img + static_cast<long>(c * g.h + y) * g.w + shift;
+          const float* src = row + oy * g.ow;
+          if (g.stride == 1)
+            for (int ox = lo; ox < hi; ++ox) dst[ox] += src[ox];
+          else
+            for (int ox = lo; ox < hi; ++ox) dst[ox * g.stride] += src[ox];
+        }
+      }
+}
+
+// Row sums with vector accumulators (a scalar float sum cannot be vectorized
+// without reassociating, which the compiler may not do on its own).
+void bias_grad_rows(const float* d, int rows, int cols, float* dbias) {
+  for (int r = 0; r < rows; ++r) {
+    const float* x = d + static_cast<long>(r) * cols;
+    Batch acc(0.0f);
+    int i = 0;
+    for (; i + W <= cols; i += W) acc += Batch::load_unaligned(x + i);
+    float sum = xsimd::hadd(acc);
+    for (; i < cols; ++i) sum += x[i];
+    dbias[r] += sum;
+  }
 }
 
 #endif  // CONVAULA_NO_SIMD

@@ -1,0 +1,112 @@
+// ThreadPool and the parallel kernels: same numbers for 1 or 2 threads.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+#include "convaula/model.h"
+#include "convaula/parallel.h"
+#include "kernels.h"
+
+using namespace convaula;
+using Catch::Matchers::WithinRel;
+
+namespace {
+struct ThreadsGuard {  // restores the single-threaded default when a test ends
+  ~ThreadsGuard() { ThreadPool::global().set_threads(1); }
+};
+}  // namespace
+
+TEST_CASE("split_range covers [0, n) with near-equal contiguous parts", "[parallel]") {
+  for (int n : {1, 7, 13, 64})
+    for (int parts = 1; parts <= std::min(n, 5); ++parts) {
+      int expect = 0;
+      for (int i = 0; i < parts; ++i) {
+        int b, e;
+        split_range(n, parts, i, &b, &e);
+        CHECK(b == expect);
+        CHECK(e - b >= n / parts);
+        CHECK(e - b <= n / parts + 1);
+        expect = e;
+      }
+      CHECK(expect == n);
+    }
+}
+
+TEST_CASE("parallel_for visits every index once, on every slot", "[parallel]") {
+  ThreadsGuard guard;
+  ThreadPool pool;
+  pool.set_threads(3);
+  std::vector<std::atomic<int>> hits(100);
+  std::atomic<int> slots_used{0};
+  for (int round = 0; round < 20; ++round)
+    pool.parallel_for(100, [&](int b, int e, int slot) {
+      slots_used |= 1 << slot;
+      for (int i = b; i < e; ++i) ++hits[i];
+    });
+  for (auto& h : hits) CHECK(h == 20);
+  CHECK(slots_used == 0b111);
+}
+
+TEST_CASE("a training step gives the same numbers with 1 and 2 threads", "[parallel]") {
+  ThreadsGuard guard;
+  const ModelSpec spec = ModelSpec::from_json(R"({"input": [12, 12, 1], "layers": [
+      {"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
+      {"type": "conv2d", "filters": 6, "kernel": 3, "activation": "relu"},
+      {"type": "max_pooling2d"}, {"type": "dropout", "rate": 0.25}, {"type": "flatten"},
+      {"type": "dense", "units": 10, "activation": "softmax"}], "optimizer": "adam", "seed": 5})");
+  Tensor x({8, 1, 12, 12});
+  Rng rng(9);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform();
+  const std::vector<uint8_t> y = {0, 1, 2, 3, 4, 5, 6, 7};
+  std::vector<std::vector<float>> params;
+  for (int threads : {1, 2}) {
+    ThreadPool::global().set_threads(threads);
+    Sequential m(spec);
+    for (int step = 0; step < 3; ++step) {
+      m.zero_grad();
+      m.forward(x, true);
+      m.backward(y.data());
+      m.optimizer().step({m.params(), m.grads(), m.param_count()});
+    }
+    params.emplace_back(m.params(), m.params() + m.param_count());
+  }
+  // Only the order of the per-thread gradient sums differs (parallel.h).
+  for (std::size_t i = 0; i < params[0].size(); ++i)
+    CHECK_THAT(params[1][i], WithinRel(params[0][i], 1e-4f) || Catch::Matchers::WithinAbs(params[0][i], 1e-6));
+}
+
+TEST_CASE("the fast im2col, col2im and bias_grad_rows match their ref twins", "[kernels]") {
+  Rng rng(4);
+  for (int size : {1, 7, 13, 33})
+    for (int k : {1, 3, 5})
+      for (int stride : {1, 2})
+        for (int pad : {0, 1, 2}) {
+          if (size + 2 * pad < k) continue;
+          kernels::ConvGeom g{2, size, size + 1, k, k, stride, pad, pad, 0, 0};
+          g.oh = (size + 2 * pad - k) / stride + 1;
+          g.ow = (size + 1 + 2 * pad - k) / stride + 1;
+          std::vector<float> img(2 * size * (size + 1));
+          for (auto& v : img) v = rng.uniform(-1, 1);
+          const std::size_t cols = static_cast<std::size_t>(2) * k * k * g.oh * g.ow;
+          std::vector<float> a(cols, 7.0f), b(cols, -7.0f);
+          kernels::im2col(g, img.data(), a.data());
+          kernels::im2col_ref(g, img.data(), b.data());
+          REQUIRE(a == b);
+          std::vector<float> ia(img.size(), 0.5f), ib(img.size(), 0.5f);
+          kernels::col2im(g, a.data(), ia.data());
+          kernels::col2im_ref(g, a.data(), ib.data());
+          for (std::size_t i = 0; i < ia.size(); ++i) REQUIRE_THAT(ia[i], WithinRel(ib[i], 1e-6f));
+        }
+  for (int cols : {1, 7, 13, 33}) {
+    std::vector<float> d(3 * cols);
+    for (auto& v : d) v = rng.uniform(-1, 1);
+    std::vector<float> fa = {1, 2, 3}, fb = {1, 2, 3};
+    kernels::bias_grad_rows(d.data(), 3, cols, fa.data());
+    kernels::bias_grad_rows_ref(d.data(), 3, cols, fb.data());
+    for (int r = 0; r < 3; ++r) CHECK_THAT(fa[r], WithinRel(fb[r], 1e-5f));
+  }
+}
+
+TEST_CASE("peak_gflops measures a positive rate", "[kernels]") {
+  CHECK(kernels::peak_gflops(0.01) > 0.1);
+}

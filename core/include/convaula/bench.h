@@ -1,0 +1,27 @@
+// bench: throughput figures of the engine on the machine it runs on, measured the
+// same way natively (CLI) and in the browser (wasm), against the mul-add peak.
+#pragma once
+
+#include <string>
+
+namespace convaula {
+
+struct BenchFigures {
+  std::string preset;
+  int batch_size = 0;
+  int threads = 1;                 // the "all threads" run
+  double forward_flops = 0;        // per image
+  double train_flops = 0;          // per image
+  double peak_gflops_1t = 0;       // mul-add microkernel, one thread
+  double train_ips_1t = 0, train_ips_nt = 0;
+  double infer_ms_b1 = 0;          // one image, one thread
+  double infer_ips_b256 = 0;       // batch of 256, one thread
+  double infer_ips_b256_nt = 0;
+};
+
+// Times `batches` training steps (after 3 warm-up steps) of `preset` on random
+// data with 1 thread and with `threads` threads, then inference. Leaves the
+// global ThreadPool at 1 thread.
+BenchFigures run_benchmark(const std::string& preset, int batches, int threads);
+
+}  // namespace convaula

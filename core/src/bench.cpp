@@ -1,0 +1,85 @@
+// run_benchmark: training and inference throughput on random data, and the mul-add peak.
+#include "convaula/bench.h"
+
+#include <algorithm>
+
+#include "convaula/flops.h"
+#include "convaula/parallel.h"
+#include "convaula/train.h"
+#include "kernels.h"
+
+namespace convaula {
+
+namespace {
+
+Tensor random_images(const Shape& per_image, int n, Rng& rng) {
+  Tensor x({n, per_image.c, per_image.h, per_image.w});
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform();
+  return x;
+}
+
+// Seconds per call of fn, best of `reps` after one warm-up call.
+template <class Fn>
+double best_seconds(int reps, Fn&& fn) {
+  fn();
+  double best = 1e30;
+  for (int i = 0; i < reps; ++i) {
+    const double t0 = now_seconds();
+    fn();
+    best = std::min(best, now_seconds() - t0);
+  }
+  return best;
+}
+
+double train_ips(Sequential& model, int batches, Rng& rng) {
+  const int batch = model.spec().batch_size;
+  Tensor x = random_images(model.input_shape(), batch, rng);
+  std::vector<uint8_t> labels(batch);
+  for (auto& l : labels) l = static_cast<uint8_t>(rng.below(10));
+  auto step = [&] {
+    model.zero_grad();
+    model.forward(x, true);
+    model.backward(labels.data());
+    model.optimizer().step({model.params(), model.grads(), model.param_count()});
+  };
+  for (int i = 0; i < 3; ++i) step();
+  const double t0 = now_seconds();
+  for (int i = 0; i < batches; ++i) step();
+  return batches * batch / (now_seconds() - t0);
+}
+
+double infer_ips(Sequential& model, Rng& rng) {
+  Tensor big = random_images(model.input_shape(), 256, rng);
+  return 256 / best_seconds(3, [&] { model.forward(big, false); });
+}
+
+}  // namespace
+
+BenchFigures run_benchmark(const std::string& preset, int batches, int threads) {
+  BenchFigures f;
+  const ModelSpec spec = preset_spec(preset);
+  Sequential model(spec);
+  const FlopCount flops = count_flops(spec);
+  f.preset = spec.name;
+  f.batch_size = spec.batch_size;
+  f.threads = std::max(1, threads);
+  f.forward_flops = flops.forward;
+  f.train_flops = flops.train;
+  Rng rng(7);
+  ThreadPool& pool = ThreadPool::global();
+
+  pool.set_threads(1);
+  f.peak_gflops_1t = kernels::peak_gflops(0.5);
+  f.train_ips_1t = train_ips(model, batches, rng);
+  Tensor one = random_images(model.input_shape(), 1, rng);
+  f.infer_ms_b1 = 1e3 * best_seconds(50, [&] { model.forward(one, false); });
+  f.infer_ips_b256 = infer_ips(model, rng);
+
+  pool.set_threads(f.threads);
+  f.train_ips_nt = train_ips(model, batches, rng);
+  f.infer_ips_b256_nt = infer_ips(model, rng);
+  pool.set_threads(1);
+  return f;
+}
+
+}  // namespace convaula

@@ -1,0 +1,47 @@
+// Number formatting and parsing for Spanish readers: every number the page shows goes through here.
+
+const cache = new Map();
+
+// Intl.NumberFormat objects are costly to build and charts format many numbers per frame.
+function formateador(opciones) {
+  const clave = JSON.stringify(opciones);
+  if (!cache.has(clave)) cache.set(clave, new Intl.NumberFormat('es-ES', opciones));
+  return cache.get(clave);
+}
+
+// 60000 → "60.000"; es-ES leaves four-digit numbers ungrouped ("1024"), as the RAE recommends.
+export function entero(n) {
+  return formateador({ maximumFractionDigits: 0 }).format(n);
+}
+
+// 0.12345, 4 → "0,1235"
+export function decimal(x, decimales = 4) {
+  return formateador({ minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);
+}
+
+// Shortest form up to `max` decimals: 0.001 → "0,001", 1 → "1".
+export function numero(x, max = 6) {
+  return formateador({ maximumFractionDigits: max }).format(x);
+}
+
+// 0.9812, 2 → "98,12 %"
+export function porcentaje(x, decimales = 1) {
+  return formateador({ style: 'percent', minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);
+}
+
+// Seconds → "45 s", "3 min 05 s", "1 h 02 min".
+export function duracion(segundos) {
+  const s = Math.max(0, Math.round(segundos));
+  const dos = (n) => String(n).padStart(2, '0');
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${dos(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${dos(Math.floor((s % 3600) / 60))} min`;
+}
+
+// Parses what a Spanish speaker types: "0,001", "0.001", " 1 ". Returns NaN if it is not a number.
+// Thousands separators are not accepted: in a learning-rate box "1.000" is ambiguous.
+export function leerNumero(texto) {
+  const limpio = String(texto).trim().replace(',', '.');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(limpio)) return NaN;
+  return Number(limpio);
+}

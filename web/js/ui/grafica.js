@@ -1,0 +1,139 @@
+// A small canvas chart of lines and points: crisp on HiDPI screens, axes labelled in Spanish
+// with es-ES numbers, colours taken from CSS so projector mode restyles it too.
+// Redraws at most once per animation frame however often points arrive.
+
+import { numero } from '../formato.js';
+
+const MARGEN = { izquierda: 56, derecha: 12, arriba: 12, abajo: 40 };
+
+// Round tick steps (1, 2 or 5 × 10^k) giving about `cuantas` ticks over [min, max].
+function marcas(min, max, cuantas = 5) {
+  const bruto = (max - min) / cuantas;
+  const potencia = 10 ** Math.floor(Math.log10(bruto));
+  const paso = [1, 2, 5, 10].map((m) => m * potencia).find((p) => p >= bruto);
+  const lista = [];
+  for (let v = Math.ceil(min / paso) * paso; v <= max + paso * 1e-9; v += paso) lista.push(Number(v.toPrecision(12)));
+  return lista;
+}
+
+// series: [{color: CSS variable name, tipo: 'linea' | 'puntos'}]; yMax undefined = fit the data.
+export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, yMax, formatoY = numero }) {
+  const ctx = canvas.getContext('2d');
+  const datos = series.map(() => []);  // per series, [x, y] pairs in arrival order; null breaks a line
+  let xMax = 1;
+  let pendiente = false;
+
+  function escala() {
+    const mayor = datos.flat().reduce((m, par) => (par ? Math.max(m, par[1]) : m), yMin + 1e-3);
+    const techo = yMax ?? mayor * 1.05;
+    return { x0: 0, x1: xMax, y0: yMin, y1: techo };
+  }
+
+  function dibujar() {
+    pendiente = false;
+    const dpr = window.devicePixelRatio || 1;
+    const ancho = canvas.clientWidth, alto = canvas.clientHeight;
+    if (!ancho || !alto) return;
+    if (canvas.width !== Math.round(ancho * dpr) || canvas.height !== Math.round(alto * dpr)) {
+      canvas.width = Math.round(ancho * dpr);
+      canvas.height = Math.round(alto * dpr);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, ancho, alto);
+
+    const estilo = getComputedStyle(canvas);
+    const tinta = estilo.color;
+    const rejilla = estilo.getPropertyValue('--color-rejilla').trim() || '#ddd';
+    const fuente = `${estilo.fontSize} ${estilo.fontFamily}`;
+    const { x0, x1, y0, y1 } = escala();
+    const izq = MARGEN.izquierda, der = ancho - MARGEN.derecha, arr = MARGEN.arriba, aba = alto - MARGEN.abajo;
+    const px = (x) => izq + ((x - x0) / (x1 - x0)) * (der - izq);
+    const py = (y) => aba - ((y - y0) / (y1 - y0)) * (aba - arr);
+
+    ctx.font = fuente;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = tinta;
+    ctx.strokeStyle = rejilla;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const v of marcas(y0, y1, alto < 180 ? 3 : 5)) {
+      const y = Math.round(py(v)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(izq, y); ctx.lineTo(der, y); ctx.stroke();
+      ctx.fillText(formatoY(v), izq - 6, y);
+    }
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const v of marcas(x0, x1, ancho < 320 ? 3 : 5)) {
+      const x = Math.round(px(v)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(x, arr); ctx.lineTo(x, aba); ctx.stroke();
+      ctx.fillText(numero(v, 2), x, aba + 4);
+    }
+    ctx.strokeStyle = tinta;
+    ctx.beginPath(); ctx.moveTo(izq + 0.5, arr); ctx.lineTo(izq + 0.5, aba + 0.5); ctx.lineTo(der, aba + 0.5); ctx.stroke();
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(etiquetaX, (izq + der) / 2, alto - 2);
+    ctx.save();
+    ctx.translate(12, (arr + aba) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(etiquetaY, 0, 0);
+    ctx.restore();
+
+    ctx.save();
+    ctx.beginPath(); ctx.rect(izq, arr - 6, der - izq + 6, aba - arr + 6); ctx.clip();
+    series.forEach((serie, i) => {
+      const color = estilo.getPropertyValue(serie.color).trim() || tinta;
+      ctx.strokeStyle = ctx.fillStyle = color;
+      ctx.lineWidth = serie.tipo === 'linea' ? 1.5 : 2;
+      ctx.beginPath();
+      let corte = true;
+      for (const par of datos[i]) {
+        if (par) ctx[corte ? 'moveTo' : 'lineTo'](px(par[0]), py(par[1]));
+        corte = !par;
+      }
+      ctx.stroke();
+      if (serie.tipo === 'puntos') {
+        for (const [x, y] of datos[i].filter(Boolean)) { ctx.beginPath(); ctx.arc(px(x), py(y), 4, 0, 2 * Math.PI); ctx.fill(); }
+      }
+    });
+    ctx.restore();
+  }
+
+  function programar() {
+    if (!pendiente) { pendiente = true; requestAnimationFrame(dibujar); }
+  }
+
+  new ResizeObserver(programar).observe(canvas);
+  programar();
+
+  return {
+    anadir(serie, x, y) {
+      if (!Number.isFinite(y)) return;
+      datos[serie].push([x, y]);
+      canvas.dataset.puntos = String(Number(canvas.dataset.puntos ?? 0) + 1);
+      programar();
+    },
+    cortar(serie) {
+      datos[serie].push(null);
+    },
+    borrar(nuevoXMax = 1) {
+      datos.forEach((d) => (d.length = 0));
+      xMax = nuevoXMax;
+      canvas.dataset.puntos = '0';
+      programar();
+    },
+    redibujar: programar,
+  };
+}
+
+// The shared legend, as HTML so it wraps on phones and screen readers read it.
+export function crearLeyenda(lista, series) {
+  lista.replaceChildren(...series.map((serie) => {
+    const item = document.createElement('li');
+    const muestra = document.createElement('span');
+    muestra.className = `muestra muestra-${serie.tipo}`;
+    muestra.style.setProperty('--muestra', `var(${serie.color})`);
+    item.append(muestra, serie.nombre);
+    return item;
+  }));
+}

@@ -62,6 +62,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
 
   let estado = 'loading';
   let detenidoAMano = false;  // the run ended by "Detener": give focus back to "Entrenar"
+  let ultimoProgreso = [];    // the last progress line without its ETA
   // Buttons that get disabled lose focus; hand it to the button a keyboard user needs next.
   const enfocar = (boton) => boton.focus({ preventScroll: true });
   let epocasTotales = 1;
@@ -158,7 +159,8 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
     resultado.hidden = true;
     barra.value = 0;
     detalle.textContent = '';
-    for (const clave of ['testAccuracy', 'testLoss', 'loss', 'accuracy', 'firstLoss', 'firstAccuracy', 'batches']) delete estadoEl.dataset[clave];
+    ultimoProgreso = [];
+    for (const clave of ['testAccuracy', 'testLoss', 'loss', 'accuracy', 'firstLoss', 'firstAccuracy', 'epoch', 'batch', 'batches']) delete estadoEl.dataset[clave];
   }
 
   async function entrenar(opciones) {
@@ -171,6 +173,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
       const { stopped, test } = await cliente.train(opciones);
       alCambiarModelo(campos.preset.value);
       if (test) mostrarTest(test);
+      detalle.textContent = ultimoProgreso.join(' · ');  // no "quedan …" once it has ended
       ponerEstado(test ? 'done' : 'idle', stopped ? T.estados.stopped : T.estados.done);
     } catch (error) {
       fallo(error);
@@ -193,12 +196,14 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
     perdida.anadir(LOTE, x, p.loss);
     precision.anadir(LOTE, x, p.accuracy);
     barra.value = x / p.epochs;
-    detalle.textContent = [
+    ultimoProgreso = [
       T.progreso({ epoch: entero(p.epoch), epochs: entero(p.epochs), batch: entero(p.batch), batches: entero(p.batches) }),
       T.velocidad(entero(p.imagesPerSecond)),
-      T.restante(duracion(p.etaSeconds)),
-    ].join(' · ');
+    ];
+    detalle.textContent = [...ultimoProgreso, T.restante(duracion(p.etaSeconds))].join(' · ');
     const d = estadoEl.dataset;
+    d.epoch = String(p.epoch);
+    d.batch = String(p.batch);
     d.firstLoss ??= String(p.loss);
     d.firstAccuracy ??= String(p.accuracy);
     d.loss = String(p.loss);

@@ -1,0 +1,279 @@
+// ui.test.mjs: the page as a student and a teacher use it, in Debian's Chromium, through the
+// stable data-testid hooks: loading, drawing, training with pause/resume/stop, weights files,
+// layout at desktop and phone sizes. Screenshots go to build/artifacts/ui/ (gitignored).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
+
+const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/ui/', import.meta.url));
+const READY = 60_000;  // engine start + MNIST download and decode, on a slow CI machine
+
+let server, browser;
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+// Opens the app and waits until the model is built and MNIST is loaded.
+async function openApp({ width = 1366, height = 768 } = {}) {
+  const opened = await openPage(browser, server.url, '');
+  await opened.page.setViewportSize({ width, height });
+  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY });
+  return opened;
+}
+
+const status = (page) => page.getByTestId('train-status').evaluate((el) => ({ ...el.dataset }));
+const waitState = (page, states, timeout = 30_000) => page.waitForFunction(
+  (s) => s.includes(document.querySelector('[data-testid="train-status"]').dataset.state), states, { timeout });
+
+// Draws strokes given as lists of [x, y] fractions of the canvas, with the real mouse.
+async function draw(page, strokes) {
+  const canvas = page.getByTestId('draw-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  for (const stroke of strokes) {
+    const [[x0, y0], ...rest] = stroke;
+    await page.mouse.move(box.x + x0 * box.width, box.y + y0 * box.height);
+    await page.mouse.down();
+    for (const [x, y] of rest) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 4 });
+    await page.mouse.up();
+  }
+}
+const SEVEN = [[[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]]];
+const ONE = [[[0.5, 0.15], [0.5, 0.85]]];
+
+async function probabilities(page) {
+  return Promise.all(Array.from({ length: 10 }, (_, d) =>
+    page.getByTestId(`prob-${d}`).getAttribute('data-value').then(Number)));
+}
+
+async function expectPrediction(page) {
+  await page.waitForFunction(() => /^\d$/.test(document.querySelector('[data-testid="prediction"]').textContent));
+  const probs = await probabilities(page);
+  const sum = probs.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-3, `probabilities sum to ${sum}`);
+  const digit = Number(await page.getByTestId('prediction').textContent());
+  assert.equal(digit, probs.indexOf(Math.max(...probs)), 'the prediction is the most probable digit');
+  return { digit, probs };
+}
+
+// Page-side probes of main-thread health: the longest task (PerformanceObserver 'longtask'
+// reports tasks over 50 ms) and the longest gap a 10 ms interval timer sees.
+function installResponsivenessProbe(page) {
+  return page.evaluate(() => {
+    const probe = { longestTask: 0, longestGap: 0 };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) probe.longestTask = Math.max(probe.longestTask, entry.duration);
+    }).observe({ type: 'longtask' });
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      probe.longestGap = Math.max(probe.longestGap, now - last - 10);
+      last = now;
+    }, 10);
+    window.__probe = probe;
+  });
+}
+
+describe('ConvAula page', () => {
+  test('loads in Spanish with no console errors and no request outside localhost', async () => {
+    const { page, context, errors, outside } = await openApp();
+    try {
+      assert.equal(await page.getAttribute('html', 'lang'), 'es');
+      assert.equal(await page.locator('nav a').count(), 10);
+      const sections = await page.locator('main section[data-section]').evaluateAll((els) =>
+        els.map((s) => ({ id: s.id, title: s.querySelector('h2').textContent, intro: s.querySelector('.intro').textContent })));
+      assert.equal(sections.length, 10);
+      for (const s of sections) {
+        assert.ok(s.title.length > 2, `${s.id} has a heading`);
+        assert.ok(s.intro.length > 120 && !/próximamente/i.test(s.intro), `${s.id} has a real intro`);
+      }
+      assert.match(await page.getByTestId('engine-variant').textContent(), /^Motor: WebAssembly/);
+      assert.match(await page.getByTestId('preset').inputValue(), /^(classroom|keras-mnist)$/);
+      // Nothing untranslated slipped through: every data-t element got its text.
+      assert.equal(await page.locator('[data-t]:empty').count(), 0);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(outside, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('drawing with the mouse gives a live prediction with ten probabilities summing to 1', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      await draw(page, SEVEN);
+      await expectPrediction(page);
+      const placed = await page.locator('#vista28').evaluate((c) =>
+        c.getContext('2d').getImageData(0, 0, 28, 28).data.filter((v, i) => i % 4 === 0 && v < 128).length);
+      assert.ok(placed > 10, 'the 28×28 preview shows the preprocessed digit');
+
+      await page.getByTestId('draw-clear').click();
+      assert.equal(await page.getByTestId('prediction').textContent(), '');
+      assert.deepEqual(await probabilities(page), Array(10).fill(0));
+
+      // Stroke → bars latency: from the pointer event to the bars' first update after it.
+      await page.evaluate(() => {
+        window.__latencies = [];
+        let since = null;
+        document.querySelector('[data-testid="draw-canvas"]').addEventListener('pointerdown', (e) => { since = e.timeStamp; }, true);
+        new MutationObserver(() => {
+          if (since !== null) { window.__latencies.push(performance.now() - since); since = null; }
+        }).observe(document.querySelector('[data-testid="prob-0"]'), { attributes: true, attributeFilter: ['data-value'] });
+      });
+      for (let i = 0; i < 7; i++) {
+        await draw(page, [[[0.2 + 0.08 * i, 0.3], [0.25 + 0.08 * i, 0.6]]]);
+        await page.waitForTimeout(250);
+      }
+      const latencies = (await page.evaluate(() => window.__latencies)).sort((a, b) => a - b);
+      const median = latencies[Math.floor(latencies.length / 2)];
+      console.log(`stroke → bars latency (ms): median ${median.toFixed(1)}, all ${latencies.map((l) => l.toFixed(0)).join(' ')}`);
+      assert.ok(latencies.length >= 5, `bars updated after ${latencies.length} of 7 strokes`);
+      assert.ok(median < 50, `median stroke → bars latency ${median.toFixed(1)} ms`);
+      await expectPrediction(page);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('training the classroom preset: loss falls, accuracy rises, pause/resume/stop, page stays responsive', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      await page.getByTestId('preset').selectOption('classroom');
+      await waitState(page, ['idle']);
+      await page.selectOption('#subconjunto', '60000');
+      await installResponsivenessProbe(page);
+      await page.getByTestId('train-start').click();
+      await waitState(page, ['training']);
+
+      const batchAtLeast = (n) => page.waitForFunction(
+        (k) => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= k, n, { timeout: 60_000 });
+      await batchAtLeast(300);
+      const s = await status(page);
+      assert.ok(Number(s.loss) < Number(s.firstLoss), `loss ${s.firstLoss} → ${s.loss}`);
+      assert.ok(Number(s.accuracy) > Number(s.firstAccuracy), `accuracy ${s.firstAccuracy} → ${s.accuracy}`);
+      assert.ok(Number(await page.locator('#grafica-perdida').getAttribute('data-puntos')) > 5, 'the loss chart has points');
+
+      await page.getByTestId('train-pause').click();
+      await waitState(page, ['paused']);
+      await page.waitForTimeout(300);  // a progress message already on its way may still land
+      const pausedAt = (await status(page)).batch;
+      await page.waitForTimeout(700);
+      assert.equal((await status(page)).batch, pausedAt, 'no batches while paused');
+
+      await page.getByTestId('train-resume').click();
+      await waitState(page, ['training']);
+      await batchAtLeast(Number(pausedAt) + 50);
+
+      await page.getByTestId('train-stop').click();
+      await waitState(page, ['done', 'idle'], 60_000);
+      const probe = await page.evaluate(() => window.__probe);
+      console.log(`while training: longest task ${probe.longestTask.toFixed(0)} ms, longest timer gap ${probe.longestGap.toFixed(0)} ms`);
+      assert.ok(probe.longestTask < 100, `longest main-thread task ${probe.longestTask} ms`);
+      assert.ok(probe.longestGap < 100, `longest timer gap ${probe.longestGap} ms`);
+
+      const end = await status(page);
+      if (end.state === 'done') {
+        assert.match(end.testAccuracy, /^0\.\d{4}$|^1\.0000$/);
+        assert.ok(Number(end.testAccuracy) > 0.9, `test accuracy after ${end.batch} batches: ${end.testAccuracy}`);
+      }
+      await page.getByTestId('train-status').scrollIntoViewIfNeeded();
+      await page.locator('.panel-entrenamiento').screenshot({ path: `${ARTIFACTS}entrenamiento.png` });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a corrupt weights file is refused in Spanish and the model keeps predicting; a saved file loads back', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      await page.getByTestId('weights-load').setInputFiles({
+        name: 'roto.pesos', mimeType: 'application/octet-stream', buffer: Buffer.from('esto no son pesos de ConvAula'),
+      });
+      const message = page.getByTestId('weights-message');
+      await page.waitForSelector('[data-testid="weights-message"][data-state="error"]');
+      const expected = await page.evaluate(() => import('./js/textos.js').then((m) => m.errores.bad_weights));
+      assert.ok((await message.textContent()).includes(expected), await message.textContent());
+      await draw(page, ONE);
+      await expectPrediction(page);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('weights-save').click()]);
+      const saved = await readFile(await download.path());
+      assert.ok(saved.length > 1000, `weights file of ${saved.length} bytes`);
+      await page.getByTestId('weights-load').setInputFiles({ name: 'guardado.pesos', mimeType: 'application/octet-stream', buffer: saved });
+      await page.waitForSelector('[data-testid="weights-message"][data-state="ok"]');
+      await page.getByTestId('draw-clear').click();
+      await draw(page, ONE);
+      await expectPrediction(page);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [name, size] of [['escritorio', { width: 1366, height: 768 }], ['movil', { width: 390, height: 844 }]]) {
+    test(`layout at ${size.width}×${size.height}: no horizontal overflow, screenshots saved`, async () => {
+      const { page, context, errors } = await openApp(size);
+      try {
+        await page.screenshot({ path: `${ARTIFACTS}${name}-inicio.png` });
+        await draw(page, SEVEN);
+        await expectPrediction(page);
+        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView());
+        await page.screenshot({ path: `${ARTIFACTS}${name}-entrenar.png` });
+        await page.getByTestId('draw-canvas').evaluate((el) => el.scrollIntoView());
+        await page.screenshot({ path: `${ARTIFACTS}${name}-dibujo.png` });
+        await page.screenshot({ path: `${ARTIFACTS}${name}-completa.png`, fullPage: true });
+
+        const overflow = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          // The section strip on phones scrolls sideways on purpose; everything else must fit.
+          const wide = [...document.querySelectorAll('body *')].filter((el) =>
+            !el.closest('nav') && !el.closest('.sr-only, .archivo-oculto') && el.getBoundingClientRect().right > width + 1);
+          return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.map((el) => el.outerHTML.slice(0, 80)) };
+        });
+        assert.equal(overflow.scrollWidth, overflow.width, 'no horizontal scrolling');
+        assert.deepEqual(overflow.wide, []);
+
+        // Projector mode is a body class; the layout still fits with its larger type.
+        await page.locator('#boton-proyector').click();
+        assert.ok(await page.evaluate(() => document.body.classList.contains('proyector')));
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), overflow.width);
+        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView());
+        await page.screenshot({ path: `${ARTIFACTS}${name}-proyector.png` });
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('controls are reachable with the keyboard', async () => {
+    const { page, context } = await openApp();
+    try {
+      const reached = new Set();
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const id = await page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.id);
+        if (id) reached.add(id);
+      }
+      for (const id of ['preset', 'tasa', 'lote', 'epocas', 'subconjunto', 'train-start', 'draw-clear', 'weights-save', 'weights-load']) {
+        assert.ok(reached.has(id), `Tab reaches ${id}`);
+      }
+      // An invalid learning rate is refused with a Spanish message next to the field.
+      await page.fill('#tasa', '0');
+      await page.getByTestId('train-start').click();
+      assert.match(await page.locator('#tasa-error').textContent(), /mayor que 0/);
+      assert.equal((await status(page)).state, 'idle');
+    } finally {
+      await context.close();
+    }
+  });
+});

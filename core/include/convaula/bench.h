@@ -19,7 +19,7 @@ struct BenchFigures {
   double infer_ips_b256_nt = 0;
 };
 
-// Times `batches` training steps (after 3 warm-up steps) of `preset` on random
+// Times `batches` training steps (after a second of warm-up) of `preset` on random
 // data with 1 thread and with `threads` threads, then inference. Leaves the
 // global ThreadPool at 1 thread.
 BenchFigures run_benchmark(const std::string& preset, int batches, int threads);

@@ -21,6 +21,7 @@ void ThreadPool::stop_workers() {
   for (auto& t : workers_) t.join();
   workers_.clear();
   stopping_ = false;
+  generation_ = 0;  // new workers start with seen = 0: they must not replay the last job
 }
 
 void ThreadPool::set_threads(int n) {
@@ -33,7 +34,8 @@ void ThreadPool::set_threads(int n) {
 void ThreadPool::worker_loop(int slot) {
   long seen = 0;
   for (;;) {
-    const std::function<void(int, int, int)>* job;
+    Job job;
+    void* fn;
     int n, parts;
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -41,13 +43,14 @@ void ThreadPool::worker_loop(int slot) {
       if (stopping_) return;
       seen = generation_;
       job = job_;
+      fn = job_fn_;
       n = job_n_;
       parts = job_parts_;
     }
     if (slot < parts) {
       int b, e;
       split_range(n, parts, slot, &b, &e);
-      (*job)(b, e, slot);
+      job(fn, b, e, slot);
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -56,16 +59,17 @@ void ThreadPool::worker_loop(int slot) {
   }
 }
 
-void ThreadPool::parallel_for(int n, const std::function<void(int, int, int)>& fn) {
+void ThreadPool::run(int n, Job job, void* fn) {
   if (n <= 0) return;
   const int parts = std::min(n, threads());
   if (parts == 1) {
-    fn(0, n, 0);
+    job(fn, 0, n, 0);
     return;
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    job_ = &fn;
+    job_ = job;
+    job_fn_ = fn;
     job_n_ = n;
     job_parts_ = parts;
     pending_ = static_cast<int>(workers_.size());
@@ -74,10 +78,11 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int, int)>& f
   wake_.notify_all();
   int b, e;
   split_range(n, parts, 0, &b, &e);
-  fn(b, e, 0);
+  job(fn, b, e, 0);
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [&] { return pending_ == 0; });
   job_ = nullptr;
+  job_fn_ = nullptr;
 }
 
 }  // namespace convaula

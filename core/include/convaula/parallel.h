@@ -10,7 +10,7 @@
 #pragma once
 
 #include <condition_variable>
-#include <functional>
+#include <type_traits>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -34,16 +34,26 @@ class ThreadPool {
   // Calls fn(begin, end, slot) on `parts` contiguous ranges covering [0, n), one
   // per slot, slot 0 on the calling thread; parts = min(n, threads()). Blocks
   // until all return. Not reentrant: fn must not call parallel_for itself.
-  void parallel_for(int n, const std::function<void(int begin, int end, int slot)>& fn);
+  // Takes any callable without copying it (no std::function, so no allocation
+  // in the training step).
+  template <class Fn>
+  void parallel_for(int n, Fn&& fn) {
+    using F = std::remove_reference_t<Fn>;
+    run(n, [](void* f, int b, int e, int slot) { (*static_cast<F*>(f))(b, e, slot); },
+        const_cast<void*>(static_cast<const void*>(&fn)));
+  }
 
  private:
+  using Job = void (*)(void* fn, int begin, int end, int slot);
+  void run(int n, Job job, void* fn);
   void worker_loop(int slot);
   void stop_workers();
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  const std::function<void(int, int, int)>* job_ = nullptr;
+  Job job_ = nullptr;
+  void* job_fn_ = nullptr;
   int job_n_ = 0, job_parts_ = 0;
   long generation_ = 0;
   int pending_ = 0;

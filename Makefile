@@ -41,9 +41,9 @@ test-native: native
 test-wasm: wasm
 	ctest --test-dir $(WASM) --output-on-failure
 
-# Until the browser app lands, `serve` shows the engine from the command line.
-# Then it becomes: serve: native wasm ; scripts/serve.sh (dev server with COOP/COEP headers).
-serve: demo
+# The wasm build also assembles web/dist; PORT=NNNN picks the port; the server prints the URL.
+serve: build
+	node scripts/serve.mjs
 
 demo: native
 	$(CLI) summary --preset keras-mnist

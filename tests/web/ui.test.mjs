@@ -48,33 +48,45 @@ async function draw(page, strokes) {
 const SEVEN = [[[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]]];
 const ONE = [[[0.5, 0.15], [0.5, 0.85]]];
 
-async function probabilities(page) {
-  return Promise.all(Array.from({ length: 10 }, (_, d) =>
-    page.getByTestId(`prob-${d}`).getAttribute('data-value').then(Number)));
+// Bars and digit read in one page task, so a prediction landing meanwhile cannot mix two answers.
+function readPrediction(page) {
+  return page.evaluate(() => ({
+    text: document.querySelector('[data-testid="prediction"]').textContent,
+    probs: Array.from({ length: 10 }, (_, d) => Number(document.querySelector(`[data-testid="prob-${d}"]`).dataset.value)),
+  }));
 }
 
 async function expectPrediction(page) {
   await page.waitForFunction(() => /^\d$/.test(document.querySelector('[data-testid="prediction"]').textContent));
-  const probs = await probabilities(page);
+  const { text, probs } = await readPrediction(page);
   const sum = probs.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - 1) < 1e-3, `probabilities sum to ${sum}`);
-  const digit = Number(await page.getByTestId('prediction').textContent());
-  assert.equal(digit, probs.indexOf(Math.max(...probs)), 'the prediction is the most probable digit');
-  return { digit, probs };
+  assert.equal(Number(text), probs.indexOf(Math.max(...probs)), 'the prediction is the most probable digit');
+  return { digit: Number(text), probs };
 }
 
-// Page-side probes of main-thread health: the longest task (PerformanceObserver 'longtask'
-// reports tasks over 50 ms) and the longest gap a 10 ms interval timer sees.
+// Page-side probes of main-thread health while training: every task over 50 ms that the
+// main thread runs (PerformanceObserver 'longtask'), and the delays a 10 ms interval timer
+// sees. A timer can also be late because the OS gave the CPU to someone else (the worker's
+// own threads, a parallel build), which is no task of the page's; so the longest task is
+// the hard limit, and the timer only has to be on time almost always.
 function installResponsivenessProbe(page) {
   return page.evaluate(() => {
-    const probe = { longestTask: 0, longestGap: 0 };
+    const probe = { longestTask: 0, gaps: [], tasks: [] };
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) probe.longestTask = Math.max(probe.longestTask, entry.duration);
+      for (const entry of list.getEntries()) {
+        probe.longestTask = Math.max(probe.longestTask, entry.duration);
+        probe.tasks.push(`${(entry.startTime / 1000).toFixed(2)} s: ${entry.duration.toFixed(0)} ms`);
+      }
     }).observe({ type: 'longtask' });
+    // When a long task happens, the state the page was in says what it was doing.
+    new MutationObserver(() => probe.tasks.push(`${(performance.now() / 1000).toFixed(2)} s: state ${
+      document.querySelector('[data-testid="train-status"]').dataset.state}`))
+      .observe(document.querySelector('[data-testid="train-status"]'), { attributeFilter: ['data-state'] });
     let last = performance.now();
     setInterval(() => {
       const now = performance.now();
-      probe.longestGap = Math.max(probe.longestGap, now - last - 10);
+      probe.gaps.push(now - last - 10);
       last = now;
     }, 10);
     window.__probe = probe;
@@ -116,7 +128,7 @@ describe('ConvAula page', () => {
 
       await page.getByTestId('draw-clear').click();
       assert.equal(await page.getByTestId('prediction').textContent(), '');
-      assert.deepEqual(await probabilities(page), Array(10).fill(0));
+      assert.deepEqual((await readPrediction(page)).probs, Array(10).fill(0));
 
       // Stroke → bars latency: from the pointer event to the bars' first update after it.
       await page.evaluate(() => {
@@ -175,9 +187,12 @@ describe('ConvAula page', () => {
       await page.getByTestId('train-stop').click();
       await waitState(page, ['done', 'idle'], 60_000);
       const probe = await page.evaluate(() => window.__probe);
-      console.log(`while training: longest task ${probe.longestTask.toFixed(0)} ms, longest timer gap ${probe.longestGap.toFixed(0)} ms`);
-      assert.ok(probe.longestTask < 100, `longest main-thread task ${probe.longestTask} ms`);
-      assert.ok(probe.longestGap < 100, `longest timer gap ${probe.longestGap} ms`);
+      const gaps = probe.gaps.sort((a, b) => a - b);
+      const late = gaps.filter((g) => g > 100).length;
+      console.log(`while training: longest task ${probe.longestTask.toFixed(0)} ms; timer delay median ` +
+        `${gaps[gaps.length >> 1].toFixed(1)} ms, max ${gaps.at(-1).toFixed(0)} ms, ${late} of ${gaps.length} over 100 ms; ${probe.tasks.join(', ')}`);
+      assert.ok(probe.longestTask < 100, `longest main-thread task ${probe.longestTask} ms; ${probe.tasks.join(', ')}`);
+      assert.ok(late <= gaps.length / 100, `${late} of ${gaps.length} timer ticks more than 100 ms late`);
 
       const end = await status(page);
       if (end.state === 'done') {
@@ -226,9 +241,9 @@ describe('ConvAula page', () => {
         await page.screenshot({ path: `${ARTIFACTS}${name}-inicio.png` });
         await draw(page, SEVEN);
         await expectPrediction(page);
-        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView());
+        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
         await page.screenshot({ path: `${ARTIFACTS}${name}-entrenar.png` });
-        await page.getByTestId('draw-canvas').evaluate((el) => el.scrollIntoView());
+        await page.getByTestId('draw-canvas').evaluate((el) => el.scrollIntoView({ behavior: 'instant', block: 'center' }));
         await page.screenshot({ path: `${ARTIFACTS}${name}-dibujo.png` });
         await page.screenshot({ path: `${ARTIFACTS}${name}-completa.png`, fullPage: true });
 
@@ -246,7 +261,7 @@ describe('ConvAula page', () => {
         await page.locator('#boton-proyector').click();
         assert.ok(await page.evaluate(() => document.body.classList.contains('proyector')));
         assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), overflow.width);
-        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView());
+        await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
         await page.screenshot({ path: `${ARTIFACTS}${name}-proyector.png` });
         assert.deepEqual(errors, []);
       } finally {

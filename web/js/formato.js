@@ -19,9 +19,9 @@ export function decimal(x, decimales = 4) {
   return formateador({ minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);
 }
 
-// Shortest form up to `max` decimals: 0.001 → "0,001", 1 → "1".
-export function numero(x, max = 6) {
-  return formateador({ maximumFractionDigits: max }).format(x);
+// Shortest form with `min` to `max` decimals: 0.001 → "0,001"; 1 → "1", or "1,0" with min 1.
+export function numero(x, max = 6, min = 0) {
+  return formateador({ minimumFractionDigits: min, maximumFractionDigits: max }).format(x);
 }
 
 // 0.9812, 2 → "98,12 %"

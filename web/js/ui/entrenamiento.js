@@ -130,7 +130,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
 
   for (const [tipo, nombre] of Object.entries(T.optimizadores)) campos.optimizador.append(opcion(tipo, nombre));
   for (const b of notaAdadelta.querySelectorAll('button')) {
-    b.textContent = T.usar_lr(numero(Number(b.dataset.lr)));
+    b.textContent = T.usar_lr(numero(Number(b.dataset.lr), 6, 1));
     b.addEventListener('click', () => ponerTasa(Number(b.dataset.lr)));
   }
   campos.optimizador.addEventListener('change', () => elegirOptimizador(campos.optimizador.value));

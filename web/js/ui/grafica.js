@@ -4,7 +4,7 @@
 
 import { numero } from '../formato.js';
 
-const MARGEN = { izquierda: 56, derecha: 12, arriba: 12, abajo: 40 };
+const MARGEN = { derecha: 12, arriba: 12 };  // left and bottom depend on the font's size
 
 // Round tick steps (1, 2 or 5 × 10^k) giving about `cuantas` ticks over [min, max].
 function marcas(min, max, cuantas = 5) {
@@ -24,8 +24,10 @@ export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, y
   let pendiente = false;
 
   function escala() {
-    const mayor = datos.flat().reduce((m, par) => (par ? Math.max(m, par[1]) : m), yMin + 1e-3);
-    const techo = yMax ?? mayor * 1.05;
+    // An empty chart shows 0–1 rather than a range squeezed around nothing.
+    const pares = datos.flat().filter(Boolean);
+    const mayor = pares.length ? pares.reduce((m, [, y]) => Math.max(m, y), yMin + 1e-3) * 1.05 : yMin + 1;
+    const techo = yMax ?? mayor;
     return { x0: 0, x1: xMax, y0: yMin, y1: techo };
   }
 
@@ -46,17 +48,21 @@ export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, y
     const rejilla = estilo.getPropertyValue('--color-rejilla').trim() || '#ddd';
     const fuente = `${estilo.fontSize} ${estilo.fontFamily}`;
     const { x0, x1, y0, y1 } = escala();
-    const izq = MARGEN.izquierda, der = ancho - MARGEN.derecha, arr = MARGEN.arriba, aba = alto - MARGEN.abajo;
+    ctx.font = fuente;
+    const marcasY = marcas(y0, y1, alto < 180 ? 3 : 5);
+    const letra = parseFloat(estilo.fontSize);
+    const anchoMarcas = Math.max(...marcasY.map((v) => ctx.measureText(formatoY(v)).width));
+    const izq = Math.ceil(letra * 1.6 + anchoMarcas + 8), der = ancho - MARGEN.derecha;
+    const arr = MARGEN.arriba, aba = alto - Math.ceil(letra * 2.6 + 8);
     const px = (x) => izq + ((x - x0) / (x1 - x0)) * (der - izq);
     const py = (y) => aba - ((y - y0) / (y1 - y0)) * (aba - arr);
 
-    ctx.font = fuente;
     ctx.lineWidth = 1;
     ctx.fillStyle = tinta;
     ctx.strokeStyle = rejilla;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const v of marcas(y0, y1, alto < 180 ? 3 : 5)) {
+    for (const v of marcasY) {
       const y = Math.round(py(v)) + 0.5;
       ctx.beginPath(); ctx.moveTo(izq, y); ctx.lineTo(der, y); ctx.stroke();
       ctx.fillText(formatoY(v), izq - 6, y);
@@ -73,7 +79,7 @@ export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, y
     ctx.textBaseline = 'bottom';
     ctx.fillText(etiquetaX, (izq + der) / 2, alto - 2);
     ctx.save();
-    ctx.translate(12, (arr + aba) / 2);
+    ctx.translate(letra * 0.7 + 2, (arr + aba) / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(etiquetaY, 0, 0);

@@ -4,6 +4,7 @@ import { ConvAulaClient } from './client.js';
 import { motor as T } from './textos.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
+import { crearNavegacion } from './ui/navegacion.js';
 import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
 import { crearDibujo } from './ui/dibujo.js';
@@ -11,6 +12,7 @@ import { crearPesos } from './ui/pesos.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
+crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
 
 const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.url).href);
 const estadoMotor = crearEstadoMotor(document.querySelector('#estado-motor'));
@@ -27,9 +29,10 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
-cliente.on('crash', (e) => {
-  estadoMotor.fallo(e, T.fallo_motor);
-  entrenamiento.fallo(e);
+// The client has already started a fresh worker: say what happened and set it up again.
+cliente.on('crash', () => {
+  estadoMotor.fallo(null, T.fallo_motor);
+  arrancar();
 });
 
 // The model is built before the data arrives, so drawing works while MNIST downloads.

@@ -70,7 +70,7 @@ export const motor = {
   datos_listos: (train, test) => `MNIST listo: ${train} imágenes de entrenamiento y ${test} de test`,
   datos_etiqueta: 'Descarga de los datos de MNIST',
   fallo_arranque: 'No se ha podido arrancar el motor.',
-  fallo_motor: 'El motor se ha detenido de forma inesperada. Recarga la página para continuar.',
+  fallo_motor: 'El motor se ha detenido de forma inesperada y se ha vuelto a arrancar: la red empieza de cero.',
 };
 
 export const entrenamiento = {

@@ -256,11 +256,14 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   return {
     // presets: [{name, spec}] from client.presets(); builds the initial model.
     async prepararModelos(presets) {
-      for (const { name, spec } of presets) {
+      ponerEstado('loading');
+      const elegido = campos.preset.value;  // kept when the engine is set up again after a crash
+      specs.clear();
+      campos.preset.replaceChildren(...presets.map(({ name, spec }) => {
         specs.set(name, spec);
-        campos.preset.append(opcion(name, T.presets[name] ?? name));
-      }
-      campos.preset.value = specs.has(PRESET_INICIAL) ? PRESET_INICIAL : presets[0].name;
+        return opcion(name, T.presets[name] ?? name);
+      }));
+      campos.preset.value = specs.has(elegido) ? elegido : specs.has(PRESET_INICIAL) ? PRESET_INICIAL : presets[0].name;
       await construir(campos.preset.value, { rellenar: true });
     },
     // train: how many training images were loaded; offers the subsets that fit.

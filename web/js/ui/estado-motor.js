@@ -23,6 +23,7 @@ export function crearEstadoMotor(raiz) {
     },
     // Sizes in bytes; a total of 0 means the server did not say, so the bar stays indeterminate.
     progresoDatos({ loaded, total }) {
+      barra.hidden = false;
       if (total > 0) { barra.max = total; barra.value = loaded; } else barra.removeAttribute('value');
       const mb = (n) => `${numero(n / 1e6, 1)} MB`;
       texto.textContent = T.datos_cargando(mb(loaded), total > 0 ? mb(total) : '?');

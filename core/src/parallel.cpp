@@ -2,6 +2,7 @@
 #include "convaula/parallel.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace convaula {
 
@@ -24,11 +25,16 @@ void ThreadPool::stop_workers() {
   generation_ = 0;  // new workers start with seen = 0: they must not replay the last job
 }
 
-void ThreadPool::set_threads(int n) {
+int ThreadPool::set_threads(int n) {
   n = std::clamp(n, 1, 64);
-  if (n == threads()) return;
+  if (n == threads()) return n;
   stop_workers();
-  for (int slot = 1; slot < n; ++slot) workers_.emplace_back([this, slot] { worker_loop(slot); });
+  try {
+    for (int slot = 1; slot < n; ++slot) workers_.emplace_back([this, slot] { worker_loop(slot); });
+  } catch (const std::system_error&) {
+    // No threads here (a wasm build without pthreads): keep the ones that started.
+  }
+  return threads();
 }
 
 void ThreadPool::worker_loop(int slot) {

@@ -105,7 +105,9 @@ json layer_json(const LayerSpec& l) {
     if (l.padding != "valid") j["padding"] = l.padding;
   }
   if (l.type == "max_pooling2d") {
-    j["pool"] = l.pool;
+    // pool 0 means "not given": write the size make_layer uses (2), since "pool": 0 would
+    // not parse back and the model could not load its own weights file.
+    j["pool"] = l.pool > 0 ? l.pool : 2;
     if (l.stride > 0 && l.stride != l.pool) j["stride"] = l.stride;
   }
   if (l.type == "dense") j["units"] = l.units;
@@ -127,7 +129,7 @@ ModelSpec ModelSpec::from_json(const std::string& text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     throw Error(errc::bad_spec, std::string("spec is not valid JSON: ") + e.what());
   }
   if (!j.is_object()) fail("spec", "must be a JSON object");
@@ -166,6 +168,9 @@ void ModelSpec::validate() const {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSpec& l = layers[i];
     const std::string path = "layers[" + std::to_string(i) + "]";
+    // 0 means "not given"; from_json already bounds them, specs built in code must agree.
+    if (l.stride < 0 || l.stride > 64) fail(path + ".stride", "must be between 1 and 64");
+    if (l.pool < 0 || l.pool > 64) fail(path + ".pool", "must be between 1 and 64");
     if (l.type == "conv2d") {
       if (l.filters < 1 || l.filters > 1024) fail(path + ".filters", "must be between 1 and 1024");
       if (l.kernel < 1 || l.kernel > 64) fail(path + ".kernel", "must be between 1 and 64");
@@ -181,7 +186,11 @@ void ModelSpec::validate() const {
                                "' (expected conv2d, max_pooling2d, dropout, flatten, dense or "
                                "activation)");
     }
-    parse_activation(l.activation);  // throws with the name
+    try {
+      parse_activation(l.activation);
+    } catch (const Error& e) {
+      fail(path + ".activation", e.what());
+    }
   }
   if (loss != "categorical_crossentropy")
     fail("loss", "only 'categorical_crossentropy' is supported, got '" + loss + "'");

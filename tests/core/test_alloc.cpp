@@ -18,6 +18,12 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }
+// Catch2 allocates with the nothrow form: it must come from malloc too, since the delete
+// above frees (ASan reports alloc-dealloc-mismatch otherwise).
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  ++g_allocations;
+  return std::malloc(size ? size : 1);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
@@ -25,7 +31,10 @@ using namespace convaula;
 
 TEST_CASE("a training step allocates nothing after the first, with 1 and 2 threads", "[alloc]") {
   for (int threads : {1, 2}) {
-    ThreadPool::global().set_threads(threads);
+    if (ThreadPool::global().set_threads(threads) < threads) {
+      WARN("this build has no threads: 2 threads skipped");
+      continue;
+    }
     Sequential model(preset_spec("keras-mnist"));
     Tensor x({32, 1, 28, 28});
     Rng rng(2);

@@ -27,8 +27,9 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  // Total threads including the caller; clamped to [1, 64].
-  void set_threads(int n);
+  // Total threads including the caller, clamped to [1, 64]. Returns how many are
+  // running: fewer where the platform cannot start threads (single-threaded wasm).
+  int set_threads(int n);
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Calls fn(begin, end, slot) on `parts` contiguous ranges covering [0, n), one

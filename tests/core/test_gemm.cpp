@@ -1,0 +1,217 @@
+// Tests for the numeric kernels: every fast kernel against its scalar _ref twin on odd sizes.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "convaula/rng.h"
+#include "kernels.h"
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+using namespace convaula;
+using namespace convaula::kernels;
+
+namespace {
+
+constexpr Act kActs[] = {Act::linear, Act::relu, Act::sigmoid, Act::tanh, Act::softmax};
+constexpr int kOdd[] = {1, 7, 13, 33};
+
+std::vector<float> random_vec(std::size_t n, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  std::vector<float> v(n);
+  for (auto& x : v) x = rng.uniform(lo, hi);
+  return v;
+}
+
+// Runs gemm and gemm_ref on the same operands (stored with row strides ld = width + pad)
+// and returns the largest |difference| inside C; entries past C's width must be untouched.
+float gemm_max_diff(bool ta, bool tb, int M, int N, int K, float beta, int pad, Rng& rng) {
+  const int a_rows = ta ? K : M, a_cols = ta ? M : K;
+  const int b_rows = tb ? N : K, b_cols = tb ? K : N;
+  const int lda = a_cols + pad, ldb = b_cols + pad, ldc = N + pad;
+  const auto A = random_vec(static_cast<std::size_t>(a_rows) * lda, rng);
+  const auto B = random_vec(static_cast<std::size_t>(b_rows) * ldb, rng);
+  auto C = random_vec(static_cast<std::size_t>(M) * ldc, rng);
+  // beta == 0 must ignore C entirely, even NaN (a fresh buffer may hold anything).
+  if (beta == 0.0f)
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) C[static_cast<std::size_t>(i) * ldc + j] = NAN;
+  auto C_ref = C;
+  gemm(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
+  gemm_ref(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, beta, C_ref.data(), ldc);
+  float worst = 0.0f;
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < ldc; ++j) {
+      const std::size_t at = static_cast<std::size_t>(i) * ldc + j;
+      if (j >= N) {
+        if (C[at] != C_ref[at]) return INFINITY;  // wrote outside C
+        continue;
+      }
+      const float d = std::fabs(C[at] - C_ref[at]);
+      if (!(d <= worst)) worst = std::isnan(d) ? INFINITY : d;
+    }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("gemm matches gemm_ref for every transpose, beta and odd size", "[kernels][gemm]") {
+  const int sizes[] = {1, 7, 13, 33, 100, 257};
+  const float betas[] = {0.0f, 1.0f, 0.5f};
+  Rng rng(11);
+  int case_index = 0;
+  for (int t = 0; t < 4; ++t) {
+    const bool ta = t & 1, tb = t & 2;
+    for (int M : sizes)
+      for (int N : sizes)
+        for (int K : sizes) {
+          // Each beta and padding meets every size across the transposes (a full product
+          // of all five axes would take seconds under wasm without finding more).
+          const float beta = betas[case_index % 3];
+          const int pad = case_index % 2 ? 3 : 0;
+          ++case_index;
+          // Sums of K products of values in [-1, 1]: the order of additions (and FMA)
+          // differs from the reference by at most ~K * 2^-24 per unit of magnitude.
+          const float tol = 1e-6f * (K + 1);
+          INFO("ta " << ta << " tb " << tb << " M " << M << " N " << N << " K " << K << " beta "
+                     << beta << " pad " << pad);
+          const float diff = gemm_max_diff(ta, tb, M, N, K, beta, pad, rng);
+          if (diff > tol) CHECK(diff <= tol);  // one assertion per failure keeps this fast
+        }
+  }
+  // Wider than one NC = 1536 column panel of the packed GEMM.
+  CHECK(gemm_max_diff(false, true, 7, 1600, 13, 0.5f, 5, rng) <= 1e-5f);
+  CHECK(gemm_max_diff(true, false, 13, 1600, 300, 0.0f, 0, rng) <= 1e-6f * 301);
+}
+
+TEST_CASE("gemm hand-computed 2x2 product with beta", "[kernels][gemm]") {
+  // [1 2; 3 4] * [5 6; 7 8] = [1*5+2*7, 1*6+2*8; 3*5+4*7, 3*6+4*8] = [19 22; 43 50];
+  // plus 0.5 * C with C = [2 2; 2 2] adds 1 everywhere.
+  const float A[] = {1, 2, 3, 4}, B[] = {5, 6, 7, 8};
+  float C[] = {2, 2, 2, 2};
+  gemm(false, false, 2, 2, 2, A, 2, B, 2, 0.5f, C, 2);
+  CHECK_THAT(C[0], WithinAbs(20.0, 0));
+  CHECK_THAT(C[1], WithinAbs(23.0, 0));
+  CHECK_THAT(C[2], WithinAbs(44.0, 0));
+  CHECK_THAT(C[3], WithinAbs(51.0, 0));
+}
+
+TEST_CASE("bias_act_rows and bias_act_cols match their refs for every activation",
+          "[kernels]") {
+  Rng rng(3);
+  for (Act act : kActs)
+    for (int rows : kOdd)
+      for (int cols : kOdd)
+        for (bool with_bias : {true, false}) {
+          INFO("act " << int(act) << " rows " << rows << " cols " << cols << " bias " << with_bias);
+          const auto x = random_vec(static_cast<std::size_t>(rows) * cols, rng, -3.0f, 3.0f);
+          const auto brow = random_vec(rows, rng), bcol = random_vec(cols, rng);
+          auto fast = x, ref = x;
+          bias_act_rows(act, fast.data(), with_bias ? brow.data() : nullptr, rows, cols);
+          bias_act_rows_ref(act, ref.data(), with_bias ? brow.data() : nullptr, rows, cols);
+          for (std::size_t i = 0; i < x.size(); ++i) CHECK_THAT(fast[i], WithinAbs(ref[i], 1e-6));
+          fast = x;
+          ref = x;
+          bias_act_cols(act, fast.data(), with_bias ? bcol.data() : nullptr, rows, cols);
+          bias_act_cols_ref(act, ref.data(), with_bias ? bcol.data() : nullptr, rows, cols);
+          for (std::size_t i = 0; i < x.size(); ++i) CHECK_THAT(fast[i], WithinAbs(ref[i], 1e-6));
+        }
+}
+
+TEST_CASE("bias_act_rows_ref hand values", "[kernels]") {
+  // Two feature maps (rows) of two values, one bias per map:
+  //   row 0: relu(-1 + 0.5) = relu(-0.5) = 0,  relu(2 + 0.5) = 2.5
+  //   row 1: relu( 2 - 3)   = relu(-1)   = 0,  relu(1 - 3)   = relu(-2) = 0
+  float x[] = {-1, 2, 2, 1};
+  const float bias[] = {0.5f, -3.0f};
+  bias_act_rows_ref(Act::relu, x, bias, 2, 2);
+  CHECK_THAT(x[0], WithinAbs(0.0, 0));
+  CHECK_THAT(x[1], WithinAbs(2.5, 0));
+  CHECK_THAT(x[2], WithinAbs(0.0, 0));
+  CHECK_THAT(x[3], WithinAbs(0.0, 0));
+}
+
+TEST_CASE("act_backward matches act_backward_ref for every activation", "[kernels]") {
+  Rng rng(5);
+  for (Act act : kActs)
+    for (int rows : kOdd)
+      for (int cols : kOdd) {
+        INFO("act " << int(act) << " rows " << rows << " cols " << cols);
+        auto y = random_vec(static_cast<std::size_t>(rows) * cols, rng, -3.0f, 3.0f);
+        bias_act_cols_ref(act, y.data(), nullptr, rows, cols);  // y is a real activation output
+        const auto d = random_vec(y.size(), rng);
+        auto fast = d, ref = d;
+        act_backward(act, y.data(), fast.data(), rows, cols);
+        act_backward_ref(act, y.data(), ref.data(), rows, cols);
+        for (std::size_t i = 0; i < d.size(); ++i) CHECK_THAT(fast[i], WithinAbs(ref[i], 1e-6));
+      }
+}
+
+TEST_CASE("maxpool_forward matches maxpool_forward_ref, argmax included", "[kernels][pool]") {
+  Rng rng(9);
+  struct Geometry {
+    int pool, stride;
+  };
+  for (Geometry g : {Geometry{2, 2}, Geometry{3, 2}, Geometry{2, 1}, Geometry{3, 3}})
+    for (int h : {3, 7, 13, 33})
+      for (int w : {3, 7, 13, 33}) {
+        const int planes = 3;
+        const int oh = (h - g.pool) / g.stride + 1, ow = (w - g.pool) / g.stride + 1;
+        // Values on a coarse grid so windows hold ties: both must keep the first max.
+        std::vector<float> in(static_cast<std::size_t>(planes) * h * w);
+        for (auto& v : in) v = static_cast<float>(rng.below(5));
+        std::vector<float> out(static_cast<std::size_t>(planes) * oh * ow), out_ref(out.size());
+        std::vector<int32_t> arg(out.size()), arg_ref(out.size());
+        maxpool_forward(in.data(), planes, h, w, g.pool, g.stride, oh, ow, out.data(), arg.data());
+        maxpool_forward_ref(in.data(), planes, h, w, g.pool, g.stride, oh, ow, out_ref.data(),
+                            arg_ref.data());
+        INFO("pool " << g.pool << " stride " << g.stride << " h " << h << " w " << w);
+        CHECK(out == out_ref);
+        CHECK(arg == arg_ref);
+      }
+}
+
+TEST_CASE("maxpool_forward_ref keeps the first maximum on ties", "[kernels][pool]") {
+  // 2x2 plane [3 3; 1 3] -> one window, max 3, first occurrence at flat index 0.
+  const float in[] = {3, 3, 1, 3};
+  float out = 0;
+  int32_t arg = -1;
+  maxpool_forward_ref(in, 1, 2, 2, 2, 2, 1, 1, &out, &arg);
+  CHECK_THAT(out, WithinAbs(3.0, 0));
+  CHECK(arg == 0);
+}
+
+TEST_CASE("mul matches mul_ref on odd sizes", "[kernels]") {
+  Rng rng(13);
+  for (int n : {1, 7, 13, 33, 100}) {
+    const auto x = random_vec(n, rng), mask = random_vec(n, rng, 0.0f, 2.0f);
+    std::vector<float> y(n), y_ref(n);
+    mul(x.data(), mask.data(), y.data(), n);
+    mul_ref(x.data(), mask.data(), y_ref.data(), n);
+    CHECK(y == y_ref);  // one rounding each: bit-identical
+  }
+}
+
+TEST_CASE("col2im is the adjoint of im2col", "[kernels][conv]") {
+  // For any img and col: <im2col(img), col> == <img, col2im(col)>; a wrong index in
+  // either (padding, stride) breaks the identity.
+  Rng rng(17);
+  const ConvGeom geoms[] = {
+      {2, 7, 6, 3, 3, 1, 0, 0, 5, 4},  // valid
+      {1, 7, 7, 3, 3, 2, 1, 1, 4, 4},  // same, stride 2: ceil(7/2) = 4, pad (3*2+3-7)/2 = 1
+      {3, 5, 5, 5, 5, 1, 2, 2, 5, 5},  // same, kernel 5
+  };
+  for (const ConvGeom& g : geoms) {
+    const std::size_t img_n = static_cast<std::size_t>(g.c) * g.h * g.w;
+    const std::size_t col_n = static_cast<std::size_t>(g.c) * g.kh * g.kw * g.oh * g.ow;
+    const auto img = random_vec(img_n, rng), col = random_vec(col_n, rng);
+    std::vector<float> unfolded(col_n), folded(img_n, 0.0f);
+    im2col(g, img.data(), unfolded.data());
+    col2im(g, col.data(), folded.data());
+    double lhs = 0, rhs = 0;
+    for (std::size_t i = 0; i < col_n; ++i) lhs += double(unfolded[i]) * col[i];
+    for (std::size_t i = 0; i < img_n; ++i) rhs += double(img[i]) * folded[i];
+    CHECK_THAT(lhs, WithinRel(rhs, 1e-5));
+  }
+}

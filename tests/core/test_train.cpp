@@ -1,0 +1,209 @@
+// Tests for training: a tiny CNN learns separable synthetic images, BatchLog and evaluate()
+// report the right numbers, divergence is caught, and (with the data) a real MNIST run.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "convaula/error.h"
+#include "convaula/loss.h"
+#include "convaula/mnist.h"
+#include "convaula/train.h"
+#include "grad_check.h"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+using namespace convaula;
+using namespace convaula::test;
+
+namespace {
+
+// A classroom-like network shrunk to 8x8 images and two classes.
+ModelSpec tiny_spec() {
+  return ModelSpec::from_json(R"({
+    "name": "tiny", "input": [8, 8, 1],
+    "layers": [
+      {"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
+      {"type": "max_pooling2d", "pool": 2},
+      {"type": "flatten"},
+      {"type": "dense", "units": 8, "activation": "relu"},
+      {"type": "dense", "units": 2, "activation": "softmax"}],
+    "optimizer": {"type": "adam", "lr": 0.01}, "batch_size": 16, "epochs": 3, "seed": 3})");
+}
+
+// 8x8 images: class 0 has its left half bright, class 1 its right half; noise on top.
+Dataset halves(int n, uint64_t seed) {
+  Dataset d;
+  d.images.resize({n, 1, 8, 8});
+  d.labels.resize(n);
+  Rng rng(seed);
+  for (int i = 0; i < n; ++i) {
+    const int label = static_cast<int>(rng.below(2));
+    d.labels[i] = static_cast<uint8_t>(label);
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        const bool bright = (x < 4) == (label == 0);
+        d.images.at(i, 0, y, x) = (bright ? 0.8f : 0.2f) + rng.uniform(-0.25f, 0.25f);
+      }
+  }
+  return d;
+}
+
+std::vector<uint8_t> read_all(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  REQUIRE(f.good());
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
+}
+
+}  // namespace
+
+TEST_CASE("A tiny CNN learns bright-left vs bright-right images", "[train]") {
+  Sequential model(tiny_spec());
+  const Dataset train = halves(200, 1), test = halves(100, 2);
+  const EvalResult before = evaluate(model, test);
+  const auto history = fit(model, train, &test);
+  REQUIRE(history.size() == 3);
+  const EvalResult after = evaluate(model, test);
+  INFO("accuracy before " << before.accuracy << ", after " << after.accuracy);
+  CHECK(after.accuracy > 0.95f);
+  CHECK(after.loss < before.loss);
+  CHECK(history.back().has_validation);
+  CHECK_THAT(history.back().val_accuracy, WithinAbs(after.accuracy, 1e-6));
+  CHECK_THAT(history.back().val_loss, WithinRel(after.loss, 1e-6f));
+}
+
+TEST_CASE("BatchLog holds running means over the epoch", "[train]") {
+  // 200 images in batches of 16: ceil(200 / 16) = 13 batches, the last one of 8 images.
+  Sequential model(tiny_spec());
+  const Dataset train = halves(200, 1);
+  Trainer trainer(model, train);
+  REQUIRE(trainer.batches_per_epoch() == 13);
+  double loss_sum = 0;
+  int seen = 0;
+  for (int b = 0; b < 13; ++b) {
+    const BatchLog log = trainer.step();
+    const int n = b < 12 ? 16 : 8;
+    loss_sum += static_cast<double>(log.batch_loss) * n;
+    seen += n;
+    INFO("batch " << b);
+    CHECK(log.epoch == 0);
+    CHECK(log.batch == b);
+    CHECK(log.batches == 13);
+    CHECK_THAT(log.loss, WithinRel(static_cast<float>(loss_sum / seen), 1e-5f));
+    // accuracy is correct / seen: times seen it is a whole number of images.
+    const double correct = static_cast<double>(log.accuracy) * seen;
+    CHECK_THAT(correct, WithinAbs(std::round(correct), 1e-3));
+    CHECK(trainer.epoch_finished() == (b == 12));
+  }
+  CHECK(trainer.epoch() == 1);
+  const EpochLog& epoch = trainer.last_epoch();
+  CHECK_THAT(epoch.loss, WithinRel(static_cast<float>(loss_sum / 200), 1e-5f));
+  CHECK_FALSE(epoch.has_validation);
+}
+
+TEST_CASE("evaluate's confusion matrix agrees with its accuracy and loss", "[train]") {
+  Sequential model(tiny_spec());
+  const Dataset train = halves(200, 1), test = halves(150, 4);
+  fit(model, train, nullptr);
+  const EvalResult r = evaluate(model, test, 64);  // 64, 64, 22: a partial last batch
+  REQUIRE(r.classes == 2);
+  REQUIRE(r.confusion.size() == 4);
+  CHECK(r.count == 150);
+  int total = 0, diagonal = 0;
+  for (int t = 0; t < 2; ++t)
+    for (int p = 0; p < 2; ++p) {
+      total += r.confusion[t * 2 + p];
+      if (t == p) diagonal += r.confusion[t * 2 + p];
+    }
+  CHECK(total == 150);
+  CHECK_THAT(r.accuracy, WithinAbs(diagonal / 150.0, 1e-6));
+  // Rows count the true labels.
+  int label0 = 0;
+  for (uint8_t l : test.labels) label0 += l == 0;
+  CHECK(r.confusion[0] + r.confusion[1] == label0);
+  // The loss is the mean cross-entropy of predict()'s probabilities.
+  const Tensor p = predict(model, test.images, 32);
+  const float loss = softmax_cross_entropy(p.data(), test.labels.data(), 150, 2, nullptr);
+  CHECK_THAT(r.loss, WithinRel(loss, 1e-5f));
+}
+
+TEST_CASE("A huge learning rate on unnormalized inputs throws 'diverged'", "[train][errors]") {
+  // SGD with lr 1000 on pixels scaled by 1e6, and no ReLU (dead units would only freeze
+  // the logits): every update multiplies the weights' size by ~1e9 until the logits
+  // overflow to inf and softmax computes inf - inf = NaN.
+  Sequential model(ModelSpec::from_json(R"({
+    "input": [8, 8, 1],
+    "layers": [
+      {"type": "conv2d", "filters": 4, "kernel": 3},
+      {"type": "flatten"},
+      {"type": "dense", "units": 2, "activation": "softmax"}],
+    "optimizer": {"type": "sgd", "lr": 1000}, "batch_size": 16, "epochs": 5})"));
+  Dataset train = halves(64, 1);
+  for (std::size_t i = 0; i < train.images.size(); ++i) train.images[i] *= 1e6f;
+  Trainer trainer(model, train);
+  int steps = 0;
+  try {
+    for (; !trainer.done(); ++steps) trainer.step();
+    FAIL("expected Error(diverged)");
+  } catch (const Error& e) {
+    INFO("diverged after " << steps << " steps");
+    CHECK(e.code() == "diverged");
+    CHECK_THAT(e.what(), Contains("learning rate"));
+    CHECK(steps < 20);
+  }
+}
+
+TEST_CASE("A NaN loss stops the step before the optimizer update", "[train][errors]") {
+  // A NaN in the last layer's bias makes every probability NaN, hence the loss. The
+  // step must throw and leave the other parameters and the optimizer as they were.
+  Sequential model(tiny_spec());
+  const Dataset train = halves(64, 1);
+  Trainer trainer(model, train);
+  trainer.step();  // a normal step first: the optimizer has state to protect
+  const int64_t iterations = model.optimizer().iterations();
+  const std::size_t poisoned = model.param_count() - 1;
+  model.params()[poisoned] = NAN;
+  const std::vector<float> before(model.params(), model.params() + model.param_count());
+  try {
+    trainer.step();
+    FAIL("expected Error(diverged)");
+  } catch (const Error& e) {
+    CHECK(e.code() == "diverged");
+  }
+  CHECK(model.optimizer().iterations() == iterations);
+  for (std::size_t i = 0; i < poisoned; ++i) {
+    INFO("parameter " << i);
+    REQUIRE(std::memcmp(&model.params()[i], &before[i], sizeof(float)) == 0);
+  }
+}
+
+TEST_CASE("The classroom preset learns real MNIST in one epoch", "[train][data]") {
+  const char* dir = std::getenv("CONVAULA_MNIST_DIR");
+  if (dir == nullptr) {
+    WARN("CONVAULA_MNIST_DIR not set: skipping the real MNIST training run");
+    SUCCEED();
+    return;
+  }
+  const std::string d(dir);
+  const auto load = [&](const char* images, const char* labels, int limit) {
+    const auto img = read_all(d + "/" + images);
+    const auto lab = read_all(d + "/" + labels);
+    return make_dataset(parse_idx_images(img.data(), img.size()),
+                        parse_idx_labels(lab.data(), lab.size()), limit);
+  };
+  const Dataset train = load("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 3000);
+  const Dataset test = load("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 1000);
+  REQUIRE(train.size() == 3000);
+  REQUIRE(test.size() == 1000);
+  Sequential model(preset_spec("classroom"));
+  const auto history = fit(model, train, nullptr);
+  REQUIRE(history.size() == 1);
+  const EvalResult r = evaluate(model, test);
+  INFO("test accuracy " << r.accuracy << ", loss " << r.loss);
+  CHECK(r.accuracy > 0.80f);  // chance is 0.10
+}

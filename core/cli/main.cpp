@@ -80,11 +80,12 @@ ModelSpec spec_from_args(const Args& a) {
   spec.batch_size = static_cast<int>(get_int(a, "batch-size", spec.batch_size, 1, 4096));
   spec.seed = static_cast<uint64_t>(get_int(a, "seed", static_cast<long>(spec.seed), 0, 1L << 62));
   if (!get(a, "optimizer").empty()) spec.optimizer = OptimizerSpec{get(a, "optimizer")};
-  if (!get(a, "lr").empty()) {
+  // Kept in a variable: strtof's end pointer must not point into a destroyed temporary.
+  if (const std::string lr = get(a, "lr"); !lr.empty()) {
     char* end = nullptr;
-    spec.optimizer.lr = std::strtof(get(a, "lr").c_str(), &end);
+    spec.optimizer.lr = std::strtof(lr.c_str(), &end);
     if (*end || !(spec.optimizer.lr > 0))
-      throw Error(errc::bad_argument, "--lr must be a positive number, got '" + get(a, "lr") + "'");
+      throw Error(errc::bad_argument, "--lr must be a positive number, got '" + lr + "'");
   }
   spec.validate();
   return spec;

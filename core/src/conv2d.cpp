@@ -44,7 +44,7 @@ Shape Conv2D::output_shape(const Shape& in) const {
 }
 
 std::size_t Conv2D::param_count(const Shape& in) const {
-  return static_cast<std::size_t>(filters_) * in.c * kernel_ * kernel_ + filters_;
+  return saturated_count(uint64_t(filters_) * in.c * kernel_ * kernel_ + filters_);
 }
 
 void Conv2D::bind(const Shape& in, float* w, float* dw) {

@@ -20,7 +20,7 @@ Shape Dense::output_shape(const Shape& in) const {
 }
 
 std::size_t Dense::param_count(const Shape& in) const {
-  return static_cast<std::size_t>(in.c) * units_ + units_;
+  return saturated_count(uint64_t(in.c) * units_ + units_);
 }
 
 void Dense::bind(const Shape& in, float* w, float* dw) {

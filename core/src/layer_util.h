@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 #include "convaula/layer.h"
 #include "kernels.h"
@@ -13,6 +14,12 @@ inline kernels::Act to_kernel(Activation a) { return static_cast<kernels::Act>(a
 
 // Keras's glorot_uniform: U(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)).
 float glorot_limit(std::size_t fan_in, std::size_t fan_out);
+
+// A parameter count computed in 64 bits: size_t is 32 bits in wasm, where a wrapped count
+// would pass the model's size limit. Saturates so the limit check still sees "too many".
+inline std::size_t saturated_count(uint64_t n) {
+  return n > SIZE_MAX ? SIZE_MAX : static_cast<std::size_t>(n);
+}
 
 }  // namespace convaula
 

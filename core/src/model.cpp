@@ -1,5 +1,6 @@
 // Sequential: layers built from a ModelSpec over one flat parameter buffer.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -21,8 +22,16 @@ namespace convaula {
 namespace {
 
 // Beyond these the model would not fit a browser tab; refused before allocating.
-constexpr std::size_t kMaxParams = 64u << 20;            // 64 M floats (256 MB)
+constexpr std::size_t kMaxParams = 64u << 20;              // 64 M floats (256 MB)
 constexpr std::size_t kMaxActivationsPerImage = 4u << 20;  // 4 M floats per image
+constexpr std::size_t kMaxBatchActivations = 256u << 20;   // 256 M floats (1 GB) per batch
+constexpr uint64_t kMaxIm2colPerImage = 16u << 20;         // conv scratch, 16 M floats (64 MB)
+
+[[noreturn]] void refuse(std::size_t layer, const std::string& field, const std::string& what) {
+  throw Error(errc::bad_spec, "layers[" + std::to_string(layer) + "]" + field + ": " + what);
+}
+
+std::string side_str(int h, int w) { return std::to_string(h) + "x" + std::to_string(w); }
 
 std::unique_ptr<Layer> make_layer(const LayerSpec& l) {
   const Activation act = parse_activation(l.activation);
@@ -58,24 +67,36 @@ Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
   std::size_t total = 0, acts_per_image = 0;
   std::vector<Shape> inputs;
   for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
-    auto layer = make_layer(spec_.layers[i]);
+    const LayerSpec& l = spec_.layers[i];
+    auto layer = make_layer(l);
     inputs.push_back(shape);
+    // A kernel wider than its input would mostly multiply padding (Conv2D itself allows it).
+    if (l.type == "conv2d" && (l.kernel > shape.h || l.kernel > shape.w))
+      refuse(i, ".kernel", std::to_string(l.kernel) + " is larger than the layer's input " +
+                               side_str(shape.h, shape.w));
     try {
       shape = layer->output_shape(shape);
     } catch (const Error& e) {
-      throw Error(errc::bad_spec, "layers[" + std::to_string(i) + "]: " + e.what());
+      refuse(i, "", e.what());
     }
+    // im2col holds C*K*K values for every output pixel of one image.
+    const uint64_t im2col =
+        uint64_t(inputs.back().c) * l.kernel * l.kernel * uint64_t(shape.h) * shape.w;
+    if (l.type == "conv2d" && im2col > kMaxIm2colPerImage)
+      refuse(i, ".kernel", std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " over " +
+                               std::to_string(inputs.back().c) + " channels needs " +
+                               with_commas(im2col) + " scratch values per image, more than the limit " +
+                               with_commas(kMaxIm2colPerImage));
+    // Compared before adding: a saturated count must not wrap the running total.
     const std::size_t n = layer->param_count(inputs.back());
+    if (n > kMaxParams - total)
+      refuse(i, "", "the model would have more than " + with_commas(kMaxParams) +
+                        " parameters (this layer alone has " + with_commas(n) + ")");
     total += n;
     acts_per_image += shape.per_image();
-    if (total > kMaxParams)
-      throw Error(errc::bad_spec, "layers[" + std::to_string(i) + "]: the model would have " +
-                                      with_commas(total) + " parameters, more than the limit " +
-                                      with_commas(kMaxParams));
     if (acts_per_image > kMaxActivationsPerImage)
-      throw Error(errc::bad_spec, "layers[" + std::to_string(i) +
-                                      "]: activations too large for one image (" +
-                                      with_commas(acts_per_image) + " values)");
+      refuse(i, "", "activations too large for one image (" + with_commas(acts_per_image) +
+                        " values, the limit is " + with_commas(kMaxActivationsPerImage) + ")");
     const int k = seen[layer->keras_name()]++;
     const std::string name = std::string(layer->keras_name()) + (k ? "_" + std::to_string(k) : "");
     summary_.push_back({name, layer->keras_class(), shape, n});
@@ -84,6 +105,12 @@ Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
   if (shape.h != 1 || shape.w != 1)
     throw Error(errc::bad_spec, "layers: the model must end with a flat (dense) output, got " +
                                     shape.keras_str());
+  acts_per_image_ = acts_per_image;
+  if (spec_.batch_size > max_batch())
+    throw Error(errc::bad_spec, "batch_size: " + std::to_string(spec_.batch_size) +
+                                    " images of " + with_commas(acts_per_image) +
+                                    " activation values each exceed the limit of " +
+                                    with_commas(kMaxBatchActivations) + " per batch");
   params_.assign(total, 0.0f);
   grads_.assign(total, 0.0f);
   std::size_t offset = 0;
@@ -109,6 +136,10 @@ void Sequential::set_optimizer(const OptimizerSpec& spec) {
   spec_.optimizer = spec;
 }
 
+int Sequential::max_batch() const {
+  return static_cast<int>(std::min<std::size_t>(INT_MAX, kMaxBatchActivations / acts_per_image_));
+}
+
 void Sequential::zero_grad() {
   // 4.8 MB for keras-mnist every batch: worth splitting across the threads.
   const int n = static_cast<int>(grads_.size());
@@ -124,6 +155,10 @@ const Tensor& Sequential::forward(const Tensor& x, bool training) {
                                      std::to_string(spec_.input_c) + ", " +
                                      std::to_string(spec_.input_h) + ", " +
                                      std::to_string(spec_.input_w) + "), got " + in.str());
+  if (in.n > max_batch())
+    throw Error(errc::bad_shape, "model '" + spec_.name + "' takes at most " +
+                                     std::to_string(max_batch()) + " images per forward pass, got " +
+                                     std::to_string(in.n));
   input_ = &x;
   const Tensor* cur = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {

@@ -39,6 +39,13 @@ int count_correct(const Tensor& probs, const uint8_t* labels) {
   return correct;
 }
 
+// A batch size of 0 would never advance the loop; one above max_batch() is split further.
+int checked_batch(const Sequential& model, int batch_size) {
+  if (batch_size < 1)
+    throw Error(errc::bad_argument, "batch_size is " + std::to_string(batch_size) + ", expected at least 1");
+  return std::min(batch_size, model.max_batch());
+}
+
 void check_input(const Sequential& model, const Dataset& data, const char* what) {
   const Shape s = data.images.shape();
   const Shape want = model.input_shape();
@@ -58,6 +65,7 @@ void check_input(const Sequential& model, const Dataset& data, const char* what)
 
 EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size) {
   check_input(model, data, "evaluation data");
+  batch_size = checked_batch(model, batch_size);
   EvalResult r;
   r.classes = model.classes();
   r.count = data.size();
@@ -88,6 +96,7 @@ EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size) {
 
 Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
   const Shape s = images.shape();
+  batch_size = checked_batch(model, batch_size);
   Tensor out(Shape{s.n, model.classes(), 1, 1});
   Tensor x;
   for (int start = 0; start < s.n; start += batch_size) {

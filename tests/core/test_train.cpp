@@ -182,7 +182,7 @@ TEST_CASE("A NaN loss stops the step before the optimizer update", "[train][erro
   }
 }
 
-TEST_CASE("The classroom preset learns real MNIST in one epoch", "[train][data]") {
+TEST_CASE("The classroom preset learns real MNIST in one epoch", "[train][data][slow]") {
   const char* dir = std::getenv("CONVAULA_MNIST_DIR");
   if (dir == nullptr) {
     WARN("CONVAULA_MNIST_DIR not set: skipping the real MNIST training run");

@@ -78,6 +78,9 @@ class Sequential {
   std::string summary_table() const;
   Shape input_shape() const { return {1, spec_.input_c, spec_.input_h, spec_.input_w}; }
   int classes() const { return summary_.back().output.c; }
+  // The most images forward() takes at once: their activations must stay within the
+  // engine's per-batch memory limit. evaluate() and predict() split their batches by it.
+  int max_batch() const;
 
   // One flat buffer for all parameters (Keras order: each layer's kernel then bias).
   std::size_t param_count() const { return params_.size(); }
@@ -116,6 +119,7 @@ class Sequential {
   const Tensor* input_ = nullptr;  // the last forward's input, read again by backward
   std::vector<Tensor> acts_;       // acts_[i] = output of layer i
   std::vector<Tensor> dacts_;      // dacts_[i] = gradient w.r.t. acts_[i]
+  std::size_t acts_per_image_ = 0;  // sum of every layer's output size for one image
 };
 
 }  // namespace convaula

@@ -1,0 +1,132 @@
+// Sane bounds: specs and hyperparameters outside them are refused with Error(bad_spec) naming
+// the field, before the model allocates anything.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "convaula/error.h"
+#include "convaula/model.h"
+#include "convaula/train.h"
+
+using Catch::Matchers::Contains;
+using namespace convaula;
+
+namespace {
+
+// A valid spec around `layers` (JSON list items); `extra` adds top-level fields.
+std::string spec_json(const std::string& input, const std::string& layers,
+                      const std::string& extra = "") {
+  return R"({"input": )" + input + R"(, "layers": [)" + layers + "]" + extra + "}";
+}
+
+const std::string kHead = R"({"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"})";
+
+// Parses and builds; returns the refusal, failing the test if the spec was accepted.
+Error refusal(const std::string& json) {
+  try {
+    Sequential model(ModelSpec::from_json(json));
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("accepted: " << json);
+  return Error("", "");
+}
+
+void check_refused(const std::string& json, const std::string& field) {
+  const Error e = refusal(json);
+  INFO(e.what());
+  CHECK(e.code() == errc::bad_spec);
+  CHECK_THAT(e.what(), Contains(field));
+}
+
+}  // namespace
+
+TEST_CASE("hyperparameters out of range name their field", "[limits]") {
+  const std::string conv = R"({"type": "conv2d", "filters": 4, "kernel": 3}, )";
+  const std::string input = "[28, 28, 1]";
+  check_refused(spec_json(input, R"({"type": "conv2d", "filters": 10000, "kernel": 3}, )" + kHead),
+                "layers[0].filters");
+  check_refused(spec_json(input, conv + kHead, R"(, "batch_size": 0)"), "batch_size");
+  check_refused(spec_json(input, conv + kHead, R"(, "epochs": 0)"), "epochs");
+  check_refused(spec_json(input, conv + kHead, R"(, "optimizer": {"type": "sgd", "lr": -0.1})"),
+                "optimizer.lr");
+  check_refused(spec_json(input, R"({"type": "flatten"}, {"type": "dense", "units": 1000000, "activation": "softmax"})"),
+                "layers[1].units");
+  check_refused(spec_json("[0, 0, 1]", kHead), "input.h");
+  check_refused(spec_json("[28, 0, 1]", kHead), "input.w");
+}
+
+TEST_CASE("more than 64 layers are refused", "[limits]") {
+  std::string layers;
+  for (int i = 0; i < 64; ++i) layers += R"({"type": "activation", "activation": "relu"}, )";
+  check_refused(spec_json("[4, 4, 1]", layers + kHead), "layers");
+}
+
+TEST_CASE("a kernel larger than its input is refused with either padding", "[limits]") {
+  for (const char* padding : {"valid", "same"}) {
+    INFO(padding);
+    check_refused(spec_json("[28, 28, 1]",
+                            R"({"type": "conv2d", "filters": 2, "kernel": 3}, {"type": "max_pooling2d", "pool": 8},
+                               {"type": "conv2d", "filters": 2, "kernel": 5, "padding": ")" +
+                                std::string(padding) + R"("}, )" + kHead),
+                  "layers[2].kernel");  // 28 -> 26 -> 3x3 after the pooling
+  }
+}
+
+TEST_CASE("stride and pool out of range are refused also in specs built in code", "[limits]") {
+  ModelSpec spec = preset_spec("classroom");
+  spec.layers[1].pool = 1000;
+  CHECK_THROWS_WITH(spec.validate(), Contains("layers[1].pool"));
+  spec = preset_spec("classroom");
+  spec.layers[0].stride = -3;
+  CHECK_THROWS_WITH(Sequential(spec), Contains("layers[0].stride"));
+}
+
+TEST_CASE("models over the parameter limit are refused before allocating", "[limits]") {
+  // 512*512 inputs into 65536 units: 17 G parameters (a flatten of 262,144 values).
+  check_refused(spec_json("[512, 512, 1]", R"({"type": "flatten"}, {"type": "dense", "units": 65536, "activation": "softmax"})"),
+                "parameters");
+  // 1024 * 1024 * 64 * 64 + 1024 = 2^32 + 1024 weights: in wasm's 32-bit size_t this used to
+  // wrap to 1024 and pass the limit, then the layer wrote far past its slice of the buffer.
+  check_refused(spec_json("[64, 64, 1]", R"({"type": "conv2d", "filters": 1024, "kernel": 1},
+                                          {"type": "conv2d", "filters": 1024, "kernel": 64}, )" + kHead),
+                "parameters");
+}
+
+TEST_CASE("convolutions whose scratch or activations would not fit are refused", "[limits]") {
+  // im2col of a 64x64 kernel over 16 channels at 512x512: 16*4096*262144 = 2^34 values.
+  check_refused(spec_json("[512, 512, 16]", R"({"type": "conv2d", "filters": 1, "kernel": 64, "padding": "same"},
+                                            {"type": "max_pooling2d", "pool": 64}, )" + kHead),
+                "layers[0].kernel");
+  // 512*512*32 = 8 M activation values for one image, over the 4 M limit.
+  check_refused(spec_json("[512, 512, 1]", R"({"type": "conv2d", "filters": 32, "kernel": 1},
+                                           {"type": "max_pooling2d", "pool": 64}, )" + kHead),
+                "activations");
+}
+
+TEST_CASE("batches whose activations would not fit are refused", "[limits]") {
+  // 512*512*15 = 3,932,160 activation values per image (+ 960 + 960 + 10 after it):
+  // 4096 images would need 16 G values, over the 256 M per-batch limit.
+  const std::string layers = R"({"type": "conv2d", "filters": 15, "kernel": 1},
+                                {"type": "max_pooling2d", "pool": 64}, )" + kHead;
+  check_refused(spec_json("[512, 512, 1]", layers, R"(, "batch_size": 4096)"), "batch_size");
+
+  Sequential model(ModelSpec::from_json(spec_json("[512, 512, 1]", layers, R"(, "batch_size": 8)")));
+  CHECK(model.max_batch() == (256 << 20) / (3932160 + 960 + 960 + 10));  // 68
+  Tensor too_many(Shape{model.max_batch() + 1, 1, 512, 512});
+  try {
+    model.forward(too_many, false);
+    FAIL("forward accepted " << too_many.shape().n << " images");
+  } catch (const Error& e) {
+    CHECK(e.code() == errc::bad_shape);
+    CHECK_THAT(e.what(), Contains("at most 68 images"));
+  }
+}
+
+TEST_CASE("evaluate and predict refuse a batch size below 1 instead of looping forever", "[limits]") {
+  Sequential model(ModelSpec::from_json(spec_json("[4, 4, 1]", kHead)));
+  Dataset data;
+  data.images = Tensor(Shape{2, 1, 4, 4});
+  data.labels = {1, 2};
+  CHECK_THROWS_WITH(evaluate(model, data, 0), Contains("batch_size"));
+  CHECK_THROWS_WITH(predict(model, data.images, -1), Contains("batch_size"));
+}

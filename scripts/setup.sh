@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the build needs; chromium runs the browser tests (tests/web, via playwright-core).
 APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
+# `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.
+if [ "${1:-}" = fuzz ]; then APT_PACKAGES+=(clang libclang-rt-14-dev); fi
 # node and npm are checked as commands: NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so asking dpkg about "npm" would try to install a conflicting package.
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)

@@ -1,0 +1,132 @@
+// Writes the committed seed corpus, fuzz/corpus/<target>/, with the engine's own code:
+//   build/asan/fuzz/make_corpus fuzz/corpus [MNIST_DIR]
+// With MNIST_DIR, idx/ also gets the first 3 real test images and labels.
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "convaula/model.h"
+#include "convaula/weights.h"
+
+using namespace convaula;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+void write(const fs::path& path, const Bytes& b) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), b.size());
+}
+void write(const fs::path& path, const std::string& s) { write(path, Bytes(s.begin(), s.end())); }
+
+Bytes read(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+void put_be32(Bytes& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
+}
+
+Bytes idx(std::initializer_list<uint32_t> header, const Bytes& body) {
+  Bytes out;
+  for (uint32_t v : header) put_be32(out, v);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+// i16 width, i16 height, u8 mode, source bytes: the layout fuzz_digit.cpp reads.
+Bytes digit(int16_t w, int16_t h, uint8_t mode, const Bytes& src) {
+  Bytes out = {uint8_t(w), uint8_t(uint16_t(w) >> 8), uint8_t(h), uint8_t(uint16_t(h) >> 8), mode};
+  out.insert(out.end(), src.begin(), src.end());
+  return out;
+}
+
+Bytes floats(std::initializer_list<float> values) {
+  Bytes out;
+  for (float v : values) {
+    uint8_t b[4];
+    std::memcpy(b, &v, 4);
+    out.insert(out.end(), b, b + 4);
+  }
+  return out;
+}
+
+const char* kTinySpec = R"({"name": "tiny", "input": [6, 6, 1],
+  "layers": [{"type": "conv2d", "filters": 2, "kernel": 3, "activation": "relu"},
+             {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}]})";
+
+// Specs that reach every layer option the parser knows.
+const char* kSpecs[][2] = {
+    {"tiny.json", kTinySpec},
+    {"same_stride.json", R"({"input": [9, 7, 2], "layers": [
+      {"type": "conv2d", "filters": 3, "kernel": 4, "stride": 2, "padding": "same", "activation": "tanh"},
+      {"type": "max_pooling2d", "pool": 2, "stride": 1}, {"type": "dropout", "rate": 0.3},
+      {"type": "flatten"}, {"type": "dense", "units": 4, "activation": "sigmoid"},
+      {"type": "activation", "activation": "softmax"}],
+      "optimizer": {"type": "sgd", "lr": 0.1, "momentum": 0.9, "nesterov": true},
+      "batch_size": 8, "epochs": 2, "seed": 7})"},
+    {"rmsprop.json", R"({"name": "m", "input": [4, 4, 1], "layers": [{"type": "flatten"},
+      {"type": "dense", "units": 3, "activation": "softmax"}], "loss": "categorical_crossentropy",
+      "optimizer": {"type": "rmsprop", "learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-6}})"},
+    {"adam_string.json", R"({"input": [5, 5, 3], "layers": [{"type": "max_pooling2d"},
+      {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}],
+      "optimizer": "adam"})"},
+    {"bad_kernel.json", R"({"input": [3, 3, 1], "layers": [{"type": "conv2d", "filters": 1,
+      "kernel": 5}, {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}]})"},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return 1;
+  const fs::path root = argv[1];
+
+  // IDX: two 2x3 images and their labels, plus real MNIST slices when asked.
+  write(root / "idx/images_2x2x3.idx", idx({0x803, 2, 2, 3}, {0, 51, 255, 0, 0, 0, 255, 255, 255, 102, 0, 0}));
+  write(root / "idx/labels_2.idx", idx({0x801, 2}, {7, 0}));
+  write(root / "idx/truncated.idx", idx({0x803, 2, 28, 28}, {1, 2, 3}));
+  if (argc > 2) {
+    const Bytes images = read(fs::path(argv[2]) / "t10k-images-idx3-ubyte");
+    const Bytes labels = read(fs::path(argv[2]) / "t10k-labels-idx1-ubyte");
+    write(root / "idx/mnist_t10k_3.idx",
+          idx({0x803, 3, 28, 28}, Bytes(images.begin() + 16, images.begin() + 16 + 3 * 784)));
+    write(root / "idx/mnist_t10k_labels_3.idx",
+          idx({0x801, 3}, Bytes(labels.begin() + 8, labels.begin() + 11)));
+  }
+
+  // Weights: the tiny model the fuzzer loads into, saved in both dtypes, and another model.
+  Sequential tiny(ModelSpec::from_json(kTinySpec));
+  write(root / "weights/tiny_f32.cvaw", tiny.save_weights(WeightsDtype::f32));
+  write(root / "weights/tiny_f16.cvaw", tiny.save_weights(WeightsDtype::f16));
+  Sequential other(ModelSpec::from_json(kSpecs[2][1]));
+  write(root / "weights/other_model.cvaw", other.save_weights());
+
+  for (const auto& [name, text] : kSpecs) write(root / "spec" / name, std::string(text));
+  for (const std::string& preset : preset_names())
+    write(root / "spec" / (preset + ".json"), preset_spec(preset).to_json());
+
+  // Digits: a byte ramp, an L shape, floats with NaN/inf, an out-of-range side, and RGBA.
+  Bytes ramp(60);
+  for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i] = uint8_t(i * 4);
+  write(root / "digit/ramp_10x6.bin", digit(10, 6, 0, ramp));
+  write(root / "digit/l_shape_5x5.bin", digit(5, 5, 0, {0, 255, 0, 0, 0, 0, 255, 0, 0, 0, 0, 255,
+                                                       0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0}));
+  const float inf = std::numeric_limits<float>::infinity();
+  write(root / "digit/nan_inf_3x3.bin",
+        digit(3, 3, 1, floats({0.5f, std::numeric_limits<float>::quiet_NaN(), inf, -inf, 2.0f,
+                               -1.0f, 1e-30f, 0.0f, 1.0f})));
+  write(root / "digit/wide_4096x1.bin", digit(4096, 1, 0, {0, 0, 200, 0}));
+  write(root / "digit/too_wide_4097x2.bin", digit(4097, 2, 0, {9}));
+  write(root / "digit/zero_0x0.bin", digit(0, 0, 0, {}));
+  write(root / "digit/mismatch_4x4.bin", digit(4, 4, 2, {128}));
+  write(root / "digit/rgba_8x8.bin", digit(8, 8, 4 | 8, {0, 0, 0, 255, 255, 255, 255, 0, 30, 60, 90, 128}));
+  return 0;
+}

@@ -63,35 +63,47 @@ void check_input(const Sequential& model, const Dataset& data, const char* what)
 
 }  // namespace
 
-EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size) {
+Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size)
+    : model_(model),
+      data_(data),
+      batch_size_(checked_batch(model, batch_size)),
+      confusion_(static_cast<std::size_t>(model.classes()) * model.classes(), 0),
+      idx_(data.size()) {
   check_input(model, data, "evaluation data");
-  batch_size = checked_batch(model, batch_size);
-  EvalResult r;
-  r.classes = model.classes();
-  r.count = data.size();
-  r.confusion.assign(static_cast<std::size_t>(r.classes) * r.classes, 0);
-  std::vector<uint32_t> idx(data.size());
-  std::iota(idx.begin(), idx.end(), 0u);
-  Tensor x;
-  std::vector<uint8_t> y;
-  double loss_sum = 0;
-  int correct = 0;
-  for (int start = 0; start < data.size(); start += batch_size) {
-    const int n = std::min(batch_size, data.size() - start);
-    gather(data, idx.data() + start, n, x, y);
-    const Tensor& p = model.forward(x, false);
-    loss_sum += static_cast<double>(softmax_cross_entropy(p.data(), y.data(), n, r.classes, nullptr)) * n;
-    for (int i = 0; i < n; ++i) {
-      const int pred = argmax(p.data() + static_cast<long>(i) * r.classes, r.classes);
-      correct += pred == y[i];
-      ++r.confusion[static_cast<std::size_t>(y[i]) * r.classes + pred];
-    }
+  std::iota(idx_.begin(), idx_.end(), 0u);
+}
+
+void Evaluator::step() {
+  if (done()) return;
+  const int k = model_.classes();
+  const int n = std::min(batch_size_, data_.size() - next_);
+  gather(data_, idx_.data() + next_, n, x_, y_);
+  const Tensor& p = model_.forward(x_, false);
+  loss_sum_ += static_cast<double>(softmax_cross_entropy(p.data(), y_.data(), n, k, nullptr)) * n;
+  for (int i = 0; i < n; ++i) {
+    const int pred = argmax(p.data() + static_cast<long>(i) * k, k);
+    correct_ += pred == y_[i];
+    ++confusion_[static_cast<std::size_t>(y_[i]) * k + pred];
   }
-  if (r.count > 0) {
-    r.loss = static_cast<float>(loss_sum / r.count);
-    r.accuracy = static_cast<float>(correct) / r.count;
+  next_ += n;
+}
+
+EvalResult Evaluator::result() const {
+  EvalResult r;
+  r.classes = model_.classes();
+  r.count = next_;
+  r.confusion = confusion_;
+  if (next_ > 0) {
+    r.loss = static_cast<float>(loss_sum_ / next_);
+    r.accuracy = static_cast<float>(correct_) / next_;
   }
   return r;
+}
+
+EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size) {
+  Evaluator e(model, data, batch_size);
+  while (!e.done()) e.step();
+  return e.result();
 }
 
 Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
@@ -135,6 +147,7 @@ void Trainer::start_epoch() {
 
 BatchLog Trainer::step() {
   if (done()) throw Error(errc::bad_argument, "training already finished");
+  if (validation_) return validate_step();
   if (batch_ == 0) start_epoch();
   epoch_finished_ = false;
   const int start = batch_ * batch_size_;
@@ -164,7 +177,21 @@ BatchLog Trainer::step() {
   log.accuracy = static_cast<float>(correct_) / static_cast<float>(seen_);
   log.seconds = now_seconds() - epoch_start_;
   log.images_per_second = log.seconds > 0 ? seen_ / log.seconds : 0;
-  if (++batch_ == batches_) finish_epoch();
+  last_batch_ = log;
+  if (++batch_ == batches_) {
+    if (val_)
+      validation_ = std::make_unique<Evaluator>(model_, *val_);
+    else
+      finish_epoch();
+  }
+  return log;
+}
+
+BatchLog Trainer::validate_step() {
+  validation_->step();
+  BatchLog log = last_batch_;
+  log.validating = true;
+  if (validation_->done()) finish_epoch();
   return log;
 }
 
@@ -173,13 +200,15 @@ void Trainer::finish_epoch() {
   last_epoch_.epoch = epoch_;
   last_epoch_.loss = static_cast<float>(loss_sum_ / seen_);
   last_epoch_.accuracy = static_cast<float>(correct_) / static_cast<float>(seen_);
-  last_epoch_.seconds = now_seconds() - epoch_start_;
-  last_epoch_.images_per_second = last_epoch_.seconds > 0 ? seen_ / last_epoch_.seconds : 0;
-  if (val_) {
-    const EvalResult v = evaluate(model_, *val_);
+  // Training time only: the validation pass after the last batch is not counted.
+  last_epoch_.seconds = last_batch_.seconds;
+  last_epoch_.images_per_second = last_batch_.images_per_second;
+  if (validation_) {
+    const EvalResult v = validation_->result();
     last_epoch_.has_validation = true;
     last_epoch_.val_loss = v.loss;
     last_epoch_.val_accuracy = v.accuracy;
+    validation_.reset();
   }
   batch_ = 0;
   ++epoch_;
@@ -192,7 +221,7 @@ std::vector<EpochLog> fit(Sequential& model, const Dataset& train, const Dataset
   std::vector<EpochLog> history;
   while (!trainer.done()) {
     const BatchLog log = trainer.step();
-    bool go_on = !callbacks.on_batch || callbacks.on_batch(log);
+    bool go_on = log.validating || !callbacks.on_batch || callbacks.on_batch(log);
     if (trainer.epoch_finished()) {
       history.push_back(trainer.last_epoch());
       go_on = go_on && (!callbacks.on_epoch || callbacks.on_epoch(history.back()));

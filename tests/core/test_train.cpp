@@ -207,3 +207,31 @@ TEST_CASE("The classroom preset learns real MNIST in one epoch", "[train][data][
   INFO("test accuracy " << r.accuracy << ", loss " << r.loss);
   CHECK(r.accuracy > 0.80f);  // chance is 0.10
 }
+
+TEST_CASE("Validation is scored one batch per step after the epoch's last batch", "[train]") {
+  // 40 training images in batches of 8 -> 5 training steps; 600 validation images in
+  // batches of 256 -> 3 validation steps (256 + 256 + 88) before the epoch is finished.
+  ModelSpec spec = tiny_spec();
+  spec.batch_size = 8;
+  spec.epochs = 1;
+  Sequential model(spec);
+  const Dataset train = halves(40, 1), val = halves(600, 2);
+  Trainer trainer(model, train, &val);
+  int training = 0, validating = 0;
+  while (!trainer.done()) {
+    const BatchLog log = trainer.step();
+    (log.validating ? validating : training) += 1;
+    CHECK(trainer.epoch_finished() == trainer.done());
+  }
+  CHECK(training == 5);
+  CHECK(validating == 3);
+  const EvalResult direct = evaluate(model, val);
+  CHECK(trainer.last_epoch().has_validation);
+  CHECK_THAT(trainer.last_epoch().val_accuracy, WithinAbs(direct.accuracy, 1e-6));
+  CHECK_THAT(trainer.last_epoch().val_loss, WithinRel(direct.loss, 1e-5f));
+  // fit() reports only the training batches to on_batch.
+  Sequential again(spec);
+  int reported = 0;
+  fit(again, train, &val, {[&](const BatchLog& b) { CHECK_FALSE(b.validating); return ++reported > 0; }, {}});
+  CHECK(reported == 5);
+}

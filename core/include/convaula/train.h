@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "convaula/mnist.h"
@@ -23,6 +24,9 @@ struct BatchLog {
   float batch_loss = 0;   // this batch alone
   double seconds = 0;     // since the epoch started
   double images_per_second = 0;
+  // True for the steps that score the validation set after an epoch's last batch
+  // (the other fields then repeat that last batch's values).
+  bool validating = false;
 };
 
 struct EvalResult {
@@ -41,7 +45,31 @@ struct EpochLog {
   double images_per_second = 0;
 };
 
-// Runs `model` over `data` in inference mode; loss and accuracy as Keras's evaluate().
+// Scores `model` on `data` one batch per step(), so a host can interleave other work
+// (the web worker answers messages between steps). Loss and accuracy as Keras's evaluate().
+class Evaluator {
+ public:
+  Evaluator(Sequential& model, const Dataset& data, int batch_size = 256);
+  bool done() const { return next_ >= data_.size(); }
+  void step();
+  // Complete once done(); before that, the figures of the images scored so far.
+  EvalResult result() const;
+  int scored() const { return next_; }
+
+ private:
+  Sequential& model_;
+  const Dataset& data_;
+  int batch_size_;
+  int next_ = 0;
+  double loss_sum_ = 0;
+  int correct_ = 0;
+  std::vector<int> confusion_;
+  std::vector<uint32_t> idx_;
+  Tensor x_;
+  std::vector<uint8_t> y_;
+};
+
+// Runs `model` over all of `data` in inference mode (an Evaluator to the end).
 EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size = 256);
 
 // Probabilities (N, K) for images (N, C, H, W), computed in batches.
@@ -56,8 +84,9 @@ class Trainer {
   bool done() const { return epoch_ >= epochs_; }
   int epoch() const { return epoch_; }
   int batches_per_epoch() const { return batches_; }
-  // Trains one batch. Throws Error(diverged) if the loss is NaN or infinite;
-  // then that batch's update is not applied.
+  // Trains one batch, or, after an epoch's last batch, scores one batch of the
+  // validation set (BatchLog::validating). Throws Error(diverged) if the loss is
+  // NaN or infinite; then that batch's update is not applied.
   BatchLog step();
   // True right after the step() that finished an epoch; last_epoch() then has its log.
   bool epoch_finished() const { return epoch_finished_; }
@@ -66,6 +95,7 @@ class Trainer {
  private:
   void start_epoch();
   void finish_epoch();
+  BatchLog validate_step();
 
   Sequential& model_;
   const Dataset& train_;
@@ -81,6 +111,8 @@ class Trainer {
   double epoch_start_ = 0;
   bool epoch_finished_ = false;
   EpochLog last_epoch_;
+  BatchLog last_batch_;
+  std::unique_ptr<Evaluator> validation_;  // set while the validation set is being scored
 };
 
 struct FitCallbacks {

@@ -81,8 +81,9 @@ demo: native
 	$(CLI) summary --preset keras-mnist
 	$(CLI) train --preset classroom --epochs 1 --limit-train 10000 --data $(CONVAULA_MNIST_DIR)
 
-bench: native
-	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "bench: scripts/bench.sh not written yet"; fi
+# Native, wasm-in-Chromium and (if installed) PyTorch figures; writes bench/RESULTS.md.
+bench: build
+	node bench/run.mjs
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@ import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
 import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
+import { crearLeccionA } from './leccion/comun-a-leccion.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
@@ -43,6 +44,7 @@ async function arrancar() {
     const datos = await cliente.loadData({});
     estadoMotor.datosListos(datos);
     entrenamiento.datosListos(datos);
+    leccionA.datosListos(datos);
   } catch (error) {
     estadoMotor.fallo(error);
     entrenamiento.fallo(error);
@@ -50,3 +52,4 @@ async function arrancar() {
 }
 
 arrancar();
+const leccionA = crearLeccionA(cliente);

@@ -1,0 +1,200 @@
+// Section 3, "Capas convolutivas": one layer as many neurons sharing one kernel (a size
+// calculator whose counts the engine gives), four kernels stacked into a tensor, and a second
+// layer whose neurons see 36 inputs and a 5×5 patch of the image.
+
+import { leccionA } from '../textos.js';
+import { entero } from '../formato.js';
+import { crearRejilla } from './comun-a-rejilla.js';
+import { conAviso } from './comun-a-motor.js';
+
+const T = leccionA.capas;
+const COLORES = ['#4f7fe0', '#3fae6a', '#e06aa8', '#f2c230'];  // the lesson's blue, green, pink, yellow
+const ENTRADA_LECCION = [10, 15];
+const K = 3;
+
+// A spec must end in softmax (the engine validates whole models): the head is only a formality,
+// the rows the page reads are the convolutional ones.
+function especificacion(alto, ancho, capas) {
+  return {
+    input: [alto, ancho, 1],
+    layers: [...capas, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
+  };
+}
+const conv = (filters, kernel = K) => ({ type: 'conv2d', filters, kernel });
+
+export function crearCapas(seccion, { cliente, datos }) {
+  crearCalculadora(seccion.querySelector('[data-la="calculadora"]'), cliente, datos);
+  crearCanales(seccion.querySelector('[data-la="canales"]'), cliente, datos);
+  crearSegunda(seccion.querySelector('[data-la="segunda"]'), cliente, datos);
+}
+
+// Input grid (a window marks the chosen neuron's inputs) beside the layer's grid of neurons.
+function crearPar(raiz, { alMover }) {
+  let ventana = null;
+  const entrada = crearRejilla(raiz.querySelector('[data-la="entrada"]'), {
+    filas: 1, columnas: 1, interactiva: false,
+    celda: (f, c) => ({ fondo: ventana && f >= ventana.y0 && f <= ventana.y1 && c >= ventana.x0 && c <= ventana.x1 ? '#c9d7fb' : '#f6f7fb' }),
+    marcas: () => (ventana ? [{ fila: ventana.y0, columna: ventana.x0, alto: ventana.y1 - ventana.y0 + 1, ancho: ventana.x1 - ventana.x0 + 1, color: '#2457d6' }] : []),
+  });
+  const salida = crearRejilla(raiz.querySelector('[data-la="salida"]'), {
+    filas: 1, columnas: 1, seguirPuntero: true,
+    celda: () => ({ fondo: '#dfe7fb' }),
+    alMover,
+  });
+  return {
+    entrada, salida,
+    ponerVentana(v) { ventana = v; entrada.pintar(); },
+    // Both grids get the same cell size, so the output is visibly smaller than the input.
+    tamanos(alto, ancho, altoSalida, anchoSalida) {
+      entrada.redimensionar(alto, ancho);
+      salida.redimensionar(altoSalida, anchoSalida);
+      const lienzo = raiz.querySelector('[data-la="salida"]');
+      lienzo.style.width = `${(100 * anchoSalida) / ancho}%`;
+      lienzo.style.maxWidth = `${(26 * anchoSalida) / ancho}rem`;
+    },
+  };
+}
+
+function crearCalculadora(raiz, cliente, datos) {
+  const aviso = raiz.querySelector('.error');
+  const lectura = raiz.querySelector('.la-lectura');
+  const campos = {
+    alto: raiz.querySelector('[data-la="alto"]'),
+    ancho: raiz.querySelector('[data-la="ancho"]'),
+    kernel: raiz.querySelector('[data-la="tam-kernel"]'),
+  };
+  let spec = null, turno = 0;
+  const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });
+  const texto = (clave, valor) => { raiz.querySelector(`[data-la="${clave}"]`).textContent = valor; };
+
+  async function calcular() {
+    const mio = ++turno;
+    const [alto, ancho, k] = Object.values(campos).map((el) => Math.round(Number(el.value)));
+    await datos;
+    const r = await conAviso(aviso, async () => {
+      const s = especificacion(alto, ancho, [conv(1, k)]);
+      try {
+        // The input count is what a Flatten of the bare input holds.
+        const [capa] = await cliente.explain('params', { spec: s });
+        const [plano] = await cliente.explain('params', { spec: especificacion(alto, ancho, []) });
+        return { s, capa, entradas: plano.output[0] };
+      } catch (error) {
+        // The engine refuses a kernel larger than the input: say it in the calculator's words.
+        if (error.code === 'bad_spec') throw Object.assign(new Error(error.message), { message_es: T.invalido });
+        throw error;
+      }
+    });
+    if (mio !== turno) return;
+    raiz.querySelector('.la-cuentas').hidden = !r;
+    if (!r) return;
+    spec = r.s;
+    const [oh, ow] = r.capa.output;
+    texto('entradas', T.entradas(entero(alto), entero(ancho), entero(r.entradas)));
+    texto('campo', T.campo(entero(k), entero(r.capa.inputsPerNeuron)));
+    texto('neuronas', T.neuronas(entero(oh), entero(ow), entero(r.capa.neurons)));
+    texto('pesos', T.pesos(entero(r.capa.weights), entero(r.capa.total)));
+    par.tamanos(alto, ancho, oh, ow);
+    raiz.querySelector('[data-la="entrada"]').setAttribute('aria-label', T.entrada_alt(entero(alto), entero(ancho)));
+    raiz.querySelector('[data-la="salida"]').setAttribute('aria-label', T.salida_alt(entero(oh), entero(ow)));
+    const { f, c } = par.salida.posicion();
+    mostrarVentana(f, c);
+  }
+
+  async function mostrarVentana(f, c) {
+    if (!spec) return;
+    const v = await conAviso(aviso, () => cliente.explain('receptiveWindow', { spec, layer: 0, row: f, col: c }));
+    if (!v) return;
+    par.ponerVentana(v);
+    lectura.textContent = T.neurona_lectura(f, c, v.y0, v.x0, v.y1, v.x1);
+  }
+
+  for (const el of Object.values(campos)) el.addEventListener('change', calcular);
+  [campos.alto.value, campos.ancho.value] = ENTRADA_LECCION;
+  campos.kernel.value = K;
+  calcular();
+}
+
+// Four kernels over the 10×15 input: the output tensor, drawn as four stacked channels.
+async function crearCanales(raiz, cliente, datos) {
+  const aviso = raiz.querySelector('.error');
+  const lienzo = raiz.querySelector('canvas');
+  await datos;
+  const filas = await conAviso(aviso, () => cliente.explain('params', { spec: especificacion(...ENTRADA_LECCION, [conv(4)]) }));
+  if (!filas) return;
+  const [h, w, c] = filas[0].output;
+  const dato = raiz.querySelector('[data-testid="capas-tensor"]');
+  dato.textContent = T.tensor(entero(c), entero(h), entero(w));
+  lienzo.setAttribute('aria-label', T.canales_alt(entero(c), entero(h), entero(w)));
+  const pintar = () => pintarTensor(lienzo, c, h, w);
+  new ResizeObserver(pintar).observe(lienzo);
+  pintar();
+}
+
+// Channels back to front, each shifted up and right, so the stack reads as a 3-D block.
+function pintarTensor(lienzo, canales, alto, ancho) {
+  const disponible = lienzo.clientWidth;
+  if (!disponible) return;
+  const lado = Math.min(22, disponible / (ancho + canales * 1.3 + 2));
+  const dx = lado * 1.3, dy = lado * 1.1;
+  const total = { w: lado * (ancho + 2) + dx * (canales - 1), h: lado * (alto + 2) + dy * (canales - 1) };
+  const dpr = window.devicePixelRatio || 1;
+  lienzo.width = Math.round(disponible * dpr);
+  lienzo.height = Math.round(total.h * dpr);
+  lienzo.style.height = `${total.h}px`;
+  const ctx = lienzo.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const x0 = (disponible - total.w) / 2 + lado, y0 = dy * (canales - 1) + lado;
+  for (let k = canales - 1; k >= 0; k--) {
+    const ox = x0 + dx * k, oy = y0 - dy * k;
+    ctx.fillStyle = COLORES[k % COLORES.length];
+    ctx.strokeStyle = 'rgba(255,255,255,0.8)';
+    ctx.lineWidth = 1;
+    for (let f = 0; f < alto; f++) {
+      for (let c = 0; c < ancho; c++) {
+        ctx.fillRect(ox + c * lado, oy + f * lado, lado, lado);
+        ctx.strokeRect(ox + c * lado, oy + f * lado, lado, lado);
+      }
+    }
+    ctx.strokeStyle = '#1b1f2a';
+    ctx.strokeRect(ox, oy, ancho * lado, alto * lado);
+  }
+  ctx.fillStyle = '#1b1f2a';
+  ctx.font = `bold ${Math.max(11, lado * 0.7)}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.fillText(entero(ancho), x0 + (ancho * lado) / 2, y0 + alto * lado + lado * 0.8);
+  ctx.textAlign = 'right';
+  ctx.fillText(entero(alto), x0 - 4, y0 + (alto * lado) / 2);
+  ctx.textAlign = 'left';
+  ctx.fillText(entero(canales), x0 + ancho * lado + dx * (canales - 1) / 2 + 6, y0 + alto * lado - dy * (canales - 1) / 2);
+}
+
+// Second layer: 8 kernels of 4×3×3 over the 4-channel tensor; its receptive field on the image.
+async function crearSegunda(raiz, cliente, datos) {
+  const aviso = raiz.querySelector('.error');
+  const lectura = raiz.querySelector('.la-lectura');
+  const spec = especificacion(...ENTRADA_LECCION, [conv(4), conv(8)]);
+  const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });
+  const texto = (clave, valor) => { raiz.querySelector(`[data-la="${clave}"]`).textContent = valor; };
+  await datos;
+  const r = await conAviso(aviso, async () => ({
+    capas: await cliente.explain('params', { spec }),
+    campos: await cliente.explain('receptive', { spec }),
+  }));
+  if (!r) return;
+  const [primera, segunda] = r.capas;
+  const [h, w, c] = segunda.output;
+  texto('entradas', T.segunda_entradas(entero(primera.output[2]), entero(K), entero(segunda.inputsPerNeuron)));
+  texto('campo', T.segunda_campo(entero(r.campos[1].size)));
+  texto('tensor', T.segunda_tensor(entero(c), entero(h), entero(w)));
+  par.tamanos(...ENTRADA_LECCION, h, w);
+  raiz.querySelector('[data-la="salida"]').setAttribute('aria-label', T.segunda_salida_alt(entero(h), entero(w)));
+  raiz.querySelector('[data-la="entrada"]').setAttribute('aria-label', T.segunda_entrada_alt);
+  mostrarVentana(0, 0);
+
+  async function mostrarVentana(f, cc) {
+    const v = await conAviso(aviso, () => cliente.explain('receptiveWindow', { spec, layer: 1, row: f, col: cc }));
+    if (!v) return;
+    par.ponerVentana(v);
+    lectura.textContent = T.segunda_lectura(f, cc, v.y0, v.x0, v.y1, v.x1);
+  }
+}

@@ -1,0 +1,143 @@
+// Section 5, "Maxpooling": a 2×2 window stepped over a real activation map (a channel of the
+// first convolutional layer for the student's digit); the engine's trace gives the four values,
+// the kept maximum and the fraction discarded, and the pooled map fills in.
+
+import { leccionA } from '../textos.js';
+import { entero, numero, porcentaje } from '../formato.js';
+import { crearRejilla, gris } from './comun-a-rejilla.js';
+import { crearFuente } from './comun-a-fuente.js';
+import { conAviso } from './comun-a-motor.js';
+
+const T = leccionA.maxpooling;
+const POOL = 2;
+
+const valor = (x) => numero(x, 3);
+
+export function crearMaxpooling(seccion, { cliente, datos }) {
+  const raiz = seccion.querySelector('[data-la="pooling"]');
+  const aviso = raiz.querySelector('.error');
+  const lista = raiz.querySelector('select');
+  const lienzoMapa = raiz.querySelector('[data-la="activacion"]');
+  const lienzoReducido = raiz.querySelector('[data-la="reducido"]');
+  let activacion = null;   // {shape: [c, h, w], data} of the first layer
+  let plano = null, alto = 0, ancho = 0, brillo = 1;
+  let traza = null, turno = 0;
+  const reducido = new Map();  // "f,c" → kept maximum, the windows visited so far
+
+  const rejillaMapa = crearRejilla(lienzoMapa, {
+    filas: 26, columnas: 26, interactiva: false,
+    celda: (f, c) => (plano ? { ...gris(plano[f * ancho + c] / brillo), texto: numero(plano[f * ancho + c], 1) } : { fondo: '#000' }),
+    marcas: () => (traza ? [{ fila: traza.top, columna: traza.left, alto: POOL, ancho: POOL, color: '#ffb703' }] : []),
+  });
+  const rejillaReducido = crearRejilla(lienzoReducido, {
+    filas: 13, columnas: 13,
+    celda: (f, c) => {
+      const v = reducido.get(`${f},${c}`);
+      return v === undefined ? { fondo: '#eef0f5' } : { ...gris(v / brillo), texto: numero(v, 2) };
+    },
+    alMover: () => calcular(),
+  });
+
+  function usarCanal(canal) {
+    const [, h, w] = activacion.shape;
+    alto = h;
+    ancho = w;
+    plano = activacion.data.slice(canal * h * w, (canal + 1) * h * w);
+    // Grey levels follow the channel's own brightest value: a display scale, not a result.
+    brillo = Math.max(1e-6, ...plano);
+    reducido.clear();
+    rejillaMapa.redimensionar(h, w);
+    rejillaReducido.redimensionar(Math.floor(h / POOL), Math.floor(w / POOL));
+    raiz.querySelector('[data-la="titulo-activacion"]').textContent = T.activacion(entero(canal), entero(h), entero(w));
+    raiz.querySelector('[data-la="titulo-reducido"]').textContent = T.reducido(entero(Math.floor(h / POOL)), entero(Math.floor(w / POOL)));
+    lienzoMapa.setAttribute('aria-label', T.activacion_alt(entero(h), entero(w)));
+    lienzoReducido.setAttribute('aria-label', T.reducido_alt(entero(Math.floor(h / POOL)), entero(Math.floor(w / POOL))));
+    // Start on the window where the channel responds most: a corner of zeros teaches little.
+    const mayor = plano.indexOf(brillo);
+    rejillaReducido.mover(Math.floor(mayor / w / POOL), Math.floor((mayor % w) / POOL), false);
+    calcular();
+  }
+
+  function traer(f, c) {
+    return cliente.explain('pool', { plane: plano, height: alto, width: ancho, pool: POOL, row: f, col: c });
+  }
+
+  async function calcular() {
+    if (!plano) return;
+    const mio = ++turno;
+    const { f, c } = rejillaReducido.posicion();
+    const t = await conAviso(aviso, () => traer(f, c));
+    if (!t || mio !== turno) return;
+    traza = t;
+    reducido.set(`${f},${c}`, t.max);
+    mostrarTraza(t);
+  }
+
+  function mostrarTraza(t) {
+    raiz.querySelector('[data-testid="pool-posicion"]').textContent = T.posicion(t.row, t.col);
+    const tabla = raiz.querySelector('[data-testid="pool-ventana"]');
+    tabla.replaceChildren();
+    for (let y = 0; y < t.pool; y++) {
+      const fila = tabla.insertRow();
+      for (let x = 0; x < t.pool; x++) {
+        const i = y * t.pool + x;
+        const celda = fila.insertCell();
+        celda.textContent = valor(t.window[i]);
+        if (i === t.winner) celda.className = 'la-ganador';
+      }
+    }
+    const maximo = raiz.querySelector('[data-testid="pool-maximo"]');
+    maximo.textContent = T.maximo(valor(t.max));
+    maximo.dataset.value = String(t.max);
+    raiz.querySelector('[data-testid="pool-descartado"]').textContent = T.descartado(porcentaje(t.discardedFraction, 0));
+    rejillaMapa.pintar();
+    rejillaReducido.pintar();
+  }
+
+  const filasReducido = () => Math.floor(alto / POOL), columnasReducido = () => Math.floor(ancho / POOL);
+  function irA(indice) {
+    const total = filasReducido() * columnasReducido();
+    const n = (indice + total) % total;
+    rejillaReducido.mover(Math.floor(n / columnasReducido()), n % columnasReducido());
+  }
+  const indice = () => { const { f, c } = rejillaReducido.posicion(); return f * columnasReducido() + c; };
+  const boton = (nombre, fn) => raiz.querySelector(`[data-la="${nombre}"]`).addEventListener('click', fn);
+  boton('anterior', () => irA(indice() - 1));
+  boton('siguiente', () => irA(indice() + 1));
+  boton('vaciar', () => { reducido.clear(); rejillaReducido.pintar(); });
+  boton('completar', async () => {
+    if (!plano) return;
+    const posiciones = Array.from({ length: filasReducido() * columnasReducido() },
+      (_, i) => [Math.floor(i / columnasReducido()), i % columnasReducido()]);
+    const trazas = await conAviso(aviso, () => Promise.all(posiciones.map(([f, c]) => traer(f, c))));
+    if (!trazas) return;
+    for (const t of trazas) reducido.set(`${t.row},${t.col}`, t.max);
+    rejillaReducido.pintar();
+  });
+  lista.addEventListener('change', () => usarCanal(Number(lista.value)));
+
+  crearFuente(raiz.querySelector('.la-fuente-sitio'), {
+    cliente, datos, id: 'maxpooling', inicial: 0, activaciones: true,
+    alCambiar: (imagen) => {
+      activacion = imagen.activaciones[0];
+      const canales = activacion.shape[0];
+      if (lista.options.length !== canales) {
+        lista.replaceChildren(...Array.from({ length: canales }, (_, k) => new Option(T.canal_opcion(entero(k)), String(k))));
+        lista.value = String(canalMasActivo(activacion));
+      }
+      usarCanal(Number(lista.value));
+    },
+  }).cargar();
+}
+
+// The first time, show the channel that responds most to the digit (an untrained network has
+// channels that stay almost dark); afterwards the student's choice stays.
+function canalMasActivo({ shape: [c, h, w], data }) {
+  let mejor = 0, mejorSuma = -Infinity;
+  for (let k = 0; k < c; k++) {
+    let suma = 0;
+    for (let i = k * h * w; i < (k + 1) * h * w; i++) suma += data[i];
+    if (suma > mejorSuma) { mejor = k; mejorSuma = suma; }
+  }
+  return mejor;
+}

@@ -18,7 +18,9 @@
 #include "convaula/digit.h"
 #include "convaula/error.h"
 #include "convaula/explain.h"
+#include "convaula/layers/activation.h"
 #include "convaula/layers/conv2d.h"
+#include "convaula/layers/dropout.h"
 #include "convaula/mnist.h"
 #include "convaula/model.h"
 #include "convaula/parallel.h"
@@ -265,6 +267,101 @@ val conv_kernels(int layer) {
   return o;
 }
 
+// ---- lesson widgets: dropout, activations, test-set predictions -------------------------
+// The mask of a Dropout layer from the last training step: 0 for dropped values, 1/(1-rate)
+// for kept ones, for every image of that batch. Empty (n = 0) before any training step.
+val dropout_mask(int layer) {
+  Sequential& m = model();
+  const auto* d = layer >= 0 && layer < m.layer_count()
+                      ? dynamic_cast<const Dropout*>(&m.layer(layer))
+                      : nullptr;
+  if (!d)
+    throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " is not a Dropout layer");
+  const Tensor& mask = d->mask();
+  const bool empty = mask.data() == nullptr;
+  const Shape sh = mask.shape();
+  val o = val::object();
+  o.set("rate", d->rate());
+  o.set("shape", js_array(std::vector<int>{empty ? 0 : sh.n, sh.c, sh.h, sh.w}));
+  o.set("mask", f32_array(mask.data(), empty ? 0 : mask.size()));
+  return o;
+}
+
+// The engine's Dropout layer on its own, in training mode: `values` go through `step` + 1
+// training steps of a layer seeded with `seed`, and the last step's mask and output return.
+val dropout_demo(const val& values, float rate, int seed, int step) {
+  const std::vector<float> in_values = to_floats(values);
+  if (in_values.empty() || step < 0 || step > 100000)
+    throw Error(errc::bad_argument, "dropoutDemo needs values and 0 <= step <= 100000");
+  Dropout layer(rate);
+  Rng rng(static_cast<uint64_t>(seed));
+  layer.init(rng);
+  Tensor in(Shape{1, static_cast<int>(in_values.size()), 1, 1}), out(in.shape());
+  std::copy(in_values.begin(), in_values.end(), in.data());
+  for (int i = 0; i <= step; ++i) layer.forward(in, out, true);
+  val o = val::object();
+  o.set("mask", f32_array(layer.mask().data(), layer.mask().size()));
+  o.set("output", f32_array(out.data(), out.size()));
+  return o;
+}
+
+// f(x) and f'(x) of an activation (relu, sigmoid, tanh, linear) at each x, through the
+// engine's own forward and backward of an Activation layer.
+val activation_curve(const std::string& name, const val& xs) {
+  const std::vector<float> x = to_floats(xs);
+  if (x.empty()) throw Error(errc::bad_argument, "activationCurve needs at least one x");
+  const Activation act = parse_activation(name);
+  if (act == Activation::softmax)
+    throw Error(errc::bad_argument, "softmax is not an element-wise activation");
+  ActivationLayer layer(act);
+  Tensor in(Shape{1, static_cast<int>(x.size()), 1, 1}), out(in.shape()), dout(in.shape()),
+      din(in.shape());
+  std::copy(x.begin(), x.end(), in.data());
+  layer.forward(in, out, false);
+  dout.fill(1.0f);
+  layer.backward(in, out, dout, &din);
+  val o = val::object();
+  o.set("y", f32_array(out.data(), out.size()));
+  o.set("dy", f32_array(din.data(), din.size()));
+  return o;
+}
+
+// The predicted class and its probability for test images [start, start + count), in chunks
+// so that only a thousand images are copied at a time.
+val test_predictions(int start, int count) {
+  need_data();
+  Sequential& m = model();
+  start = std::clamp(start, 0, s.test.size());
+  count = std::clamp(count, 0, s.test.size() - start);
+  std::vector<uint8_t> predicted(count);
+  std::vector<float> confidence(count);
+  const std::size_t per = s.test.images.shape().per_image();
+  constexpr int kChunk = 1000;
+  for (int b = 0; b < count; b += kChunk) {
+    const int n = std::min(kChunk, count - b);
+    Shape sh = m.input_shape();
+    sh.n = n;
+    Tensor images(sh);
+    std::copy(s.test.images.image(start + b), s.test.images.image(start + b) + per * n,
+              images.data());
+    const Tensor probs = predict(m, images);
+    const int k = probs.shape().per_image();
+    for (int i = 0; i < n; ++i) {
+      const float* p = probs.image(i);
+      const int best = static_cast<int>(std::max_element(p, p + k) - p);
+      predicted[b + i] = static_cast<uint8_t>(best);
+      confidence[b + i] = p[best];
+    }
+  }
+  val o = val::object();
+  o.set("predicted",
+        val::global("Uint8Array").new_(emscripten::typed_memory_view(count, predicted.data())));
+  o.set("confidence", f32_array(confidence));
+  o.set("labels", val::global("Uint8Array")
+                      .new_(emscripten::typed_memory_view(count, s.test.labels.data() + start)));
+  return o;
+}
+
 // ---- explain.h ----------------------------------------------------------------------
 // Value objects carry the scalars; the float vectors are added as Float32Arrays.
 val conv(const val& input, int channels, int height, int width, const val& weights, int kernel,
@@ -421,4 +518,8 @@ EMSCRIPTEN_BINDINGS(convaula) {
   function("receptiveFields", &Guarded<receptive>::call);
   function("receptiveWindow", &Guarded<window>::call);
   function("paramCounts", &Guarded<params>::call);
+  function("dropoutMask", &Guarded<dropout_mask>::call);
+  function("dropoutDemo", &Guarded<dropout_demo>::call);
+  function("activationCurve", &Guarded<activation_curve>::call);
+  function("testPredictions", &Guarded<test_predictions>::call);
 }

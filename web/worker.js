@@ -266,10 +266,33 @@ function loadWeights({ bytes }) {
   return modelInfo(engine.loadWeights(new Uint8Array(bytes)));
 }
 
+// ---- lesson widgets (dropout, ReLU, what the network learned) ---------------------------
+function dropoutMask({ layerIndex }) {
+  need(spec, 'no_model');
+  return engine.dropoutMask(layerIndex);
+}
+
+function dropoutDemo({ values, rate, seed = 1, step = 0 }) {
+  need(engine, 'unsupported');
+  return engine.dropoutDemo(values, rate, seed, step);
+}
+
+function activationCurve({ activation, xs }) {
+  need(engine, 'unsupported');
+  return engine.activationCurve(activation, xs);
+}
+
+function testPredictions({ start = 0, count = 10000 }) {
+  need(spec, 'no_model');
+  need(data, 'no_data');
+  return engine.testPredictions(start, count);
+}
+
 // ---- protocol -----------------------------------------------------------------------
 const handlers = {
   init, loadData, presets, build, train, pause, resume, stop, evaluate, predict, kernels,
-  explain, testImages, saveWeights, loadWeights,
+  explain, testImages, saveWeights, loadWeights, dropoutMask, dropoutDemo, activationCurve,
+  testPredictions,
 };
 
 self.onmessage = async ({ data: { id, type, payload } }) => {

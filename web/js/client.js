@@ -160,6 +160,39 @@ export class ConvAulaClient {
    */
   loadWeights(arrayBuffer) { return this.request('loadWeights', { bytes: arrayBuffer }); }
 
+  /**
+   * The mask a Dropout layer (index into summary) used in the last training step.
+   * @returns {Promise<{rate: number, shape: number[], mask: Float32Array}>} shape [n, c, h, w]
+   *   (n = images of that batch, 0 before any training); mask 0 = switched off,
+   *   1/(1 - rate) = kept and rescaled.
+   */
+  dropoutMask(layerIndex) { return this.request('dropoutMask', { layerIndex }); }
+
+  /**
+   * The engine's Dropout layer alone, in training mode: `values` pass through step + 1
+   * training steps of a layer seeded with `seed`; the last step's mask and output return.
+   * @returns {Promise<{mask: Float32Array, output: Float32Array}>}
+   */
+  dropoutDemo({ values, rate, seed = 1, step = 0 }) {
+    return this.request('dropoutDemo', { values, rate, seed, step });
+  }
+
+  /**
+   * f(x) and f'(x) of an element-wise activation ('relu', 'sigmoid', 'tanh', 'linear'),
+   * computed by the engine's Activation layer (forward and backward).
+   * @returns {Promise<{y: Float32Array, dy: Float32Array}>}
+   */
+  activationCurve(activation, xs) { return this.request('activationCurve', { activation, xs }); }
+
+  /**
+   * The current model's answer for test images [start, start + count).
+   * @returns {Promise<{predicted: Uint8Array, confidence: Float32Array, labels: Uint8Array}>}
+   *   confidence is the probability of the predicted class.
+   */
+  testPredictions({ start = 0, count = 10000 } = {}) {
+    return this.request('testPredictions', { start, count });
+  }
+
   /** Ends the worker; pending calls reject with code 'worker_crash'. */
   terminate() {
     this.worker.terminate();

@@ -9,6 +9,7 @@ import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
 import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
+import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
 import { crearLeccionA } from './leccion/comun-a-leccion.js';
 
 aplicarTextos(document);
@@ -52,4 +53,5 @@ async function arrancar() {
 }
 
 arrancar();
+iniciarLeccionB({ cliente, entrenamiento, dibujo });
 const leccionA = crearLeccionA(cliente);

@@ -165,5 +165,7 @@ export function crearDibujo(raiz, cliente) {
       listo = true;
       if (!vacio) pedirPrediccion();
     },
+    // The worker's model is briefly another one (a Práctica experiment): wait for modeloCambiado.
+    pausar() { listo = false; },
   };
 }

@@ -212,6 +212,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   });
 
   cliente.on('epoch', (e) => {
+    if (estado !== 'training' && estado !== 'paused') return;  // another widget's run (Práctica)
     // Keras's running mean restarts with each epoch, so its line does too.
     perdida.cortar(LOTE);
     precision.cortar(LOTE);

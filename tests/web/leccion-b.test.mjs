@@ -1,0 +1,195 @@
+// leccion-b.test.mjs: the lesson's sections 6–10 (dropout, ReLU, entrenar y predecir, qué ha
+// aprendido la red, práctica) in Debian's Chromium: each renders without console errors, its
+// widgets react, and the engine's numbers land on the page. Screenshots of every section at
+// desktop and phone sizes go to build/artifacts/leccion-b/ (gitignored).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
+
+const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/leccion-b/', import.meta.url));
+const READY = 90_000;  // engine start + MNIST download and decode, on a busy two-core machine
+const SECTIONS = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
+
+let server, browser;
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function openApp({ width = 1366, height = 768 } = {}) {
+  const opened = await openPage(browser, server.url, '');
+  await opened.page.setViewportSize({ width, height });
+  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY, state: 'attached' });
+  return opened;
+}
+
+// Sections build their widgets when they come near the screen: scroll there and wait.
+async function visit(page, id) {
+  await page.locator(`#${id}`).evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+  await page.waitForSelector(`#${id} .leccion-b[data-ready="true"]`, { timeout: 60_000, state: 'attached' });
+}
+
+const dataset = (page, selector) => page.locator(selector).evaluate((el) => ({ ...el.dataset }));
+
+// Trains the classroom preset on 10.000 images for one epoch (313 batches of 32).
+async function trainShort(page) {
+  await page.getByTestId('preset').selectOption('classroom');
+  await page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { state: 'attached' });
+  await page.selectOption('#subconjunto', '10000');
+  await page.fill('#epocas', '1');
+  await page.getByTestId('train-start').click();
+  await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 240_000, state: 'attached' });
+}
+
+async function predictTest0(page) {
+  await page.getByTestId('test0-predict').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="test0-onehot"]')?.dataset.value);
+  return page.evaluate(() => ({
+    probs: Array.from({ length: 10 }, (_, d) => Number(document.querySelector(`[data-testid="test0-prob-${d}"]`).dataset.value)),
+    onehot: document.querySelector('[data-testid="test0-onehot"]').textContent,
+    sum: Number(document.querySelector('[data-testid="test0-sum"]').dataset.value),
+  }));
+}
+
+describe('lesson sections 6–10', () => {
+  test('every section renders without console errors; dropout steps and ReLU slider react', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      for (const id of SECTIONS) await visit(page, id);
+
+      // Dropout: each step draws another mask from the engine's Dropout layer.
+      await visit(page, 'dropout');
+      const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
+      assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
+      assert.match(await page.getByTestId('dropout-summary').textContent(), /×2/);
+      await page.getByTestId('dropout-next').click();
+      await page.waitForFunction((f) => document.querySelector('[data-testid="dropout-grid"]').dataset.off !== f, first);
+      assert.match(await page.getByTestId('dropout-step').textContent(), /2/);
+      await page.getByTestId('dropout-rate').selectOption('0.25');
+      await page.waitForFunction(() => /×1,33/.test(document.querySelector('[data-testid="dropout-summary"]').textContent));
+      await page.getByTestId('dropout-predict-twice').click();
+      await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
+
+      // ReLU: moving x changes the derivatives the engine reports.
+      await visit(page, 'relu');
+      const derivative = () => dataset(page, '[data-testid="relu-d-sigmoid"]').then((d) => Number(d.value));
+      assert.ok(Math.abs(await derivative() - 0.1966) < 1e-3, 'σ′(1) ≈ 0,1966');
+      await page.getByTestId('relu-slider').focus();
+      for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');  // x = 1 → 0
+      await page.waitForFunction(() => Math.abs(Number(document.querySelector('[data-testid="relu-d-sigmoid"]').dataset.value) - 0.25) < 1e-6);
+      await page.getByTestId('relu-slider').fill('-3');
+      await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
+      assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
+      await page.getByTestId('relu-layers').fill('10');
+      assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /9,54 · 10⁻⁷/);
+
+      // The compile code follows the training panel.
+      await page.selectOption('#optimizador', 'sgd');
+      assert.match(await page.getByTestId('compile-code').textContent(), /optimizers\.SGD\(learning_rate=0\.01\)/);
+      assert.match(await page.getByTestId('compile-code').textContent(), /loss='categorical_crossentropy'/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('after a short training: test image 0, kernels, activations, confusion matrix of 10.000, a practice run', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      await visit(page, 'entrenar');
+      await trainShort(page);
+
+      const { probs, onehot, sum } = await predictTest0(page);
+      assert.ok(Math.abs(sum - 1) < 1e-4, `probabilities sum to ${sum}`);
+      assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+      assert.equal(probs.indexOf(Math.max(...probs)), 7, `test image 0 is a 7: ${probs}`);
+      assert.equal(onehot, '[0, 0, 0, 0, 0, 0, 0, 1, 0, 0]');
+
+      await visit(page, 'aprendido');
+      await page.waitForSelector('[data-testid="kernels"][data-count="16"]', { state: 'attached' });
+      assert.equal(await page.locator('[data-testid="kernels"] canvas').count(), 16);
+      await page.getByTestId('act-show').click();
+      await page.waitForSelector('[data-testid="activations"][data-layers="7"]', { state: 'attached' });
+      assert.equal(await page.locator('[data-testid="activations"] .lb-mapa').count(), 1 + 16 + 16 + 32 + 32);
+      await page.getByTestId('confusion-compute').click();
+      await page.waitForSelector('[data-testid="errors-gallery"] canvas', { timeout: 60_000, state: 'attached' });
+      const counts = await page.locator('[data-testid="confusion"] td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.count)));
+      assert.equal(counts.length, 100);
+      assert.equal(counts.reduce((a, b) => a + b, 0), 10000);
+      assert.match(await page.getByTestId('confusion-summary').textContent(), /^10\.000 imágenes/);
+
+      // A practice run: the main model is saved, the variant trains, the main model comes back.
+      await visit(page, 'practica');
+      await page.getByTestId('practica-sigmoide').check();
+      await page.waitForFunction(() => /sigmoide/.test(document.querySelector('[data-testid="practice-diff"]').textContent));
+      await page.getByTestId('practice-images').selectOption('2000');
+      await page.getByTestId('practice-run').click();
+      await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 180_000, state: 'attached' });
+      assert.equal(await page.locator('[data-testid="practice-runs"] tbody tr').count(), 1);
+      assert.ok(Number(await page.getByTestId('practice-chart-loss').getAttribute('data-puntos')) > 2, 'the run has its loss curve');
+      assert.ok(Number(await page.getByTestId('practice-chart-accuracy').getAttribute('data-puntos')) > 2, 'the run has its accuracy curve');
+      assert.match(await page.locator('#practica .leyenda').textContent(), /Exp\. 1: sigmoide/);
+      const again = await predictTest0(page);
+      assert.deepEqual(again.probs, probs, 'the main model is restored after the experiment');
+      await page.locator('[data-testid="practice-runs"] tbody button').click();
+      assert.equal(await page.locator('[data-testid="practice-runs"] tbody tr').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [name, size] of [['escritorio', { width: 1366, height: 768 }], ['movil', { width: 390, height: 844 }]]) {
+    test(`sections 6–10 at ${size.width}×${size.height}: nothing overflows, screenshots saved`, async () => {
+      const { page, context, errors } = await openApp(size);
+      try {
+        for (const id of SECTIONS) await visit(page, id);
+        await page.getByTestId('test0-predict').click();
+        await page.waitForSelector('[data-testid="test0-onehot"][data-value]', { state: 'attached' });
+        await page.getByTestId('confusion-compute').click();
+        await page.waitForSelector('[data-testid="errors-gallery"] canvas', { timeout: 120_000, state: 'attached' });
+        for (const id of SECTIONS) {
+          await page.locator(`#${id}`).evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+          await page.locator(`#${id}`).screenshot({ path: `${ARTIFACTS}${name}-${id}.png` });
+        }
+        const wide = await page.evaluate((ids) => {
+          const width = document.documentElement.clientWidth;
+          return ids.flatMap((id) => [...document.querySelectorAll(`#${id} *`)]
+            .filter((el) => !el.closest('.lb-confusion-caja, .lb-tabla-caja, .lb-codigo, .lb-formula, .sr-only, .katex-mathml') && el.getBoundingClientRect().right > width + 1)
+            .map((el) => `${id}: ${el.outerHTML.slice(0, 80)}`));
+        }, SECTIONS);
+        assert.deepEqual(wide, []);
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), size.width);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('the widgets are reachable with the keyboard', async () => {
+    const { page, context } = await openApp();
+    try {
+      for (const id of SECTIONS) await visit(page, id);
+      await page.getByTestId('dropout-rate').focus();
+      const reached = new Set();
+      for (let i = 0; i < 140; i++) {
+        await page.keyboard.press('Tab');
+        const id = await page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.id);
+        if (id) reached.add(id);
+      }
+      for (const id of ['dropout-next', 'dropout-predict-twice', 'relu-slider', 'relu-layers', 'test0-predict',
+        'kernels-refresh', 'act-show', 'confusion-compute', 'practica-sigmoide', 'practice-run']) {
+        assert.ok(reached.has(id), `Tab reaches ${id}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});

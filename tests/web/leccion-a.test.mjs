@@ -25,7 +25,8 @@ after(async () => {
 async function openApp({ width = 1366, height = 768 } = {}) {
   const opened = await openPage(browser, server.url, '');
   await opened.page.setViewportSize({ width, height });
-  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY });
+  // 'idle' once the model is built and MNIST is loaded; the panel itself may be folded away.
+  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY, state: 'attached' });
   return opened;
 }
 

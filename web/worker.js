@@ -8,6 +8,11 @@ import { errores } from './js/textos.js';
 
 const SLICE_MS = 40;          // batches per slice: as many as fit here
 const PROGRESS_EVERY_MS = 100; // at most ~10 progress events a second
+// A run has diverged when, after a few batches, its mean loss is three times that of guessing
+// uniformly among 10 digits (ln 10 ≈ 2.3): a huge learning rate saturates cross-entropy at
+// confidently wrong answers (loss ≈ 13) long before, or instead of, producing NaN.
+const DIVERGED_LOSS = 3 * Math.log(10);
+const DIVERGED_AFTER_BATCHES = 10;
 const DATA_FILES = {
   trainImages: 'train-images-idx3-ubyte', trainLabels: 'train-labels-idx1-ubyte',
   testImages: 't10k-images-idx3-ubyte', testLabels: 't10k-labels-idx1-ubyte',
@@ -138,6 +143,9 @@ function slice() {
     let log = null;
     while (!engine.trainDone() && performance.now() < end) {
       log = engine.trainStep();
+      if (log.batch + 1 >= DIVERGED_AFTER_BATCHES && log.loss > DIVERGED_LOSS) {
+        throw new EngineError('diverged', `mean loss ${log.loss} after ${log.batch + 1} batches`);
+      }
       if (engine.trainEpochFinished()) {
         progress(log, true);
         epochEnded(engine.trainLastEpoch());
@@ -149,7 +157,8 @@ function slice() {
     if (engine.trainDone()) return finish(false);
     schedule();
   } catch (err) {
-    // diverged: the bad batch's update was not applied, so the weights are those before it.
+    // diverged: on NaN/inf the bad batch's update was not applied, so the weights are those
+    // before it; on a loss that blew up they are spoilt, and the page restores its snapshot.
     training = null;
     engine.trainEnd();
     fail(t.id, err);

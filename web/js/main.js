@@ -1,7 +1,8 @@
 // Wires the page: fills in the Spanish text, starts the engine's worker, and connects the widgets.
 
 import { ConvAulaClient } from './client.js';
-import { motor as T } from './textos.js';
+import { motor as T, aula as A } from './textos.js';
+import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
 import { crearNavegacion } from './ui/navegacion.js';
@@ -9,6 +10,8 @@ import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
 import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
+import { crearModeloActivo } from './ui/modelo-activo.js';
+import { crearSinConexion } from './ui/sin-conexion.js';
 import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
 import { crearLeccionA } from './leccion/comun-a-leccion.js';
 
@@ -16,32 +19,62 @@ aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
 crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
 
+crearSinConexion(document.querySelector('#sin-conexion'));
+const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
+
+// The pretrained network (README, "Modelo preentrenado"), fetched while the engine starts:
+// models/keras-mnist.json names the weights file and records its test accuracy.
+const preentrenada = (async () => {
+  const enModelos = (archivo) => fetch(new URL(`../models/${archivo}`, import.meta.url));
+  const info = await enModelos('keras-mnist.json').then((r) => (r.ok ? r.json() : null));
+  const pesos = info && await enModelos(info.file).then((r) => (r.ok ? r.arrayBuffer() : null));
+  return pesos ? { ...info, bytes: pesos } : null;
+})().catch(() => null);
+
 const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.url).href);
 const estadoMotor = crearEstadoMotor(document.querySelector('#estado-motor'));
 const dibujo = crearDibujo(document.querySelector('.panel-dibujo'), cliente);
 const pesos = crearPesos(document.querySelector('.panel-pesos'), cliente, {
-  alCargar: (resumen) => entrenamiento.modeloCargado(resumen),
+  alCargar: (resumen, archivo) => {
+    entrenamiento.modeloCargado(resumen);
+    modeloActivo.mostrar('archivo', archivo);
+  },
 });
 const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenamiento'), cliente, {
-  alCambiarModelo: (nombre) => {
+  alCambiarModelo: (nombre, origen) => {
     pesos.ponerNombre(nombre);
     dibujo.modeloCambiado();
+    if (origen === 'recuperada') modeloActivo.recuperarAnterior();
+    else if (origen) modeloActivo.mostrar(origen);
   },
   alCambiarEstado: (estado) => pesos.habilitar(estado === 'idle' || estado === 'done' || estado === 'error'),
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
 // The client has already started a fresh worker: say what happened and set it up again.
-cliente.on('crash', () => {
-  estadoMotor.fallo(null, T.fallo_motor);
+cliente.on('crash', async () => {
+  estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
   arrancar();
 });
+
+// Drawing works with the pretrained network as soon as it is in the worker, before MNIST arrives.
+async function cargarPreentrenada() {
+  const red = await preentrenada;
+  try {
+    if (!red) throw new Error('no pretrained weights');
+    entrenamiento.modeloCargado(await cliente.loadWeights(red.bytes));
+    modeloActivo.mostrar('preentrenada', porcentaje(red.testAccuracy, 2));
+  } catch {
+    modeloActivo.mostrar('sin_preentrenada');
+  }
+}
 
 // The model is built before the data arrives, so drawing works while MNIST downloads.
 async function arrancar() {
   try {
     estadoMotor.mostrarMotor(await cliente.init());
-    await entrenamiento.prepararModelos(await cliente.presets());
+    await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
+    await cargarPreentrenada();
     const datos = await cliente.loadData({});
     estadoMotor.datosListos(datos);
     entrenamiento.datosListos(datos);

@@ -567,3 +567,37 @@ export const leccionB = {
     base_nombres: { classroom: 'Red rápida', 'keras-mnist': 'Red de la lección' },
   },
 };
+
+// Ready for class (issue 6): the pretrained network, "¿Qué ve la red?", offline use,
+// divergence and file checks.
+export const aula = {
+  modelo: {
+    preentrenada: (precision) => `Red activa: red preentrenada (la de la lección, ${precision} de acierto en test).`,
+    nueva: 'Red activa: red nueva, con pesos al azar (aún no ha aprendido nada).',
+    entrenando: 'Red activa: la que se está entrenando en clase ahora mismo.',
+    clase: 'Red activa: entrenada en clase.',
+    archivo: (nombre) => `Red activa: cargada del archivo «${nombre}».`,
+    sin_preentrenada: 'No se ha encontrado la red preentrenada: entrena una en clase para que lea tus dígitos.',
+  },
+  que_ve: {
+    titulo: '¿Qué ve la red?',
+    explicacion: 'Antes de clasificar, tu dibujo se prepara como los dígitos de MNIST: se busca la caja que contiene el trazo, se recorta, se reduce para que quepa en 20 × 20 píxeles y se coloca en una imagen de 28 × 28 con su centro de masas en el centro.',
+    pasos: {
+      entrada: 'Tu dibujo (con grosor proporcional a su tamaño)',
+      caja: 'La caja que contiene el trazo',
+      recorte: 'Recortado',
+      ajuste: 'Reducido a 20 × 20',
+      colocado: 'Centrado en 28 × 28 por su centro de masas',
+    },
+  },
+  sin_conexion: {
+    preparando: 'Guardando la página para usarla sin conexión…',
+    lista: 'Disponible sin conexión: esta página ya funciona aunque se corte la red.',
+    desconectado: 'Sin conexión: funcionando con la copia guardada en este navegador.',
+    no_disponible: 'Este navegador no puede guardar la página para usarla sin conexión.',
+  },
+  divergencia: (lr) => `El entrenamiento se ha parado solo: la pérdida se ha disparado (es mucho peor que adivinar al azar, o ha dejado de ser un número: NaN). Con una tasa de aprendizaje de ${lr}, cada paso cambia tanto los pesos que la red se desboca. Prueba con una tasa 10 o 100 veces menor (por ejemplo 1 con Adadelta o 0,001 con Adam). Se ha recuperado la red que había antes de pulsar «Entrenar».`,
+  archivo_grande: (mb) => `Ese archivo ocupa ${mb} MB: no puede ser un archivo de pesos de ConvAula. El modelo actual no ha cambiado.`,
+  archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
+  motor_reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
+};

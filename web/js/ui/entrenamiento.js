@@ -2,7 +2,7 @@
 // live charts, progress with speed and ETA, the per-epoch log and the final test result.
 // Its state lives in data-state on [data-testid=train-status], which tests and styles read.
 
-import { entrenamiento as T } from '../textos.js';
+import { entrenamiento as T, aula as A } from '../textos.js';
 import { entero, decimal, numero, porcentaje, duracion, leerNumero } from '../formato.js';
 import { crearGrafica, crearLeyenda } from './grafica.js';
 import { mensajeDeError } from './mensajes.js';
@@ -139,12 +139,13 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
 
   // ---- engine calls ----
 
-  // A fresh model from the preset; `rellenar` also resets the form to the preset's settings.
-  async function construir(nombre, { rellenar }) {
+  // A fresh model from the preset; `rellenar` also resets the form to the preset's settings;
+  // `origen` says what the new weights are for the "Red activa" line (main.js).
+  async function construir(nombre, { rellenar, origen = 'nueva' }) {
     const { totalParams } = await cliente.build(nombre);
     parametros.textContent = T.parametros(entero(totalParams));
     if (rellenar) rellenarConSpec(specs.get(nombre) ?? {});
-    alCambiarModelo(nombre);
+    alCambiarModelo(nombre, origen);
   }
 
   function fallo(error) {
@@ -160,26 +161,44 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
     barra.value = 0;
     detalle.textContent = '';
     ultimoProgreso = [];
-    for (const clave of ['testAccuracy', 'testLoss', 'loss', 'accuracy', 'firstLoss', 'firstAccuracy', 'epoch', 'batch', 'batches']) delete estadoEl.dataset[clave];
+    for (const clave of ['error', 'testAccuracy', 'testLoss', 'loss', 'accuracy', 'firstLoss', 'firstAccuracy', 'epoch', 'batch', 'batches']) delete estadoEl.dataset[clave];
   }
 
   async function entrenar(opciones) {
     limpiarRun(opciones.epochs);
     ponerEstado('loading', T.construyendo);
+    // The network from before "Entrenar" (the pretrained one, say), to bring back if the run
+    // diverges: the worker keeps the weights from before the bad step, but by then a high lr
+    // has already wrecked them, and the fresh ones had learnt nothing anyway.
+    const respaldo = await cliente.saveWeights().catch(() => null);
     try {
-      await construir(campos.preset.value, { rellenar: false });  // "Entrenar" always starts from fresh weights
+      await construir(campos.preset.value, { rellenar: false, origen: 'entrenando' });  // "Entrenar" always starts from fresh weights
       ponerEstado('training');
       enfocar(botones.pausar);
       const { stopped, test } = await cliente.train(opciones);
-      alCambiarModelo(campos.preset.value);
+      alCambiarModelo(campos.preset.value, 'clase');
       if (test) mostrarTest(test);
       detalle.textContent = ultimoProgreso.join(' · ');  // no "quedan …" once it has ended
       ponerEstado(test ? 'done' : 'idle', stopped ? T.estados.stopped : T.estados.done);
     } catch (error) {
-      fallo(error);
+      if (error?.code === 'diverged' && respaldo) await recuperar(respaldo, opciones.optimizer.lr);
+      else fallo(error);
     }
     if (detenidoAMano) enfocar(botones.iniciar);
     detenidoAMano = false;
+  }
+
+  async function recuperar(respaldo, lr) {
+    try {
+      const resumen = await cliente.loadWeights(respaldo);
+      if (specs.has(resumen.spec?.name)) campos.preset.value = resumen.spec.name;
+      alCambiarModelo(campos.preset.value, 'recuperada');
+      detalle.textContent = ultimoProgreso.join(' · ');
+      ponerEstado('error', A.divergencia(numero(lr)));
+      estadoEl.dataset.error = 'diverged';
+    } catch (error) {
+      fallo(error);
+    }
   }
 
   function mostrarTest({ loss, accuracy }) {
@@ -255,10 +274,11 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   ponerEstado('loading');
 
   return {
-    // presets: [{name, spec}] from client.presets(); builds the initial model.
-    async prepararModelos(presets) {
+    // presets: [{name, spec}] from client.presets(); builds the initial model, `inicial` if
+    // given (the pretrained network's preset), else the one chosen before a crash.
+    async prepararModelos(presets, inicial) {
       ponerEstado('loading');
-      const elegido = campos.preset.value;  // kept when the engine is set up again after a crash
+      const elegido = inicial ?? campos.preset.value;
       specs.clear();
       campos.preset.replaceChildren(...presets.map(({ name, spec }) => {
         specs.set(name, spec);

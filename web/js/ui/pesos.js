@@ -1,9 +1,13 @@
 // "Guardar y cargar pesos": download the model's weights as a file and load one back.
 // A bad file is refused by the engine with a code; the model in the worker stays as it was.
 
-import { pesos as T } from '../textos.js';
+import { pesos as T, aula as A } from '../textos.js';
 import { numero } from '../formato.js';
 import { mensajeDeError } from './mensajes.js';
+
+// The largest weights file the engine writes is keras-mnist's in float32, 4.8 MB; anything far
+// bigger is not one, and reading a stray video into memory to find out would only hurt.
+const MAXIMO_BYTES = 64 * 1024 * 1024;
 
 export function crearPesos(raiz, cliente, { alCargar }) {
   const guardar = raiz.querySelector('[data-testid="weights-save"]');
@@ -37,10 +41,14 @@ export function crearPesos(raiz, cliente, { alCargar }) {
     const elegido = archivo.files[0];
     archivo.value = '';  // choosing the same file again must fire "change" again
     if (!elegido) return;
+    if (elegido.size === 0 || elegido.size > MAXIMO_BYTES) {
+      avisar(`${T.fallo_carga} ${elegido.size ? A.archivo_grande(numero(elegido.size / 1e6, 0)) : A.archivo_vacio}`, 'error');
+      return;
+    }
     try {
       const resumen = await cliente.loadWeights(await elegido.arrayBuffer());
       avisar(T.cargados(elegido.name), 'ok');
-      alCargar(resumen);
+      alCargar(resumen, elegido.name);
     } catch (error) {
       avisar(`${T.fallo_carga} ${mensajeDeError(error)}`, 'error');
     }

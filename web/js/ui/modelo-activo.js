@@ -1,0 +1,24 @@
+// The line that says which network answers the drawings: the pretrained one, a new one,
+// the one training now, one trained in class, or one loaded from a file.
+
+import { aula as T } from '../textos.js';
+
+export function crearModeloActivo(elemento) {
+  let actual = null;
+  let anterior = null;
+
+  // tipo: a key of aula.modelo; detalle: what its sentence needs (accuracy text, file name).
+  function mostrar(tipo, detalle) {
+    if (tipo !== actual?.tipo || detalle !== actual?.detalle) anterior = actual;
+    actual = { tipo, detalle };
+    elemento.dataset.model = tipo;
+    const frase = T.modelo[tipo];
+    elemento.textContent = typeof frase === 'function' ? frase(detalle) : frase;
+  }
+
+  return {
+    mostrar,
+    // After a diverged run the worker holds the network from before "Entrenar" again.
+    recuperarAnterior() { if (anterior) mostrar(anterior.tipo, anterior.detalle); },
+  };
+}

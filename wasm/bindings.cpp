@@ -15,6 +15,7 @@
 #include <new>
 #include <string>
 
+#include "convaula/bench.h"
 #include "convaula/digit.h"
 #include "convaula/error.h"
 #include "convaula/explain.h"
@@ -133,6 +134,14 @@ val save_weights(bool f16) {
 }
 
 void set_threads(int n) { ThreadPool::global().set_threads(n); }
+
+// bench/chromium.mjs: the engine's speed in this browser (leaves 1 thread set).
+BenchFigures bench(const std::string& preset, int batches, int threads) {
+  const int before = ThreadPool::global().threads();
+  BenchFigures f = run_benchmark(preset, batches, threads);
+  ThreadPool::global().set_threads(before);
+  return f;
+}
 
 // ---- data -----------------------------------------------------------------------------
 int load_train(const std::string& images, const std::string& labels) {
@@ -437,6 +446,18 @@ struct Guarded<F> {
 
 EMSCRIPTEN_BINDINGS(convaula) {
   using namespace emscripten;
+  value_object<BenchFigures>("BenchFigures")
+      .field("preset", &BenchFigures::preset)
+      .field("batchSize", &BenchFigures::batch_size)
+      .field("threads", &BenchFigures::threads)
+      .field("forwardFlops", &BenchFigures::forward_flops)
+      .field("trainFlops", &BenchFigures::train_flops)
+      .field("peakGflops1t", &BenchFigures::peak_gflops_1t)
+      .field("trainIps1t", &BenchFigures::train_ips_1t)
+      .field("trainIpsNt", &BenchFigures::train_ips_nt)
+      .field("inferMsB1", &BenchFigures::infer_ms_b1)
+      .field("inferIpsB256", &BenchFigures::infer_ips_b256)
+      .field("inferIpsB256Nt", &BenchFigures::infer_ips_b256_nt);
   value_object<BatchLog>("BatchLog")
       .field("epoch", &BatchLog::epoch)
       .field("batch", &BatchLog::batch)
@@ -445,7 +466,8 @@ EMSCRIPTEN_BINDINGS(convaula) {
       .field("accuracy", &BatchLog::accuracy)
       .field("batchLoss", &BatchLog::batch_loss)
       .field("seconds", &BatchLog::seconds)
-      .field("imagesPerSecond", &BatchLog::images_per_second);
+      .field("imagesPerSecond", &BatchLog::images_per_second)
+      .field("validating", &BatchLog::validating);
   value_object<EpochLog>("EpochLog")
       .field("epoch", &EpochLog::epoch)
       .field("loss", &EpochLog::loss)
@@ -499,6 +521,7 @@ EMSCRIPTEN_BINDINGS(convaula) {
   function("loadWeights", &Guarded<load_weights>::call);
   function("saveWeights", &Guarded<save_weights>::call);
   function("setThreads", &Guarded<set_threads>::call);
+  function("bench", &Guarded<bench>::call);
   function("loadTrain", &Guarded<load_train>::call);
   function("loadTest", &Guarded<load_test>::call);
   function("testImages", &Guarded<test_images>::call);

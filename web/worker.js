@@ -275,6 +275,13 @@ function loadWeights({ bytes }) {
   return modelInfo(engine.loadWeights(new Uint8Array(bytes)));
 }
 
+// The benchmark of bench/chromium.mjs: training and inference speed in this browser.
+function bench({ preset = 'keras-mnist', batches = 30, threads = info?.threads ?? 1 }) {
+  need(engine, 'unsupported');
+  notWhileTraining();
+  return engine.bench(preset, batches, threads);
+}
+
 // ---- lesson widgets (dropout, ReLU, what the network learned) ---------------------------
 function dropoutMask({ layerIndex }) {
   need(spec, 'no_model');
@@ -300,8 +307,8 @@ function testPredictions({ start = 0, count = 10000 }) {
 // ---- protocol -----------------------------------------------------------------------
 const handlers = {
   init, loadData, presets, build, train, pause, resume, stop, evaluate, predict, kernels,
-  explain, testImages, saveWeights, loadWeights, dropoutMask, dropoutDemo, activationCurve,
-  testPredictions,
+  explain, testImages, saveWeights, loadWeights, bench, dropoutMask, dropoutDemo,
+  activationCurve, testPredictions,
 };
 
 self.onmessage = async ({ data: { id, type, payload } }) => {

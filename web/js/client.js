@@ -161,6 +161,15 @@ export class ConvAulaClient {
   loadWeights(arrayBuffer) { return this.request('loadWeights', { bytes: arrayBuffer }); }
 
   /**
+   * The engine's benchmark in this browser (bench/chromium.mjs): training images/s with 1 and
+   * `threads` threads, inference latency and throughput, and the mul-add peak GFLOP/s.
+   * @returns {Promise<object>} BenchFigures (core/include/convaula/bench.h), camelCase
+   */
+  bench({ preset = 'keras-mnist', batches = 30, threads } = {}) {
+    return this.request('bench', { preset, batches, threads });
+  }
+
+  /**
    * The mask a Dropout layer (index into summary) used in the last training step.
    * @returns {Promise<{rate: number, shape: number[], mask: Float32Array}>} shape [n, c, h, w]
    *   (n = images of that batch, 0 before any training); mask 0 = switched off,

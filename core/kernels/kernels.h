@@ -80,9 +80,10 @@ void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int 
 void mul(const float* x, const float* mask, float* y, std::size_t n);
 void mul_ref(const float* x, const float* mask, float* y, std::size_t n);
 
-// Runs independent multiply-add chains held in registers for about `seconds`
-// and returns the GFLOP/s reached (2 flops per lane per mul-add): the machine's
-// practical peak, the yardstick the benchmarks measure GEMM against.
+// For about `seconds`, runs two mul-add microkernels, independent chains held in
+// registers and the GEMM micro-kernel on L1-resident panels, and returns the best
+// GFLOP/s reached (2 flops per lane per mul-add): the practical peak of this
+// target, the yardstick the benchmarks measure whole training steps against.
 double peak_gflops(double seconds);
 double peak_gflops_ref(double seconds);
 

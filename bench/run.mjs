@@ -23,7 +23,8 @@ merge(jsonLines(CLI, ['bench', '--preset', 'keras-mnist', '--batches', '60']));
 merge(jsonLines(CLI, ['bench', '--preset', 'classroom', '--batches', '300']));
 let torch = null;
 try {
-  [torch] = jsonLines('python3', [`${ROOT}bench/torch_mnist.py`, '60']);
+  // Debian's python3-torch lives in the system Python, not in a pyenv or venv one.
+  [torch] = jsonLines('/usr/bin/python3', [`${ROOT}bench/torch_mnist.py`, '60']);
   merge([torch]);
 } catch {
   console.log('PyTorch (python3-torch) not installed: comparison skipped');

@@ -296,6 +296,7 @@ namespace {
 // The factors come from memory so the compiler cannot fold them into constants
 // that a wasm JIT would rebuild on every use.
 [[gnu::noinline]] float peak_burst(long reps, const float* factors) {
+  asm volatile("" ::: "memory");  // not a pure function: every call must run
   constexpr int kChains = 12;
   Batch acc[kChains];
   for (int i = 0; i < kChains; ++i) acc[i] = Batch(0.001f * i);
@@ -307,40 +308,49 @@ namespace {
   return sum;
 }
 
-// The GEMM micro-kernel itself on L1-resident panels: the rate of mul-adds fed
-// from loads, which is what V8 sustains best (its code for register-only chains
-// is slower than for this loop).
-[[gnu::noinline]] double micro_kernel_burst(int reps) {
+// The GEMM micro-kernel itself on L1-resident panels: mul-adds fed from loads,
+// which V8 runs faster than register-only chains.
+[[gnu::noinline]] float micro_kernel_burst(int reps) {
   constexpr int kc = 256;
   alignas(64) static float ap[kc * MR], bp[kc * NR];
   alignas(64) static float c[MR * NR];
-  for (int i = 0; i < kc * MR; ++i) ap[i] = 1e-3f * (i % 7);
-  for (int i = 0; i < kc * NR; ++i) bp[i] = 1e-3f * (i % 5);
-  const double t0 = now();
-  for (int r = 0; r < reps; ++r) micro_kernel(kc, ap, bp, c, NR, MR, NR);
-  const double t = now() - t0;
-  volatile float keep = c[0];
+  for (int r = 0; r < reps; ++r) {
+    // A compiler barrier: the panels "may have changed", so the work cannot be hoisted.
+    asm volatile("" ::: "memory");
+    micro_kernel(kc, ap, bp, c, NR, MR, NR);
+  }
+  return c[0];
+}
+
+// Best rate of `fn` over samples of `calls` calls each, for about `seconds`. Many
+// short calls, not one long one: V8 swaps in optimized wasm code only when a
+// function is entered again, so a single long call would be timed unoptimized.
+template <class Fn>
+double best_rate(double seconds, int calls, double flops_per_call, Fn&& fn) {
+  double best = 0;
+  float sink = 0;
+  const double start = now();
+  while (now() - start < seconds) {
+    const double t0 = now();
+    for (int i = 0; i < calls; ++i) sink += fn();
+    best = std::max(best, calls * flops_per_call / (now() - t0));
+  }
+  volatile float keep = sink;  // the results must be observable or the loops vanish
   (void)keep;
-  return 2.0 * kc * MR * NR * reps / t;
+  return best;
 }
 
 }  // namespace
 
 double peak_gflops(double seconds) {
-  constexpr long kReps = 200000;
-  const double flops = 2.0 * W * 12 * kReps;
-  double best = 0, sink = 0;
   static const float factors[2] = {0.999999f, 1e-7f};
-  const double start = now();
-  while (now() - start < seconds) {
-    const double t0 = now();
-    sink += peak_burst(kReps, factors);
-    best = std::max(best, flops / (now() - t0));
-    best = std::max(best, micro_kernel_burst(2000));
-  }
-  volatile double keep = sink;  // the result must be observable or the loop vanishes
-  (void)keep;
-  return best * 1e-9;
+  constexpr long kChainReps = 5000;  // ~25 us per call
+  constexpr int kMicroReps = 20;     // ~25 us per call
+  const double chains = best_rate(seconds / 2, 100, 2.0 * W * 12 * kChainReps,
+                                  [&] { return peak_burst(kChainReps, factors); });
+  const double micro = best_rate(seconds / 2, 100, 2.0 * 256 * MR * NR * kMicroReps,
+                                 [&] { return micro_kernel_burst(kMicroReps); });
+  return std::max(chains, micro) * 1e-9;
 }
 
 namespace {

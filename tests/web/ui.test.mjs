@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
 
 // Runs in the page: the page's scroll width, and the elements that stick out of the viewport.
 // The section strip on phones scrolls sideways on purpose; everything else must fit. Content
@@ -23,7 +24,6 @@ function measureOverflow() {
     el.getBoundingClientRect().right > width + 1 && !clippedInside(el));
   return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.map((el) => el.outerHTML.slice(0, 80)) };
 }
-import { launchBrowser, openPage, startServer } from './harness.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/ui/', import.meta.url));
 const READY = 60_000;  // engine start + MNIST download and decode, on a slow CI machine

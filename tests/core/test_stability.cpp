@@ -38,6 +38,11 @@ Memory measure() {
   m.footprint_mb = __builtin_wasm_memory_size(0) * 65536.0 / kMb;
   m.in_use_mb = mallinfo().uordblks / kMb;
 #else
+#ifdef __GLIBC__
+  // Freed heap pages stay resident until trimmed (glibc raises its mmap threshold after a big
+  // free, so later big buffers come from the heap): hand them back so RSS shows what is kept.
+  malloc_trim(0);
+#endif
   long size_pages = 0, resident_pages = 0;
   std::ifstream("/proc/self/statm") >> size_pages >> resident_pages;
   m.footprint_mb = double(resident_pages) * double(sysconf(_SC_PAGESIZE)) / kMb;

@@ -28,30 +28,9 @@ void bias_act_cols(Act act, float* x, const float* bias, int rows, int cols) {
 void act_backward(Act act, const float* y, float* dout, int rows, int cols) {
   act_backward_ref(act, y, dout, rows, cols);
 }
-// The lesson's 2x2 / stride 2 window gets a branch-free path; other shapes use the ref.
 void maxpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
                      int ow, float* out, int32_t* argmax) {
-  if (pool != 2 || stride != 2) return maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
-  for (int p = 0; p < planes; ++p) {
-    const float* src = in + static_cast<long>(p) * h * w;
-    float* dst = out + static_cast<long>(p) * oh * ow;
-    int32_t* arg = argmax + static_cast<long>(p) * oh * ow;
-    for (int oy = 0; oy < oh; ++oy) {
-      const float* r0 = src + 2 * oy * w;
-      const float* r1 = r0 + w;
-      for (int ox = 0; ox < ow; ++ox) {
-        // Candidates in row-major window order; strict '>' keeps the first maximum.
-        const int x = 2 * ox;
-        float best = r0[x];
-        int32_t at = 2 * oy * w + x;
-        if (r0[x + 1] > best) best = r0[x + 1], at = 2 * oy * w + x + 1;
-        if (r1[x] > best) best = r1[x], at = (2 * oy + 1) * w + x;
-        if (r1[x + 1] > best) best = r1[x + 1], at = (2 * oy + 1) * w + x + 1;
-        dst[oy * ow + ox] = best;
-        arg[oy * ow + ox] = at;
-      }
-    }
-  }
+  maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
 }
 void mul(const float* x, const float* mask, float* y, std::size_t n) { mul_ref(x, mask, y, n); }
 void im2col(const ConvGeom& g, const float* img, float* col) { im2col_ref(g, img, col); }

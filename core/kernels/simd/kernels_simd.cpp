@@ -64,6 +64,34 @@ constexpr int MC = 96;
 constexpr int KC = 256;
 constexpr int NC = 1536;
 
+// Short copies and fills (an im2col row is a few dozen floats) as inline vector
+// moves: through memmove/memset each paid a library call.
+inline void copy_short(const float* src, float* dst, int n) {
+  int i = 0;
+  for (; i + W <= n; i += W) Batch::load_unaligned(src + i).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = src[i];
+}
+inline void zero_short(float* dst, int n) {
+  int i = 0;
+  for (; i + W <= n; i += W) Batch(0.0f).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] = 0.0f;
+}
+inline void add_short(const float* src, float* dst, int n) {
+  int i = 0;
+  for (; i + W <= n; i += W)
+    (Batch::load_unaligned(dst + i) + Batch::load_unaligned(src + i)).store_unaligned(dst + i);
+  for (; i < n; ++i) dst[i] += src[i];
+}
+
+// The columns ox of an output row whose input column ox*stride + kx - pad_left
+// lies inside [0, w): [lo, hi). Outside it im2col writes zeros (the padding).
+void valid_columns(const ConvGeom& g, int kx, int* lo, int* hi) {
+  const int shift = kx - g.pad_left;  // input x = ox * stride + shift
+  *lo = shift >= 0 ? 0 : (-shift + g.stride - 1) / g.stride;
+  *hi = g.w - shift <= 0 ? 0 : std::min(g.ow, (g.w - shift + g.stride - 1) / g.stride);
+  *lo = std::min(*lo, *hi);
+}
+
 // Packs op(A)[i0:i0+mc, k0:k0+kc] as MR-row slivers, k-major: ap[s][k][r], zero-padded.
 void pack_a(bool ta, const float* A, int lda, int i0, int k0, int mc, int kc, float* ap) {
   for (int s = 0; s < mc; s += MR) {
@@ -79,15 +107,61 @@ void pack_a(bool ta, const float* A, int lda, int i0, int k0, int mc, int kc, fl
   }
 }
 
+// Transposes a W x W tile in registers: row i of the input becomes column i.
+// xsimd 8 has no transpose, so this is the one place with raw intrinsics: AVX
+// natively; SSE otherwise, which Emscripten lowers to wasm SIMD128 shuffles.
+#if XSIMD_WITH_AVX
+inline void transpose_tile(Batch (&r)[W]) {
+  static_assert(W == 8);
+  __m256 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+  }
+}
+#else
+inline void transpose_tile(Batch (&r)[W]) {
+  static_assert(W == 4);
+  __m128 r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  r[0] = r0, r[1] = r1, r[2] = r2, r[3] = r3;
+}
+#endif
+
 // Packs op(B)[k0:k0+kc, j0:j0+nc] as NR-column slivers, k-major: bp[s][k][c], zero-padded.
 void pack_b(bool tb, const float* B, int ldb, int k0, int j0, int kc, int nc, float* bp) {
   for (int s = 0; s < nc; s += NR) {
     const int nr = std::min(NR, nc - s);
-    for (int k = 0; k < kc; ++k) {
+    int k = 0;
+    if (tb && nr == NR) {
+      // B^T: W rows of B (W columns of the sliver) by W values of k at a time,
+      // transposed in registers instead of gathered one float at a time.
+      for (; k + W <= kc; k += W)
+        for (int h = 0; h < NR; h += W) {
+          Batch tile[W];
+          for (int i = 0; i < W; ++i)
+            tile[i] = Batch::load_unaligned(B + static_cast<long>(j0 + s + h + i) * ldb + k0 + k);
+          transpose_tile(tile);
+          for (int i = 0; i < W; ++i) tile[i].store_aligned(bp + (k + i) * NR + h);
+        }
+    }
+    for (; k < kc; ++k) {
       float* dst = bp + k * NR;
       const int kk = k0 + k;
-      if (!tb && nr == NR) {
-        std::copy_n(B + static_cast<long>(kk) * ldb + j0 + s, NR, dst);
+      if (!tb && nr == NR) {  // two vector moves; std::copy_n here became a memmove call
+        const float* src = B + static_cast<long>(kk) * ldb + j0 + s;
+        Batch::load_unaligned(src).store_aligned(dst);
+        Batch::load_unaligned(src + W).store_aligned(dst + W);
         continue;
       }
       for (int c = 0; c < nr; ++c) {
@@ -101,7 +175,9 @@ void pack_b(bool tb, const float* B, int ldb, int k0, int j0, int kc, int nc, fl
 }
 
 // C (mr, nr) += Ap sliver (kc, MR) * Bp sliver (kc, NR); mr <= MR, nr <= NR.
-void micro_kernel(int kc, const float* ap, const float* bp, float* C, int ldc, int mr, int nr) {
+// With `overwrite`, C = the product instead: C is neither cleared first nor read.
+void micro_kernel(int kc, const float* ap, const float* bp, float* C, int ldc, int mr, int nr,
+                  bool overwrite) {
   Batch acc[MR][2];
   for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = Batch(0.0f);
   for (int k = 0; k < kc; ++k) {
@@ -118,8 +194,13 @@ void micro_kernel(int kc, const float* ap, const float* bp, float* C, int ldc, i
   if (mr == MR && nr == NR) {
     for (int r = 0; r < MR; ++r) {
       float* c = C + static_cast<long>(r) * ldc;
-      (Batch::load_unaligned(c) + acc[r][0]).store_unaligned(c);
-      (Batch::load_unaligned(c + W) + acc[r][1]).store_unaligned(c + W);
+      if (overwrite) {
+        acc[r][0].store_unaligned(c);
+        acc[r][1].store_unaligned(c + W);
+      } else {
+        (Batch::load_unaligned(c) + acc[r][0]).store_unaligned(c);
+        (Batch::load_unaligned(c + W) + acc[r][1]).store_unaligned(c + W);
+      }
     }
     return;
   }
@@ -129,7 +210,10 @@ void micro_kernel(int kc, const float* ap, const float* bp, float* C, int ldc, i
     acc[r][1].store_aligned(&tile[r][W]);
   }
   for (int r = 0; r < mr; ++r)
-    for (int c = 0; c < nr; ++c) C[static_cast<long>(r) * ldc + c] += tile[r][c];
+    for (int c = 0; c < nr; ++c) {
+      float& dst = C[static_cast<long>(r) * ldc + c];
+      dst = overwrite ? tile[r][c] : dst + tile[r][c];
+    }
 }
 
 // Packing scratch, one per thread; grows to its high-water mark once.
@@ -148,13 +232,15 @@ void scale_rows(float beta, int M, int N, float* C, int ldc) {
       for (int j = 0; j < N; ++j) c[j] *= beta;
   }
 }
-
 }  // namespace
 
 void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float beta, float* C, int ldc) {
-  scale_rows(beta, M, N, C, ldc);
-  if (M <= 0 || N <= 0 || K <= 0) return;
+  if (M <= 0 || N <= 0) return;
+  // beta == 0: the first K block stores its products over C (no clearing pass, no
+  // read of C); any other beta != 1 scales C once and every block accumulates.
+  if (K <= 0 || beta != 0.0f) scale_rows(beta, M, N, C, ldc);
+  if (K <= 0) return;
   PackBuffers& buf = pack_buffers;
   const int mc_max = std::min(MC, (M + MR - 1) / MR * MR);
   const int nc_max = std::min(NC, (N + NR - 1) / NR * NR);
@@ -177,7 +263,7 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
           for (int ir = 0; ir < mc; ir += MR) {
             const float* ap = buf.a.data() + static_cast<long>(ir / MR) * kc * MR;
             micro_kernel(kc, ap, bp, C + static_cast<long>(ic + ir) * ldc + jc + jr, ldc,
-                         std::min(MR, mc - ir), std::min(NR, nc - jr));
+                         std::min(MR, mc - ir), std::min(NR, nc - jr), beta == 0.0f && pc == 0);
           }
         }
       }
@@ -269,17 +355,15 @@ void mul(const float* x, const float* mask, float* y, std::size_t n) {
 namespace {
 
 // One timed burst of `reps` x 12 independent mul-add chains held in registers
-// (12 hide the 4-5 cycle latency on two ports). Not inlined, so a JIT that
-// compiles hot functions in tiers (V8's Liftoff, then TurboFan) optimizes it
-// after the first calls: the best burst is the steady-state rate.
-// The factors come from memory so the compiler cannot fold them into constants
-// that a wasm JIT would rebuild on every use.
-[[gnu::noinline]] float peak_burst(long reps, const float* factors) {
-  asm volatile("" ::: "memory");  // not a pure function: every call must run
+// (12 hide the 4-5 cycle latency on two ports).
+// The factors are read through volatile loads: as constants, the wasm build got
+// them folded into every mul-add, and V8 rebuilds a v128 constant on each use.
+float peak_burst(long reps, const float* factors) {
   constexpr int kChains = 12;
   Batch acc[kChains];
   for (int i = 0; i < kChains; ++i) acc[i] = Batch(0.001f * i);
-  const Batch a(factors[0]), b(factors[1]);
+  const Batch a(static_cast<const volatile float*>(factors)[0]);
+  const Batch b(static_cast<const volatile float*>(factors)[1]);
   for (long r = 0; r < reps; ++r)
     for (int i = 0; i < kChains; ++i) acc[i] = xsimd::fma(acc[i], a, b);
   float sum = 0;
@@ -287,23 +371,30 @@ namespace {
   return sum;
 }
 
-// The GEMM micro-kernel itself on L1-resident panels: mul-adds fed from loads,
-// which V8 runs faster than register-only chains.
-[[gnu::noinline]] float micro_kernel_burst(int reps) {
+// The GEMM micro-kernel itself on L1-resident panels: mul-adds fed from loads.
+float micro_kernel_burst(int reps) {
   constexpr int kc = 256;
   alignas(64) static float ap[kc * MR], bp[kc * NR];
   alignas(64) static float c[MR * NR];
   for (int r = 0; r < reps; ++r) {
     // A compiler barrier: the panels "may have changed", so the work cannot be hoisted.
     asm volatile("" ::: "memory");
-    micro_kernel(kc, ap, bp, c, NR, MR, NR);
+    micro_kernel(kc, ap, bp, c, NR, MR, NR, false);
   }
   return c[0];
 }
 
+// Both bursts are called through volatile function pointers, so that neither the
+// compiler nor Binaryen (which inlines again at link time, ignoring noinline) can
+// inline them into the timing loop. V8 compiles wasm in tiers (Liftoff, then
+// TurboFan) and swaps in the optimized code only when a function is entered again:
+// inlined into a function called once, the burst was timed in Liftoff's code at a
+// third of the rate of the same loop in TurboFan's.
+float (*volatile peak_burst_fn)(long, const float*) = peak_burst;
+float (*volatile micro_kernel_burst_fn)(int) = micro_kernel_burst;
+
 // Best rate of `fn` over samples of `calls` calls each, for about `seconds`. Many
-// short calls, not one long one: V8 swaps in optimized wasm code only when a
-// function is entered again, so a single long call would be timed unoptimized.
+// short calls, not one long one, for the same reason (tier-up on entry).
 template <class Fn>
 double best_rate(double seconds, int calls, double flops_per_call, Fn&& fn) {
   double best = 0;
@@ -323,27 +414,16 @@ double best_rate(double seconds, int calls, double flops_per_call, Fn&& fn) {
 
 double peak_gflops(double seconds) {
   static const float factors[2] = {0.999999f, 1e-7f};
-  constexpr long kChainReps = 5000;  // ~25 us per call
-  constexpr int kMicroReps = 20;     // ~25 us per call
-  const double chains = best_rate(seconds / 2, 100, 2.0 * W * 12 * kChainReps,
-                                  [&] { return peak_burst(kChainReps, factors); });
-  const double micro = best_rate(seconds / 2, 100, 2.0 * 256 * MR * NR * kMicroReps,
-                                 [&] { return micro_kernel_burst(kMicroReps); });
+  constexpr long kChainReps = 5000;  // ~10-25 us per call
+  constexpr int kMicroReps = 20;     // ~7-25 us per call
+  // Samples of 400 calls (3-10 ms): a browser's clock ticks in 5 us (100 us when the
+  // page is not cross-origin isolated), which must stay small next to a sample.
+  const double chains = best_rate(seconds / 2, 400, 2.0 * W * 12 * kChainReps,
+                                  [&] { return peak_burst_fn(kChainReps, factors); });
+  const double micro = best_rate(seconds / 2, 400, 2.0 * 256 * MR * NR * kMicroReps,
+                                 [&] { return micro_kernel_burst_fn(kMicroReps); });
   return std::max(chains, micro) * 1e-9;
 }
-
-namespace {
-
-// The columns ox of an output row whose input column ox*stride + kx - pad_left
-// lies inside [0, w): [lo, hi). Outside it im2col writes zeros (the padding).
-void valid_columns(const ConvGeom& g, int kx, int* lo, int* hi) {
-  const int shift = kx - g.pad_left;  // input x = ox * stride + shift
-  *lo = shift >= 0 ? 0 : (-shift + g.stride - 1) / g.stride;
-  *hi = g.w - shift <= 0 ? 0 : std::min(g.ow, (g.w - shift + g.stride - 1) / g.stride);
-  *lo = std::min(*lo, *hi);
-}
-
-}  // namespace
 
 // Same result as im2col_ref, with the bounds tests hoisted out of the inner loop so
 // that, for stride 1, each output row is one contiguous copy.
@@ -360,16 +440,16 @@ void im2col(const ConvGeom& g, const float* img, float* col) {
           const int y = oy * g.stride + ky - g.pad_top;
           float* dst = row + oy * g.ow;
           if (y < 0 || y >= g.h) {
-            std::fill(dst, dst + g.ow, 0.0f);
+            zero_short(dst, g.ow);
             continue;
           }
           const float* src = img + static_cast<long>(c * g.h + y) * g.w + shift;
-          std::fill(dst, dst + lo, 0.0f);
+          zero_short(dst, lo);
           if (g.stride == 1)
-            std::copy(src + lo, src + hi, dst + lo);
+            copy_short(src + lo, dst + lo, hi - lo);
           else
             for (int ox = lo; ox < hi; ++ox) dst[ox] = src[ox * g.stride];
-          std::fill(dst + hi, dst + g.ow, 0.0f);
+          zero_short(dst + hi, g.ow - hi);
         }
       }
 }
@@ -389,7 +469,7 @@ void col2im(const ConvGeom& g, const float* col, float* img) {
           float* dst = img + static_cast<long>(c * g.h + y) * g.w + shift;
           const float* src = row + oy * g.ow;
           if (g.stride == 1)
-            for (int ox = lo; ox < hi; ++ox) dst[ox] += src[ox];
+            add_short(src + lo, dst + lo, hi - lo);
           else
             for (int ox = lo; ox < hi; ++ox) dst[ox * g.stride] += src[ox];
         }

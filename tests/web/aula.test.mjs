@@ -3,38 +3,23 @@
 // divergence brings the old network back, bad files are refused, the CSP holds, the page
 // opens offline on a second visit, projector mode fits 1024×768, a crashed engine comes
 // back, and training survives the tab being hidden. Screenshots go to build/artifacts/aula/.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { openPage, READY, trainStatus, useApp, waitState } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula/', import.meta.url));
-const READY = 60_000;  // engine start + MNIST download and decode, on a slow shared machine
-
-let server, browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = useApp('aula');
+const ARTIFACTS = app.artifacts;
+const PRETRAINED = '[data-testid="active-model"][data-model="preentrenada"]';
+const status = trainStatus;
 
 // Opens the app and waits for the pretrained network; `datos` also waits for MNIST.
 async function openApp({ width = 1366, height = 768, datos = false } = {}) {
-  const opened = await openPage(browser, server.url, '');
-  await opened.page.setViewportSize({ width, height });
-  await opened.page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: READY });
+  const opened = await app.openApp({ width, height, ready: PRETRAINED });
   if (datos) await waitState(opened.page, ['idle'], READY);
   return opened;
 }
-
-const waitState = (page, states, timeout = 30_000) => page.waitForFunction(
-  (s) => s.includes(document.querySelector('[data-testid="train-status"]').dataset.state), states, { timeout });
-const status = (page) => page.getByTestId('train-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
 const activeModel = (page) => page.getByTestId('active-model').getAttribute('data-model');
 
 // ---- handwriting: digits as pen paths, in a unit box (x right, y down) ----------------------
@@ -120,7 +105,7 @@ async function drawDigit(page, strokes) {
 
 describe('ConvAula ready for class', () => {
   test('the pretrained network predicts a drawn digit before any training, right after the engine is ready', async () => {
-    const { page, context, errors, outside } = await openPage(browser, server.url, '');
+    const { page, context, errors, outside } = await openPage(app.browser, app.server.url, '');
     try {
       // Time from the engine being up (variant shown) to the pretrained network answering.
       await page.evaluate(() => new Promise((resolve) => {
@@ -310,7 +295,7 @@ describe('ConvAula ready for class', () => {
       assert.match(await page.getByTestId('offline-status').textContent(), /Disponible sin conexión/);
       await context.setOffline(true);
       await page.reload();
-      await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: READY });
+      await page.waitForSelector(PRETRAINED, { timeout: READY });
       await waitState(page, ['idle'], READY);  // MNIST too came from the cache
       assert.equal(await page.getByTestId('offline-status').getAttribute('data-state'), 'desconectado');
       assert.equal(await page.evaluate(() => navigator.onLine), false);
@@ -349,7 +334,7 @@ describe('ConvAula ready for class', () => {
   });
 
   test('a crashed engine is restarted, the page says so, and the pretrained network is back', async () => {
-    const opened = await openPage(browser, server.url, 'js/client.js');  // a context to set up first
+    const opened = await openPage(app.browser, app.server.url, 'js/client.js');  // a context to set up first
     const { context } = opened;
     // Keep a handle on the page's workers so the test can make the engine's one fail.
     await context.addInitScript(() => {
@@ -363,15 +348,15 @@ describe('ConvAula ready for class', () => {
     const errors = [];
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
     try {
-      await page.goto(server.url);
-      await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: READY });
+      await page.goto(app.server.url);
+      await page.waitForSelector(PRETRAINED, { timeout: READY });
       const before = await drawDigit(page, styled(DIGITS[0], STYLES.normal));
       await page.evaluate(() => window.__workers[0].onerror(new ErrorEvent('error', { message: 'out of memory' })));
       await page.waitForSelector('#motor-error:not([hidden])');
       const said = await page.locator('#motor-error').textContent();
       assert.match(said, /se ha vuelto a arrancar con la red preentrenada/);
       await page.waitForFunction(() => window.__workers.length === 2);
-      await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: READY });
+      await page.waitForSelector(PRETRAINED, { timeout: READY });
       const after = await drawDigit(page, styled(DIGITS[0], STYLES.normal));
       assert.equal(after.digit, before.digit);
       after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-6, `p(${d}) ${before.probs[d]} → ${p}`));
@@ -392,7 +377,7 @@ describe('ConvAula ready for class', () => {
       await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= 20, null, { timeout: 60_000 });
       // Another tab in front, then the page told it is hidden, as a browser does on a tab switch.
       const other = await context.newPage();
-      await other.goto(`${server.url}img/icono.svg`);
+      await other.goto(`${app.server.url}img/icono.svg`);
       await other.bringToFront();
       await page.evaluate(() => {
         Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });

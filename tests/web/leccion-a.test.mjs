@@ -2,33 +2,14 @@
 // each renders the engine's numbers without console errors, the convolution and pooling widgets
 // step with buttons and keys, and every section fits at desktop and phone sizes. Screenshots go
 // to build/artifacts/leccion-a/ (gitignored).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { useApp } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/leccion-a/', import.meta.url));
-const READY = 60_000;  // engine start + MNIST download and decode, on a slow CI machine
 const SECCIONES = ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist', 'maxpooling'];
-
-let server, browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function openApp({ width = 1366, height = 768 } = {}) {
-  const opened = await openPage(browser, server.url, '');
-  await opened.page.setViewportSize({ width, height });
-  // 'idle' once the model is built and MNIST is loaded; the panel itself may be folded away.
-  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY, state: 'attached' });
-  return opened;
-}
+const app = useApp('leccion-a');
+const ARTIFACTS = app.artifacts;
+const { openApp } = app;
 
 // Sections start their widgets when they come near the screen.
 const visitar = (page, id) => page.locator(`#${id}`).evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));

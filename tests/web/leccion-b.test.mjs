@@ -2,32 +2,14 @@
 // aprendido la red, práctica) in Debian's Chromium: each renders without console errors, its
 // widgets react, and the engine's numbers land on the page. Screenshots of every section at
 // desktop and phone sizes go to build/artifacts/leccion-b/ (gitignored).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { useApp } from './harness.mjs';
 
-const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/leccion-b/', import.meta.url));
-const READY = 90_000;  // engine start + MNIST download and decode, on a busy two-core machine
 const SECTIONS = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
-
-let server, browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function openApp({ width = 1366, height = 768 } = {}) {
-  const opened = await openPage(browser, server.url, '');
-  await opened.page.setViewportSize({ width, height });
-  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY, state: 'attached' });
-  return opened;
-}
+const app = useApp('leccion-b');
+const ARTIFACTS = app.artifacts;
+const { openApp } = app;
 
 // Sections build their widgets when they come near the screen: scroll there and wait.
 async function visit(page, id) {

@@ -1,11 +1,10 @@
 // ui.test.mjs: the page as a student and a teacher use it, in Debian's Chromium, through the
 // stable data-testid hooks: loading, drawing, training with pause/resume/stop, weights files,
 // layout at desktop and phone sizes. Screenshots go to build/artifacts/ui/ (gitignored).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { trainStatus, useApp, waitState } from './harness.mjs';
 
 // Runs in the page: the page's scroll width, and the elements that stick out of the viewport.
 // The section strip on phones scrolls sideways on purpose; everything else must fit. Content
@@ -25,30 +24,10 @@ function measureOverflow() {
   return { scrollWidth: document.documentElement.scrollWidth, width, wide: wide.map((el) => el.outerHTML.slice(0, 80)) };
 }
 
-const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/ui/', import.meta.url));
-const READY = 60_000;  // engine start + MNIST download and decode, on a slow CI machine
-
-let server, browser;
-before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-// Opens the app and waits until the model is built and MNIST is loaded.
-async function openApp({ width = 1366, height = 768 } = {}) {
-  const opened = await openPage(browser, server.url, '');
-  await opened.page.setViewportSize({ width, height });
-  await opened.page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { timeout: READY });
-  return opened;
-}
-
-const status = (page) => page.getByTestId('train-status').evaluate((el) => ({ ...el.dataset }));
-const waitState = (page, states, timeout = 30_000) => page.waitForFunction(
-  (s) => s.includes(document.querySelector('[data-testid="train-status"]').dataset.state), states, { timeout });
+const app = useApp('ui');
+const ARTIFACTS = app.artifacts;
+const { openApp } = app;
+const status = trainStatus;
 
 // Draws strokes given as lists of [x, y] fractions of the canvas, with the real mouse.
 async function draw(page, strokes) {

@@ -155,7 +155,7 @@ TEST_CASE("maxpool_forward matches maxpool_forward_ref, argmax included", "[kern
   };
   for (Geometry g : {Geometry{2, 2}, Geometry{3, 2}, Geometry{2, 1}, Geometry{3, 3}})
     for (int h : {3, 7, 13, 33})
-      for (int w : {3, 7, 13, 33}) {
+      for (int w : {3, 7, 13, 24, 33}) {  // 24: the lesson's 24x24 maps; 33: two vectors + tail
         const int planes = 3;
         const int oh = (h - g.pool) / g.stride + 1, ow = (w - g.pool) / g.stride + 1;
         // Values on a coarse grid so windows hold ties: both must keep the first max.

@@ -108,7 +108,7 @@ void pack_a(bool ta, const float* A, int lda, int i0, int k0, int mc, int kc, fl
 }
 
 // Transposes a W x W tile in registers: row i of the input becomes column i.
-// xsimd 8 has no transpose, so this is the one place with raw intrinsics: AVX
+// xsimd 8 has no transpose, so this (and deinterleave below) use raw intrinsics: AVX
 // natively; SSE otherwise, which Emscripten lowers to wasm SIMD128 shuffles.
 #if XSIMD_WITH_AVX
 inline void transpose_tile(Batch (&r)[W]) {
@@ -319,29 +319,78 @@ void act_backward(Act act, const float* y, float* dout, int rows, int cols) {
   for (; i < n; ++i) dout[i] = y[i] > 0.0f ? dout[i] : 0.0f;
 }
 
-// The lesson's 2x2 / stride 2 window gets a branch-free path; other shapes use the ref.
+namespace {
+
+// The even and odd elements of the 2W floats at p: (p[0], p[2], ...) and (p[1], p[3], ...).
+// Raw shuffles for the same reason as transpose_tile (xsimd 8 has no deinterleave).
+inline void deinterleave(const float* p, Batch& even, Batch& odd) {
+#if XSIMD_WITH_AVX2
+  const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
+  // In-lane shuffles give (a0 a2 b0 b2 | a4 a6 b4 b6); the 64-bit permute puts the halves in order.
+  const __m256d e = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+  const __m256d o = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+  even = _mm256_castpd_ps(_mm256_permute4x64_pd(e, _MM_SHUFFLE(3, 1, 2, 0)));
+  odd = _mm256_castpd_ps(_mm256_permute4x64_pd(o, _MM_SHUFFLE(3, 1, 2, 0)));
+#else
+  static_assert(W == 4);
+  const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
+  even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+  odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+#endif
+}
+
+// One output row of 2x2 / stride 2 max pooling: W windows at a time, each window's four
+// candidates compared in row-major order with a strict '>' (the first maximum wins, as in
+// the ref). The winner's flat index is built in float lanes (exact below 2^24) and
+// converted once.
+void maxpool2x2_row(const float* r0, const float* r1, int w, int ow, int row0_index, float* dst,
+                    int32_t* arg) {
+  alignas(64) float lane[W];
+  for (int i = 0; i < W; ++i) lane[i] = 2.0f * i;
+  const Batch lane2 = Batch::load_aligned(lane);
+  const Batch one(1.0f), down(static_cast<float>(w)), diag(static_cast<float>(w + 1));
+  int ox = 0;
+  for (; 2 * (ox + W) <= w; ox += W) {
+    Batch a, b, c, d;
+    deinterleave(r0 + 2 * ox, a, b);
+    deinterleave(r1 + 2 * ox, c, d);
+    Batch best = a, offset(0.0f);
+    auto m = b > best;
+    best = xsimd::select(m, b, best), offset = xsimd::select(m, one, offset);
+    m = c > best;
+    best = xsimd::select(m, c, best), offset = xsimd::select(m, down, offset);
+    m = d > best;
+    best = xsimd::select(m, d, best), offset = xsimd::select(m, diag, offset);
+    best.store_unaligned(dst + ox);
+    const Batch at = Batch(static_cast<float>(row0_index + 2 * ox)) + lane2 + offset;
+    xsimd::to_int(at).store_unaligned(arg + ox);
+  }
+  for (; ox < ow; ++ox) {
+    const int x = 2 * ox;
+    float best = r0[x];
+    int32_t at = row0_index + x;
+    if (r0[x + 1] > best) best = r0[x + 1], at = row0_index + x + 1;
+    if (r1[x] > best) best = r1[x], at = row0_index + w + x;
+    if (r1[x + 1] > best) best = r1[x + 1], at = row0_index + w + x + 1;
+    dst[ox] = best;
+    arg[ox] = at;
+  }
+}
+
+}  // namespace
+
+// The lesson's 2x2 / stride 2 window is vectorized; other shapes use the ref.
 void maxpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
                      int ow, float* out, int32_t* argmax) {
-  if (pool != 2 || stride != 2) return maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
+  if (pool != 2 || stride != 2 || static_cast<long>(h) * w >= (1L << 24))
+    return maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
   for (int p = 0; p < planes; ++p) {
     const float* src = in + static_cast<long>(p) * h * w;
     float* dst = out + static_cast<long>(p) * oh * ow;
     int32_t* arg = argmax + static_cast<long>(p) * oh * ow;
-    for (int oy = 0; oy < oh; ++oy) {
-      const float* r0 = src + 2 * oy * w;
-      const float* r1 = r0 + w;
-      for (int ox = 0; ox < ow; ++ox) {
-        // Candidates in row-major window order; strict '>' keeps the first maximum.
-        const int x = 2 * ox;
-        float best = r0[x];
-        int32_t at = 2 * oy * w + x;
-        if (r0[x + 1] > best) best = r0[x + 1], at = 2 * oy * w + x + 1;
-        if (r1[x] > best) best = r1[x], at = (2 * oy + 1) * w + x;
-        if (r1[x + 1] > best) best = r1[x + 1], at = (2 * oy + 1) * w + x + 1;
-        dst[oy * ow + ox] = best;
-        arg[oy * ow + ox] = at;
-      }
-    }
+    for (int oy = 0; oy < oh; ++oy)
+      maxpool2x2_row(src + 2 * oy * w, src + (2 * oy + 1) * w, w, ow, 2 * oy * w, dst + oy * ow,
+                     arg + oy * ow);
   }
 }
 

@@ -33,7 +33,7 @@ try {
 } catch {
   console.log('PyTorch (python3-torch) not installed: comparison skipped');
 }
-merge(jsonLines(process.execPath, [`${ROOT}bench/chromium.mjs`, '30']));
+merge(jsonLines(process.execPath, [`${ROOT}bench/chromium.mjs`, '60']));
 delete all.preset;
 
 const f = (v, d = 1) => (v === undefined ? '—' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));

@@ -174,22 +174,23 @@ void pack_b(bool tb, const float* B, int ldb, int k0, int j0, int kc, int nc, fl
   }
 }
 
-// C (mr, nr) += Ap sliver (kc, MR) * Bp sliver (kc, NR); mr <= MR, nr <= NR.
+// C (mr, nr) += Ap sliver (kc, MR) * Bp sliver (kc, NR); mr <= MR, nr <= NR. The
+// sliver's k rows are `bstride` floats apart: NR when packed, ldb when read in place.
 // With `overwrite`, C = the product instead: C is neither cleared first nor read.
-void micro_kernel(int kc, const float* ap, const float* bp, float* C, int ldc, int mr, int nr,
-                  bool overwrite) {
+void micro_kernel(int kc, const float* ap, const float* bp, long bstride, float* C, int ldc,
+                  int mr, int nr, bool overwrite) {
   Batch acc[MR][2];
   for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = Batch(0.0f);
   for (int k = 0; k < kc; ++k) {
-    const Batch b0 = Batch::load_aligned(bp);
-    const Batch b1 = Batch::load_aligned(bp + W);
+    const Batch b0 = Batch::load_unaligned(bp);
+    const Batch b1 = Batch::load_unaligned(bp + W);
     for (int r = 0; r < MR; ++r) {
       const Batch a(ap[r]);
       acc[r][0] = xsimd::fma(a, b0, acc[r][0]);
       acc[r][1] = xsimd::fma(a, b1, acc[r][1]);
     }
     ap += MR;
-    bp += NR;
+    bp += bstride;
   }
   if (mr == MR && nr == NR) {
     for (int r = 0; r < MR; ++r) {
@@ -250,19 +251,29 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
   // K is cut into equal blocks (288 -> 144 + 144, not 256 + 32): a short last
   // block would pay the C tile's load and store for little arithmetic.
   const int kc_even = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
+  // When A is a single sliver (a dense layer on one image: M = 1), each B value is
+  // used once: packing would copy all of B (4.7 MB for the lesson's first dense
+  // layer) to read it once. The micro-kernel then reads B where it is; only a last,
+  // narrower sliver is packed. (Reading B in place for a few A slivers measured
+  // slower in wasm: slivers of a wide B span many pages.)
+  const bool b_in_place = !tb && M <= MR;
   for (int jc = 0; jc < N; jc += NC) {
     const int nc = std::min(NC, N - jc);
+    const int nc_full = b_in_place ? nc / NR * NR : 0;  // columns read in place
     for (int pc = 0; pc < K; pc += kc_even) {
       const int kc = std::min(kc_even, K - pc);
-      pack_b(tb, B, ldb, pc, jc, kc, nc, buf.b.data());
+      if (nc_full < nc) pack_b(tb, B, ldb, pc, jc + nc_full, kc, nc - nc_full, buf.b.data());
       for (int ic = 0; ic < M; ic += MC) {
         const int mc = std::min(MC, M - ic);
         pack_a(ta, A, lda, ic, pc, mc, kc, buf.a.data());
         for (int jr = 0; jr < nc; jr += NR) {
-          const float* bp = buf.b.data() + static_cast<long>(jr / NR) * kc * NR;
+          const bool in_place = jr < nc_full;
+          const float* bp = in_place ? B + static_cast<long>(pc) * ldb + jc + jr
+                                     : buf.b.data() + static_cast<long>((jr - nc_full) / NR) * kc * NR;
+          const long bstride = in_place ? ldb : NR;
           for (int ir = 0; ir < mc; ir += MR) {
             const float* ap = buf.a.data() + static_cast<long>(ir / MR) * kc * MR;
-            micro_kernel(kc, ap, bp, C + static_cast<long>(ic + ir) * ldc + jc + jr, ldc,
+            micro_kernel(kc, ap, bp, bstride, C + static_cast<long>(ic + ir) * ldc + jc + jr, ldc,
                          std::min(MR, mc - ir), std::min(NR, nc - jr), beta == 0.0f && pc == 0);
           }
         }
@@ -428,7 +439,7 @@ float micro_kernel_burst(int reps) {
   for (int r = 0; r < reps; ++r) {
     // A compiler barrier: the panels "may have changed", so the work cannot be hoisted.
     asm volatile("" ::: "memory");
-    micro_kernel(kc, ap, bp, c, NR, MR, NR, false);
+    micro_kernel(kc, ap, bp, NR, c, NR, MR, NR, false);
   }
   return c[0];
 }

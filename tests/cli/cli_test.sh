@@ -44,6 +44,16 @@ check "evaluate reproduces the accuracy" contains "$tmp/eval.txt" "\"test_accura
 check "predict reads the 7" contains "$tmp/predict.txt" '"prediction": 7'
 
 # Errors: a clear message and a non-zero exit, never a crash.
+# The benchmark runs end to end and reports every figure as a positive number (how fast is
+# for `make bench` to say, not for a test).
+"$cli" bench --preset classroom --batches 2 --threads 2 > "$tmp/bench.txt" 2>&1
+bench_json=$(grep '^{' "$tmp/bench.txt")
+for key in native_peak_gflops_1t native_classroom_train_ips_1t native_classroom_train_ips_nt \
+           native_classroom_infer_ms_b1 native_classroom_infer_ips_b256; do
+  value=$(grep -o "\"$key\": [0-9.e+-]*" <<< "$bench_json" | grep -o '[0-9.e+-]*$')
+  check "bench reports $key = $value > 0" awk -v v="${value:-0}" 'BEGIN { exit !(v + 0 > 0) }'
+done
+
 expect_error() {  # expect_error NAME TEXT COMMAND...
   local name=$1 text=$2; shift 2
   if "$@" > "$tmp/err.txt" 2>&1; then echo "FAIL: $name succeeded"; failures=$((failures + 1)); return; fi

@@ -244,6 +244,17 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.ok(r.saved > 0, `saveWeights after divergence: ${r.saved}`);
   });
 
+  it('bench runs the engine\'s benchmark with 1 and 2 threads and reports every figure', async () => {
+    const f = await inPage(page, (c) => c.bench({ preset: 'classroom', batches: 2, threads: 2 }));
+    assert.equal(f.preset, 'classroom');
+    assert.equal(f.threads, 2);
+    // How fast is for `make bench` to say; here every figure must be a real, positive measurement.
+    for (const key of ['peakGflops1t', 'trainIps1t', 'trainIpsNt', 'inferMsB1', 'inferIpsB256', 'inferIpsB256Nt']) {
+      assert.ok(Number.isFinite(f[key]) && f[key] > 0, `${key} = ${f[key]}`);
+    }
+    assert.equal(f.trainFlops, 4045824);  // classroom: MFLOP per training image, from flops.h
+  });
+
   it('made no request outside localhost and logged no console error', () => {
     assert.deepEqual(watched.outside, []);
     assert.deepEqual(watched.errors, []);

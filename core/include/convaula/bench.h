@@ -19,9 +19,10 @@ struct BenchFigures {
   double infer_ips_b256_nt = 0;
 };
 
-// Times `batches` training steps (after a second of warm-up) of `preset` on random
-// data with 1 thread and with `threads` threads, then inference. Leaves the
-// global ThreadPool at 1 thread.
+// Times training of `preset` on random data with 1 thread and with `threads` threads:
+// after a second of warm-up with each, three alternating windows of `batches` steps per
+// thread count, and the median of each. Then inference (best of several calls). Leaves
+// the global ThreadPool at 1 thread.
 BenchFigures run_benchmark(const std::string& preset, int batches, int threads);
 
 }  // namespace convaula

@@ -81,6 +81,44 @@ describe('lesson sections 6–10', () => {
     }
   });
 
+  test('dropout: the real mask of the last training batch, and a clear note before there is one', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      await visit(page, 'dropout');
+      const result = page.getByTestId('dropout-real-result');
+      // The pretrained lesson network has Dropout layers but has not run a training batch here.
+      await page.getByTestId('dropout-real').click();
+      await page.waitForSelector('[data-testid="dropout-real-result"][data-state="none"]', { state: 'attached' });
+      const none = await page.evaluate(() => import('./js/textos.js').then((m) => m.leccionB.dropout.real_sin));
+      assert.equal(await result.textContent(), none);
+      assert.equal(await page.getByTestId('dropout-real-grid').isHidden(), true);
+
+      // A few batches of the lesson's network, then stop: the engine keeps the last batch's masks.
+      await page.getByTestId('preset').selectOption('keras-mnist');
+      await page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { state: 'attached' });
+      await page.getByTestId('train-start').click();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= 3,
+        null, { timeout: 60_000 });
+      await page.getByTestId('train-stop').click();
+      await page.waitForFunction(() => ['done', 'idle'].includes(document.querySelector('[data-testid="train-status"]').dataset.state),
+        null, { timeout: 120_000 });
+
+      await page.getByTestId('dropout-real').click();
+      await page.waitForSelector('[data-testid="dropout-real-result"][data-state="shown"]', { state: 'attached' });
+      // "Capa dropout_1, imagen 1 de las 32 del último lote: N de 128 neuronas apagadas."
+      const text = await result.textContent();
+      const m = text.match(/dropout_1, imagen 1 de las 32 .*: (\d+) de 128 neuronas apagadas/);
+      assert.ok(m, text);
+      // Rate 0.5 on 128 units: 64 ± 5.7 off; outside 30–98 the mask is not a dropout mask.
+      assert.ok(Number(m[1]) >= 30 && Number(m[1]) <= 98, text);
+      assert.equal(await page.locator('[data-testid="dropout-real-grid"] li').count(), 128);
+      await page.getByTestId('dropout-real-grid').screenshot({ path: `${ARTIFACTS}dropout-mascara-real.png` });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('after a short training: test image 0, kernels, activations, confusion matrix of 10.000, a practice run', async () => {
     const { page, context, errors } = await openApp();
     try {

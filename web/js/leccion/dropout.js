@@ -33,8 +33,8 @@ export async function crear(raiz, motor) {
 
   const realBoton = el('button', { type: 'button', 'data-testid': 'dropout-real', text: T.real_boton });
   const realImagen = el('input', { id: 'dropout-real-imagen', type: 'number', min: 1, value: 1, inputmode: 'numeric' });
-  const realRejilla = el('ol', { class: 'lb-neuronas', role: 'img', hidden: true });
-  const realTexto = el('p', { class: 'lb-resumen', 'aria-live': 'polite' });
+  const realRejilla = el('ol', { class: 'lb-neuronas', role: 'img', hidden: true, 'data-testid': 'dropout-real-grid' });
+  const realTexto = el('p', { class: 'lb-resumen', 'aria-live': 'polite', 'data-testid': 'dropout-real-result' });
 
   const dosVeces = el('button', { type: 'button', 'data-testid': 'dropout-predict-twice', text: T.prediccion_boton });
   const dosResultado = el('p', { class: 'lb-resumen', 'data-testid': 'dropout-predict-result', 'aria-live': 'polite' });

@@ -22,7 +22,7 @@ void ThreadPool::stop_workers() {
   for (auto& t : workers_) t.join();
   workers_.clear();
   stopping_ = false;
-  generation_ = 0;  // new workers start with seen = 0: they must not replay the last job
+  generation_.store(0);  // new workers start with seen = 0: they must not replay the last job
 }
 
 int ThreadPool::set_threads(int n) {
@@ -37,17 +37,48 @@ int ThreadPool::set_threads(int n) {
   return threads();
 }
 
+namespace {
+
+// How long a waiting thread polls before it sleeps: ~50-100 us, longer than the gap
+// between two parallel_for calls of a training step, much shorter than a lesson's pauses.
+// An x86 pause takes tens of cycles; a wasm poll is a plain load.
+#if defined(__x86_64__) || defined(__i386__)
+constexpr int kSpins = 1 << 12;
+#else
+constexpr int kSpins = 1 << 16;
+#endif
+
+// Every 64 polls the thread yields its core: with more threads than free cores (other
+// programs on a school PC), the thread being waited for may need exactly this one.
+template <class Ready>
+bool spin_until(Ready&& ready) {
+  for (int i = 0; i < kSpins; ++i) {
+    if (ready()) return true;
+    if (i % 64 == 63) {
+      std::this_thread::yield();
+      continue;
+    }
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  return ready();
+}
+
+}  // namespace
+
 void ThreadPool::worker_loop(int slot) {
   long seen = 0;
   for (;;) {
     Job job;
     void* fn;
     int n, parts;
+    spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || generation_.load(std::memory_order_relaxed) != seen; });
       if (stopping_) return;
-      seen = generation_;
+      seen = generation_.load(std::memory_order_relaxed);
       job = job_;
       fn = job_fn_;
       n = job_n_;
@@ -58,9 +89,9 @@ void ThreadPool::worker_loop(int slot) {
       split_range(n, parts, slot, &b, &e);
       job(fn, b, e, slot);
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_.notify_one();
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);  // orders this notify after the waiter's check
+      done_.notify_one();
     }
   }
 }
@@ -78,15 +109,18 @@ void ThreadPool::run(int n, Job job, void* fn) {
     job_fn_ = fn;
     job_n_ = n;
     job_parts_ = parts;
-    pending_ = static_cast<int>(workers_.size());
-    ++generation_;
+    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   int b, e;
   split_range(n, parts, 0, &b, &e);
   job(fn, b, e, 0);
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&] { return pending_ == 0; });
+  if (!spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
   job_ = nullptr;
   job_fn_ = nullptr;
 }

@@ -9,6 +9,7 @@
 // reductions changes (differences around 1e-7 relative).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <type_traits>
 #include <mutex>
@@ -50,14 +51,18 @@ class ThreadPool {
   void worker_loop(int slot);
   void stop_workers();
 
+  // Waiting spins on the atomics for a while before blocking on the condition
+  // variables: a training step is a chain of short parallel_for calls, and a wake-up
+  // through the OS (or, in wasm, Atomics.wait/notify between Web Workers) costs as much
+  // as a small layer. The mutex still orders every sleep against every wake-up.
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   Job job_ = nullptr;
   void* job_fn_ = nullptr;
   int job_n_ = 0, job_parts_ = 0;
-  long generation_ = 0;
-  int pending_ = 0;
+  std::atomic<long> generation_{0};  // bumped (under mutex_) once per job
+  std::atomic<int> pending_{0};      // workers yet to finish the current job
   bool stopping_ = false;
 };
 

@@ -75,7 +75,8 @@ Written by \`make bench\` (bench/run.mjs) on ${date}. Machine: ${cpus()[0].model
 Browser: headless ${all.browser} (Debian), wasm SIMD128; "all threads" is the cross-origin-isolated
 page with the pthreads build. Models: keras-mnist (the lesson's network, batch 32, 71.6 MFLOP per
 training image) and classroom. Figures are from one run on a shared machine: compare ratios
-within the run, not across runs.
+within the run, not across runs. Training rates are medians of three windows per thread count,
+1 and all threads alternating; the peak is the best of many short bursts (README, Benchmarks).
 
 | | native (AVX2/FMA) | wasm in Chromium |
 |---|---:|---:|

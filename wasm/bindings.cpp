@@ -39,6 +39,7 @@ struct Session {
   Dataset train, test;
   int train_limit = -1;  // limit `train` was made with; -1: not made yet
   std::unique_ptr<Trainer> trainer;
+  std::unique_ptr<Evaluator> evaluator;  // a sliced scoring of `test` (evalBegin .. evalEnd)
 };
 Session s;
 
@@ -112,7 +113,8 @@ val summary() {
 }
 
 val build(const std::string& spec_json) {
-  s.trainer.reset();  // it refers to the model being replaced
+  s.trainer.reset();  // they refer to the model being replaced
+  s.evaluator.reset();
   s.model = std::make_unique<Sequential>(ModelSpec::from_json(spec_json));
   return summary();
 }
@@ -124,6 +126,7 @@ val load_weights(const std::string& file) {
       ModelSpec::from_json(decode_weights(bytes(file), file.size()).spec_json));
   next->load_weights(bytes(file), file.size());
   s.trainer.reset();
+  s.evaluator.reset();
   s.model = std::move(next);
   return summary();
 }
@@ -152,6 +155,8 @@ int load_train(const std::string& images, const std::string& labels) {
 }
 
 int load_test(const std::string& images, const std::string& labels) {
+  s.trainer.reset();
+  s.evaluator.reset();
   s.test_images = parse_idx_images(bytes(images), images.size());
   s.test_labels = parse_idx_labels(bytes(labels), labels.size());
   s.test = make_dataset(s.test_images, s.test_labels);
@@ -186,6 +191,7 @@ int train_begin(const std::string& spec_json, int limit) {
     s.train_limit = limit;
   }
   s.trainer.reset();
+  s.evaluator.reset();
   s.model = std::move(next);
   s.trainer = std::make_unique<Trainer>(*s.model, s.train, &s.test);
   return s.trainer->batches_per_epoch();
@@ -201,9 +207,26 @@ EpochLog train_last_epoch() { return trainer().last_epoch(); }
 bool train_done() { return trainer().done(); }
 void train_end() { s.trainer.reset(); }
 
-val evaluate_test() {
+// Keras's evaluate() on the test set, in slices: evalBegin, evalStep (one batch of 256)
+// until it returns true, evalResult, evalEnd. The worker answers other requests between
+// slices, as it does between training batches.
+void eval_begin() {
   need_data();
-  const EvalResult r = evaluate(model(), s.test);
+  s.evaluator = std::make_unique<Evaluator>(model(), s.test);
+}
+
+Evaluator& evaluator() {
+  if (!s.evaluator) throw Error("not_evaluating", "no evaluation in progress");
+  return *s.evaluator;
+}
+bool eval_step() {
+  evaluator().step();
+  return evaluator().done();
+}
+void eval_end() { s.evaluator.reset(); }
+
+val eval_result() {
+  const EvalResult r = evaluator().result();
   val o = val::object();
   o.set("loss", r.loss);
   o.set("accuracy", r.accuracy);
@@ -531,7 +554,10 @@ EMSCRIPTEN_BINDINGS(convaula) {
   function("trainLastEpoch", &Guarded<train_last_epoch>::call);
   function("trainDone", &Guarded<train_done>::call);
   function("trainEnd", &Guarded<train_end>::call);
-  function("evaluate", &Guarded<evaluate_test>::call);
+  function("evalBegin", &Guarded<eval_begin>::call);
+  function("evalStep", &Guarded<eval_step>::call);
+  function("evalResult", &Guarded<eval_result>::call);
+  function("evalEnd", &Guarded<eval_end>::call);
   function("digitSteps", &Guarded<digit_steps>::call);
   function("predict", &Guarded<predict_one>::call);
   function("kernels", &Guarded<conv_kernels>::call);

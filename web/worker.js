@@ -2,8 +2,9 @@
 //
 // Requests {id, type, payload} get one reply, {id, ok: true, result} or
 // {id, ok: false, error: {code, message_es, message}}; events without an id stream
-// progress. Training runs in slices of a few tens of milliseconds with a trip through
-// the event loop between them, so pause, stop and predict are answered mid-training.
+// progress. Training, scoring the test set and the test-set predictions run in slices of
+// a few tens of milliseconds with a trip through the event loop between them, so pause,
+// stop and predict are answered meanwhile.
 import { errores } from './js/textos.js';
 
 const SLICE_MS = 40;          // batches per slice: as many as fit here
@@ -26,6 +27,7 @@ let info = null;          // init()'s result
 let spec = null;          // the current model's spec (object)
 let data = null;          // {train, test, trainLimit} once loaded
 let training = null;      // the run in progress, see train()
+let scoring = null;       // the sliced pass over the test set in progress (a promise), see exclusive()
 const PENDING = Symbol('reply later');
 
 class EngineError extends Error {
@@ -37,6 +39,20 @@ function need(value, code) {
 }
 function notWhileTraining() {
   if (training) throw new EngineError('busy', 'training in progress');
+}
+
+// A sliced pass over the test set lets other requests in between its slices. Those that
+// would replace the model or the data, or that need them to stay still, wait for it first
+// (afterScoring); predictions and the lesson's widgets do not.
+function exclusive(run) {
+  const pass = run();
+  scoring = pass;
+  const clear = () => { if (scoring === pass) scoring = null; };
+  pass.then(clear, clear);
+  return pass;
+}
+async function afterScoring() {
+  while (scoring) await scoring.catch(() => {});
 }
 
 // ---- init: the fastest variant this browser runs --------------------------------------
@@ -59,6 +75,7 @@ async function init({ variant } = {}) {
 // ---- data: gzipped IDX files, decompressed by the browser --------------------------------
 async function loadData({ trainLimit = 0 } = {}) {
   need(engine, 'unsupported');
+  await afterScoring();
   notWhileTraining();
   const names = Object.values(DATA_FILES).map((f) => `${f}.gz`);
   const responses = await Promise.all(names.map(async (name) => {
@@ -104,16 +121,18 @@ function presets() {
   return engine.presetNames().map((name) => ({ name, spec: JSON.parse(engine.presetSpec(name)) }));
 }
 
-function build({ spec: s }) {
+async function build({ spec: s }) {
   need(engine, 'unsupported');
+  await afterScoring();
   notWhileTraining();
   return modelInfo(engine.build(specJson(s)));
 }
 
 // ---- training -----------------------------------------------------------------------
-function train(options, id) {
+async function train(options, id) {
   need(spec, 'no_model');
   need(data, 'no_data');
+  await afterScoring();
   notWhileTraining();
   const run = {
     ...spec,
@@ -133,10 +152,18 @@ function train(options, id) {
 const channel = new MessageChannel();
 channel.port1.onmessage = slice;
 function schedule() { channel.port2.postMessage(0); }
+// The same trip for the sliced loops written with await.
+function nextTask() {
+  return new Promise((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => { c.port1.close(); resolve(); };
+    c.port2.postMessage(0);
+  });
+}
 
 function slice() {
   const t = training;
-  if (!t || t.paused) return;
+  if (!t || t.paused || t.finishing) return;
   try {
     if (t.stopping) return finish(true);
     const end = performance.now() + SLICE_MS;
@@ -188,12 +215,21 @@ function epochEnded(e) {
   self.postMessage({ type: 'epoch', ...entry });
 }
 
-function finish(stopped) {
+async function finish(stopped) {
   const t = training;
+  t.finishing = true;  // pause, resume and stop are moot from here
   const last = t.history[t.history.length - 1];
-  // Validation runs on the test set, so a finished run already has Keras's test numbers.
-  const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
-    : (({ loss, accuracy }) => ({ loss, accuracy }))(engine.evaluate());
+  let test;
+  try {
+    // Validation runs on the test set, so a finished run already has Keras's test numbers;
+    // a stopped one is scored now.
+    test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
+      : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet());
+  } catch (err) {
+    training = null;
+    engine.trainEnd();
+    return fail(t.id, err);
+  }
   training = null;
   engine.trainEnd();
   reply(t.id, { stopped, history: t.history, test });
@@ -214,10 +250,29 @@ function stop() {
 }
 
 // ---- inference and inspection ---------------------------------------------------------
-function evaluate() {
+async function evaluate() {
   need(spec, 'no_model');
   need(data, 'no_data');
-  return engine.evaluate();
+  await afterScoring();
+  notWhileTraining();
+  return exclusive(scoreTestSet);
+}
+
+// Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
+// of 256 images per engine step, SLICE_MS of steps per task.
+async function scoreTestSet() {
+  engine.evalBegin();
+  try {
+    for (;;) {
+      const end = performance.now() + SLICE_MS;
+      let done = false;
+      while (!done && performance.now() < end) done = engine.evalStep();
+      if (done) return engine.evalResult();
+      await nextTask();
+    }
+  } finally {
+    engine.evalEnd();
+  }
 }
 
 function predict({ input, activations = false }) {
@@ -269,15 +324,17 @@ function saveWeights({ f16 = false }) {
   return engine.saveWeights(f16).buffer;
 }
 
-function loadWeights({ bytes }) {
+async function loadWeights({ bytes }) {
   need(engine, 'unsupported');
+  await afterScoring();
   notWhileTraining();
   return modelInfo(engine.loadWeights(new Uint8Array(bytes)));
 }
 
 // The benchmark of bench/chromium.mjs: training and inference speed in this browser.
-function bench({ preset = 'keras-mnist', batches = 30, threads = info?.threads ?? 1 }) {
+async function bench({ preset = 'keras-mnist', batches = 30, threads = info?.threads ?? 1 }) {
   need(engine, 'unsupported');
+  await afterScoring();
   notWhileTraining();
   return engine.bench(preset, batches, threads);
 }
@@ -298,10 +355,31 @@ function activationCurve({ activation, xs }) {
   return engine.activationCurve(activation, xs);
 }
 
-function testPredictions({ start = 0, count = 10000 }) {
+// The predicted digit and its probability for test images [start, start + count), in
+// chunks of PREDICT_CHUNK images, SLICE_MS of chunks per task.
+const PREDICT_CHUNK = 128;
+async function testPredictions({ start = 0, count = 10000 }) {
   need(spec, 'no_model');
   need(data, 'no_data');
-  return engine.testPredictions(start, count);
+  await afterScoring();
+  notWhileTraining();
+  const first = Math.max(0, Math.min(start, data.test));
+  const total = Math.max(0, Math.min(count, data.test - first));
+  return exclusive(async () => {
+    const out = { predicted: new Uint8Array(total), confidence: new Float32Array(total), labels: new Uint8Array(total) };
+    let end = performance.now() + SLICE_MS;
+    for (let b = 0; b < total; b += PREDICT_CHUNK) {
+      if (performance.now() > end) {
+        await nextTask();
+        end = performance.now() + SLICE_MS;
+      }
+      const part = engine.testPredictions(first + b, Math.min(PREDICT_CHUNK, total - b));
+      out.predicted.set(part.predicted, b);
+      out.confidence.set(part.confidence, b);
+      out.labels.set(part.labels, b);
+    }
+    return out;
+  });
 }
 
 // ---- protocol -----------------------------------------------------------------------

@@ -222,6 +222,29 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.deepEqual(r.win, { y0: 0, x0: 0, y1: 2, x1: 2 });
   });
 
+  it('the test set is scored in slices: predict answers meanwhile, the next pass waits its turn', async () => {
+    const r = await inPage(page, async (c) => {
+      const { pixels } = await c.testImages({ start: 0, count: 1 });
+      const order = [];
+      const evaluation = c.evaluate().then((e) => { order.push('evaluate'); return e; });
+      const prediction = c.predict({ pixels }).then(() => order.push('predict'));
+      const predictions = c.testPredictions({ start: 0, count: 10000 }).then((t) => { order.push('testPredictions'); return t; });
+      const [e, , t] = await Promise.all([evaluation, prediction, predictions]);
+      let right = 0;
+      t.predicted.forEach((d, i) => { right += d === t.labels[i]; });
+      let diagonal = 0;
+      for (let d = 0; d < e.classes; d++) diagonal += e.confusion[d * e.classes + d];
+      return { order, scored: e.confusion.reduce((a, b) => a + b, 0), diagonal, right, n: t.predicted.length, accuracy: e.accuracy };
+    });
+    // 10,000 images take many slices: the prediction sent after evaluate() is answered first.
+    assert.deepEqual(r.order, ['predict', 'evaluate', 'testPredictions']);
+    // Every image scored exactly once, and both passes agree image by image in count.
+    assert.equal(r.scored, 10000);
+    assert.equal(r.n, 10000);
+    assert.equal(r.diagonal, r.right);
+    assert.ok(Math.abs(r.accuracy - r.right / 10000) < 1e-6, `${r.accuracy} vs ${r.right / 10000}`);
+  });
+
   it('a diverging run ends with code diverged and keeps finite weights', async () => {
     const r = await inPage(page, async (c) => {
       // Linear layers let a huge step grow the logits without bound (ReLUs would just die).

@@ -90,6 +90,29 @@ inline ParamBuffers bind_params(Layer& layer, const Shape& in, uint64_t seed = 1
   return b;
 }
 
+// A layer bound to parameters, and an input, for a gradient check. For ReLU the seed
+// (1, 2, ...) is the first whose pre-activations, seen through `linear` (the same layer
+// with a linear activation), all lie farther from 0 than 1.5 steps of h can move them:
+// finite differences across ReLU's kink are meaningless (|w|, |x| <= 1).
+struct BoundInput {
+  ParamBuffers params;  // `layer` stays bound to these buffers (moving keeps them in place)
+  Tensor x;
+};
+inline BoundInput bind_away_from_relu_kink(Layer& layer, Layer& linear, bool relu, const Shape& in,
+                                           float h) {
+  for (uint64_t seed = 1;; ++seed) {
+    REQUIRE(seed < 5000);
+    BoundInput b{bind_params(layer, in, seed), Tensor{}};
+    Rng rng(seed);
+    b.x = random_tensor(in, rng);
+    if (!relu) return b;
+    linear.bind(in, b.params.w.data(), b.params.dw.data());
+    Tensor z(linear.output_shape(in));
+    linear.forward(b.x, z, false);
+    if (min_abs(z) > 1.5f * h) return b;
+  }
+}
+
 // d f / d v[i] for every i by central differences; f reads v. v is restored.
 inline std::vector<double> numeric_gradient(float* v, std::size_t n, float h,
                                             const std::function<double()>& f) {

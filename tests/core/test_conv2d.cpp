@@ -171,22 +171,8 @@ TEST_CASE("Conv2D gradients match central differences", "[conv2d][grad]") {
                        << kernel << " " << activation_name(act));
           Conv2D conv(3, kernel, stride, padding, act);
           Conv2D linear(3, kernel, stride, padding, Activation::linear);  // sees the pre-activation
-          ParamBuffers b;
-          Tensor x;
-          // ReLU's kink: every pre-activation must stay farther from 0 than one step can
-          // move it (|w| h for an input, |x| h for a weight, h for a bias; |w|, |x| <= 1).
-          for (uint64_t seed = 1;; ++seed) {
-            REQUIRE(seed < 5000);
-            b = bind_params(conv, in, seed);
-            Rng rng(seed);
-            x = random_tensor(in, rng);
-            if (act != Activation::relu) break;
-            linear.bind(in, b.w.data(), b.dw.data());
-            Tensor z(linear.output_shape(in));
-            linear.forward(x, z, false);
-            if (min_abs(z) > 1.5f * opt.h) break;
-          }
-          require_gradients_match(check_layer_gradients(conv, x, opt));
+          const BoundInput b = bind_away_from_relu_kink(conv, linear, act == Activation::relu, in, opt.h);
+          require_gradients_match(check_layer_gradients(conv, b.x, opt));
         }
 }
 

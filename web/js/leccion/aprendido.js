@@ -4,30 +4,11 @@
 
 import { leccionB } from '../textos.js';
 import { numero, entero, porcentaje } from '../formato.js';
-import { el, pintarPlano, escalaGris, escalaTinta, escalaDivergente, ponerEstado } from './comun-b-dom.js';
-import { mensajeDeError } from '../ui/mensajes.js';
+import { el, pintarPlano, escalaGris, escalaTinta, escalaDivergente } from './comun-b-dom.js';
+import { crearAccion } from './comun-b-motor.js';
 
 const T = leccionB.aprendido;
-const C = leccionB.comun;
 const GALERIA = 24;  // misclassified digits shown
-
-// Runs fn unless the engine is busy elsewhere; reports progress and errors on `estado`.
-function crearAccion(motor, estado, botones) {
-  return async (fn) => {
-    if (motor.ocupadoPor()) return ponerEstado(estado, 'busy', C.ocupado_practica);
-    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
-    for (const b of botones) b.disabled = true;
-    ponerEstado(estado, 'working', C.calculando);
-    try {
-      await fn();
-      ponerEstado(estado, 'done', '');
-    } catch (error) {
-      ponerEstado(estado, 'error', mensajeDeError(error));
-    } finally {
-      for (const b of botones) b.disabled = false;
-    }
-  };
-}
 
 function panel(titulo, texto, ...hijos) {
   return el('div', { class: 'panel lb-panel' }, el('h3', { text: titulo }), el('p', { text: texto }), ...hijos);

@@ -2,6 +2,11 @@
 // ready, and one lock so a practice experiment (which swaps the worker's model for a while)
 // never overlaps with the other widgets' calls.
 
+import { leccionB } from '../textos.js';
+import { ponerEstado } from './comun-b-dom.js';
+import { mensajeDeError } from '../ui/mensajes.js';
+
+const C = leccionB.comun;
 const LISTO = ['idle', 'done', 'error'];
 const ENTRENANDO = ['training', 'paused'];
 
@@ -59,5 +64,23 @@ export function crearMotorB({ cliente, entrenamiento, dibujo }) {
     },
     /** After the worker's model was replaced and restored: the widgets use it again. */
     modeloRestaurado(resumen) { entrenamiento.modeloCargado(resumen); },
+  };
+}
+
+// Runs fn unless the engine is busy elsewhere; reports progress and errors on `estado`.
+export function crearAccion(motor, estado, botones) {
+  return async (fn) => {
+    if (motor.ocupadoPor()) return ponerEstado(estado, 'busy', C.ocupado_practica);
+    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
+    for (const b of botones) b.disabled = true;
+    ponerEstado(estado, 'working', C.calculando);
+    try {
+      await fn();
+      ponerEstado(estado, 'done', '');
+    } catch (error) {
+      ponerEstado(estado, 'error', mensajeDeError(error));
+    } finally {
+      for (const b of botones) b.disabled = false;
+    }
   };
 }

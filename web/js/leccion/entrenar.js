@@ -6,11 +6,10 @@
 import { leccionB } from '../textos.js';
 import { decimal, porcentaje, leerNumero } from '../formato.js';
 import { formula } from '../formulas.js';
-import { el, pintarPlano, escalaTinta, ponerEstado } from './comun-b-dom.js';
-import { mensajeDeError } from '../ui/mensajes.js';
+import { el, pintarPlano, escalaTinta } from './comun-b-dom.js';
+import { crearAccion } from './comun-b-motor.js';
 
 const T = leccionB.entrenar;
-const C = leccionB.comun;
 const CLASE_KERAS = { adadelta: 'Adadelta', adam: 'Adam', rmsprop: 'RMSprop', sgd: 'SGD' };
 
 // Python's spelling of a number typed in the panel ("0,001" → "0.001").
@@ -84,28 +83,17 @@ function crearPredecir(raiz, motor) {
     el('h3', { text: T.evaluar_titulo }), el('p', { text: T.evaluar_texto }),
     el('div', { class: 'botones' }, evaluar, predecir), score, estado, resultado));
 
-  async function accion(boton, fn) {
-    if (motor.ocupadoPor()) return ponerEstado(estado, 'busy', C.ocupado_practica);
-    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
-    boton.disabled = true;
-    ponerEstado(estado, 'working', C.calculando);
-    try {
-      await fn();
-      ponerEstado(estado, 'done', '');
-    } catch (error) {
-      ponerEstado(estado, 'error', mensajeDeError(error));
-    } finally {
-      boton.disabled = false;
-    }
-  }
+  // Each button is disabled while its own action runs.
+  const accionEvaluar = crearAccion(motor, estado, [evaluar]);
+  const accionPredecir = crearAccion(motor, estado, [predecir]);
 
-  evaluar.addEventListener('click', () => accion(evaluar, async () => {
+  evaluar.addEventListener('click', () => accionEvaluar(async () => {
     const { loss, accuracy } = await cliente.evaluate();
     score.textContent = T.evaluar_resultado(decimal(loss, 4), decimal(accuracy, 4), porcentaje(accuracy, 2));
     score.dataset.accuracy = String(accuracy);
   }));
 
-  predecir.addEventListener('click', () => accion(predecir, async () => {
+  predecir.addEventListener('click', () => accionPredecir(async () => {
     const { pixels, labels } = await cliente.testImages({ start: 0, count: 1 });
     const { digit, probabilities: p } = await cliente.predict({ pixels });
     pintarPlano(imagen, pixels, 0, 28, 28, escalaTinta);

@@ -160,18 +160,16 @@ int cmd_train(const Args& a) {
   return 0;
 }
 
-Sequential model_from_weights(const std::string& path) {
+std::unique_ptr<Sequential> model_from_weights(const std::string& path) {
   if (path.empty()) throw Error(errc::bad_argument, "--weights FILE is required");
   const auto bytes = read_file(path);
-  const WeightsFile f = decode_weights(bytes.data(), bytes.size());
-  Sequential model(ModelSpec::from_json(f.spec_json));
-  model.load_weights(bytes.data(), bytes.size());
-  return model;
+  return load_model(bytes.data(), bytes.size());
 }
 
 int cmd_evaluate(const Args& a) {
   use_threads(a);
-  Sequential model = model_from_weights(get(a, "weights"));
+  const auto owned = model_from_weights(get(a, "weights"));
+  Sequential& model = *owned;
   const Dataset test = load_mnist(mnist_dir(get(a, "data")), false,
                                   static_cast<int>(get_int(a, "limit-test", 0, 0, 10000)));
   const double start = now_seconds();
@@ -197,7 +195,8 @@ int cmd_bench(const Args& a) {
 }
 
 int cmd_predict(const Args& a) {
-  Sequential model = model_from_weights(get(a, "weights"));
+  const auto owned = model_from_weights(get(a, "weights"));
+  Sequential& model = *owned;
   const GrayImage img = read_pgm(get(a, "image"));
   // A 28x28 image is taken as MNIST-ready; anything else goes through the drawing pipeline.
   const GrayImage ready = (img.width == kDigitSide && img.height == kDigitSide)

@@ -233,4 +233,17 @@ void Sequential::load_weights(const uint8_t* data, std::size_t size) {
   std::copy(f.params.begin(), f.params.end(), params_.begin());
 }
 
+std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
+  const WeightsFile f = decode_weights(data, size);
+  ModelSpec spec;
+  try {
+    spec = ModelSpec::from_json(f.spec_json);
+  } catch (const Error& e) {
+    throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
+  }
+  auto model = std::make_unique<Sequential>(std::move(spec));
+  model->load_weights(data, size);
+  return model;
+}
+
 }  // namespace convaula

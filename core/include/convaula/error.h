@@ -29,7 +29,15 @@ inline constexpr const char* bad_weights = "bad_weights";  // weights file corru
 inline constexpr const char* bad_image = "bad_image";      // drawn or PGM image unusable
 inline constexpr const char* bad_argument = "bad_argument";  // API/CLI argument out of range
 inline constexpr const char* io = "io";                    // file missing or unreadable
-inline constexpr const char* diverged = "diverged";        // loss became NaN/inf while training
+inline constexpr const char* diverged = "diverged";        // loss NaN/inf or far above guessing
+inline constexpr const char* too_large = "too_large";      // a model or input over the memory budget
+inline constexpr const char* no_model = "no_model";        // an operation needs a model first
+inline constexpr const char* no_data = "no_data";          // an operation needs MNIST loaded first
+inline constexpr const char* busy = "busy";                // refused while training or scoring runs
+inline constexpr const char* not_training = "not_training";      // no training run to step
+inline constexpr const char* not_evaluating = "not_evaluating";  // no scoring pass to step
+inline constexpr const char* out_of_memory = "out_of_memory";    // std::bad_alloc
+inline constexpr const char* internal = "internal";        // any other exception (a bug)
 }  // namespace errc
 
 }  // namespace convaula

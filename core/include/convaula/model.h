@@ -122,4 +122,9 @@ class Sequential {
   std::size_t acts_per_image_ = 0;  // sum of every layer's output size for one image
 };
 
+// The model a weights file describes (its embedded spec), with the file's weights loaded.
+// Throws Error(bad_weights) for a corrupt file or an invalid embedded spec; nothing is
+// allocated for the model before the file has been checked.
+std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size);
+
 }  // namespace convaula

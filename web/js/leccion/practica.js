@@ -184,7 +184,7 @@ export async function crear(raiz, motor) {
   }
 
   cliente.on('progress', (p) => {
-    if (!actual) return;
+    if (!actual || p.run !== actual.run) return;
     const x = p.epoch - 1 + p.batch / p.batches;
     actual.puntos.push([x, p.loss, p.accuracy]);
     graficas[0].anadir(actual.hueco, x, p.loss);
@@ -192,7 +192,7 @@ export async function crear(raiz, motor) {
     progreso.value = x / p.epochs;
     ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(x / p.epochs, 0)} · ${entero(p.imagesPerSecond)} img/s`));
   });
-  cliente.on('epoch', () => { if (actual) for (const g of graficas) g.cortar(actual.hueco); });
+  cliente.on('epoch', (e) => { if (actual && e.run === actual.run) for (const g of graficas) g.cortar(actual.hueco); });
 
   async function ejecutar() {
     if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
@@ -222,9 +222,11 @@ export async function crear(raiz, motor) {
       actual = run;
       redibujar();
       const inicio = performance.now();
-      const { stopped, test } = await cliente.train({
+      const entrenando = cliente.train({
         epochs: run.epocas, batchSize: spec.batch_size, trainLimit: Number(imagenes.value), optimizer: spec.optimizer,
       });
+      run.run = entrenando.id;
+      const { stopped, test } = await entrenando;
       run.segundos = (performance.now() - inicio) / 1000;
       run.test = stopped ? null : test;
       run.estado = stopped ? 'stopped' : 'done';

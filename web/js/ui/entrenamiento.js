@@ -66,6 +66,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   // Buttons that get disabled lose focus; hand it to the button a keyboard user needs next.
   const enfocar = (boton) => boton.focus({ preventScroll: true });
   let epocasTotales = 1;
+  let miRun = null;           // the id of this panel's train() request
   const specs = new Map();  // preset name → ModelSpec
 
   function ponerEstado(nuevo, frase = T.estados[nuevo]) {
@@ -175,7 +176,9 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
       await construir(campos.preset.value, { rellenar: false, origen: 'entrenando' });  // "Entrenar" always starts from fresh weights
       ponerEstado('training');
       enfocar(botones.pausar);
-      const { stopped, test } = await cliente.train(opciones);
+      const run = cliente.train(opciones);
+      miRun = run.id;  // progress and epoch events of other widgets' runs carry other ids
+      const { stopped, test } = await run;
       alCambiarModelo(campos.preset.value, 'clase');
       if (test) mostrarTest(test);
       detalle.textContent = ultimoProgreso.join(' · ');  // no "quedan …" once it has ended
@@ -210,7 +213,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   }
 
   cliente.on('progress', (p) => {
-    if (estado !== 'training' && estado !== 'paused') return;
+    if (p.run !== miRun) return;
     const x = p.epoch - 1 + p.batch / p.batches;
     perdida.anadir(LOTE, x, p.loss);
     precision.anadir(LOTE, x, p.accuracy);
@@ -231,7 +234,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo, alCambiarEs
   });
 
   cliente.on('epoch', (e) => {
-    if (estado !== 'training' && estado !== 'paused') return;  // another widget's run (Práctica)
+    if (e.run !== miRun) return;  // another widget's run (Práctica)
     // Keras's running mean restarts with each epoch, so its line does too.
     perdida.cortar(LOTE);
     precision.cortar(LOTE);

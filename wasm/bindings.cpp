@@ -3,8 +3,8 @@
 // Errors cross as values: every bound function returns normally, {ok: true, value} or
 // {ok: false, code, message}, and the worker throws in JS. A C++ exception turned into a JS
 // throw would unwind past Embind's cleanup and leak the call's argument copies.
-// Arrays go out as fresh JS typed arrays (copied from wasm memory at once) and come in as
-// Uint8Array (Embind's std::string) or Float32Array (copied into a std::vector).
+// Arrays go out as fresh typed arrays (copied at once) and come in as Uint8Array (Embind's
+// std::string) or Float32Array (copied into a std::vector); worker.js checks their types.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -235,8 +235,6 @@ EMSCRIPTEN_BINDINGS(convaula) {
   value_object<ParamCount>("ParamCount") F(ParamCount, layer) N(ParamCount, "kerasClass", keras_class)
       F(ParamCount, weights) F(ParamCount, biases) F(ParamCount, total) F(ParamCount, neurons)
       N(ParamCount, "inputsPerNeuron", inputs_per_neuron) F(ParamCount, formula);
-#undef F
-#undef N
   bind<presets>("presetNames"), bind<preset>("presetSpec"), bind<build>("build");
   bind<summary>("summary"), bind<load_weights>("loadWeights"), bind<save_weights>("saveWeights");
   bind<set_threads>("setThreads"), bind<bench>("bench"), bind<memory>("memory");

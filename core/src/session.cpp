@@ -220,6 +220,9 @@ TestPredictions Session::test_predictions(int start, int count) {
   Sequential& m = model_ref();
   const Dataset& test = test_ref();
   clamp_range(test.size(), start, count);
+  const Shape want = m.input_shape(), have = test.images.shape();
+  if (have.c != want.c || have.h != want.h || have.w != want.w)
+    throw Error(errc::bad_shape, "test images are " + have.str() + " but the model expects " + want.str());
   TestPredictions out;
   out.predicted.resize(count);
   out.confidence.resize(count);

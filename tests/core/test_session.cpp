@@ -267,6 +267,17 @@ TEST_CASE("Sliced scoring and test predictions agree with the model", "[session]
   CHECK(s.test_predictions(39, 3).count == 1);
 }
 
+TEST_CASE("Test predictions refuse a test set of another image size", "[session][regression]") {
+  // Found by the session fuzzer: 10x10 test images were copied into an 8x8 model's input.
+  Session s;
+  s.build(tiny_spec());
+  const std::vector<uint8_t> pixels(3 * 10 * 10, 128);
+  s.load_test(idx_images(0x803, 3, 10, 10, pixels), idx_labels(0x801, 3, {1, 0, 1}));
+  check_code([&] { s.test_predictions(0, 3); }, errc::bad_shape);
+  check_code([&] { s.eval_begin(); }, errc::bad_shape);
+  CHECK_FALSE(s.evaluating());
+}
+
 TEST_CASE("Session inference: bad images are refused, kernels and masks are read", "[session]") {
   Session s;
   ready(s);

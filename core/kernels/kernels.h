@@ -44,6 +44,32 @@ void im2col_ref(const ConvGeom& g, const float* img, float* col);
 void col2im(const ConvGeom& g, const float* col, float* img);
 void col2im_ref(const ConvGeom& g, const float* col, float* img);
 
+// 3x3, stride-1 convolution of one image with `pad` zeros on every side (Keras 'valid'
+// is 0, 'same' is 1): out (F, OH, OW) = sum over c of w[f, c] cross-correlated with
+// img[c], OH = H + 2 pad - 2. With `adjoint`, w is read as (C, F, 3, 3) (the weights of
+// the layer whose input gradient this computes: dout is then the image, `pad` is 2 minus
+// the layer's) and every kernel is turned 180 degrees.
+struct Conv3x3Geom {
+  int c, h, w;  // input channels and size
+  int f, pad;   // output channels, zeros on each side
+  int oh() const { return h + 2 * pad - 2; }
+  int ow() const { return w + 2 * pad - 2; }
+};
+// The plain direct convolution: the definition the Winograd version is tested against.
+void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, const float* img,
+                        float* out);
+// Winograd F(2x2, 3x3): each 2x2 output tile from a 4x4 input tile with 16 products per
+// (f, c) instead of 36 (2.25x less arithmetic), as 16 GEMMs (F, C) x (C, tiles) on the
+// gemm above. The weights are transformed once (per step, into winograd_weights_size
+// floats), then each image is convolved with `scratch` of winograd_scratch_size floats.
+// Agrees with conv3x3_direct_ref to float rounding (the transforms add and subtract
+// inputs and halve the weights: a few ulps of the sum of |w * x|).
+std::size_t winograd_weights_size(const Conv3x3Geom& g);
+void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u);
+std::size_t winograd_scratch_size(const Conv3x3Geom& g);
+void conv3x3_winograd(const Conv3x3Geom& g, const float* u, const float* img, float* out,
+                      float* scratch);
+
 // x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
 // or per column (bias has `cols` entries, dense units); then the activation.
 // Softmax is applied per row of length `cols` (one image's logits).

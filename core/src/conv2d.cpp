@@ -55,6 +55,8 @@ void Conv2D::bind(const Shape& in, float* w, float* dw) {
   dw_ = dw;
   db_ = dw + nw;
   scratch_.clear();
+  winograd_ = winograd_pays(in, filters_, kernel_, stride_, geom_);
+  wino_scratch_.clear();
 }
 
 void Conv2D::plan_scratch(int slots) {
@@ -77,6 +79,7 @@ void Conv2D::init(Rng& rng) {
 }
 
 void Conv2D::forward(const Tensor& in, Tensor& out, bool) {
+  if (winograd_) return forward_winograd(in, out);
   const int ckk = geom_.c * kernel_ * kernel_, plane = geom_.oh * geom_.ow;
   ThreadPool& pool = ThreadPool::global();
   plan_scratch(pool.threads());
@@ -96,6 +99,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
   ThreadPool& pool = ThreadPool::global();
   plan_scratch(pool.threads());
   const std::size_t nw = static_cast<std::size_t>(filters_) * ckk;
+  if (din && winograd_) prepare_input_grad_winograd();
   pool.parallel_for(in.shape().n, [&](int begin, int end, int slot) {
     Scratch& s = scratch_[slot];
     float* dw = slot == 0 ? dw_ : s.dw.data();
@@ -110,6 +114,10 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
       kernels::gemm(false, true, filters_, ckk, plane, d, plane, s.col.data(), plane, 1.0f, dw, ckk);
       kernels::bias_grad_rows(d, filters_, plane, db);
       if (!din) continue;
+      if (winograd_) {
+        input_grad_winograd(d, din->image(n), slot);
+        continue;
+      }
       // dcol (CKK, P) = weight^T (CKK, F) * d (F, P), then scattered back onto the image
       kernels::gemm(true, false, ckk, plane, filters_, w_, ckk, d, plane, 0.0f, s.dcol.data(), plane);
       float* di = din->image(n);

@@ -246,8 +246,13 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
   const int mc_max = std::min(MC, (M + MR - 1) / MR * MR);
   const int nc_max = std::min(NC, (N + NR - 1) / NR * NR);
   const int kc_max = std::min(KC, K);
-  buf.a.resize(static_cast<std::size_t>(mc_max) * kc_max);
-  buf.b.resize(static_cast<std::size_t>(nc_max) * kc_max);
+  // Grow only: a resize down and up again between GEMMs of different shapes would
+  // value-initialize (memset) the regrown part on every call, for buffers that packing
+  // overwrites anyway.
+  const std::size_t a_need = static_cast<std::size_t>(mc_max) * kc_max;
+  const std::size_t b_need = static_cast<std::size_t>(nc_max) * kc_max;
+  if (buf.a.size() < a_need) buf.a.resize(a_need);
+  if (buf.b.size() < b_need) buf.b.resize(b_need);
   // K is cut into equal blocks (288 -> 144 + 144, not 256 + 32): a short last
   // block would pay the C tile's load and store for little arithmetic.
   const int kc_even = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);

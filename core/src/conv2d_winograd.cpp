@@ -1,0 +1,71 @@
+// Conv2D's fast path for 3x3 stride-1 layers: Winograd F(2x2, 3x3) (kernels.h).
+#include <algorithm>
+
+#include "convaula/layers/conv2d.h"
+#include "convaula/parallel.h"
+#include "layer_util.h"
+
+namespace convaula {
+
+namespace {
+// Each of Winograd's 16 GEMMs is (F, C) x (C, tiles): with fewer than 8 input or output
+// channels its depth (C forward, F for the input gradient) is too short for the
+// micro-kernel to pay its tile's loads and stores, and the transforms, linear in C + F,
+// outweigh the 2.25x fewer products. The lesson's first layer (1 channel in) stays direct.
+constexpr int kWinogradMinChannels = 8;
+}  // namespace
+
+bool Conv2D::winograd_pays(const Shape& in, int filters, int kernel, int stride,
+                           const kernels::ConvGeom& g) {
+  // 'valid' pads nothing and 'same' (3x3, stride 1) one pixel on every side: symmetric,
+  // as the kernel assumes.
+  const bool symmetric = g.oh == in.h + 2 * g.pad_top - 2 && g.ow == in.w + 2 * g.pad_left - 2 &&
+                         g.pad_top == g.pad_left;
+  return kernel == 3 && stride == 1 && symmetric && in.c >= kWinogradMinChannels &&
+         filters >= kWinogradMinChannels;
+}
+
+kernels::Conv3x3Geom Conv2D::winograd_forward_geom() const {
+  return {geom_.c, geom_.h, geom_.w, filters_, geom_.pad_top};
+}
+
+// The input gradient is the output gradient convolved with the turned, transposed
+// weights, padded so that it comes back to the input's size.
+kernels::Conv3x3Geom Conv2D::winograd_adjoint_geom() const {
+  return {filters_, geom_.oh, geom_.ow, geom_.c, 2 - geom_.pad_top};
+}
+
+// One scratch per slot, big enough for both directions (the kernel rewrites all of it
+// that it reads, so the two can share it).
+void Conv2D::plan_winograd(int slots) {
+  const std::size_t need = std::max(kernels::winograd_scratch_size(winograd_forward_geom()),
+                                     kernels::winograd_scratch_size(winograd_adjoint_geom()));
+  wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom()));
+  if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
+  for (auto& s : wino_scratch_) s.resize(need);
+}
+
+void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
+  ThreadPool& pool = ThreadPool::global();
+  plan_winograd(pool.threads());
+  const kernels::Conv3x3Geom g = winograd_forward_geom();
+  kernels::winograd_weights(g, w_, false, wino_u_.data());
+  const int plane = geom_.oh * geom_.ow;
+  pool.parallel_for(in.shape().n, [&](int begin, int end, int slot) {
+    for (int n = begin; n < end; ++n) {
+      kernels::conv3x3_winograd(g, wino_u_.data(), in.image(n), out.image(n), wino_scratch_[slot].data());
+      kernels::bias_act_rows(to_kernel(act_), out.image(n), b_, filters_, plane);
+    }
+  });
+}
+
+void Conv2D::prepare_input_grad_winograd() {
+  plan_winograd(ThreadPool::global().threads());
+  kernels::winograd_weights(winograd_adjoint_geom(), w_, true, wino_u_.data());
+}
+
+void Conv2D::input_grad_winograd(const float* dout, float* din, int slot) {
+  kernels::conv3x3_winograd(winograd_adjoint_geom(), wino_u_.data(), dout, din, wino_scratch_[slot].data());
+}
+
+}  // namespace convaula

@@ -67,8 +67,10 @@ void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, cons
 std::size_t winograd_weights_size(const Conv3x3Geom& g);
 void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u);
 std::size_t winograd_scratch_size(const Conv3x3Geom& g);
-void conv3x3_winograd(const Conv3x3Geom& g, const float* u, const float* img, float* out,
-                      float* scratch);
+// Writes only the output planes f0 <= f < f1 (one image can so be split across threads,
+// each with its own scratch); (0, F) is the whole convolution.
+void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
+                      float* out, float* scratch);
 
 // x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
 // or per column (bias has `cols` entries, dense units); then the activation.

@@ -51,12 +51,29 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
   const kernels::Conv3x3Geom g = winograd_forward_geom();
   kernels::winograd_weights(g, w_, false, wino_u_.data());
   const int plane = geom_.oh * geom_.ow;
-  pool.parallel_for(in.shape().n, [&](int begin, int end, int slot) {
-    for (int n = begin; n < end; ++n) {
-      kernels::conv3x3_winograd(g, wino_u_.data(), in.image(n), out.image(n), wino_scratch_[slot].data());
-      kernels::bias_act_rows(to_kernel(act_), out.image(n), b_, filters_, plane);
-    }
-  });
+  const int n = in.shape().n, threads = pool.threads();
+  if (n >= threads) {
+    pool.parallel_for(n, [&](int begin, int end, int slot) {
+      for (int i = begin; i < end; ++i) {
+        kernels::conv3x3_winograd(g, 0, filters_, wino_u_.data(), in.image(i), out.image(i),
+                                  wino_scratch_[slot].data());
+        kernels::bias_act_rows(to_kernel(act_), out.image(i), b_, filters_, plane);
+      }
+    });
+    return;
+  }
+  // Fewer images than threads (one image of the lesson's drawing pad): each thread
+  // takes a share of the filters of every image. The input transform is repeated per
+  // thread (a few % of the work), the 16 GEMMs and the output transform are split.
+  for (int i = 0; i < n; ++i)
+    pool.parallel_for(threads, [&](int begin, int, int slot) {
+      int f0, f1;
+      split_range(filters_, threads, begin, &f0, &f1);
+      kernels::conv3x3_winograd(g, f0, f1, wino_u_.data(), in.image(i), out.image(i),
+                                wino_scratch_[slot].data());
+      kernels::bias_act_rows(to_kernel(act_), out.image(i) + static_cast<long>(f0) * plane,
+                             b_ + f0, f1 - f0, plane);
+    });
 }
 
 void Conv2D::prepare_input_grad_winograd() {
@@ -65,7 +82,8 @@ void Conv2D::prepare_input_grad_winograd() {
 }
 
 void Conv2D::input_grad_winograd(const float* dout, float* din, int slot) {
-  kernels::conv3x3_winograd(winograd_adjoint_geom(), wino_u_.data(), dout, din, wino_scratch_[slot].data());
+  const kernels::Conv3x3Geom g = winograd_adjoint_geom();
+  kernels::conv3x3_winograd(g, 0, g.f, wino_u_.data(), dout, din, wino_scratch_[slot].data());
 }
 
 }  // namespace convaula

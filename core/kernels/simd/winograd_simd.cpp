@@ -169,12 +169,12 @@ void transform_input(const Conv3x3Geom& g, const Layout& s, const float* planes,
   }
 }
 
-// Writes the tiles of M to out (F, OH, OW): whole groups straight into the rows, the
-// groups that cross the right or bottom edge through a small buffer.
-void transform_output(const Conv3x3Geom& g, const Layout& s, const float* m, float* out) {
+// Writes the tiles of M (filters rows) to out (filters, OH, OW): whole groups straight
+// into the rows, the groups that cross the right or bottom edge through a small buffer.
+void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const float* m, float* out) {
   const int oh = g.oh(), ow = g.ow();
   alignas(64) float rows[2][2 * L];
-  for (int f = 0; f < g.f; ++f) {
+  for (int f = 0; f < filters; ++f) {
     const float* mf = m + f * s.ld;
     float* of = out + static_cast<long>(f) * oh * ow;
     for (int y = 0; y < s.ty; ++y)
@@ -184,10 +184,10 @@ void transform_output(const Conv3x3Geom& g, const Layout& s, const float* m, flo
         const int cols = std::min(2 * L, ow - 2 * x);
         const bool second_row = 2 * y + 1 < oh;
         if (cols == 2 * L && second_row) {
-          output_tiles(src, g.f * s.ld, dst, dst + ow);
+          output_tiles(src, filters * s.ld, dst, dst + ow);
           continue;
         }
-        output_tiles(src, g.f * s.ld, rows[0], rows[1]);
+        output_tiles(src, filters * s.ld, rows[0], rows[1]);
         copy_row(rows[0], dst, cols);
         if (second_row) copy_row(rows[1], dst + ow, cols);
       }
@@ -232,8 +232,9 @@ std::size_t winograd_scratch_size(const Conv3x3Geom& g) {
   return static_cast<std::size_t>(s.planes + s.v + s.m);
 }
 
-void conv3x3_winograd(const Conv3x3Geom& g, const float* u, const float* img, float* out,
-                      float* scratch) {
+void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
+                      float* out, float* scratch) {
+  if (f1 <= f0) return;
   const Layout s(g);
   float* planes = scratch;
   float* v = planes + s.planes;
@@ -241,10 +242,12 @@ void conv3x3_winograd(const Conv3x3Geom& g, const float* u, const float* img, fl
   pad_planes(g, s, img, planes);
   transform_input(g, s, planes, v);
   const long u_stride = static_cast<long>(g.f) * g.c;
+  const int filters = f1 - f0;
   for (int xi = 0; xi < 16; ++xi)
-    gemm(false, false, g.f, static_cast<int>(s.t), g.c, u + xi * u_stride, g.c, v + xi * g.c * s.ld,
-         static_cast<int>(s.ld), 0.0f, m + xi * g.f * s.ld, static_cast<int>(s.ld));
-  transform_output(g, s, m, out);
+    gemm(false, false, filters, static_cast<int>(s.t), g.c, u + xi * u_stride + static_cast<long>(f0) * g.c,
+         g.c, v + xi * g.c * s.ld, static_cast<int>(s.ld), 0.0f, m + xi * filters * s.ld,
+         static_cast<int>(s.ld));
+  transform_output(g, s, filters, m, out + static_cast<long>(f0) * g.oh() * g.ow());
 }
 
 }  // namespace convaula::kernels

@@ -71,6 +71,14 @@ std::size_t winograd_scratch_size(const Conv3x3Geom& g);
 // each with its own scratch); (0, F) is the whole convolution.
 void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
                       float* out, float* scratch);
+// The weight gradient, plain: dw (F, C, 3, 3) += sum over outputs of dout[f] times the
+// input window under kernel position (ky, kx).
+void conv3x3_weight_grad_ref(const Conv3x3Geom& g, const float* img, const float* dout, float* dw);
+// Its Winograd form (F(3x3, 2x2) on the same tiles): per image du (16, F, C) += the
+// transformed-domain gradient (same scratch as above); once per batch, dw += G^T du G.
+void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* dout, float* du,
+                          float* scratch);
+void winograd_weight_grad_finish(const Conv3x3Geom& g, const float* du, float* dw);
 
 // x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
 // or per column (bias has `cols` entries, dense units); then the activation.

@@ -99,7 +99,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
   ThreadPool& pool = ThreadPool::global();
   plan_scratch(pool.threads());
   const std::size_t nw = static_cast<std::size_t>(filters_) * ckk;
-  if (din && winograd_) prepare_input_grad_winograd();
+  if (winograd_) prepare_input_grad_winograd();
   pool.parallel_for(in.shape().n, [&](int begin, int end, int slot) {
     Scratch& s = scratch_[slot];
     float* dw = slot == 0 ? dw_ : s.dw.data();
@@ -109,15 +109,17 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
                           static_cast<int>(out.shape().per_image()));
     for (int n = begin; n < end; ++n) {
       const float* d = dout.image(n);  // (F, OH*OW), now w.r.t. the pre-activation
+      if (winograd_) {
+        kernels::bias_grad_rows(d, filters_, plane, db);
+        weight_grad_winograd(in.image(n), d, slot);
+        if (din) input_grad_winograd(d, din->image(n), slot);
+        continue;
+      }
       kernels::im2col(geom_, in.image(n), s.col.data());
       // dweight (F, CKK) += d (F, P) * col^T (P, CKK)
       kernels::gemm(false, true, filters_, ckk, plane, d, plane, s.col.data(), plane, 1.0f, dw, ckk);
       kernels::bias_grad_rows(d, filters_, plane, db);
       if (!din) continue;
-      if (winograd_) {
-        input_grad_winograd(d, din->image(n), slot);
-        continue;
-      }
       // dcol (CKK, P) = weight^T (CKK, F) * d (F, P), then scattered back onto the image
       kernels::gemm(true, false, ckk, plane, filters_, w_, ckk, d, plane, 0.0f, s.dcol.data(), plane);
       float* di = din->image(n);
@@ -126,6 +128,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
     }
   });
   const int used = std::min(pool.threads(), in.shape().n);
+  if (winograd_) finish_weight_grad_winograd(used);
   for (int slot = 1; slot < used; ++slot)
     for (std::size_t i = 0; i < nw + filters_; ++i) dw_[i] += scratch_[slot].dw[i];
 }

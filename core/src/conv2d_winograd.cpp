@@ -43,6 +43,8 @@ void Conv2D::plan_winograd(int slots) {
   wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom()));
   if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
   for (auto& s : wino_scratch_) s.resize(need);
+  if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
+  for (auto& d : wino_du_) d.resize(wino_u_.size());
 }
 
 void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
@@ -76,9 +78,23 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
     });
 }
 
+// Also clears the slots' weight gradients (they accumulate over the batch's images).
 void Conv2D::prepare_input_grad_winograd() {
   plan_winograd(ThreadPool::global().threads());
   kernels::winograd_weights(winograd_adjoint_geom(), w_, true, wino_u_.data());
+  for (auto& d : wino_du_) std::fill(d.begin(), d.end(), 0.0f);
+}
+
+void Conv2D::weight_grad_winograd(const float* img, const float* dout, int slot) {
+  kernels::winograd_weight_grad(winograd_forward_geom(), img, dout, wino_du_[slot].data(),
+                                wino_scratch_[slot].data());
+}
+
+void Conv2D::finish_weight_grad_winograd(int slots_used) {
+  std::vector<float>& sum = wino_du_[0];
+  for (int slot = 1; slot < slots_used; ++slot)
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += wino_du_[slot][i];
+  kernels::winograd_weight_grad_finish(winograd_forward_geom(), sum.data(), dw_);
 }
 
 void Conv2D::input_grad_winograd(const float* dout, float* din, int slot) {

@@ -75,6 +75,41 @@ TEST_CASE("conv3x3_winograd matches the direct convolution on odd sizes", "[kern
           }
 }
 
+TEST_CASE("winograd_weight_grad matches the direct weight gradient on odd sizes", "[kernels][winograd]") {
+  // Two images accumulated into a gradient that already holds values, as in a batch.
+  // Tolerance as above, with the bound summed over the terms of each weight's gradient.
+  Rng rng(13);
+  const int sizes[][2] = {{3, 3}, {4, 5}, {7, 6}, {26, 26}, {29, 17}};
+  for (int c : {1, 3, 8, 33})
+    for (int f : {1, 7, 64})
+      for (const auto& hw : sizes)
+        for (int pad : {0, 1}) {
+          const Conv3x3Geom g{c, hw[0], hw[1], f, pad};
+          INFO("c " << c << " f " << f << " h " << hw[0] << " w " << hw[1] << " pad " << pad);
+          const std::size_t nin = static_cast<std::size_t>(c) * g.h * g.w;
+          const std::size_t nout = static_cast<std::size_t>(f) * g.oh() * g.ow();
+          const std::size_t nw = 9 * static_cast<std::size_t>(c) * f;
+          const auto x = random_values(2 * nin, rng), d = random_values(2 * nout, rng);
+          const auto start = random_values(nw, rng);
+          std::vector<float> direct = start, fast = start, bound(nw, 0.0f);
+          std::vector<float> du(winograd_weights_size(g), 0.0f), scratch(winograd_scratch_size(g), NAN);
+          for (int i = 0; i < 2; ++i) {
+            conv3x3_weight_grad_ref(g, x.data() + i * nin, d.data() + i * nout, direct.data());
+            conv3x3_weight_grad_ref(g, absolute({x.begin() + i * nin, x.begin() + (i + 1) * nin}).data(),
+                                    absolute({d.begin() + i * nout, d.begin() + (i + 1) * nout}).data(),
+                                    bound.data());
+            winograd_weight_grad(g, x.data() + i * nin, d.data() + i * nout, du.data(), scratch.data());
+          }
+          winograd_weight_grad_finish(g, du.data(), fast.data());
+          double worst = -INFINITY;
+          for (std::size_t i = 0; i < nw; ++i) {
+            const double excess = std::fabs(double(fast[i]) - direct[i]) - (1e-5 * (bound[i] + 1.0) + 1e-6);
+            worst = std::isnan(excess) ? INFINITY : std::max(worst, excess);
+          }
+          CHECK(worst <= 0.0);
+        }
+}
+
 TEST_CASE("conv3x3_winograd reuses its scratch across geometries", "[kernels][winograd]") {
   // Conv2D shares one scratch between the forward pass and the input gradient: whatever
   // the first left in it (here NaN-free garbage of another shape) must not leak in.
@@ -118,7 +153,7 @@ TEST_CASE("Conv2D picks Winograd only for 3x3 stride-1 layers with 8+ channels",
   }
 }
 
-TEST_CASE("Conv2D with Winograd agrees with the direct convolution, forward and input gradient",
+TEST_CASE("Conv2D with Winograd agrees with the direct convolution: forward, input and weight gradients",
           "[conv2d][winograd]") {
   // Odd batch sizes and image sizes, both paddings, 1 and 2 threads (batch split).
   for (int threads : {1, 2})
@@ -132,6 +167,7 @@ TEST_CASE("Conv2D with Winograd agrees with the direct convolution, forward and 
         Rng rng(17);
         const Tensor x = random_tensor(in, rng);
         Tensor out(conv.output_shape(in)), din(in);
+        std::fill(b.dw.begin(), b.dw.end(), 0.0f);
         conv.forward(x, out, true);
         Tensor dout = random_tensor(out.shape(), rng);
         const Tensor r = dout;
@@ -140,7 +176,7 @@ TEST_CASE("Conv2D with Winograd agrees with the direct convolution, forward and 
         const int pad = padding == Padding::same ? 1 : 0;
         const Conv3x3Geom fwd{in.c, in.h, in.w, 10, pad}, adj{10, fwd.oh(), fwd.ow(), in.c, 2 - pad};
         std::vector<float> z(static_cast<std::size_t>(10) * fwd.oh() * fwd.ow());
-        std::vector<float> d(z.size()), di(in.per_image());
+        std::vector<float> d(z.size()), di(in.per_image()), dw(9 * 9 * 10, 0.0f);
         for (int i = 0; i < n; ++i) {
           INFO("threads " << threads << " same " << pad << " image " << i);
           conv3x3_direct_ref(fwd, b.w.data(), false, x.image(i), z.data());
@@ -152,7 +188,9 @@ TEST_CASE("Conv2D with Winograd agrees with the direct convolution, forward and 
           }
           conv3x3_direct_ref(adj, b.w.data(), true, d.data(), di.data());
           for (std::size_t j = 0; j < di.size(); ++j) REQUIRE_THAT(din.image(i)[j], WithinAbs(di[j], 1e-4));
+          conv3x3_weight_grad_ref(fwd, x.image(i), d.data(), dw.data());
         }
+        for (std::size_t j = 0; j < dw.size(); ++j) REQUIRE_THAT(b.dw[j], WithinAbs(dw[j], 1e-4));
       }
   ThreadPool::global().set_threads(1);
 }

@@ -24,4 +24,21 @@ void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, cons
       }
 }
 
+void conv3x3_weight_grad_ref(const Conv3x3Geom& g, const float* img, const float* dout, float* dw) {
+  const int oh = g.oh(), ow = g.ow();
+  for (int f = 0; f < g.f; ++f)
+    for (int c = 0; c < g.c; ++c)
+      for (int ky = 0; ky < 3; ++ky)
+        for (int kx = 0; kx < 3; ++kx) {
+          float sum = 0.0f;
+          for (int oy = 0; oy < oh; ++oy)
+            for (int ox = 0; ox < ow; ++ox) {
+              const int y = oy + ky - g.pad, x = ox + kx - g.pad;
+              if (y < 0 || y >= g.h || x < 0 || x >= g.w) continue;
+              sum += dout[(f * oh + oy) * ow + ox] * img[(c * g.h + y) * g.w + x];
+            }
+          dw[((f * g.c + c) * 3 + ky) * 3 + kx] += sum;
+        }
+}
+
 }  // namespace convaula::kernels

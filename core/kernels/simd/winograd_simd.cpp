@@ -79,6 +79,8 @@ struct Layout {
   int pw, ph;   // padded plane
   long t, ld;   // tiles per image, row stride of V and M
   long planes, v, m;  // sizes in floats
+  int dw_;            // width of the zero-padded output-gradient planes (F, 2 ty, dw_)
+  long dplanes;       // their size in floats (weight gradient only)
   explicit Layout(const Conv3x3Geom& g) {
     ty = (g.oh() + 1) / 2;
     tx = (g.ow() + 1) / 2;
@@ -90,6 +92,8 @@ struct Layout {
     planes = static_cast<long>(g.c) * ph * pw;
     v = 16 * g.c * ld;
     m = 16 * g.f * ld;
+    dw_ = 2 * tx_round;
+    dplanes = static_cast<long>(g.f) * 2 * ty * dw_;
   }
 };
 
@@ -156,6 +160,26 @@ inline void output_tiles(const float* m, long xi_stride, float* row0, float* row
   }
   Lanes::interleave(s[0][0] + s[1][0] + s[2][0], s[0][1] + s[1][1] + s[2][1], row0);
   Lanes::interleave(s[1][0] - s[2][0] - s[3][0], s[1][1] - s[2][1] - s[3][1], row1);
+}
+
+// Y = A dy A^T for L tiles of the output gradient whose 2x2 values start at p (row
+// stride pw), stored at y[xi * xi_stride]: the adjoint of output_tiles.
+inline void gradient_tiles(const float* p, int pw, float* y, long xi_stride) {
+  V t[2][4];
+  for (int a = 0; a < 2; ++a) {
+    V d0, d1;
+    Lanes::deinterleave(p + static_cast<long>(a) * pw, d0, d1);
+    t[a][0] = d0;
+    t[a][1] = d0 + d1;
+    t[a][2] = d0 - d1;
+    t[a][3] = V(0.0f) - d1;
+  }
+  for (int j = 0; j < 4; ++j) {
+    Lanes::store(t[0][j], y + (0 + j) * xi_stride);
+    Lanes::store(t[0][j] + t[1][j], y + (4 + j) * xi_stride);
+    Lanes::store(t[0][j] - t[1][j], y + (8 + j) * xi_stride);
+    Lanes::store(V(0.0f) - t[1][j], y + (12 + j) * xi_stride);
+  }
 }
 
 void transform_input(const Conv3x3Geom& g, const Layout& s, const float* planes, float* v) {
@@ -229,7 +253,7 @@ void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float*
 
 std::size_t winograd_scratch_size(const Conv3x3Geom& g) {
   const Layout s(g);
-  return static_cast<std::size_t>(s.planes + s.v + s.m);
+  return static_cast<std::size_t>(s.planes + s.v + s.m + s.dplanes);
 }
 
 void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
@@ -248,6 +272,65 @@ void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, cons
          g.c, v + xi * g.c * s.ld, static_cast<int>(s.ld), 0.0f, m + xi * filters * s.ld,
          static_cast<int>(s.ld));
   transform_output(g, s, filters, m, out + static_cast<long>(f0) * g.oh() * g.ow());
+}
+
+// The weight gradient in the transformed domain: per xi, dU_xi (F, C) += Y_xi (F, tiles)
+// V_xi^T (tiles, C), where V are the input's tiles (as forward) and Y the output
+// gradient's, A dy A^T. The output gradient is copied into zero-bordered planes first,
+// so that the tiles past the right and bottom edges read zeros.
+void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* dout, float* du,
+                          float* scratch) {
+  const Layout s(g);
+  float* planes = scratch;
+  float* v = planes + s.planes;
+  float* y = v + s.v;
+  float* dplanes = y + s.m;
+  pad_planes(g, s, img, planes);
+  transform_input(g, s, planes, v);
+  const int oh = g.oh(), ow = g.ow();
+  for (int f = 0; f < g.f; ++f) {
+    float* plane = dplanes + static_cast<long>(f) * 2 * s.ty * s.dw_;
+    for (int r = 0; r < 2 * s.ty; ++r) {
+      float* row = plane + static_cast<long>(r) * s.dw_;
+      if (r >= oh) {
+        zero_row(row, s.dw_);
+        continue;
+      }
+      copy_row(dout + (static_cast<long>(f) * oh + r) * ow, row, ow);
+      zero_row(row + ow, s.dw_ - ow);
+    }
+    for (int ty = 0; ty < s.ty; ++ty)
+      for (int x = 0; x < s.tx; x += L)
+        gradient_tiles(plane + static_cast<long>(2 * ty) * s.dw_ + 2 * x, s.dw_,
+                       y + f * s.ld + static_cast<long>(ty) * s.tx + x, g.f * s.ld);
+  }
+  const long u_stride = static_cast<long>(g.f) * g.c;
+  for (int xi = 0; xi < 16; ++xi)
+    gemm(false, true, g.f, g.c, static_cast<int>(s.t), y + xi * g.f * s.ld, static_cast<int>(s.ld),
+         v + xi * g.c * s.ld, static_cast<int>(s.ld), 1.0f, du + xi * u_stride, g.c);
+}
+
+// dw (F, C, 3, 3) += G^T dU G: the adjoint of winograd_weights.
+void winograd_weight_grad_finish(const Conv3x3Geom& g, const float* du, float* dw) {
+  const long xi_stride = static_cast<long>(g.f) * g.c;
+  for (int f = 0; f < g.f; ++f)
+    for (int c = 0; c < g.c; ++c) {
+      const float* src = du + static_cast<long>(f) * g.c + c;
+      float d[4][4];
+      for (int xi = 0; xi < 16; ++xi) d[xi / 4][xi % 4] = src[xi * xi_stride];
+      float h[4][3];  // d G
+      for (int i = 0; i < 4; ++i) {
+        h[i][0] = d[i][0] + 0.5f * (d[i][1] + d[i][2]);
+        h[i][1] = 0.5f * (d[i][1] - d[i][2]);
+        h[i][2] = 0.5f * (d[i][1] + d[i][2]) + d[i][3];
+      }
+      float* k = dw + (static_cast<long>(f) * g.c + c) * 9;
+      for (int j = 0; j < 3; ++j) {  // G^T (d G)
+        k[0 * 3 + j] += h[0][j] + 0.5f * (h[1][j] + h[2][j]);
+        k[1 * 3 + j] += 0.5f * (h[1][j] - h[2][j]);
+        k[2 * 3 + j] += 0.5f * (h[1][j] + h[2][j]) + h[3][j];
+      }
+    }
 }
 
 }  // namespace convaula::kernels

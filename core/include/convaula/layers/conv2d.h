@@ -55,6 +55,9 @@ class Conv2D : public Layer {
   // Before the backward loop: the turned weights. Then per image: din = dout (*) w^T.
   void prepare_input_grad_winograd();
   void input_grad_winograd(const float* dout, float* din, int slot);
+  // The weight gradient: per slot in the transformed domain, summed in slot order after.
+  void weight_grad_winograd(const float* img, const float* dout, int slot);
+  void finish_weight_grad_winograd(int slots_used);
 
   int filters_, kernel_, stride_;
   Padding padding_;
@@ -65,6 +68,7 @@ class Conv2D : public Layer {
   bool winograd_ = false;
   std::vector<float> wino_u_;                    // transformed weights (16, F, C) or (16, C, F)
   std::vector<std::vector<float>> wino_scratch_;  // one per thread slot
+  std::vector<std::vector<float>> wino_du_;       // (16, F, C) weight gradient per slot
 };
 
 }  // namespace convaula

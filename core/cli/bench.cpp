@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "convaula/bench.h"
+#include "kernels.h"
 
 namespace convaula::cli {
 
@@ -21,6 +22,9 @@ int run_bench(const BenchOptions& o) {
   // Winograd does fewer operations than the direct convolution these FLOPs count: the
   // rates are "effective" and may exceed the peak.
   std::printf("  (GFLOP/s below are effective: direct-convolution FLOPs per second)\n");
+  const kernels::GemmBlocking gb = kernels::gemm_blocking();
+  std::printf("  gemm blocking: micro-tile %dx%d, MC %d, KC %d, NC %d (from this CPU's caches)\n",
+              gb.mr, gb.nr, gb.mc, gb.kc, gb.nc);
   std::printf("  peak mul-add, 1 thread             %9.1f GFLOP/s\n", f.peak_gflops_1t);
   std::printf("  training, 1 thread                 %9.1f images/s %7.1f GFLOP/s %5.1f%% of peak; epoch %.1f s\n",
               f.train_ips_1t, gflops(f.train_ips_1t, f.train_flops), pct(f.train_ips_1t, f.train_flops, 1),

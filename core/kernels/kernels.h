@@ -29,6 +29,13 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
 void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
               const float* B, int ldb, float beta, float* C, int ldc);
 
+// The register tile (MR x NR) and cache blocks gemm uses on this target (chosen once
+// from the CPU's cache sizes natively, fixed in wasm), for the benchmarks to report.
+struct GemmBlocking {
+  int mr, nr, mc, kc, nc;
+};
+GemmBlocking gemm_blocking();
+
 // Unfolds one image for convolution as a matrix product.
 // img is (C, H, W); col is (C*KH*KW, OH*OW): row (c, ky, kx), column (oy, ox)
 // holds img[c, oy*stride + ky - pad_top, ox*stride + kx - pad_left], 0 outside.

@@ -18,10 +18,14 @@ function jsonLines(cmd, args, env = process.env) {
 }
 
 // The CPU model as lscpu names it (os.cpus() reads the same /proc/cpuinfo field on Linux).
+// A VM may name it only "AMD EPYC": the family and model numbers tell Zen 3 (25/1) from
+// Zen 5 (26/2), whose caches and vector units differ.
 function cpuModel() {
   try {
-    const line = execFileSync('lscpu', [], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('Model name:'));
-    if (line) return line.slice('Model name:'.length).trim();
+    const lines = execFileSync('lscpu', [], { encoding: 'utf8' }).split('\n');
+    const field = (name) => lines.find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+    const name = field('Model name');
+    if (name) return `${name} (family ${field('CPU family')}, model ${field('Model')})`;
   } catch { /* no lscpu: fall back */ }
   return cpus()[0].model;
 }

@@ -81,8 +81,10 @@ demo: native
 	$(CLI) summary --preset keras-mnist
 	$(CLI) train --preset classroom --epochs 1 --limit-train 10000 --data $(CONVAULA_MNIST_DIR)
 
-# Native, wasm-in-Chromium and (if installed) PyTorch figures; writes bench/RESULTS.md.
+# Native, wasm-in-Chromium and PyTorch (with OpenBLAS) figures; writes bench/RESULTS.md.
+# `scripts/setup.sh bench` installs python3-torch and libopenblas0-openmp (not needed by `make test`).
 bench: build
+	scripts/setup.sh bench
 	node bench/run.mjs
 
 clean:

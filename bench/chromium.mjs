@@ -40,7 +40,8 @@ for (const preset of ['keras-mnist', 'classroom']) {
     [`wasm_${p}train_pct_peak_1t`]: 100 * gflops(mt.trainIps1t, mt.trainFlops) / mt.peakGflops1t,
     [`wasm_${p}train_ips_not_isolated`]: st.trainIps1t,
     [`wasm_${p}infer_ips_b256`]: mt.inferIpsB256,
-    [`wasm_${p}infer_ms_b1`]: mt.inferMsB1,
+    [`wasm_${p}infer_ips_b256_nt`]: mt.inferIpsB256Nt,
+    [`wasm_${p}infer_ms_b1`]: mt.inferMsB1,  // all threads (run_benchmark, bench.h)
     [`wasm_${p}epoch_seconds_nt`]: 60000 / mt.trainIpsNt,
     [`wasm_${p}epoch_seconds_1t`]: 60000 / st.trainIps1t,
   };

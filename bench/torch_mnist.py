@@ -44,10 +44,21 @@ def images_per_second(threads, batches):
     return batches * 32 / (time.perf_counter() - start)
 
 
+def blas_in_use():
+    """The BLAS library this process actually loaded (python3-torch calls whichever
+    libblas.so.3 the dynamic linker finds: Debian's alternative, or an LD_PRELOAD)."""
+    torch.ones(64, 64) @ torch.ones(64, 64)  # make sure the BLAS is loaded
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1] for line in maps if "blas" in line.lower()}
+    real = sorted(os.path.realpath(lib) for lib in libs if "lapack" not in lib)
+    return ", ".join(real) if real else "none found in /proc/self/maps"
+
+
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     cores = os.cpu_count() or 1
     print(json.dumps({"torch_version": torch.__version__,
+                      "torch_blas": blas_in_use(),
                       "torch_train_ips_1t": round(images_per_second(1, n), 1),
                       "torch_train_ips_nt": round(images_per_second(cores, n), 1),
                       "threads": cores}))

@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
 # `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then APT_PACKAGES+=(clang libclang-rt-14-dev); fi
+# `scripts/setup.sh bench` (make bench) also needs PyTorch for the comparison, and OpenBLAS:
+# python3-torch runs its GEMMs on whichever libblas.so.3 is loaded, and the reference BLAS
+# would make PyTorch look 2x slower than it is. bench/run.mjs preloads OpenBLAS for that
+# command alone; the system's BLAS selection is left as it is.
+if [ "${1:-}" = bench ]; then APT_PACKAGES+=(python3-torch libopenblas0-openmp); fi
 # node and npm are checked as commands: NodeSource's nodejs bundles npm and conflicts with
 # Debian's npm package, so asking dpkg about "npm" would try to install a conflicting package.
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)

@@ -29,6 +29,13 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
 void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
               const float* B, int ldb, float beta, float* C, int ldc);
 
+// The register tile (MR x NR) and cache blocks gemm uses on this target (chosen once
+// from the CPU's cache sizes natively, fixed in wasm), for the benchmarks to report.
+struct GemmBlocking {
+  int mr, nr, mc, kc, nc;
+};
+GemmBlocking gemm_blocking();
+
 // Unfolds one image for convolution as a matrix product.
 // img is (C, H, W); col is (C*KH*KW, OH*OW): row (c, ky, kx), column (oy, ox)
 // holds img[c, oy*stride + ky - pad_top, ox*stride + kx - pad_left], 0 outside.
@@ -43,6 +50,42 @@ void im2col_ref(const ConvGeom& g, const float* img, float* col);
 // The adjoint of im2col: img (C, H, W) += scattered col (C*KH*KW, OH*OW).
 void col2im(const ConvGeom& g, const float* col, float* img);
 void col2im_ref(const ConvGeom& g, const float* col, float* img);
+
+// 3x3, stride-1 convolution of one image with `pad` zeros on every side (Keras 'valid'
+// is 0, 'same' is 1): out (F, OH, OW) = sum over c of w[f, c] cross-correlated with
+// img[c], OH = H + 2 pad - 2. With `adjoint`, w is read as (C, F, 3, 3) (the weights of
+// the layer whose input gradient this computes: dout is then the image, `pad` is 2 minus
+// the layer's) and every kernel is turned 180 degrees.
+struct Conv3x3Geom {
+  int c, h, w;  // input channels and size
+  int f, pad;   // output channels, zeros on each side
+  int oh() const { return h + 2 * pad - 2; }
+  int ow() const { return w + 2 * pad - 2; }
+};
+// The plain direct convolution: the definition the Winograd version is tested against.
+void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, const float* img,
+                        float* out);
+// Winograd F(2x2, 3x3): each 2x2 output tile from a 4x4 input tile with 16 products per
+// (f, c) instead of 36 (2.25x less arithmetic), as 16 GEMMs (F, C) x (C, tiles) on the
+// gemm above. The weights are transformed once (per step, into winograd_weights_size
+// floats), then each image is convolved with `scratch` of winograd_scratch_size floats.
+// Agrees with conv3x3_direct_ref to float rounding (the transforms add and subtract
+// inputs and halve the weights: a few ulps of the sum of |w * x|).
+std::size_t winograd_weights_size(const Conv3x3Geom& g);
+void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u);
+std::size_t winograd_scratch_size(const Conv3x3Geom& g);
+// Writes only the output planes f0 <= f < f1 (one image can so be split across threads,
+// each with its own scratch); (0, F) is the whole convolution.
+void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
+                      float* out, float* scratch);
+// The weight gradient, plain: dw (F, C, 3, 3) += sum over outputs of dout[f] times the
+// input window under kernel position (ky, kx).
+void conv3x3_weight_grad_ref(const Conv3x3Geom& g, const float* img, const float* dout, float* dw);
+// Its Winograd form (F(3x3, 2x2) on the same tiles): per image du (16, F, C) += the
+// transformed-domain gradient (same scratch as above); once per batch, dw += G^T du G.
+void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* dout, float* du,
+                          float* scratch);
+void winograd_weight_grad_finish(const Conv3x3Geom& g, const float* du, float* dw);
 
 // x (rows, cols) += bias: per row (bias has `rows` entries, conv feature maps)
 // or per column (bias has `cols` entries, dense units); then the activation.

@@ -55,6 +55,8 @@ void Conv2D::bind(const Shape& in, float* w, float* dw) {
   dw_ = dw;
   db_ = dw + nw;
   scratch_.clear();
+  winograd_ = winograd_pays(in, filters_, kernel_, stride_, geom_);
+  wino_scratch_.clear();
 }
 
 void Conv2D::plan_scratch(int slots) {
@@ -77,6 +79,7 @@ void Conv2D::init(Rng& rng) {
 }
 
 void Conv2D::forward(const Tensor& in, Tensor& out, bool) {
+  if (winograd_) return forward_winograd(in, out);
   const int ckk = geom_.c * kernel_ * kernel_, plane = geom_.oh * geom_.ow;
   ThreadPool& pool = ThreadPool::global();
   plan_scratch(pool.threads());
@@ -96,6 +99,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
   ThreadPool& pool = ThreadPool::global();
   plan_scratch(pool.threads());
   const std::size_t nw = static_cast<std::size_t>(filters_) * ckk;
+  if (winograd_) prepare_input_grad_winograd();
   pool.parallel_for(in.shape().n, [&](int begin, int end, int slot) {
     Scratch& s = scratch_[slot];
     float* dw = slot == 0 ? dw_ : s.dw.data();
@@ -105,6 +109,12 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
                           static_cast<int>(out.shape().per_image()));
     for (int n = begin; n < end; ++n) {
       const float* d = dout.image(n);  // (F, OH*OW), now w.r.t. the pre-activation
+      if (winograd_) {
+        kernels::bias_grad_rows(d, filters_, plane, db);
+        weight_grad_winograd(in.image(n), d, slot);
+        if (din) input_grad_winograd(d, din->image(n), slot);
+        continue;
+      }
       kernels::im2col(geom_, in.image(n), s.col.data());
       // dweight (F, CKK) += d (F, P) * col^T (P, CKK)
       kernels::gemm(false, true, filters_, ckk, plane, d, plane, s.col.data(), plane, 1.0f, dw, ckk);
@@ -118,6 +128,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
     }
   });
   const int used = std::min(pool.threads(), in.shape().n);
+  if (winograd_) finish_weight_grad_winograd(used);
   for (int slot = 1; slot < used; ++slot)
     for (std::size_t i = 0; i < nw + filters_; ++i) dw_[i] += scratch_[slot].dw[i];
 }

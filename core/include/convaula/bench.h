@@ -14,7 +14,8 @@ struct BenchFigures {
   double train_flops = 0;          // per image
   double peak_gflops_1t = 0;       // mul-add microkernel, one thread
   double train_ips_1t = 0, train_ips_nt = 0;
-  double infer_ms_b1 = 0;          // one image, one thread
+  double infer_ms_b1 = 0;          // one image, all threads (as the page predicts a drawing)
+  double infer_ms_b1_1t = 0;       // one image, one thread
   double infer_ips_b256 = 0;       // batch of 256, one thread
   double infer_ips_b256_nt = 0;
 };

@@ -5,6 +5,10 @@
 #include <chrono>
 #include <vector>
 
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <unistd.h>
+#endif
+
 #include "kernels.h"
 
 #ifndef CONVAULA_NO_SIMD
@@ -39,6 +43,7 @@ void bias_grad_rows(const float* d, int rows, int cols, float* dbias) {
   bias_grad_rows_ref(d, rows, cols, dbias);
 }
 double peak_gflops(double seconds) { return peak_gflops_ref(seconds); }
+GemmBlocking gemm_blocking() { return {1, 1, 0, 0, 0}; }  // gemm_ref: no blocking
 
 #else
 
@@ -59,10 +64,41 @@ constexpr int W = static_cast<int>(Batch::size);  // 8 with AVX2, 4 with SSE/was
 constexpr int MR = W >= 8 ? 6 : 4;
 constexpr int NR = 2 * W;
 // Cache blocking (BLIS naming): an A block MC x KC stays in L2, a B panel KC x NC
-// in L3, one B sliver KC x NR in L1 while the micro-kernel sweeps the A block.
-constexpr int MC = 96;
-constexpr int KC = 256;
-constexpr int NC = 1536;
+// in L2/L3, one B sliver KC x NR in L1 while the micro-kernel sweeps the A block.
+// Chosen once from this CPU's cache sizes (block_sizes below).
+struct Blocks {
+  int mc, kc, nc;
+};
+
+int round_down(int v, int multiple) { return std::max(multiple, v / multiple * multiple); }
+
+// The sizes were tuned by hand on a Zen 4 (32 KB L1d, 1 MB L2): MC 96, KC 256, NC 1536.
+// They are written here as shares of the caches, so that they scale with another CPU's:
+//   KC: a B sliver (KC x NR floats) fills half of L1d, the other half for A and C;
+//   MC: the A block (MC x KC) takes 3/32 of L2;  NC: the B panel (KC x NC) 1.5x L2.
+// (L2, not L3, for NC: virtual machines report L3 sizes that are not this core's share;
+// this one says 508 MB.) wasm cannot ask the browser about caches: it keeps the Zen 4
+// sizes, which were also measured best in Chromium there.
+Blocks blocks_for(long l1d, long l2) {
+  constexpr int f = static_cast<int>(sizeof(float));
+  const int kc = std::clamp(round_down(static_cast<int>(l1d / (2 * NR * f)), 16), 64, 512);
+  const int mc = std::clamp(round_down(static_cast<int>(3 * l2 / (32L * kc * f)), MR), 2 * MR, 256 / MR * MR);
+  const int nc = std::clamp(round_down(static_cast<int>(3 * l2 / (2L * kc * f)), NR), 8 * NR, 4096);
+  return {mc, kc, nc};
+}
+
+Blocks detect_blocks() {
+#if defined(__linux__) && !defined(__EMSCRIPTEN__) && defined(_SC_LEVEL1_DCACHE_SIZE)
+  const long l1d = sysconf(_SC_LEVEL1_DCACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  if (l1d >= 8192 && l2 >= 65536) return blocks_for(l1d, l2);
+#endif
+  return {96, 256, 1536};
+}
+
+const Blocks& block_sizes() {
+  static const Blocks b = detect_blocks();
+  return b;
+}
 
 // Short copies and fills (an im2col row is a few dozen floats) as inline vector
 // moves: through memmove/memset each paid a library call.
@@ -243,11 +279,18 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
   if (K <= 0 || beta != 0.0f) scale_rows(beta, M, N, C, ldc);
   if (K <= 0) return;
   PackBuffers& buf = pack_buffers;
+  const Blocks& blocks = block_sizes();
+  const int MC = blocks.mc, KC = blocks.kc, NC = blocks.nc;
   const int mc_max = std::min(MC, (M + MR - 1) / MR * MR);
   const int nc_max = std::min(NC, (N + NR - 1) / NR * NR);
   const int kc_max = std::min(KC, K);
-  buf.a.resize(static_cast<std::size_t>(mc_max) * kc_max);
-  buf.b.resize(static_cast<std::size_t>(nc_max) * kc_max);
+  // Grow only: a resize down and up again between GEMMs of different shapes would
+  // value-initialize (memset) the regrown part on every call, for buffers that packing
+  // overwrites anyway.
+  const std::size_t a_need = static_cast<std::size_t>(mc_max) * kc_max;
+  const std::size_t b_need = static_cast<std::size_t>(nc_max) * kc_max;
+  if (buf.a.size() < a_need) buf.a.resize(a_need);
+  if (buf.b.size() < b_need) buf.b.resize(b_need);
   // K is cut into equal blocks (288 -> 144 + 144, not 256 + 32): a short last
   // block would pay the C tile's load and store for little arithmetic.
   const int kc_even = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
@@ -280,6 +323,11 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
       }
     }
   }
+}
+
+GemmBlocking gemm_blocking() {
+  const Blocks& b = block_sizes();
+  return {MR, NR, b.mc, b.kc, b.nc};
 }
 
 namespace {

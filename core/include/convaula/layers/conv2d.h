@@ -31,6 +31,8 @@ class Conv2D : public Layer {
   const float* weight() const { return w_; }
   const float* bias() const { return b_; }
   const kernels::ConvGeom& geom() const { return geom_; }
+  // Whether this layer (once bound) runs Winograd F(2x2, 3x3) instead of im2col + GEMM.
+  bool uses_winograd() const { return winograd_; }
 
  private:
   kernels::ConvGeom make_geom(const Shape& in) const;
@@ -43,12 +45,30 @@ class Conv2D : public Layer {
   };
   void plan_scratch(int slots);
 
+  // Winograd F(2x2, 3x3) for the forward pass and the input gradient (conv2d_winograd.cpp),
+  // chosen in bind() from the layer's shape; the weight gradient stays im2col + GEMM.
+  static bool winograd_pays(const Shape& in, int filters, int kernel, int stride, const kernels::ConvGeom& g);
+  kernels::Conv3x3Geom winograd_forward_geom() const;
+  kernels::Conv3x3Geom winograd_adjoint_geom() const;
+  void plan_winograd(int slots);
+  void forward_winograd(const Tensor& in, Tensor& out);
+  // Before the backward loop: the turned weights. Then per image: din = dout (*) w^T.
+  void prepare_input_grad_winograd();
+  void input_grad_winograd(const float* dout, float* din, int slot);
+  // The weight gradient: per slot in the transformed domain, summed in slot order after.
+  void weight_grad_winograd(const float* img, const float* dout, int slot);
+  void finish_weight_grad_winograd(int slots_used);
+
   int filters_, kernel_, stride_;
   Padding padding_;
   Activation act_;
   kernels::ConvGeom geom_{};
   float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
   std::vector<Scratch> scratch_;
+  bool winograd_ = false;
+  std::vector<float> wino_u_;                    // transformed weights (16, F, C) or (16, C, F)
+  std::vector<std::vector<float>> wino_scratch_;  // one per thread slot
+  std::vector<std::vector<float>> wino_du_;       // (16, F, C) weight gradient per slot
 };
 
 }  // namespace convaula

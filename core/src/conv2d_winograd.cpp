@@ -1,0 +1,105 @@
+// Conv2D's fast path for 3x3 stride-1 layers: Winograd F(2x2, 3x3) (kernels.h).
+#include <algorithm>
+
+#include "convaula/layers/conv2d.h"
+#include "convaula/parallel.h"
+#include "layer_util.h"
+
+namespace convaula {
+
+namespace {
+// Each of Winograd's 16 GEMMs is (F, C) x (C, tiles): with fewer than 8 input or output
+// channels its depth (C forward, F for the input gradient) is too short for the
+// micro-kernel to pay its tile's loads and stores, and the transforms, linear in C + F,
+// outweigh the 2.25x fewer products. The lesson's first layer (1 channel in) stays direct.
+constexpr int kWinogradMinChannels = 8;
+}  // namespace
+
+bool Conv2D::winograd_pays(const Shape& in, int filters, int kernel, int stride,
+                           const kernels::ConvGeom& g) {
+  // 'valid' pads nothing and 'same' (3x3, stride 1) one pixel on every side: symmetric,
+  // as the kernel assumes.
+  const bool symmetric = g.oh == in.h + 2 * g.pad_top - 2 && g.ow == in.w + 2 * g.pad_left - 2 &&
+                         g.pad_top == g.pad_left;
+  return kernel == 3 && stride == 1 && symmetric && in.c >= kWinogradMinChannels &&
+         filters >= kWinogradMinChannels;
+}
+
+kernels::Conv3x3Geom Conv2D::winograd_forward_geom() const {
+  return {geom_.c, geom_.h, geom_.w, filters_, geom_.pad_top};
+}
+
+// The input gradient is the output gradient convolved with the turned, transposed
+// weights, padded so that it comes back to the input's size.
+kernels::Conv3x3Geom Conv2D::winograd_adjoint_geom() const {
+  return {filters_, geom_.oh, geom_.ow, geom_.c, 2 - geom_.pad_top};
+}
+
+// One scratch per slot, big enough for both directions (the kernel rewrites all of it
+// that it reads, so the two can share it).
+void Conv2D::plan_winograd(int slots) {
+  const std::size_t need = std::max(kernels::winograd_scratch_size(winograd_forward_geom()),
+                                     kernels::winograd_scratch_size(winograd_adjoint_geom()));
+  wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom()));
+  if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
+  for (auto& s : wino_scratch_) s.resize(need);
+  if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
+  for (auto& d : wino_du_) d.resize(wino_u_.size());
+}
+
+void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
+  ThreadPool& pool = ThreadPool::global();
+  plan_winograd(pool.threads());
+  const kernels::Conv3x3Geom g = winograd_forward_geom();
+  kernels::winograd_weights(g, w_, false, wino_u_.data());
+  const int plane = geom_.oh * geom_.ow;
+  const int n = in.shape().n, threads = pool.threads();
+  if (n >= threads) {
+    pool.parallel_for(n, [&](int begin, int end, int slot) {
+      for (int i = begin; i < end; ++i) {
+        kernels::conv3x3_winograd(g, 0, filters_, wino_u_.data(), in.image(i), out.image(i),
+                                  wino_scratch_[slot].data());
+        kernels::bias_act_rows(to_kernel(act_), out.image(i), b_, filters_, plane);
+      }
+    });
+    return;
+  }
+  // Fewer images than threads (one image of the lesson's drawing pad): each thread
+  // takes a share of the filters of every image. The input transform is repeated per
+  // thread (a few % of the work), the 16 GEMMs and the output transform are split.
+  for (int i = 0; i < n; ++i)
+    pool.parallel_for(threads, [&](int begin, int, int slot) {
+      int f0, f1;
+      split_range(filters_, threads, begin, &f0, &f1);
+      kernels::conv3x3_winograd(g, f0, f1, wino_u_.data(), in.image(i), out.image(i),
+                                wino_scratch_[slot].data());
+      kernels::bias_act_rows(to_kernel(act_), out.image(i) + static_cast<long>(f0) * plane,
+                             b_ + f0, f1 - f0, plane);
+    });
+}
+
+// Also clears the slots' weight gradients (they accumulate over the batch's images).
+void Conv2D::prepare_input_grad_winograd() {
+  plan_winograd(ThreadPool::global().threads());
+  kernels::winograd_weights(winograd_adjoint_geom(), w_, true, wino_u_.data());
+  for (auto& d : wino_du_) std::fill(d.begin(), d.end(), 0.0f);
+}
+
+void Conv2D::weight_grad_winograd(const float* img, const float* dout, int slot) {
+  kernels::winograd_weight_grad(winograd_forward_geom(), img, dout, wino_du_[slot].data(),
+                                wino_scratch_[slot].data());
+}
+
+void Conv2D::finish_weight_grad_winograd(int slots_used) {
+  std::vector<float>& sum = wino_du_[0];
+  for (int slot = 1; slot < slots_used; ++slot)
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += wino_du_[slot][i];
+  kernels::winograd_weight_grad_finish(winograd_forward_geom(), sum.data(), dw_);
+}
+
+void Conv2D::input_grad_winograd(const float* dout, float* din, int slot) {
+  const kernels::Conv3x3Geom g = winograd_adjoint_geom();
+  kernels::conv3x3_winograd(g, 0, g.f, wino_u_.data(), dout, din, wino_scratch_[slot].data());
+}
+
+}  // namespace convaula

@@ -73,37 +73,44 @@ async function init({ variant } = {}) {
 }
 
 // ---- data: gzipped IDX files, decompressed by the browser --------------------------------
-async function loadData({ trainLimit = 0 } = {}) {
+// sets: which of 'train' and 'test' to have; a set already loaded (or loading) is not fetched
+// again, so the page asks for the test set at open and for the training set when training.
+async function loadData({ sets = ['train', 'test'], trainLimit = 0 } = {}) {
   need(engine, 'unsupported');
   await afterScoring();
   notWhileTraining();
-  const names = Object.values(DATA_FILES).map((f) => `${f}.gz`);
-  const responses = await Promise.all(names.map(async (name) => {
-    const r = await fetch(`./data/${name}`).catch(() => null);
-    if (!r?.ok) throw new EngineError('network', `cannot fetch data/${name}`);
-    return r;
-  }));
-  const total = responses.reduce((sum, r) => sum + Number(r.headers.get('Content-Length') || 0), 0);
-  let loaded = 0, lastReport = 0;
-  const report = (file, force) => {
-    const now = performance.now();
-    if (!force && now - lastReport < PROGRESS_EVERY_MS) return;
-    lastReport = now;
-    self.postMessage({ type: 'dataProgress', file, loaded, total });
+  data ??= { train: 0, test: 0, trainLimit: 0, loading: {} };
+  const fetchSet = async (set) => {
+    const names = [DATA_FILES[`${set}Images`], DATA_FILES[`${set}Labels`]].map((f) => `${f}.gz`);
+    const responses = await Promise.all(names.map(async (name) => {
+      const r = await fetch(`./data/${name}`).catch(() => null);
+      if (!r?.ok) throw new EngineError('network', `cannot fetch data/${name}`);
+      return r;
+    }));
+    const total = responses.reduce((sum, r) => sum + Number(r.headers.get('Content-Length') || 0), 0);
+    let loaded = 0, lastReport = 0;
+    const report = (file, force) => {
+      const now = performance.now();
+      if (!force && now - lastReport < PROGRESS_EVERY_MS) return;
+      lastReport = now;
+      self.postMessage({ type: 'dataProgress', file, loaded, total });
+    };
+    const [images, labels] = await Promise.all(responses.map((r, i) => {
+      const counter = new TransformStream({
+        transform(chunk, ctl) { loaded += chunk.byteLength; report(names[i], false); ctl.enqueue(chunk); },
+      });
+      const plain = r.body.pipeThrough(counter).pipeThrough(new DecompressionStream('gzip'));
+      return new Response(plain).arrayBuffer().then((b) => new Uint8Array(b));
+    }));
+    report(names[names.length - 1], true);
+    data[set] = set === 'train' ? engine.loadTrain(images, labels) : engine.loadTest(images, labels);
   };
-  const bytes = await Promise.all(responses.map((r, i) => {
-    const counter = new TransformStream({
-      transform(chunk, ctl) { loaded += chunk.byteLength; report(names[i], false); ctl.enqueue(chunk); },
-    });
-    const plain = r.body.pipeThrough(counter).pipeThrough(new DecompressionStream('gzip'));
-    return new Response(plain).arrayBuffer().then((b) => new Uint8Array(b));
+  await Promise.all(['train', 'test'].filter((set) => sets.includes(set) && !data[set]).map((set) => {
+    data.loading[set] ??= fetchSet(set).finally(() => { delete data.loading[set]; });
+    return data.loading[set];
   }));
-  report(names[names.length - 1], true);
-  const [trainImages, trainLabels, testImages, testLabels] = bytes;
-  const train = engine.loadTrain(trainImages, trainLabels);
-  const test = engine.loadTest(testImages, testLabels);
-  data = { train, test, trainLimit };
-  return { train: trainLimit > 0 ? Math.min(trainLimit, train) : train, test };
+  data.trainLimit = trainLimit;
+  return { train: trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train, test: data.test };
 }
 
 // ---- model --------------------------------------------------------------------------

@@ -61,11 +61,15 @@ export class ConvAulaClient {
   init(options = {}) { return this.request('init', options); }
 
   /**
-   * Downloads (with 'dataProgress' events) and decodes MNIST. trainLimit > 0 keeps only the
-   * first trainLimit training images (the "subconjunto" for short lessons).
-   * @returns {Promise<{train: number, test: number}>} image counts
+   * Downloads (with 'dataProgress' events) and decodes MNIST: `sets`, some of 'train' and
+   * 'test' (default both); sets already loaded are not fetched again. trainLimit > 0 keeps
+   * only the first trainLimit training images (the "subconjunto" for short lessons).
+   * @param {{sets?: Array<'train'|'test'>, trainLimit?: number}} options
+   * @returns {Promise<{train: number, test: number}>} image counts (0 for a set not loaded)
    */
-  loadData({ trainLimit = 0 } = {}) { return this.request('loadData', { trainLimit }); }
+  loadData({ sets = ['train', 'test'], trainLimit = 0 } = {}) {
+    return this.request('loadData', { sets, trainLimit });
+  }
 
   /** @returns {Promise<Array<{name: string, spec: object}>>} the built-in ModelSpecs. */
   presets() { return this.request('presets'); }

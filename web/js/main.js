@@ -14,12 +14,17 @@ import { crearModeloActivo } from './ui/modelo-activo.js';
 import { crearSinConexion } from './ui/sin-conexion.js';
 import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
 import { crearLeccionA } from './leccion/comun-a-leccion.js';
+import { crearContexto } from './ui/contexto.js';
+import { crearActualizacion } from './ui/actualizacion.js';
+import { crearCompartir } from './ui/compartir.js';
+import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
 crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
 
-crearSinConexion(document.querySelector('#sin-conexion'));
+crearContexto(document.querySelector('#contexto-nota'));
+crearCompartir(document.querySelector('#boton-compartir'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
 
 // The pretrained network (README, "Modelo preentrenado"), fetched while the engine starts:
@@ -51,6 +56,9 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
+// The test set at open, the training set when a run starts (ui/datos-perezosos.js).
+const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'),
+  (datos) => estadoMotor.datosListos(datos));
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
   estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
@@ -75,8 +83,7 @@ async function arrancar() {
     estadoMotor.mostrarMotor(await cliente.init());
     await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
     await cargarPreentrenada();
-    const datos = await cliente.loadData({});
-    estadoMotor.datosListos(datos);
+    const datos = await abrirDatos();
     entrenamiento.datosListos(datos);
     leccionA.datosListos(datos);
   } catch (error) {
@@ -85,6 +92,9 @@ async function arrancar() {
   }
 }
 
-arrancar();
+// The service worker is registered once the first visit's files are in: its install then
+// revalidates them (304s) instead of downloading them a second time.
+arrancar().finally(() => crearSinConexion(document.querySelector('#sin-conexion'), actualizacion.guardarUsados()));
+const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));
 iniciarLeccionB({ cliente, entrenamiento, dibujo });
 const leccionA = crearLeccionA(cliente);

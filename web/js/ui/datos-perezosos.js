@@ -1,0 +1,28 @@
+// A light first visit: at open only the MNIST test set (10.000 images, 1,6 MB: the lesson's
+// sections show them); the training set (9,7 MB) is fetched when a training run starts, with
+// the same progress bar. The worker keeps what it loaded, so asking again costs nothing.
+
+import { despliegue as T } from '../textos.js';
+import { entero } from '../formato.js';
+
+/** Images in MNIST's training set: what the page offers before it has downloaded them. */
+export const MNIST_ENTRENAMIENTO = 60000;
+
+/**
+ * Makes cliente.train() fetch the training set first. alListos({train, test}) is called with
+ * the loaded counts when it arrives. Returns abrir(): loads the test set, resolves with the
+ * counts the lesson shows ({train: MNIST_ENTRENAMIENTO until it is loaded, test}).
+ */
+export function cargarDatosAlEntrenar(cliente, texto, alListos) {
+  const entrenar = cliente.train.bind(cliente);
+  cliente.train = async (opciones = {}) => {
+    const datos = await cliente.loadData({ sets: ['train', 'test'] });
+    alListos(datos);
+    return entrenar(opciones);
+  };
+  return async function abrir() {
+    const datos = await cliente.loadData({ sets: ['test'] });
+    if (!datos.train) texto.textContent = T.datos_test_listos(entero(datos.test), entero(MNIST_ENTRENAMIENTO));
+    return { ...datos, train: datos.train || MNIST_ENTRENAMIENTO };
+  };
+}

@@ -124,6 +124,8 @@ describe('ConvAula deployed for a class', () => {
       const digit = await drawSeven(page);
       await waitState(page, ['idle'], READY);
       const version = await stored(page);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(ARTIFACTS, 'primera-visita-escritorio.png') });
       // The lesson's first sections, as a student scrolls through them.
       for (const id of ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist']) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
@@ -238,6 +240,7 @@ describe('ConvAula deployed for a class', () => {
     await cp(DIST, root, { recursive: true });
     const server = await startServer({ args: ['--root', root] });
     const { context, page, errors } = await newPage(browser);
+    await page.setViewportSize({ width: 1280, height: 800 });
     const build = () => page.evaluate(async () => (await (await fetch('js/textos.js')).text()).includes("construccion = 'B'") ? 'B' : 'A');
     try {
       await page.goto(server.url);

@@ -4,51 +4,14 @@
 // headers, and the server must still answer afterwards.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmod, chown, mkdtemp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { chmod, mkdtemp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
+import { get, serve } from './http.mjs';
 
-const SERVE = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
 const MAIN_JS = 'export const x = 1;\n'.repeat(200);
-
-/** Starts serve.mjs with `args`; resolves {port, out(), close()} once it prints its URL. */
-export function serve(args, { uid, gid } = {}) {
-  const child = spawn(process.execPath, [SERVE, ...args], {
-    env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'pipe'], uid, gid,
-  });
-  let out = '';
-  child.stdout.on('data', (c) => { out += c; });
-  child.stderr.on('data', (c) => { out += c; });
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      const m = out.match(/ConvAula: http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) {
-        clearInterval(check);
-        resolve({ port: Number(m[1]), out: () => out, child, close: () => child.kill() });
-      }
-    }, 20);
-    child.on('exit', (code) => { clearInterval(check); reject(new Error(`serve.mjs exited with ${code}: ${out}`)); });
-  });
-}
-
-/** One raw request to 127.0.0.1 (the path is sent as is); resolves {status, headers, body}. */
-export function get(port, path, { method = 'GET', headers = {}, onResponse } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      onResponse?.(res);
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function assertSecurity(headers, what) {
   assert.equal(headers['x-content-type-options'], 'nosniff', what);

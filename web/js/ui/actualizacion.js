@@ -35,9 +35,14 @@ export function crearActualizacion(raiz) {
     // The server already has another build than this page: look for its service worker.
     if (data?.type === 'convaula-otra-version') registro?.update().catch(() => {});
   });
+  // A new build took over from another tab's "Recargar": this page should reload too. (The
+  // first install's claim replaces no controller: nothing to offer then.)
+  let controlada = Boolean(sw.controller);
   sw.addEventListener('controllerchange', () => {
-    if (recargar) window.location.reload();
-    else sw.controller?.postMessage({ type: 'convaula-version' });
+    if (recargar) { window.location.reload(); return; }
+    if (controlada) ofrecer();
+    controlada = true;
+    sw.controller?.postMessage({ type: 'convaula-version' });
   });
   boton.addEventListener('click', () => {
     if (!registro?.waiting) { window.location.reload(); return; }

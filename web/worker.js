@@ -75,13 +75,15 @@ async function init({ variant } = {}) {
 // ---- data: gzipped IDX files, decompressed by the browser --------------------------------
 // sets: which of 'train' and 'test' to have; a set already loaded (or loading) is not fetched
 // again, so the page asks for the test set at open and for the training set when training.
+// The sets fetched by one call share one progress total.
 async function loadData({ sets = ['train', 'test'], trainLimit = 0 } = {}) {
   need(engine, 'unsupported');
   await afterScoring();
   notWhileTraining();
   data ??= { train: 0, test: 0, trainLimit: 0, loading: {} };
-  const fetchSet = async (set) => {
-    const names = [DATA_FILES[`${set}Images`], DATA_FILES[`${set}Labels`]].map((f) => `${f}.gz`);
+  const fetchSets = async (wanted) => {
+    const files = wanted.flatMap((set) => [DATA_FILES[`${set}Images`], DATA_FILES[`${set}Labels`]]);
+    const names = files.map((f) => `${f}.gz`);
     const responses = await Promise.all(names.map(async (name) => {
       const r = await fetch(`./data/${name}`).catch(() => null);
       if (!r?.ok) throw new EngineError('network', `cannot fetch data/${name}`);
@@ -95,7 +97,7 @@ async function loadData({ sets = ['train', 'test'], trainLimit = 0 } = {}) {
       lastReport = now;
       self.postMessage({ type: 'dataProgress', file, loaded, total });
     };
-    const [images, labels] = await Promise.all(responses.map((r, i) => {
+    const bytes = await Promise.all(responses.map((r, i) => {
       const counter = new TransformStream({
         transform(chunk, ctl) { loaded += chunk.byteLength; report(names[i], false); ctl.enqueue(chunk); },
       });
@@ -103,12 +105,19 @@ async function loadData({ sets = ['train', 'test'], trainLimit = 0 } = {}) {
       return new Response(plain).arrayBuffer().then((b) => new Uint8Array(b));
     }));
     report(names[names.length - 1], true);
-    data[set] = set === 'train' ? engine.loadTrain(images, labels) : engine.loadTest(images, labels);
+    wanted.forEach((set, k) => {
+      const [images, labels] = [bytes[2 * k], bytes[2 * k + 1]];
+      data[set] = set === 'train' ? engine.loadTrain(images, labels) : engine.loadTest(images, labels);
+    });
   };
-  await Promise.all(['train', 'test'].filter((set) => sets.includes(set) && !data[set]).map((set) => {
-    data.loading[set] ??= fetchSet(set).finally(() => { delete data.loading[set]; });
-    return data.loading[set];
-  }));
+  const wanted = ['train', 'test'].filter((set) => sets.includes(set) && !data[set] && !data.loading[set]);
+  if (wanted.length > 0) {
+    const run = fetchSets(wanted);
+    for (const set of wanted) data.loading[set] = run;
+    const clear = () => { for (const set of wanted) if (data.loading[set] === run) delete data.loading[set]; };
+    run.then(clear, clear);
+  }
+  await Promise.all(sets.map((set) => data.loading[set]).filter(Boolean));
   data.trainLimit = trainLimit;
   return { train: trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train, test: data.test };
 }

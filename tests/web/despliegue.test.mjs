@@ -164,6 +164,37 @@ describe('ConvAula deployed for a class', () => {
     }
   });
 
+  test('loadData({sets}): the test set alone, then the training set without the test set again', async () => {
+    const server = await startServer({ args: ['--log'] });
+    const { context, page, errors } = await newPage(browser);
+    try {
+      await page.goto(`${server.url}js/client.js`);
+      const counts = await page.evaluate(async () => {
+        const { ConvAulaClient } = await import('/js/client.js');
+        const client = new ConvAulaClient('/worker.js');
+        await client.init();
+        const test = await client.loadData({ sets: ['test'] });
+        const again = await client.loadData({ sets: ['test'] });
+        // Two calls at once share one download.
+        const [both, both2] = await Promise.all([client.loadData({ sets: ['train', 'test'], trainLimit: 1000 }),
+          client.loadData({ sets: ['train'] })]);
+        client.terminate();
+        return { test, again, both, both2 };
+      });
+      const data = logged(server).filter((r) => r.path.startsWith('/data/')).map((r) => r.path).sort();
+      assert.deepEqual(counts.test, { train: 0, test: 10000 });
+      assert.deepEqual(counts.again, { train: 0, test: 10000 });
+      assert.deepEqual(counts.both, { train: 1000, test: 10000 });
+      assert.deepEqual(counts.both2, { train: 60000, test: 10000 });
+      assert.deepEqual(data, ['/data/t10k-images-idx3-ubyte.gz', '/data/t10k-labels-idx1-ubyte.gz',
+        '/data/train-images-idx3-ubyte.gz', '/data/train-labels-idx1-ubyte.gz'], 'each file once');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      server.close();
+    }
+  });
+
   test('served without COOP/COEP: the service worker isolates the second load, which runs 2 threads', async () => {
     const server = await startServer({ isolation: false });
     const { context, page, errors } = await newPage(browser);

@@ -95,7 +95,7 @@ function logged(server, from = 0) {
   });
 }
 
-describe('ConvAula deployed for a class', () => {
+describe('ConvAula deployed for a class', { timeout: 900_000 }, () => {
   let browser;
   before(async () => {
     browser = await launchBrowser();

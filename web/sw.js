@@ -138,18 +138,21 @@ self.addEventListener('fetch', (event) => {
 
 // What the page fetched before this worker controlled it (the first visit: the engine, the
 // test set) is in the browser's HTTP cache: store it from there, without downloading again.
-async function storeUsed() {
+// Files the page says it uses (`used`: path prefixes) and that the HTTP cache no longer has
+// (disabled, evicted) are downloaded again, so offline still works for them.
+async function storeUsed(used = []) {
   const cache = await caches.open(CACHE);
   for (const path of Object.keys(FILES)) {
     if (await cache.match(keyOf(path))) continue;
-    const r = await fetch(new Request(keyOf(path), { cache: 'only-if-cached', mode: 'same-origin' })).catch(() => null);
+    let r = await fetch(new Request(keyOf(path), { cache: 'only-if-cached', mode: 'same-origin' })).catch(() => null);
+    if (!r?.ok && used.some((prefix) => path.startsWith(prefix))) r = await fetch(keyOf(path)).catch(() => null);
     if (r?.ok) await store(cache, path, r);
   }
 }
 
 self.addEventListener('message', (event) => {
   const { type } = event.data ?? {};
-  if (type === 'convaula-guardar') event.waitUntil(storeUsed().then(() => event.source?.postMessage({ type: 'convaula-guardado', version: VERSION })));
+  if (type === 'convaula-guardar') event.waitUntil(storeUsed(event.data.used).then(() => event.source?.postMessage({ type: 'convaula-guardado', version: VERSION })));
   else if (type === 'convaula-version') event.source?.postMessage({ type: 'convaula-version', version: VERSION });
   // The page's "Recargar": the person chose to switch now; that page reloads right after.
   else if (type === 'convaula-activar') self.skipWaiting();

@@ -57,8 +57,10 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
 // The test set at open, the training set when a run starts (ui/datos-perezosos.js).
-const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'),
-  (datos) => estadoMotor.datosListos(datos));
+const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'), (datos) => {
+  estadoMotor.datosListos(datos);
+  actualizacion.guardarUsados(['data/train-']);
+});
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
   estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
@@ -94,7 +96,12 @@ async function arrancar() {
 
 // The service worker is registered once the first visit's files are in: its install then
 // revalidates them (304s) instead of downloading them a second time.
-arrancar().finally(() => crearSinConexion(document.querySelector('#sin-conexion'), actualizacion.guardarUsados()));
+// What it must keep besides its light set: this browser's engine and the test set.
+arrancar().finally(() => {
+  const variante = document.querySelector('#motor-variante').dataset.variant;
+  const usados = ['data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
+  crearSinConexion(document.querySelector('#sin-conexion'), actualizacion.guardarUsados(usados));
+});
 const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));
 iniciarLeccionB({ cliente, entrenamiento, dibujo });
 const leccionA = crearLeccionA(cliente);

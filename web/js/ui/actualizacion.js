@@ -56,12 +56,14 @@ export function crearActualizacion(raiz) {
 
   let guardado = null;
   return {
-    // Once the page has what it needs: the worker stores it from the HTTP cache. Resolves
-    // when it has (then the page works offline).
-    guardarUsados() {
-      guardado ??= new Promise((resolve) => {
+    // Once the page has what it needs: the worker stores `usados` (path prefixes: the engine
+    // variant, the data sets) from the HTTP cache, or downloads them again if the cache lost
+    // them. Resolves when it has (then the page works offline); call again with more.
+    guardarUsados(usados = []) {
+      const pedir = () => sw.controller?.postMessage({ type: 'convaula-guardar', used: usados });
+      if (guardado) { guardado.then(pedir); return guardado; }
+      guardado = new Promise((resolve) => {
         sw.addEventListener('message', ({ data }) => { if (data?.type === 'convaula-guardado') resolve(); });
-        const pedir = () => sw.controller?.postMessage({ type: 'convaula-guardar' });
         if (sw.controller) pedir();
         else sw.addEventListener('controllerchange', pedir, { once: true });
       });

@@ -124,8 +124,7 @@ describe('ConvAula deployed for a class', { timeout: 900_000 }, () => {
       const digit = await drawSeven(page);
       await waitState(page, ['idle'], READY);
       const version = await stored(page);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: join(ARTIFACTS, 'primera-visita-escritorio.png') });
+      await page.locator('#estado-motor').screenshot({ path: join(ARTIFACTS, 'primera-visita-estado.png') });
       // The lesson's first sections, as a student scrolls through them.
       for (const id of ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist']) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
@@ -289,6 +288,7 @@ describe('ConvAula deployed for a class', { timeout: 900_000 }, () => {
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
       await page.getByTestId('update').waitFor({ state: 'visible', timeout: 60_000 });
       assert.match(await page.getByTestId('update').textContent(), /Hay una versión nueva/);
+      await page.locator('#estado-motor').screenshot({ path: join(ARTIFACTS, 'actualizacion.png') });
       // A still runs A, all of it: files, a new drawing, the lazily loaded QR encoder.
       assert.equal(await build(), 'A');
       assert.equal(await drawSeven(page), 7);

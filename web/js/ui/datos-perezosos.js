@@ -22,7 +22,11 @@ export function cargarDatosAlEntrenar(cliente, texto, alListos) {
   };
   return async function abrir() {
     const datos = await cliente.loadData({ sets: ['test'] });
-    if (!datos.train) texto.textContent = T.datos_test_listos(entero(datos.test), entero(MNIST_ENTRENAMIENTO));
+    if (!datos.train) {
+      texto.textContent = T.datos_test_listos(entero(datos.test), entero(MNIST_ENTRENAMIENTO));
+      // The bar comes back with the training set's download.
+      texto.parentElement.querySelector('progress').hidden = true;
+    }
     return { ...datos, train: datos.train || MNIST_ENTRENAMIENTO };
   };
 }

@@ -95,17 +95,17 @@ async function arrancar() {
 }
 
 // The service worker is registered once the first visit's files are in: its install then
-// revalidates them (304s) instead of downloading them a second time.
-// What it must keep besides its light set: this browser's engine and the test set. A page
-// the service worker already controls is a later visit: it already works offline.
-const controlada = Boolean(navigator.serviceWorker?.controller);
-if (controlada) crearSinConexion(document.querySelector('#sin-conexion'), Promise.resolve());
-arrancar().finally(() => {
+// takes them from the HTTP cache instead of downloading them a second time. It must keep,
+// besides its light set, this browser's engine and the test set. A page the service worker
+// already controls is a later visit: it already works offline.
+const arranque = arrancar();
+const usados = () => {
   const variante = document.querySelector('#motor-variante').dataset.variant;
-  const usados = ['data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
-  const guardada = actualizacion.guardarUsados(usados);
-  if (!controlada) crearSinConexion(document.querySelector('#sin-conexion'), guardada);
-});
+  return ['data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
+};
+const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
+crearSinConexion(document.querySelector('#sin-conexion'),
+  navigator.serviceWorker?.controller ? Promise.resolve() : guardada, arranque);
 const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));
 iniciarLeccionB({ cliente, entrenamiento, dibujo });
 const leccionA = crearLeccionA(cliente);

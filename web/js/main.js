@@ -99,9 +99,14 @@ async function arrancar() {
 // besides its light set, this browser's engine and the test set. A page the service worker
 // already controls is a later visit: it already works offline.
 const arranque = arrancar();
+// Paths under the site's root: what the page itself fetched (modules, KaTeX's fonts), the
+// worker's engine and the test set.
 const usados = () => {
+  const raiz = new URL('../', import.meta.url).href;
+  const propios = performance.getEntriesByType('resource').map((e) => e.name.split(/[?#]/)[0])
+    .filter((u) => u.startsWith(raiz)).map((u) => u.slice(raiz.length));
   const variante = document.querySelector('#motor-variante').dataset.variant;
-  return ['data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
+  return [...propios, 'data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
 };
 const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
 crearSinConexion(document.querySelector('#sin-conexion'),

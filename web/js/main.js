@@ -104,7 +104,7 @@ const arranque = arrancar();
 const usados = () => {
   const raiz = new URL('../', import.meta.url).href;
   const propios = performance.getEntriesByType('resource').map((e) => e.name.split(/[?#]/)[0])
-    .filter((u) => u.startsWith(raiz)).map((u) => u.slice(raiz.length));
+    .filter((u) => u.startsWith(raiz)).map((u) => u.slice(raiz.length)).filter(Boolean);
   const variante = document.querySelector('#motor-variante').dataset.variant;
   return [...propios, 'data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
 };

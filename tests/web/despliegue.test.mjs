@@ -25,9 +25,10 @@ const DIST = join(ROOT, 'web', 'dist');
 const ARTIFACTS = join(ROOT, 'build', 'artifacts', 'despliegue');
 const PRETRAINED = '[data-testid="active-model"][data-model="preentrenada"]';
 // Bytes of a first visit before any training: the target, and the bound this test
-// holds (the MNIST test set that the first section shows images of is 1.6 MB of it; see README).
+// holds (the MNIST test set that the first section shows images of is 1.6 MB of it, KaTeX's fonts
+// for offline formulas 0.26 MB; see README).
 const TARGET = 4_000_000;
-const BOUND = 4_300_000;
+const BOUND = 4_500_000;
 
 // A 7 as two strokes, in fractions of the canvas.
 const SEVEN = [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]];

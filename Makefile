@@ -74,8 +74,9 @@ fuzz: $(FUZZ)/CMakeCache.txt
 	  $(FUZZ)/corpus/$(TARGET) fuzz/corpus/$(TARGET)
 
 # The wasm build also assembles web/dist; PORT=NNNN picks the port; the server prints the URL.
+# CLASS=1: class mode, on every interface, with each LAN address and its QR code (README).
 serve: build
-	node scripts/serve.mjs
+	node scripts/serve.mjs $(if $(filter 1,$(CLASS)),--class)
 
 demo: native
 	$(CLI) summary --preset keras-mnist

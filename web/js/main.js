@@ -14,12 +14,17 @@ import { crearModeloActivo } from './ui/modelo-activo.js';
 import { crearSinConexion } from './ui/sin-conexion.js';
 import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
 import { crearLeccionA } from './leccion/comun-a-leccion.js';
+import { crearContexto } from './ui/contexto.js';
+import { crearActualizacion } from './ui/actualizacion.js';
+import { crearCompartir } from './ui/compartir.js';
+import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
 crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
 
-crearSinConexion(document.querySelector('#sin-conexion'));
+crearContexto(document.querySelector('#contexto-nota'));
+crearCompartir(document.querySelector('#boton-compartir'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
 
 // The pretrained network (README, "Modelo preentrenado"), fetched while the engine starts:
@@ -51,6 +56,11 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
+// The test set at open, the training set when a run starts (ui/datos-perezosos.js).
+const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'), (datos) => {
+  estadoMotor.datosListos(datos);
+  actualizacion.guardarUsados(['data/train-']);
+});
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
   estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
@@ -75,8 +85,7 @@ async function arrancar() {
     estadoMotor.mostrarMotor(await cliente.init());
     await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
     await cargarPreentrenada();
-    const datos = await cliente.loadData({});
-    estadoMotor.datosListos(datos);
+    const datos = await abrirDatos();
     entrenamiento.datosListos(datos);
     leccionA.datosListos(datos);
   } catch (error) {
@@ -85,6 +94,23 @@ async function arrancar() {
   }
 }
 
-arrancar();
+// The service worker is registered once the first visit's files are in: its install then
+// takes them from the HTTP cache instead of downloading them a second time. It must keep,
+// besides its light set, this browser's engine and the test set. A page the service worker
+// already controls is a later visit: it already works offline.
+const arranque = arrancar();
+// Paths under the site's root: what the page itself fetched (modules, KaTeX's fonts), the
+// worker's engine and the test set.
+const usados = () => {
+  const raiz = new URL('../', import.meta.url).href;
+  const propios = performance.getEntriesByType('resource').map((e) => e.name.split(/[?#]/)[0])
+    .filter((u) => u.startsWith(raiz)).map((u) => u.slice(raiz.length)).filter(Boolean);
+  const variante = document.querySelector('#motor-variante').dataset.variant;
+  return [...propios, 'data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
+};
+const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
+crearSinConexion(document.querySelector('#sin-conexion'),
+  navigator.serviceWorker?.controller ? Promise.resolve() : guardada, arranque);
+const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));
 iniciarLeccionB({ cliente, entrenamiento, dibujo });
 const leccionA = crearLeccionA(cliente);

@@ -16,6 +16,9 @@
 //              refused with busy while training, because it replaces or reads the model or
 //              the data those use; 'refuse': refused with busy during either
 //   pass       the request is itself a scoring pass (requests marked 'wait' queue behind it)
+//   loads      data sets the worker downloads first when they are not loaded yet (with
+//              'dataProgress' and 'dataLoaded' events), so a page can open with the test set
+//              only and get the training set when a run starts
 
 export const REQUESTS = {
   // {variant?: 'simd-mt'|'simd'|'scalar'} → {variant, threads, simd}
@@ -30,7 +33,7 @@ export const REQUESTS = {
   // {epochs?, batchSize?, optimizer?, trainLimit?} → {stopped, history, test}; goes on from the
   // model's weights, streams 'progress' and 'epoch' events carrying this request's id as `run`.
   // A diverged run rejects with 'diverged' and the model from before the run is back.
-  train: { needs: ['model', 'train'], whileBusy: 'wait' },
+  train: { needs: ['model'], loads: ['train', 'test'], whileBusy: 'wait' },
   // No-ops without a run: a click racing the end of a run is harmless.
   pause: {},
   resume: {},
@@ -67,8 +70,9 @@ export const REQUESTS = {
 // Streams from the worker, {type, ...}: 'progress' {run, epoch, epochs, batch, batches, loss,
 // accuracy, imagesPerSecond, etaSeconds} at most ~10 a second; 'epoch' {run, epoch, epochs,
 // loss, accuracy, val_loss, val_accuracy, seconds, imagesPerSecond}; 'dataProgress' {file,
-// loaded, total}; 'crash' {message}: the engine is unusable and the client starts a new one.
-export const EVENTS = ['progress', 'epoch', 'dataProgress', 'crash'];
+// loaded, total}; 'dataLoaded' {train, test}: image counts once a download is in the engine;
+// 'crash' {message}: the engine is unusable and the client starts a new one.
+export const EVENTS = ['progress', 'epoch', 'dataProgress', 'dataLoaded', 'crash'];
 
 // Codes the worker and client add to the engine's errc: no WebAssembly, a failed download,
 // a worker that died (its pending requests reject with this).

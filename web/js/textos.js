@@ -173,7 +173,7 @@ export const errores = {
   network: 'No se han podido descargar los datos. Comprueba la conexión con el servidor.',
   no_model: 'Primero hay que crear un modelo.',
   no_data: 'Primero hay que cargar los datos MNIST.',
-  busy: 'Hay un entrenamiento en marcha. Páralo antes de hacer esto.',
+  busy: 'El motor está ocupado entrenando o evaluando. Espera a que termine o detén el entrenamiento.',
   not_training: 'No hay ningún entrenamiento en marcha.',
   not_evaluating: 'No hay ninguna evaluación en marcha.',
   too_large: 'El modelo o los datos no caben en la memoria que el motor puede usar. Prueba con menos capas, menos neuronas o un lote más pequeño.',
@@ -602,4 +602,18 @@ export const aula = {
   archivo_grande: (mb) => `Ese archivo ocupa ${mb} MB: no puede ser un archivo de pesos de ConvAula. El modelo actual no ha cambiado.`,
   archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
   motor_reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
+};
+
+// Class deployment (issue 13): lazy MNIST, non-secure context, updates, sharing the address.
+export const despliegue = {
+  datos_test_listos: (test, train) => `MNIST: ${test} imágenes de test listas; las ${train} de entrenamiento se descargan al pulsar «Entrenar».`,
+  no_segura: 'Esta página se ha abierto por http desde otra dirección, y el navegador no la considera segura: funciona, pero el motor usa un solo hilo (entrena más despacio) y la página no se guarda para usarla sin conexión. Para tenerlo todo, ábrela con https o, en el equipo que la sirve, como http://localhost.',
+  nueva_version: 'Hay una versión nueva de ConvAula.',
+  recargar: 'Recargar',
+  compartir: 'Compartir con la clase',
+  compartir_titulo: 'Abrid esta dirección en vuestros dispositivos',
+  compartir_qr: (url) => `Código QR de la dirección ${url}`,
+  compartir_local: 'Esta dirección solo funciona en este equipo. Para la clase, arranca el servidor con «make serve CLASS=1» y abre aquí una de las direcciones de red que muestra.',
+  compartir_error: 'No se ha podido dibujar el código QR; copiad la dirección a mano.',
+  cerrar: 'Cerrar',
 };

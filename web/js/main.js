@@ -1,7 +1,7 @@
 // Wires the page: fills in the Spanish text, starts the engine's worker, and connects the widgets.
 
 import { ConvAulaClient } from './client.js';
-import { motor as T, aula as A } from './textos.js';
+import { motor as T } from './textos.js';
 import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
@@ -12,8 +12,8 @@ import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
 import { crearModeloActivo } from './ui/modelo-activo.js';
 import { crearSinConexion } from './ui/sin-conexion.js';
-import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
-import { crearLeccionA } from './leccion/comun-a-leccion.js';
+import { crearMotor } from './leccion/kit/motor.js';
+import { cargarSecciones } from './leccion/kit/secciones.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
@@ -47,13 +47,15 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
     if (origen === 'recuperada') modeloActivo.recuperarAnterior();
     else if (origen) modeloActivo.mostrar(origen);
   },
-  alCambiarEstado: (estado) => pesos.habilitar(estado === 'idle' || estado === 'done' || estado === 'error'),
 });
+entrenamiento.alCambiarEstado((estado) => pesos.habilitar(estado === 'idle' || estado === 'done' || estado === 'error'));
+// The lesson's sections reach the engine, the training panel and the drawing through this.
+const motor = crearMotor({ cliente, entrenamiento, dibujo });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
-  estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
+  estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
   arrancar();
 });
 
@@ -78,7 +80,7 @@ async function arrancar() {
     const datos = await cliente.loadData({});
     estadoMotor.datosListos(datos);
     entrenamiento.datosListos(datos);
-    leccionA.datosListos(datos);
+    motor.datosListos(datos);
   } catch (error) {
     estadoMotor.fallo(error);
     entrenamiento.fallo(error);
@@ -86,5 +88,16 @@ async function arrancar() {
 }
 
 arrancar();
-iniciarLeccionB({ cliente, entrenamiento, dibujo });
-const leccionA = crearLeccionA(cliente);
+// Each lesson section is imported and built when it comes near the screen (README, Layout).
+cargarSecciones({
+  imagenes: () => import('./leccion/imagenes.js'),
+  convolucion: () => import('./leccion/convolucion.js'),
+  'capas-convolutivas': () => import('./leccion/capas.js'),
+  mnist: () => import('./leccion/mnist.js'),
+  maxpooling: () => import('./leccion/maxpooling.js'),
+  dropout: () => import('./leccion/dropout.js'),
+  relu: () => import('./leccion/relu.js'),
+  entrenar: () => import('./leccion/entrenar.js'),
+  aprendido: () => import('./leccion/aprendido.js'),
+  practica: () => import('./leccion/practica.js'),
+}, { motor, dibujo, entrenamiento });

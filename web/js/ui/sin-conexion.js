@@ -1,12 +1,12 @@
 // Offline use: registers the service worker (sw.js) and says whether the page already works
 // without network. navigator.serviceWorker.ready resolves once sw.js has stored every file.
 
-import { aula as T } from '../textos.js';
+import { sin_conexion as T } from '../textos.js';
 
 export function crearSinConexion(elemento) {
   const decir = (estado) => {
     elemento.dataset.state = estado;
-    elemento.textContent = T.sin_conexion[estado];
+    elemento.textContent = T[estado];
   };
   if (!('serviceWorker' in navigator)) { decir('no_disponible'); return; }
 

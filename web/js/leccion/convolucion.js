@@ -153,14 +153,9 @@ function crearEjemplo(raiz, motor, kernel) {
     pintarNeurona(neurona, t);
   }
 
-  function irA(indice) {
-    const n = (indice + SALIDA * SALIDA) % (SALIDA * SALIDA);
-    rejillaSalida.mover(Math.floor(n / SALIDA), n % SALIDA);
-  }
-  const indice = () => { const { f, c } = rejillaSalida.posicion(); return f * SALIDA + c; };
   const boton = (nombre, fn) => raiz.querySelector(`[data-parte="${nombre}"]`).addEventListener('click', fn);
-  boton('anterior', () => irA(indice() - 1));
-  boton('siguiente', () => irA(indice() + 1));
+  boton('anterior', () => rejillaSalida.avanzar(-1));
+  boton('siguiente', () => rejillaSalida.avanzar(1));
   boton('ir-ejemplo', () => rejillaSalida.mover(EJEMPLO.fila, EJEMPLO.columna));
   boton('vaciar', () => { calculadas.clear(); rejillaSalida.pintar(); });
   boton('completar', async () => {

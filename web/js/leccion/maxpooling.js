@@ -95,15 +95,9 @@ export function crear(seccion, { motor, dibujo }) {
   }
 
   const filasReducido = () => Math.floor(alto / POOL), columnasReducido = () => Math.floor(ancho / POOL);
-  function irA(indice) {
-    const total = filasReducido() * columnasReducido();
-    const n = (indice + total) % total;
-    rejillaReducido.mover(Math.floor(n / columnasReducido()), n % columnasReducido());
-  }
-  const indice = () => { const { f, c } = rejillaReducido.posicion(); return f * columnasReducido() + c; };
   const boton = (nombre, fn) => raiz.querySelector(`[data-parte="${nombre}"]`).addEventListener('click', fn);
-  boton('anterior', () => irA(indice() - 1));
-  boton('siguiente', () => irA(indice() + 1));
+  boton('anterior', () => rejillaReducido.avanzar(-1));
+  boton('siguiente', () => rejillaReducido.avanzar(1));
   boton('vaciar', () => { reducido.clear(); rejillaReducido.pintar(); });
   boton('completar', async () => {
     if (!plano) return;

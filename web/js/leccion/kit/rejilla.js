@@ -135,6 +135,12 @@ export function crearRejilla(canvas, o) {
     pintar,
     mover,
     posicion: () => ({ ...cursor }),
+    /** Moves the cursor `paso` cells in reading order, wrapping around ("Anterior", "Siguiente"). */
+    avanzar(paso) {
+      const total = filas * columnas;
+      const n = (((cursor.f * columnas + cursor.c + paso) % total) + total) % total;
+      mover(Math.floor(n / columnas), n % columnas);
+    },
     /** Changes the matrix's size (e.g. a new input size in a calculator). */
     redimensionar(nuevasFilas, nuevasColumnas) {
       filas = nuevasFilas;

@@ -132,8 +132,8 @@ function crearFormulario(motor, specs) {
 
 // The runs so far: loss and accuracy overlaid (one colour per slot), the legend and the table.
 function crearTablero() {
-  const lienzoPerdida = el('canvas', { role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
-  const lienzoPrecision = el('canvas', { role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
+  const lienzoPerdida = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
+  const lienzoPrecision = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
   const leyenda = el('ul', { class: 'leyenda' });
   const cuerpo = el('tbody');
   const vacia = el('p', { class: 'ayuda', text: T.sin_runs });

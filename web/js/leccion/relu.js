@@ -22,8 +22,8 @@ export async function crear(seccion, { motor }) {
   const formulas = el('div', {},
     bloqueFormulas(T.formula_relu_alt, [String.raw`\mathrm{ReLU}(x)=\max(0,x)`, String.raw`\mathrm{ReLU}'(x)=\begin{cases}1 & x>0\\ 0 & x<0\end{cases}`]),
     bloqueFormulas(T.formula_sigmoide_alt, [String.raw`\sigma(x)=\frac{1}{1+e^{-x}}`, String.raw`\sigma'(x)=\sigma(x)\,\bigl(1-\sigma(x)\bigr)\le 0{,}25`]));
-  const lienzoF = el('canvas', { role: 'img', 'data-testid': 'relu-plot-f' });
-  const lienzoD = el('canvas', { role: 'img', 'data-testid': 'relu-plot-d' });
+  const lienzoF = el('div', { class: 'grafica-lienzo', role: 'img', 'data-testid': 'relu-plot-f' });
+  const lienzoD = el('div', { class: 'grafica-lienzo', role: 'img', 'data-testid': 'relu-plot-d' });
   const leyenda = el('ul', { class: 'leyenda' });
   crearLeyenda(leyenda, SERIES);
   const deslizador = el('input', { id: 'relu-x', type: 'range', min: X_MIN, max: X_MAX, step: 0.1, value: 1, 'data-testid': 'relu-slider' });

@@ -65,12 +65,16 @@ describe('the engine lock during a Práctica experiment', () => {
         await page.getByTestId(id).click();
         assert.equal(await panelState(page, id), 'busy', `${id} says the engine is busy`);
       }
+      // The training panel would swap the model too: it waits, and so do the weights' buttons.
+      assert.equal(await page.getByTestId('train-start').isDisabled(), true, '"Entrenar" waits for the experiment');
+      assert.equal(await page.getByTestId('weights-save').isDisabled(), true, 'saving weights waits for the experiment');
       for (const id of ['maxpooling-dibujo', 'convolucion-dibujo', 'act-dibujo', 'dropout-predict-twice']) await page.getByTestId(id).click();
       await page.waitForTimeout(1500);
       assert.equal(await page.getByTestId('practice-status').getAttribute('data-state'), 'training', 'the experiment is still training');
       assert.match(await page.locator('#maxpooling .fuente-desc').textContent(), /Imagen nº 0/, 'max-pooling still shows the test image');
 
       await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 180_000, state: 'attached' });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);
       // The waiting calls run now, on the main model: the drawing, 32 channels of 26 × 26.
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#maxpooling .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });

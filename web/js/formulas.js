@@ -1,5 +1,6 @@
 // formulas.js: renders LaTeX with KaTeX (npm package, copied to dist/vendor by the build).
 import katex from '../vendor/katex/katex.mjs';
+import { el } from './leccion/kit/dom.js';
 
 /**
  * Renders `tex` into `element` (replacing its content). display: a centred block formula.
@@ -26,16 +27,9 @@ export function renderFormulas(raiz, tex, alt) {
  * instead of running off the screen. Returns the element.
  */
 export function bloqueFormulas(alt, piezas) {
-  const bloque = document.createElement('div');
-  bloque.className = 'formulas';
-  bloque.setAttribute('role', 'math');
-  bloque.setAttribute('aria-label', alt);
-  for (const tex of piezas) {
-    const pieza = document.createElement('div');
-    pieza.className = 'formula';
-    pieza.setAttribute('aria-hidden', 'true');
+  return el('div', { class: 'formulas', role: 'math', 'aria-label': alt }, ...piezas.map((tex) => {
+    const pieza = el('div', { class: 'formula', 'aria-hidden': 'true' });
     formula(pieza, tex, { display: true });
-    bloque.append(pieza);
-  }
-  return bloque;
+    return pieza;
+  }));
 }

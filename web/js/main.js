@@ -48,9 +48,15 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
     else if (origen) modeloActivo.mostrar(origen);
   },
 });
-entrenamiento.alCambiarEstado((estado) => pesos.habilitar(estado === 'idle' || estado === 'done' || estado === 'error'));
 // The lesson's sections reach the engine, the training panel and the drawing through this.
 const motor = crearMotor({ cliente, entrenamiento, dibujo });
+// Saving or loading weights, or training, would race a run or a Práctica experiment.
+const pesosLibres = () => ['idle', 'done', 'error'].includes(entrenamiento.estado()) && !motor.ocupadoPor();
+entrenamiento.alCambiarEstado(() => pesos.habilitar(pesosLibres()));
+motor.alCambiarOcupado((quien) => {
+  entrenamiento.bloquear(Boolean(quien));
+  pesos.habilitar(pesosLibres());
+});
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
 // The client has already started a fresh worker: say what happened and set it up again.
@@ -77,6 +83,7 @@ async function arrancar() {
     estadoMotor.mostrarMotor(await cliente.init());
     await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
     await cargarPreentrenada();
+    iniciarSecciones();
     const datos = await cliente.loadData({});
     estadoMotor.datosListos(datos);
     entrenamiento.datosListos(datos);
@@ -84,20 +91,28 @@ async function arrancar() {
   } catch (error) {
     estadoMotor.fallo(error);
     entrenamiento.fallo(error);
+    iniciarSecciones();
   }
 }
 
+// Each lesson section is imported and built when it comes near the screen (README, Layout),
+// once the drawing can answer: their modules (KaTeX among them) stay off that critical path.
+let seccionesIniciadas = false;
+function iniciarSecciones() {
+  if (seccionesIniciadas) return;
+  seccionesIniciadas = true;
+  cargarSecciones({
+    imagenes: () => import('./leccion/imagenes.js'),
+    convolucion: () => import('./leccion/convolucion.js'),
+    'capas-convolutivas': () => import('./leccion/capas.js'),
+    mnist: () => import('./leccion/mnist.js'),
+    maxpooling: () => import('./leccion/maxpooling.js'),
+    dropout: () => import('./leccion/dropout.js'),
+    relu: () => import('./leccion/relu.js'),
+    entrenar: () => import('./leccion/entrenar.js'),
+    aprendido: () => import('./leccion/aprendido.js'),
+    practica: () => import('./leccion/practica.js'),
+  }, { motor, dibujo, entrenamiento });
+}
+
 arrancar();
-// Each lesson section is imported and built when it comes near the screen (README, Layout).
-cargarSecciones({
-  imagenes: () => import('./leccion/imagenes.js'),
-  convolucion: () => import('./leccion/convolucion.js'),
-  'capas-convolutivas': () => import('./leccion/capas.js'),
-  mnist: () => import('./leccion/mnist.js'),
-  maxpooling: () => import('./leccion/maxpooling.js'),
-  dropout: () => import('./leccion/dropout.js'),
-  relu: () => import('./leccion/relu.js'),
-  entrenar: () => import('./leccion/entrenar.js'),
-  aprendido: () => import('./leccion/aprendido.js'),
-  practica: () => import('./leccion/practica.js'),
-}, { motor, dibujo, entrenamiento });

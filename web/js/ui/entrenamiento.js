@@ -34,20 +34,25 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
   const seguimiento = crearSeguimiento(raiz, estadoEl);
 
   let estado = 'loading';
+  let bloqueado = false;      // another widget (a Práctica experiment) holds the engine
   let detenidoAMano = false;  // the run ended by "Detener": give focus back to "Entrenar"
   // Buttons that get disabled lose focus; hand it to the button a keyboard user needs next.
   const enfocar = (boton) => boton.focus({ preventScroll: true });
+
+  function habilitarControles() {
+    const ocupado = bloqueado || estado === 'loading' || estado === 'training' || estado === 'paused';
+    botones.iniciar.disabled = ocupado;
+    botones.pausar.disabled = estado !== 'training';
+    botones.reanudar.disabled = estado !== 'paused';
+    botones.detener.disabled = estado !== 'training' && estado !== 'paused';
+    formulario.habilitar(!ocupado);
+  }
 
   function ponerEstado(nuevo, frase = T.estados[nuevo]) {
     estado = nuevo;
     estadoEl.dataset.state = nuevo;
     estadoEl.textContent = frase;
-    const ocupado = nuevo === 'loading' || nuevo === 'training' || nuevo === 'paused';
-    botones.iniciar.disabled = ocupado;
-    botones.pausar.disabled = nuevo !== 'training';
-    botones.reanudar.disabled = nuevo !== 'paused';
-    botones.detener.disabled = nuevo !== 'training' && nuevo !== 'paused';
-    formulario.habilitar(!ocupado);
+    habilitarControles();
     cambioEstado.emitir(nuevo);
   }
 
@@ -156,5 +161,10 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
       if (resumen?.totalParams) parametros.textContent = T.parametros(entero(resumen.totalParams));
     },
     fallo,
+    /** While another widget holds the engine, "Entrenar" and the form (which builds models) wait. */
+    bloquear(si) {
+      bloqueado = si;
+      habilitarControles();
+    },
   };
 }

@@ -4,8 +4,12 @@
 // body's class changes), crisp on HiDPI screens (uPlot draws at devicePixelRatio). uPlot styles
 // its elements through the CSSOM, which the page's Content-Security-Policy allows.
 // Points may arrive at any rate: the chart redraws at most once per animation frame.
+// uPlot itself is imported when a chart first comes near the screen (off the page's start).
 
-import uPlot from '../../vendor/uplot/uPlot.esm.js';
+let uPlot = null;
+let cargando = null;
+const cargarUPlot = () => (cargando ??= import('../../vendor/uplot/uPlot.esm.js').then((m) => { uPlot = m.default; }));
+
 import { numero } from '../formato.js';
 import { el } from '../leccion/kit/dom.js';
 
@@ -111,6 +115,7 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
 
   function dibujar() {
     pendiente = false;
+    if (!uPlot) return;
     const ancho = contenedor.clientWidth, alto = contenedor.clientHeight;
     if (!grafica) { construir(); return; }
     if (grafica.width !== ancho || grafica.height !== alto) grafica.setSize({ width: ancho, height: alto });
@@ -123,8 +128,14 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
   }
 
   new ResizeObserver(programar).observe(contenedor);
+  const cerca = new IntersectionObserver((entradas) => {
+    if (!entradas.some((e) => e.isIntersecting)) return;
+    cerca.disconnect();
+    cargarUPlot().then(programar);
+  }, { rootMargin: '100% 0px' });
+  cerca.observe(contenedor);
   // Projector mode changes the colours and the type: build the chart again with them.
-  new MutationObserver(() => requestAnimationFrame(construir)).observe(document.body, { attributeFilter: ['class'] });
+  new MutationObserver(() => requestAnimationFrame(() => uPlot && construir())).observe(document.body, { attributeFilter: ['class'] });
   programar();
 
   return {

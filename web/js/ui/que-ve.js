@@ -3,22 +3,14 @@
 
 import { que_ve as T } from '../textos.js';
 import { pintarTinta } from '../leccion/kit/lienzo.js';
+import { el } from '../leccion/kit/dom.js';
 
 const PASOS = ['entrada', 'caja', 'recorte', 'ajuste', 'colocado'];
 
 export function crearQueVe(lista) {
   const lienzos = Object.fromEntries(PASOS.map((paso) => {
-    const item = document.createElement('li');
-    item.className = `paso paso-${paso}`;
-    const lienzo = document.createElement('canvas');
-    lienzo.dataset.paso = paso;
-    lienzo.setAttribute('role', 'img');
-    lienzo.setAttribute('aria-label', T.pasos[paso]);
-    const pie = document.createElement('span');
-    pie.className = 'paso-pie';
-    pie.textContent = T.pasos[paso];
-    item.append(lienzo, pie);
-    lista.append(item);
+    const lienzo = el('canvas', { 'data-paso': paso, role: 'img', 'aria-label': T.pasos[paso] });
+    lista.append(el('li', { class: `paso paso-${paso}` }, lienzo, el('span', { class: 'paso-pie', text: T.pasos[paso] })));
     return [paso, lienzo];
   }));
 

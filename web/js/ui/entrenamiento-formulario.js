@@ -6,7 +6,7 @@ import { entrenamiento as T } from '../textos.js';
 import { entero, numero, leerNumero } from '../formato.js';
 import { el } from '../leccion/kit/dom.js';
 
-export const PRESET_INICIAL = 'classroom';
+const PRESET_INICIAL = 'classroom';
 
 // Keras's default learning rates, except Adadelta: tf.keras's 0.001 barely moves in a
 // lesson, so the original Keras example's 1.0 is offered first (textos: nota_adadelta).

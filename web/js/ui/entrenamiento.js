@@ -9,8 +9,6 @@ import { mensajeDeError } from './mensajes.js';
 import { crearFormulario } from './entrenamiento-formulario.js';
 import { crearSeguimiento } from './entrenamiento-seguimiento.js';
 
-export { PRESET_INICIAL } from './entrenamiento-formulario.js';
-
 // A small event list: on(fn) adds a listener, emitir(...) calls them all.
 function crearEvento() {
   const oyentes = new Set();

@@ -57,7 +57,7 @@ export function escalaGris(min = 0, max = 1) {
 }
 
 /** Ink 1 on 0 as dark on white paper. */
-export const escalaTinta = (v) => {
+const escalaTinta = (v) => {
   const g = 255 - byte(v);
   return [g, g, g];
 };
@@ -83,9 +83,4 @@ export function gris(v) {
 export function divergente(v, escala) {
   const t = escala > 0 ? Math.min(1, Math.abs(v) / escala) : 0;
   return { fondo: rgb(escalaDivergente(escala)(v)), tinta: t > 0.6 ? '#fff' : '#000' };
-}
-
-/** A CSS custom property of `elemento` (colours come from CSS, so projector mode restyles them). */
-export function colorCss(elemento, variable, porDefecto) {
-  return getComputedStyle(elemento).getPropertyValue(variable).trim() || porDefecto;
 }

@@ -56,8 +56,8 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
 
   function opciones() {
     const { tinta, rejilla, fuente, letra, color } = estilo();
-    const eje = (etiqueta, valores, splits, size) => ({
-      label: etiqueta, stroke: tinta, font: fuente, labelFont: fuente, values: valores, splits, size,
+    const eje = (etiqueta, valores, splits, size, space) => ({
+      label: etiqueta, space, stroke: tinta, font: fuente, labelFont: fuente, values: valores, splits, size,
       labelSize: Math.ceil(letra * 1.5), gap: 4, grid: { stroke: rejilla, width: 1 }, ticks: { stroke: rejilla, width: 1, size: 6 },
     });
     return {
@@ -68,8 +68,8 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
         y: { range: (u, min, max) => [yMin, yMax ?? (Number.isFinite(max) ? Math.max(max * 1.05, yMin + 1e-3) : yMin + 1)] },
       },
       axes: [
-        eje(etiquetaX, (u, vals) => vals.map((v) => numero(v, 2)), cadaPaso(pasoX), Math.ceil(letra * 1.4 + 12)),
-        eje(etiquetaY, (u, vals) => vals.map((v) => formatoY(v)), cadaPaso(pasoY), (u, textos) => Math.ceil(anchoTextos(textos, fuente) + 16)),
+        eje(etiquetaX, (u, vals) => vals.map((v) => numero(v, 2)), cadaPaso(pasoX), Math.ceil(letra * 1.4 + 12), letra * 4),
+        eje(etiquetaY, (u, vals) => vals.map((v) => formatoY(v)), cadaPaso(pasoY), (u, textos) => Math.ceil(anchoTextos(textos, fuente) + 16), letra * 2.5),
       ],
       series: [{}, ...series.map((s) => ({
         stroke: color(s.color), width: s.tipo === 'linea' ? 1.5 : 0,
@@ -80,7 +80,7 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
     };
   }
 
-  // Axes through zero when zero is inside the ranges, and the marked x with its dots.
+  // The axes' lines, lines through zero when zero is inside the ranges, and the marked x with its dots.
   function dibujarEjesYMarca(u, tinta) {
     const { ctx } = u;
     const { left, top, width, height } = u.bbox;
@@ -89,6 +89,7 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
     ctx.strokeStyle = tinta;
     ctx.lineWidth = uPlot.pxRatio;
     ctx.beginPath();
+    ctx.moveTo(left, top); ctx.lineTo(left, top + height); ctx.lineTo(left + width, top + height);
     if (u.scales.x.min < 0 && u.scales.x.max > 0) { ctx.moveTo(px(0), top); ctx.lineTo(px(0), top + height); }
     if (u.scales.y.min < 0 && u.scales.y.max > 0) { ctx.moveTo(left, py(0)); ctx.lineTo(left + width, py(0)); }
     ctx.stroke();

@@ -82,6 +82,9 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
         stroke: color(s.color), width: s.tipo === 'linea' ? 1.5 : 0,
         points: s.tipo === 'puntos' ? { show: true, size: 8, fill: color(s.color), stroke: color(s.color) } : { show: false },
         paths: s.tipo === 'puntos' ? () => null : undefined,
+        // A cut (cortar) is a null between two close points: widen its clip so the steep
+        // segment uPlot draws across it does not show at the gap's edges.
+        gaps: (u, i, desde, hasta, huecos) => huecos.map(([a, b]) => [a - 2 * uPlot.pxRatio, b + 2 * uPlot.pxRatio]),
       }))],
       hooks: { draw: [(u) => dibujarEjesYMarca(u, tinta)] },
     };

@@ -83,6 +83,23 @@ const char* kSpecs[][2] = {
       "kernel": 5}, {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}]})"},
 };
 
+// Operation streams for fuzz_session.cpp (its opcodes and argument layout).
+// A model: spec kind 1 (built from sizes), 8x8 input, 2 filters of 3x3, 10 units, adam,
+// batch 8, 1 epoch.
+const Bytes kBuild = {0, 1, 8, 2, 3, 10, 0, 8, 1};
+// An IDX pair of n 8x8 images (labels i % 10), flaw 0 = none.
+Bytes idx_op(uint8_t op, uint8_t n, uint8_t flaw = 0) {
+  Bytes out = {op, n, 8, flaw};
+  for (int i = 0; i < n * 64; ++i) out.push_back(uint8_t(i * 7));
+  for (int i = 0; i < n; ++i) out.push_back(uint8_t(i % 10));
+  return out;
+}
+Bytes ops(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,5 +145,15 @@ int main(int argc, char** argv) {
   write(root / "digit/zero_0x0.bin", digit(0, 0, 0, {}));
   write(root / "digit/mismatch_4x4.bin", digit(4, 4, 2, {128}));
   write(root / "digit/rgba_8x8.bin", digit(8, 8, 4 | 8, {0, 0, 0, 255, 255, 255, 255, 0, 30, 60, 90, 128}));
+
+  // Sessions: train, score and predict; then the same with failures mixed in.
+  const Bytes train = {3, 1, 8, 0, 0}, step = {4}, eval = {7, 8, 8, 9};
+  write(root / "session/train_eval_predict.bin",
+        ops({kBuild, idx_op(1, 30), idx_op(2, 10), train, step, step, step, step, step, eval,
+             {10, 32, 128, 1}, {12, 0, 0, 10, 0}, {13, 0}, {14, 0}, {15, 0, 1, 0, 0, 4, 0}}));
+  write(root / "session/failures.bin",
+        ops({{3, 1, 8, 0, 0}, kBuild, idx_op(1, 12, 2), idx_op(1, 12), {3, 1, 8, 0xfb, 0}, train,
+             {0, 1, 8, 2, 3, 10, 0, 8, 1}, idx_op(2, 5, 4), step, {13, 1}, {14, 1, 3, 200},
+             {11, 4, 4, 3, 9, 1}, {10, 3, 0, 0}, {6}, {9}}));
   return 0;
 }

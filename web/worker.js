@@ -1,83 +1,110 @@
-// worker.js: owns the wasm engine and answers the page's requests (DESIGN.md, "Worker protocol").
+// worker.js: owns the wasm engine and answers the page's requests (web/js/protocolo.js).
 //
-// Requests {id, type, payload} get one reply, {id, ok: true, result} or
-// {id, ok: false, error: {code, message_es, message}}; events without an id stream
-// progress. Training, scoring the test set and the test-set predictions run in slices of
-// a few tens of milliseconds with a trip through the event loop between them, so pause,
-// stop and predict are answered meanwhile.
-import { errores } from './js/textos.js';
+// Handlers are plain functions keyed by request type; the dispatcher applies protocolo.js's
+// defaults, needs and busy rules before calling one, so no handler repeats them. Training,
+// scoring the test set and the test-set predictions run in slices of a few tens of
+// milliseconds with a trip through the event loop between them, so pause, stop and predict
+// are answered meanwhile. The engine's calls return {ok, value | code, message} (see
+// wasm/bindings.cpp); call() turns a failure into a thrown EngineError.
+import { REQUESTS, withDefaults } from './js/protocolo.js';
 
-const SLICE_MS = 40;          // batches per slice: as many as fit here
+const SLICE_MS = 40;           // batches per slice: as many as fit here
 const PROGRESS_EVERY_MS = 100; // at most ~10 progress events a second
-// A run has diverged when, after a few batches, its mean loss is three times that of guessing
-// uniformly among 10 digits (ln 10 ≈ 2.3): a huge learning rate saturates cross-entropy at
-// confidently wrong answers (loss ≈ 13) long before, or instead of, producing NaN.
-const DIVERGED_LOSS = 3 * Math.log(10);
-const DIVERGED_AFTER_BATCHES = 10;
 const DATA_FILES = {
-  trainImages: 'train-images-idx3-ubyte', trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte', testLabels: 't10k-labels-idx1-ubyte',
+  train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
+  test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
 };
 // The smallest module using a SIMD instruction (i8x16.popcnt), as wasm-feature-detect checks it.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
   10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+const VARIANTS = ['simd-mt', 'simd', 'scalar'];
 let engine = null;
-let info = null;          // init()'s result
-let spec = null;          // the current model's spec (object)
-let data = null;          // {train, test, trainLimit} once loaded
-let training = null;      // the run in progress, see train()
-let scoring = null;       // the sliced pass over the test set in progress (a promise), see exclusive()
+let info = null;                          // init()'s result
+let spec = null;                          // the current model's spec (object), null: no model
+const data = { train: 0, test: 0, trainLimit: 0 };  // image counts of the loaded sets
+let loading = null;                       // the loadData in progress (a promise)
+let training = null;                      // the run in progress, see train()
+let scoring = null;                       // the scoring pass in progress (a promise)
 const PENDING = Symbol('reply later');
 
 class EngineError extends Error {
   constructor(code, message) { super(message); this.code = code; }
 }
 
-function need(value, code) {
-  if (!value) throw new EngineError(code, code);
-}
-function notWhileTraining() {
-  if (training) throw new EngineError('busy', 'training in progress');
-}
-
-// A sliced pass over the test set lets other requests in between its slices. Those that
-// would replace the model or the data, or that need them to stay still, wait for it first
-// (afterScoring); predictions and the lesson's widgets do not.
-function exclusive(run) {
-  const pass = run();
-  scoring = pass;
-  const clear = () => { if (scoring === pass) scoring = null; };
-  pass.then(clear, clear);
-  return pass;
-}
-async function afterScoring() {
-  while (scoring) await scoring.catch(() => {});
+// One engine call; its failure value becomes an exception here, on the JS side of the seam.
+function call(name, ...args) {
+  const r = engine[name](...args);
+  if (!r.ok) throw new EngineError(r.code, r.message);
+  return r.value;
 }
 
-// ---- init: the fastest variant this browser runs --------------------------------------
-async function init({ variant } = {}) {
+// Arguments are checked before they reach Embind: a conversion that fails halfway through a
+// call's arguments would leave the copies already made on the wasm heap.
+function bad(what, value) {
+  return new EngineError('bad_argument', `${what} is not valid: ${String(value).slice(0, 40)}`);
+}
+function int(value, what) {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === 'boolean') return Number(value);
+  throw bad(what, value);
+}
+function floats(value, what) {
+  if (value instanceof Float32Array) return value;
+  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return Float32Array.from(value);
+  throw bad(what, value);
+}
+function bytes(value, what) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw bad(what, value);
+}
+function text(value, what) {
+  if (typeof value === 'string') return value;
+  throw bad(what, value);
+}
+
+// ---- init: the fastest variant this browser runs ----------------------------------------
+async function init({ variant }) {
   if (info) return info;
+  if (variant !== undefined && !VARIANTS.includes(variant)) throw bad('variant', variant);
   const simd = WebAssembly.validate(SIMD_PROBE);
   const threads = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   variant ??= simd ? (threads ? 'simd-mt' : 'simd') : 'scalar';
   const { default: create } = await import(`./wasm/convaula-${variant}.js`);
   engine = await create({
     // An abort (out of memory, a bug) leaves the module unusable: let the client restart us.
-    onAbort: (what) => self.postMessage({ type: 'crash', message: String(what) }),
+    onAbort: (what) => crash(String(what)),
   });
-  const count = variant === 'simd-mt' ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1;
-  engine.setThreads(count);
+  const count = call('setThreads', variant === 'simd-mt' ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1);
   info = { variant, threads: count, simd: variant !== 'scalar' };
   return info;
 }
 
-// ---- data: gzipped IDX files, decompressed by the browser --------------------------------
-async function loadData({ trainLimit = 0 } = {}) {
-  need(engine, 'unsupported');
-  await afterScoring();
-  notWhileTraining();
-  const names = Object.values(DATA_FILES).map((f) => `${f}.gz`);
+function crash(message) {
+  self.postMessage({ type: 'crash', message });
+}
+
+// ---- data: gzipped IDX files, decompressed by the browser ----------------------------------
+async function loadData({ sets, trainLimit }) {
+  if (!Array.isArray(sets) || !sets.every((set) => Object.hasOwn(DATA_FILES, set))) {
+    throw new EngineError('bad_argument', `sets must list 'train' and/or 'test', got ${JSON.stringify(sets)}`);
+  }
+  const limit = int(trainLimit, 'trainLimit');
+  while (loading) await loading.catch(() => {});
+  loading = fetchSets(sets.filter((set) => !data[set]));
+  try {
+    await loading;
+  } finally {
+    loading = null;
+  }
+  data.trainLimit = limit;
+  return { train: limit > 0 ? Math.min(limit, data.train) : data.train, test: data.test };
+}
+
+async function fetchSets(sets) {
+  if (sets.length === 0) return;
+  const names = sets.flatMap((set) => DATA_FILES[set].map((f) => `${f}.gz`));
   const responses = await Promise.all(names.map(async (name) => {
     const r = await fetch(`./data/${name}`).catch(() => null);
     if (!r?.ok) throw new EngineError('network', `cannot fetch data/${name}`);
@@ -99,16 +126,18 @@ async function loadData({ trainLimit = 0 } = {}) {
     return new Response(plain).arrayBuffer().then((b) => new Uint8Array(b));
   }));
   report(names[names.length - 1], true);
-  const [trainImages, trainLabels, testImages, testLabels] = bytes;
-  const train = engine.loadTrain(trainImages, trainLabels);
-  const test = engine.loadTest(testImages, testLabels);
-  data = { train, test, trainLimit };
-  return { train: trainLimit > 0 ? Math.min(trainLimit, train) : train, test };
+  // A run or a pass may have started while the files were downloading: the engine refuses to
+  // swap their data (busy), and nothing is replaced.
+  sets.forEach((set, i) => {
+    data[set] = call(set === 'train' ? 'loadTrain' : 'loadTest', bytes[2 * i], bytes[2 * i + 1]);
+  });
 }
 
-// ---- model --------------------------------------------------------------------------
+// ---- model ------------------------------------------------------------------------------
 function specJson(s) {
-  return typeof s === 'string' ? engine.presetSpec(s) : JSON.stringify(s);
+  if (typeof s === 'string') return call('presetSpec', s);
+  if (!s || typeof s !== 'object') throw bad('spec', s);
+  return JSON.stringify(s);
 }
 
 function modelInfo(r) {
@@ -117,32 +146,28 @@ function modelInfo(r) {
 }
 
 function presets() {
-  need(engine, 'unsupported');
-  return engine.presetNames().map((name) => ({ name, spec: JSON.parse(engine.presetSpec(name)) }));
+  return call('presetNames').map((name) => ({ name, spec: JSON.parse(call('presetSpec', name)) }));
 }
 
-async function build({ spec: s }) {
-  need(engine, 'unsupported');
-  await afterScoring();
-  notWhileTraining();
-  return modelInfo(engine.build(specJson(s)));
+function build({ spec: s }) {
+  return modelInfo(call('build', specJson(s)));
 }
 
-// ---- training -----------------------------------------------------------------------
-async function train(options, id) {
-  need(spec, 'no_model');
-  need(data, 'no_data');
-  await afterScoring();
-  notWhileTraining();
-  const run = {
-    ...spec,
-    epochs: options.epochs ?? spec.epochs,
-    batch_size: options.batchSize ?? spec.batch_size,
-    optimizer: options.optimizer ?? spec.optimizer,
-  };
-  const batches = engine.trainBegin(JSON.stringify(run), options.trainLimit ?? data.trainLimit);
-  spec = run;
-  training = { id, epochs: run.epochs, batches, history: [], paused: false, stopping: false, lastProgress: 0 };
+function loadWeights({ bytes: file }) {
+  return modelInfo(call('loadWeights', bytes(file, 'bytes')));
+}
+
+function saveWeights({ f16 }) {
+  return call('saveWeights', Boolean(f16)).buffer;
+}
+
+// ---- training ---------------------------------------------------------------------------
+function train(options, id) {
+  const { epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit } = options;
+  const batches = call('trainBegin', int(epochs, 'epochs'), int(batchSize, 'batchSize'),
+    optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'));
+  modelInfo(call('summary'));  // the run's spec: epochs, batch size and optimizer as asked
+  training = { id, batches, history: [], paused: false, stopping: false, scheduled: false, lastProgress: 0 };
   schedule();
   return PENDING;
 }
@@ -151,7 +176,12 @@ async function train(options, id) {
 // run before the next slice (setTimeout(0) would be clamped to 4 ms after a few calls).
 const channel = new MessageChannel();
 channel.port1.onmessage = slice;
-function schedule() { channel.port2.postMessage(0); }
+// At most one slice is ever queued: pause() then resume() must not start a second loop.
+function schedule() {
+  if (training.scheduled) return;
+  training.scheduled = true;
+  channel.port2.postMessage(0);
+}
 // The same trip for the sliced loops written with await.
 function nextTask() {
   return new Promise((resolve) => {
@@ -163,43 +193,46 @@ function nextTask() {
 
 function slice() {
   const t = training;
-  if (!t || t.paused || t.finishing) return;
+  if (!t) return;
+  t.scheduled = false;
+  if (t.paused || t.finishing) return;
   try {
     if (t.stopping) return finish(true);
     const end = performance.now() + SLICE_MS;
-    let log = null;
-    while (!engine.trainDone() && performance.now() < end) {
-      log = engine.trainStep();
-      if (log.batch + 1 >= DIVERGED_AFTER_BATCHES && log.loss > DIVERGED_LOSS) {
-        throw new EngineError('diverged', `mean loss ${log.loss} after ${log.batch + 1} batches`);
-      }
-      if (engine.trainEpochFinished()) {
-        progress(log, true);
-        epochEnded(engine.trainLastEpoch());
-        log = null;
-        break;  // one epoch event per slice keeps the page's charts smooth
-      }
+    let step = null;
+    while (performance.now() < end) {
+      step = call('trainStep');
+      if (step.epochFinished) break;  // one epoch event per slice keeps the page's charts smooth
+      if (step.done) break;
     }
-    if (log) progress(log, false);
-    if (engine.trainDone()) return finish(false);
+    if (step.epochFinished) {
+      progress(step.batch, true);
+      epochEnded(step.epoch);
+    } else {
+      progress(step.batch, false);
+    }
+    if (step.done) return finish(false);
     schedule();
   } catch (err) {
-    // diverged: on NaN/inf the bad batch's update was not applied, so the weights are those
-    // before it; on a loss that blew up they are spoilt, and the page restores its snapshot.
+    // The session has ended the run and put back the model from before it.
     training = null;
-    engine.trainEnd();
-    fail(t.id, err);
+    refreshSpec();
+    failed(t.id, err);
   }
+}
+
+function refreshSpec() {
+  try { modelInfo(call('summary')); } catch { spec = null; }
 }
 
 function progress(log, force) {
   const t = training, now = performance.now();
   if (!force && now - t.lastProgress < PROGRESS_EVERY_MS) return;
   t.lastProgress = now;
-  const left = (t.epochs - log.epoch - 1) * log.batches + (log.batches - log.batch - 1);
+  const left = (spec.epochs - log.epoch - 1) * log.batches + (log.batches - log.batch - 1);
   const imagesPerSecond = log.imagesPerSecond;
   self.postMessage({
-    type: 'progress', epoch: log.epoch + 1, epochs: t.epochs, batch: log.batch + 1,
+    type: 'progress', run: t.id, epoch: log.epoch + 1, epochs: spec.epochs, batch: log.batch + 1,
     batches: log.batches, loss: log.loss, accuracy: log.accuracy, imagesPerSecond,
     etaSeconds: imagesPerSecond > 0 ? (left * spec.batch_size) / imagesPerSecond : null,
   });
@@ -207,196 +240,179 @@ function progress(log, force) {
 
 function epochEnded(e) {
   const entry = {
-    epoch: e.epoch + 1, epochs: training.epochs, loss: e.loss, accuracy: e.accuracy,
+    epoch: e.epoch + 1, epochs: spec.epochs, loss: e.loss, accuracy: e.accuracy,
     val_loss: e.val_loss, val_accuracy: e.val_accuracy, seconds: e.seconds,
     imagesPerSecond: e.imagesPerSecond,
   };
   training.history.push(entry);
-  self.postMessage({ type: 'epoch', ...entry });
+  self.postMessage({ type: 'epoch', run: training.id, ...entry });
 }
 
 async function finish(stopped) {
   const t = training;
   t.finishing = true;  // pause, resume and stop are moot from here
+  call('trainEnd');
   const last = t.history[t.history.length - 1];
-  let test;
   try {
     // Validation runs on the test set, so a finished run already has Keras's test numbers;
-    // a stopped one is scored now.
-    test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
+    // a stopped one is scored now (before `training` clears, so nothing slips in between).
+    const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
       : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet());
+    training = null;
+    reply(t.id, { stopped, history: t.history, test });
   } catch (err) {
     training = null;
-    engine.trainEnd();
-    return fail(t.id, err);
+    failed(t.id, err);
   }
-  training = null;
-  engine.trainEnd();
-  reply(t.id, { stopped, history: t.history, test });
 }
 
-// Pause, resume and stop are no-ops without a run, so a click racing the end is harmless.
-function pause() { if (training) training.paused = true; }
+function pause() {
+  if (training && !training.finishing) training.paused = true;
+}
 function resume() {
   if (!training?.paused) return;
   training.paused = false;
   schedule();
 }
 function stop() {
-  if (!training) return;
+  if (!training || training.finishing) return;
   training.stopping = true;
   training.paused = false;
   schedule();
 }
 
-// ---- inference and inspection ---------------------------------------------------------
-async function evaluate() {
-  need(spec, 'no_model');
-  need(data, 'no_data');
-  await afterScoring();
-  notWhileTraining();
-  return exclusive(scoreTestSet);
-}
-
+// ---- scoring passes ---------------------------------------------------------------------
 // Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
 // of 256 images per engine step, SLICE_MS of steps per task.
 async function scoreTestSet() {
-  engine.evalBegin();
+  call('evalBegin');
   try {
     for (;;) {
       const end = performance.now() + SLICE_MS;
       let done = false;
-      while (!done && performance.now() < end) done = engine.evalStep();
-      if (done) return engine.evalResult();
+      while (!done && performance.now() < end) done = call('evalStep');
+      if (done) return call('evalResult');
       await nextTask();
     }
   } finally {
-    engine.evalEnd();
+    call('evalEnd');
   }
-}
-
-function predict({ input, activations = false }) {
-  need(spec, 'no_model');
-  const steps = input.rgba
-    ? engine.digitSteps(input.rgba, input.width, input.height, Boolean(input.darkInk)) : null;
-  const r = engine.predict(steps ? steps.placed : input.pixels, activations);
-  let digit = 0;
-  r.probabilities.forEach((p, i) => { if (p > r.probabilities[digit]) digit = i; });
-  return { digit, probabilities: r.probabilities, steps, activations: r.activations };
-}
-
-function kernels({ layerIndex }) {
-  need(spec, 'no_model');
-  return engine.kernels(layerIndex);
-}
-
-// Argument names and defaults mirror explain.h; a spec may be an object, a preset name,
-// or absent for the current model.
-const explainers = {
-  conv: (a) => engine.convTrace(a.input, a.channels ?? 1, a.height, a.width, a.weights, a.kernel,
-    a.bias ?? 0, a.stride ?? 1, a.samePadding ?? false, a.row, a.col),
-  convMap: (a) => engine.convFeatureMap(a.input, a.channels ?? 1, a.height, a.width, a.weights,
-    a.kernel, a.bias ?? 0, a.stride ?? 1, a.samePadding ?? false),
-  pool: (a) => engine.poolTrace(a.plane, a.height, a.width, a.pool ?? 2, a.stride ?? a.pool ?? 2,
-    a.row, a.col),
-  receptive: (a) => engine.receptiveFields(explainSpec(a)),
-  receptiveWindow: (a) => engine.receptiveWindow(explainSpec(a), a.layer, a.row, a.col),
-  params: (a) => engine.paramCounts(explainSpec(a)),
-};
-function explainSpec(a) {
-  if (a.spec === undefined) need(spec, 'no_model');
-  return a.spec === undefined ? '' : specJson(a.spec);
-}
-function explain({ kind, args }) {
-  need(engine, 'unsupported');
-  const fn = explainers[kind];
-  if (!fn) throw new EngineError('bad_argument', `unknown explain kind '${kind}'`);
-  return fn(args ?? {});
-}
-
-function testImages({ start = 0, count = 16 }) {
-  need(data, 'no_data');
-  return engine.testImages(start, count);
-}
-
-function saveWeights({ f16 = false }) {
-  need(spec, 'no_model');
-  return engine.saveWeights(f16).buffer;
-}
-
-async function loadWeights({ bytes }) {
-  need(engine, 'unsupported');
-  await afterScoring();
-  notWhileTraining();
-  return modelInfo(engine.loadWeights(new Uint8Array(bytes)));
-}
-
-// The benchmark of bench/chromium.mjs: training and inference speed in this browser.
-async function bench({ preset = 'keras-mnist', batches = 30, threads = info?.threads ?? 1 }) {
-  need(engine, 'unsupported');
-  await afterScoring();
-  notWhileTraining();
-  return engine.bench(preset, batches, threads);
-}
-
-// ---- lesson widgets (dropout, ReLU, what the network learned) ---------------------------
-function dropoutMask({ layerIndex }) {
-  need(spec, 'no_model');
-  return engine.dropoutMask(layerIndex);
-}
-
-function dropoutDemo({ values, rate, seed = 1, step = 0 }) {
-  need(engine, 'unsupported');
-  return engine.dropoutDemo(values, rate, seed, step);
-}
-
-function activationCurve({ activation, xs }) {
-  need(engine, 'unsupported');
-  return engine.activationCurve(activation, xs);
 }
 
 // The predicted digit and its probability for test images [start, start + count), in
 // chunks of PREDICT_CHUNK images, SLICE_MS of chunks per task.
 const PREDICT_CHUNK = 128;
-async function testPredictions({ start = 0, count = 10000 }) {
-  need(spec, 'no_model');
-  need(data, 'no_data');
-  await afterScoring();
-  notWhileTraining();
-  const first = Math.max(0, Math.min(start, data.test));
-  const total = Math.max(0, Math.min(count, data.test - first));
-  return exclusive(async () => {
-    const out = { predicted: new Uint8Array(total), confidence: new Float32Array(total), labels: new Uint8Array(total) };
-    let end = performance.now() + SLICE_MS;
-    for (let b = 0; b < total; b += PREDICT_CHUNK) {
-      if (performance.now() > end) {
-        await nextTask();
-        end = performance.now() + SLICE_MS;
-      }
-      const part = engine.testPredictions(first + b, Math.min(PREDICT_CHUNK, total - b));
-      out.predicted.set(part.predicted, b);
-      out.confidence.set(part.confidence, b);
-      out.labels.set(part.labels, b);
+async function testPredictions({ start, count }) {
+  const first = Math.max(0, Math.min(int(start, 'start'), data.test));
+  const total = Math.max(0, Math.min(int(count, 'count'), data.test - first));
+  const out = { predicted: new Uint8Array(total), confidence: new Float32Array(total), labels: new Uint8Array(total) };
+  let end = performance.now() + SLICE_MS;
+  for (let b = 0; b < total; b += PREDICT_CHUNK) {
+    if (performance.now() > end) {
+      await nextTask();
+      end = performance.now() + SLICE_MS;
     }
-    return out;
-  });
+    const part = call('testPredictions', first + b, Math.min(PREDICT_CHUNK, total - b));
+    out.predicted.set(part.predicted, b);
+    out.confidence.set(part.confidence, b);
+    out.labels.set(part.labels, b);
+  }
+  return out;
 }
 
-// ---- protocol -----------------------------------------------------------------------
-const handlers = {
-  init, loadData, presets, build, train, pause, resume, stop, evaluate, predict, kernels,
-  explain, testImages, saveWeights, loadWeights, bench, dropoutMask, dropoutDemo,
-  activationCurve, testPredictions,
+// ---- inference and inspection -----------------------------------------------------------
+function predict({ input, activations }) {
+  const steps = input?.rgba
+    ? call('digitSteps', bytes(input.rgba, 'rgba'), int(input.width, 'width'), int(input.height, 'height'),
+      Boolean(input.darkInk)) : null;
+  const r = call('predict', steps ? steps.placed : floats(input?.pixels, 'pixels'), Boolean(activations));
+  return { digit: r.digit, probabilities: r.probabilities, steps, activations: r.activations };
+}
+
+// Argument names and defaults mirror explain.h; a spec may be an object, a preset name,
+// or absent for the current model.
+const conv = (a) => [floats(a.input, 'input'), int(a.channels ?? 1, 'channels'), int(a.height, 'height'),
+  int(a.width, 'width'), floats(a.weights, 'weights'), int(a.kernel, 'kernel'), Number(a.bias ?? 0),
+  int(a.stride ?? 1, 'stride'), Boolean(a.samePadding)];
+const explainers = {
+  conv: (a) => call('convTrace', ...conv(a), int(a.row, 'row'), int(a.col, 'col')),
+  convMap: (a) => call('convFeatureMap', ...conv(a)),
+  pool: (a) => call('poolTrace', floats(a.plane, 'plane'), int(a.height, 'height'), int(a.width, 'width'),
+    int(a.pool ?? 2, 'pool'), int(a.stride ?? a.pool ?? 2, 'stride'), int(a.row, 'row'), int(a.col, 'col')),
+  receptive: (a) => call('receptiveFields', explainSpec(a)),
+  receptiveWindow: (a) => call('receptiveWindow', explainSpec(a), int(a.layer, 'layer'), int(a.row, 'row'),
+    int(a.col, 'col')),
+  params: (a) => call('paramCounts', explainSpec(a)),
 };
+function explainSpec(a) {
+  return a.spec === undefined ? '' : specJson(a.spec);
+}
+
+const handlers = {
+  init, loadData, presets, build, train, pause, resume, stop, predict, saveWeights, loadWeights,
+  testPredictions,
+  evaluate: scoreTestSet,
+  kernels: ({ layerIndex }) => call('kernels', int(layerIndex, 'layerIndex')),
+  explain: ({ kind, args }) => {
+    if (!Object.hasOwn(explainers, kind)) throw bad('explain kind', kind);
+    if (!args || typeof args !== 'object') throw bad('args', args);
+    return explainers[kind](args);
+  },
+  testImages: ({ start, count }) => call('testImages', int(start, 'start'), int(count, 'count')),
+  bench: ({ preset, batches, threads }) => call('bench', text(preset, 'preset'), int(batches, 'batches'),
+    int(threads ?? info.threads, 'threads')),
+  dropoutMask: ({ layerIndex }) => call('dropoutMask', int(layerIndex, 'layerIndex')),
+  dropoutDemo: ({ values, rate, seed, step }) => call('dropoutDemo', floats(values, 'values'),
+    Number(rate), int(seed, 'seed'), int(step, 'step')),
+  activationCurve: ({ activation, xs }) => call('activationCurve', text(activation, 'activation'), floats(xs, 'xs')),
+  memory: () => call('memory'),
+};
+
+// ---- dispatch: protocolo.js's rules, then the handler ----------------------------------------
+const NEEDS = {
+  engine: () => engine ? null : 'unsupported',
+  model: () => spec ? null : 'no_model',
+  train: () => data.train ? null : 'no_data',
+  test: () => data.test ? null : 'no_data',
+};
+
+function check(request) {
+  for (const need of request.needs ?? []) {
+    const code = NEEDS[need]();
+    if (code) throw new EngineError(code, `${need} is needed first`);
+  }
+  if (training && request.whileBusy) throw new EngineError('busy', 'training in progress');
+  if (scoring && request.whileBusy === 'refuse') throw new EngineError('busy', 'scoring the test set');
+}
+
+// A scoring pass lets other requests in between its slices; those marked 'wait' queue behind it.
+async function dispatch(type, payload, id) {
+  if (!Object.hasOwn(REQUESTS, type) || !Object.hasOwn(handlers, type)) {
+    throw new EngineError('bad_argument', `unknown request '${type}'`);
+  }
+  const request = REQUESTS[type];
+  const args = withDefaults(request.defaults, payload ?? {});
+  check(request);
+  if (request.whileBusy === 'wait') {
+    while (scoring) await scoring.catch(() => {});
+    check(request);  // the world may have changed while waiting
+  }
+  if (!request.pass) return handlers[type](args, id);
+  const pass = handlers[type](args, id);
+  scoring = pass;
+  try {
+    return await pass;
+  } finally {
+    if (scoring === pass) scoring = null;
+  }
+}
 
 self.onmessage = async ({ data: { id, type, payload } }) => {
   try {
-    const handler = handlers[type];
-    if (!handler) throw new EngineError('bad_argument', `unknown request '${type}'`);
-    const result = await handler(payload ?? {}, id);
+    const result = await dispatch(type, payload, id);
     if (result !== PENDING) reply(id, result);
   } catch (err) {
-    fail(id, err);
+    failed(id, err);
   }
 };
 
@@ -405,10 +421,14 @@ function reply(id, result) {
 }
 
 // Engine errors carry a stable code; a wrong argument type is caught by Embind as a TypeError.
-function fail(id, err) {
+// A wasm trap (RuntimeError) leaves the module in an unknown state: the client restarts us.
+function failed(id, err) {
+  if (err instanceof WebAssembly.RuntimeError) {
+    self.postMessage({ id, ok: false, error: { code: 'worker_crash', message: String(err.message) } });
+    return crash(String(err.message));
+  }
   const code = err?.code ?? (err instanceof TypeError || err?.name === 'BindingError' ? 'bad_argument' : 'internal');
-  const message_es = errores[code] ?? errores.internal;
-  self.postMessage({ id, ok: false, error: { code, message_es, message: String(err?.message ?? err) } });
+  self.postMessage({ id, ok: false, error: { code, message: String(err?.message ?? err) } });
 }
 
 // Every typed array the engine returns owns a fresh buffer, so all of them can move.

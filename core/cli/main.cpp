@@ -14,6 +14,7 @@
 #include "convaula/loss.h"
 #include "convaula/model.h"
 #include "convaula/parallel.h"
+#include "convaula/session.h"
 #include "convaula/train.h"
 #include "files.h"
 
@@ -117,45 +118,55 @@ void use_threads(const Args& a) {
   ThreadPool::global().set_threads(static_cast<int>(get_int(a, "threads", all, 1, 64)));
 }
 
+// Trains through the same Session as the page: a run that diverges (the Trainer's guard) ends
+// with the model from before it back, and main() prints the one-line error (exit 1).
 int cmd_train(const Args& a) {
   const ModelSpec spec = spec_from_args(a);
   use_threads(a);
   const std::string dir = mnist_dir(get(a, "data"));
-  const Dataset train = load_mnist(dir, true, static_cast<int>(get_int(a, "limit-train", 0, 0, 60000)));
-  const Dataset test = load_mnist(dir, false, static_cast<int>(get_int(a, "limit-test", 0, 0, 10000)));
-  Sequential model(spec);
+  Session session;
+  session.build(spec);
+  session.set_train(load_mnist(dir, true, static_cast<int>(get_int(a, "limit-train", 0, 0, 60000))));
+  session.set_test(load_mnist(dir, false, static_cast<int>(get_int(a, "limit-test", 0, 0, 10000))));
+  const Sequential& model = session.model();
   std::printf("Model %s: %zu parameters, optimizer %s (lr %g), batch %d, %d train / %d test images, %d threads\n",
-              spec.name.c_str(), model.param_count(), model.optimizer().name(),
-              model.optimizer().lr(), spec.batch_size, train.size(), test.size(),
-              ThreadPool::global().threads());
+              spec.name.c_str(), model.param_count(), model.spec().optimizer.type.c_str(),
+              model.spec().optimizer.effective_lr(), spec.batch_size, session.train_size(),
+              session.test_size(), ThreadPool::global().threads());
   const bool tty = isatty(STDOUT_FILENO);
   const double start = now_seconds();
   double train_seconds = 0;
   long images = 0;
-  FitCallbacks cb;
-  cb.on_batch = [&](const BatchLog& b) {
-    if (b.batch == 0) std::printf("Epoch %d/%d\n", b.epoch + 1, spec.epochs);
-    print_progress(b, tty);
-    return true;
-  };
-  cb.on_epoch = [&](const EpochLog& e) {
-    train_seconds += e.seconds;
-    images += train.size();
-    std::printf("%s - val_loss: %.4f - val_accuracy: %.4f (%.1fs, %.0f img/s)\n", tty ? "\n" : "",
-                e.val_loss, e.val_accuracy, e.seconds, e.images_per_second);
-    return true;
-  };
-  fit(model, train, &test, cb);
-  const EvalResult r = evaluate(model, test);
+  session.train_begin({});
+  for (bool done = false; !done;) {
+    const TrainProgress p = session.train_step();
+    if (!p.batch.validating) {
+      if (p.batch.batch == 0) std::printf("Epoch %d/%d\n", p.batch.epoch + 1, spec.epochs);
+      print_progress(p.batch, tty);
+    }
+    if (p.epoch_finished) {
+      train_seconds += p.epoch.seconds;
+      images += session.train_size();
+      std::printf("%s - val_loss: %.4f - val_accuracy: %.4f (%.1fs, %.0f img/s)\n", tty ? "\n" : "",
+                  p.epoch.val_loss, p.epoch.val_accuracy, p.epoch.seconds, p.epoch.images_per_second);
+    }
+    done = p.done;
+  }
+  session.train_end();
+  session.eval_begin();
+  while (!session.eval_step()) {
+  }
+  const EvalResult r = session.eval_result();
+  session.eval_end();
   const double total = now_seconds() - start;
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", r.loss, r.accuracy);
   if (!get(a, "save").empty()) {
-    write_file(get(a, "save"), model.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
+    write_file(get(a, "save"), session.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
     std::printf("Weights saved to %s\n", get(a, "save").c_str());
   }
   std::printf("{\"preset\": \"%s\", \"epochs\": %d, \"train_images\": %d, \"test_accuracy\": %.4f, "
               "\"test_loss\": %.4f, \"images_per_second\": %.1f, \"train_seconds\": %.2f, \"seconds\": %.2f}\n",
-              spec.name.c_str(), spec.epochs, train.size(), r.accuracy, r.loss,
+              spec.name.c_str(), spec.epochs, session.train_size(), r.accuracy, r.loss,
               train_seconds > 0 ? images / train_seconds : 0.0, train_seconds, total);
   return 0;
 }

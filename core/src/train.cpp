@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 
@@ -121,7 +122,7 @@ Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
   return out;
 }
 
-Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation)
+Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation, int limit)
     : model_(model),
       train_(train),
       val_(validation),
@@ -130,9 +131,11 @@ Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validat
       shuffle_rng_(model.spec().seed, 0x5eed) {
   check_input(model, train, "training data");
   if (validation) check_input(model, *validation, "validation data");
-  if (train.size() == 0) throw Error(errc::bad_argument, "training data is empty");
-  batches_ = (train.size() + batch_size_ - 1) / batch_size_;  // the last batch may be partial
-  order_.resize(train.size());
+  if (limit < 0) throw Error(errc::bad_argument, "limit is " + std::to_string(limit) + ", expected >= 0");
+  images_ = limit > 0 ? std::min(limit, train.size()) : train.size();
+  if (images_ == 0) throw Error(errc::bad_argument, "training data is empty");
+  batches_ = (images_ + batch_size_ - 1) / batch_size_;  // the last batch may be partial
+  order_.resize(images_);
   std::iota(order_.begin(), order_.end(), 0u);
 }
 
@@ -151,23 +154,24 @@ BatchLog Trainer::step() {
   if (batch_ == 0) start_epoch();
   epoch_finished_ = false;
   const int start = batch_ * batch_size_;
-  const int n = std::min(batch_size_, train_.size() - start);
+  const int n = std::min(batch_size_, images_ - start);
   gather(train_, order_.data() + start, n, x_, y_);
 
   model_.zero_grad();
   const Tensor& probs = model_.forward(x_, true);
   const int correct = count_correct(probs, y_.data());
   const float loss = model_.backward(y_.data());
-  if (!std::isfinite(loss))
-    throw Error(errc::diverged, "training diverged: loss is " + std::to_string(loss) + " at epoch " +
-                                    std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_ + 1) +
-                                    " (learning rate " + std::to_string(model_.optimizer().lr()) +
-                                    " is probably too high)");
+  if (!std::isfinite(loss)) diverged("loss is " + std::to_string(loss));
   model_.optimizer().step({model_.params(), model_.grads(), model_.param_count()});
 
   loss_sum_ += static_cast<double>(loss) * n;
   correct_ += correct;
   seen_ += n;
+  const double mean = loss_sum_ / seen_;
+  const double limit = kDivergenceFactor * std::log(static_cast<double>(model_.classes()));
+  if (batch_ + 1 >= kDivergenceWarmup && mean > limit)
+    diverged("mean loss " + std::to_string(mean) + " is over " + std::to_string(limit) +
+             ", three times that of guessing");
   BatchLog log;
   log.epoch = epoch_;
   log.batch = batch_;
@@ -185,6 +189,14 @@ BatchLog Trainer::step() {
       finish_epoch();
   }
   return log;
+}
+
+void Trainer::diverged(const std::string& why) const {
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%g", model_.optimizer().lr());
+  throw Error(errc::diverged, "training diverged at epoch " + std::to_string(epoch_ + 1) + ", batch " +
+                                  std::to_string(batch_ + 1) + ": " + why + " (learning rate " + lr +
+                                  " is probably too high)");
 }
 
 BatchLog Trainer::validate_step() {

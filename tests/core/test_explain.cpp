@@ -32,7 +32,7 @@ ModelSpec spec_of(const std::string& layers, const std::string& input = "[10, 15
 TEST_CASE("conv_trace reproduces the lesson's 765 at (2, 1) and 0 on a flat patch", "[explain]") {
   const auto img = edge_image();
   // Window rows 2..4, columns 1..3: each row is 255*1 + 255*0 + 0*(-1) = 255; 3 rows -> 765.
-  const ConvTrace t = conv_trace(img.data(), 1, 6, 6, kVertical.data(), 3, 0.0f, 1, false, 2, 1);
+  const ConvTrace t = conv_trace(img, 1, 6, 6, kVertical, 3, 0.0f, 1, false, 2, 1);
   CHECK(t.top == 2);
   CHECK(t.left == 1);
   REQUIRE(t.products.size() == 9);
@@ -41,8 +41,8 @@ TEST_CASE("conv_trace reproduces the lesson's 765 at (2, 1) and 0 on a flat patc
   CHECK(t.products[2] == 0.0f);  // 0 * -1
   CHECK(t.sum == 765.0f);
   // Columns 0..2 are all 255: 255 - 255 per row -> 0. Columns 3..5 all 0 -> 0.
-  CHECK(conv_trace(img.data(), 1, 6, 6, kVertical.data(), 3, 0.0f, 1, false, 0, 0).sum == 0.0f);
-  CHECK(conv_trace(img.data(), 1, 6, 6, kVertical.data(), 3, 0.0f, 1, false, 3, 3).sum == 0.0f);
+  CHECK(conv_trace(img, 1, 6, 6, kVertical, 3, 0.0f, 1, false, 0, 0).sum == 0.0f);
+  CHECK(conv_trace(img, 1, 6, 6, kVertical, 3, 0.0f, 1, false, 3, 3).sum == 0.0f);
 }
 
 TEST_CASE("conv_trace agrees with the Conv2D feature map at every position", "[explain]") {
@@ -53,25 +53,25 @@ TEST_CASE("conv_trace agrees with the Conv2D feature map at every position", "[e
   for (bool same : {false, true})
     for (int stride : {1, 2}) {
       int oh = 0, ow = 0;
-      const auto map = conv_feature_map(img.data(), 2, 7, 9, w.data(), 3, 0.25f, stride, same, &oh, &ow);
+      const auto map = conv_feature_map(img, 2, 7, 9, w, 3, 0.25f, stride, same, &oh, &ow);
       REQUIRE(map.size() == static_cast<std::size_t>(oh * ow));
       for (int r = 0; r < oh; ++r)
         for (int c = 0; c < ow; ++c)
-          CHECK_THAT(conv_trace(img.data(), 2, 7, 9, w.data(), 3, 0.25f, stride, same, r, c).sum,
+          CHECK_THAT(conv_trace(img, 2, 7, 9, w, 3, 0.25f, stride, same, r, c).sum,
                      WithinAbs(map[r * ow + c], 1e-5));
     }
 }
 
 TEST_CASE("conv_trace refuses positions outside the output", "[explain]") {
   const auto img = edge_image();
-  CHECK_THROWS_WITH(conv_trace(img.data(), 1, 6, 6, kVertical.data(), 3, 0, 1, false, 4, 0),
+  CHECK_THROWS_WITH(conv_trace(img, 1, 6, 6, kVertical, 3, 0, 1, false, 4, 0),
                     Catch::Matchers::Contains("outside the 4x4 output"));
 }
 
 TEST_CASE("pool_trace keeps the maximum and discards 75% of a 2x2 window", "[explain]") {
   // plane (4, 4); window (1, 0) covers rows 2..3, columns 0..1: {5, 1, 2, 9} -> 9.
   const std::vector<float> plane = {0, 1, 2, 3, 4, 5, 6, 7, 5, 1, 0, 0, 2, 9, 0, 0};
-  const PoolTrace t = pool_trace(plane.data(), 4, 4, 2, 2, 1, 0);
+  const PoolTrace t = pool_trace(plane, 4, 4, 2, 2, 1, 0);
   CHECK(t.window == std::vector<float>{5, 1, 2, 9});
   CHECK(t.winner == 3);
   CHECK(t.max == 9.0f);

@@ -12,34 +12,15 @@
 #include "convaula/digit.h"
 #include "convaula/error.h"
 #include "convaula/mnist.h"
+#include "idx_bytes.h"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 using namespace convaula;
+using namespace convaula::test;
 
 namespace {
-
-void put_be32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(v >> shift));
-}
-
-std::vector<uint8_t> idx_images(uint32_t magic, uint32_t count, uint32_t rows, uint32_t cols,
-                                const std::vector<uint8_t>& pixels) {
-  std::vector<uint8_t> out;
-  for (uint32_t v : {magic, count, rows, cols}) put_be32(out, v);
-  out.insert(out.end(), pixels.begin(), pixels.end());
-  return out;
-}
-
-std::vector<uint8_t> idx_labels(uint32_t magic, uint32_t count,
-                                const std::vector<uint8_t>& labels) {
-  std::vector<uint8_t> out;
-  put_be32(out, magic);
-  put_be32(out, count);
-  out.insert(out.end(), labels.begin(), labels.end());
-  return out;
-}
 
 // Two 2x3 images: 16-byte header + 2*2*3 = 12 pixels = 28 bytes.
 const std::vector<uint8_t> kPixels = {0, 51, 255, 0, 0, 0, 255, 255, 255, 102, 0, 0};

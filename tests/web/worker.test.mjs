@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, openPage, startServer } from './harness.mjs';
 
-// Runs fn(client, arg) in the page; a rejection comes back as {error: {code, message_es}}.
+// Runs fn(client, arg) in the page; a rejection comes back as {error: {code, message_es}}, with
+// the Spanish sentence the page would show (web/js/ui/mensajes.js).
 function inPage(page, fn, arg) {
   return page.evaluate(async ([src, a]) => {
     const f = new Function(`return (${src})`)();
     try {
       return await f(window.client, a);
     } catch (e) {
-      return { error: { code: e.code, message_es: e.message_es, message: e.message } };
+      return { error: { code: e.code, message_es: window.mensaje(e), message: e.message } };
     }
   }, [fn.toString(), arg]);
 }
@@ -23,6 +24,7 @@ async function openClient(browser, server) {
   const watched = await openPage(browser, server.url);
   await watched.page.evaluate(async () => {
     const { ConvAulaClient } = await import('/js/client.js');
+    window.mensaje = (await import('/js/ui/mensajes.js')).mensajeDeError;
     window.client = new ConvAulaClient('/worker.js');
     window.events = { progress: [], epoch: [], dataProgress: [] };
     for (const type of Object.keys(window.events)) {
@@ -171,7 +173,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       const corrupt = file.slice(0);
       new Uint8Array(corrupt)[corrupt.byteLength >> 1] ^= 0xff;
       let error = null;
-      try { await c.loadWeights(corrupt); } catch (e) { error = { code: e.code, message_es: e.message_es }; }
+      try { await c.loadWeights(corrupt); } catch (e) { error = { code: e.code, message_es: window.mensaje(e) }; }
       const afterBad = Array.from((await c.predict(input)).probabilities);
       const reloaded = await c.loadWeights(file);
       const afterGood = Array.from((await c.predict(input)).probabilities);
@@ -256,7 +258,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       try {
         await c.train({ epochs: 1, trainLimit: 10000 });
       } catch (e) {
-        error = { code: e.code, message_es: e.message_es };
+        error = { code: e.code, message_es: window.mensaje(e) };
       }
       // Saving refuses NaN/inf parameters, so this proves the bad step was not applied.
       const saved = await c.saveWeights().then((b) => b.byteLength, (e) => e.code);
@@ -276,6 +278,108 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       assert.ok(Number.isFinite(f[key]) && f[key] > 0, `${key} = ${f[key]}`);
     }
     assert.equal(f.trainFlops, 4045824);  // classroom: MFLOP per training image, from flops.h
+  });
+
+  it('progress and epoch events carry the id of the run that emits them', async () => {
+    const r = await inPage(page, async (c) => {
+      await c.build('classroom');
+      window.events.progress.length = 0;
+      window.events.epoch.length = 0;
+      const run = c.train({ epochs: 1, trainLimit: 2000 });
+      await run;
+      return { id: run.id, progress: window.events.progress.map((e) => e.run), epoch: window.events.epoch.map((e) => e.run) };
+    });
+    assert.ok(Number.isInteger(r.id));
+    assert.ok(r.progress.length >= 1);
+    assert.ok(r.progress.every((run) => run === r.id), JSON.stringify(r));
+    assert.deepEqual(r.epoch, [r.id]);
+  });
+
+  it('races: pause/resume sent together keep one loop; loadData is refused while training, before it fetches', async () => {
+    const r = await inPage(page, async (c) => {
+      const wait = (ms) => new Promise((ok) => setTimeout(ok, ms));
+      const ev = window.events.progress;
+      const run = c.train({ epochs: 2, trainLimit: 4000 });
+      await wait(300);
+      // Not awaited, as impatient clicks: the old worker started a second slice loop here.
+      c.pause(); c.resume(); c.resume(); c.pause(); c.resume();
+      await wait(300);
+      const fetched = window.events.dataProgress.length;
+      const t0 = performance.now();
+      const busy = await c.loadData({ sets: ['train', 'test'] }).then(() => 'loaded', (e) => e.code);
+      const busyMs = performance.now() - t0;
+      await c.pause();
+      await wait(200);  // a slice already running may still report once
+      const atPause = ev.length;
+      await wait(600);
+      const whilePaused = ev.length - atPause;
+      await c.resume();
+      await c.stop();
+      const result = await run;
+      return { busy, busyMs, fetchedDuring: window.events.dataProgress.length - fetched, whilePaused, stopped: result.stopped };
+    });
+    assert.equal(r.busy, 'busy');
+    assert.ok(r.busyMs < 1000, `loadData took ${r.busyMs} ms to refuse`);
+    assert.equal(r.fetchedDuring, 0);
+    assert.equal(r.whilePaused, 0);  // one loop, and it stopped
+    assert.equal(r.stopped, true);
+  });
+
+  it('explain validates lengths and sizes: 65536 x 65536 and mismatched arrays are refused', async () => {
+    const r = await inPage(page, async (c) => {
+      const code = (p) => p.then(() => 'ok', (e) => e.code);
+      const nine = new Float32Array(9).fill(1);
+      return [
+        await code(c.explain('convMap', { input: nine, height: 65536, width: 65536, weights: nine, kernel: 3 })),
+        await code(c.explain('convMap', { input: nine, channels: 4096, height: 4096, width: 2, weights: nine, kernel: 3 })),
+        await code(c.explain('conv', { input: nine, height: 3, width: 4, weights: nine, kernel: 3, row: 0, col: 0 })),
+        await code(c.explain('pool', { plane: nine, height: 2, width: 2, row: 0, col: 0 })),
+        await code(c.explain('nope', {})),
+        await code(c.dropoutDemo({ values: new Float32Array(0), rate: 0.5 })),
+        await code(c.activationCurve('softmax', nine)),
+        await code(c.explain('convMap', { input: nine, height: 3, width: 3, weights: nine, kernel: 3 })),
+      ];
+    });
+    assert.deepEqual(r, ['bad_argument', 'bad_argument', 'bad_argument', 'bad_argument', 'bad_argument',
+      'bad_argument', 'bad_argument', 'ok']);
+  });
+
+  it('30 uploads of a 60 MB corrupt weights file are refused, leak nothing, and the engine goes on', async () => {
+    const r = await inPage(page, async (c) => {
+      const { mensajeDeError } = await import('/js/ui/mensajes.js');
+      // The weights magic, then garbage: the file a student might pick by mistake.
+      const file = new Uint8Array(60 * 1024 * 1024);
+      for (let i = 0; i < file.length; i += 4096) file[i] = (i * 2654435761) >>> 24;
+      file.set([67, 86, 65, 87]);  // "CVAW"
+      const first = await c.memory();
+      const codes = new Set(), messages = new Set();
+      let afterOne = null;
+      for (let i = 0; i < 30; i++) {
+        await c.loadWeights(file.buffer).then(() => codes.add('loaded'), (e) => {
+          codes.add(e.code);
+          messages.add(mensajeDeError(e));
+        });
+        if (i === 0) afterOne = await c.memory();
+      }
+      const last = await c.memory();
+      // A drawn "1" is still read by the pretrained network, and training starts.
+      await c.loadWeights(await (await fetch('/models/keras-mnist.cvw')).arrayBuffer());
+      const w = 100, h = 100, rgba = new Uint8ClampedArray(w * h * 4);
+      for (let y = 20; y < 80; y++) for (let x = 46; x < 54; x++) rgba.set([255, 255, 255, 255], (y * w + x) * 4);
+      const digit = (await c.predict({ rgba, width: w, height: h, darkInk: false })).digit;
+      const run = await c.train({ epochs: 1, trainLimit: 320 });
+      return { codes: [...codes], messages: [...messages], first, afterOne, last, digit, trained: run.history.length };
+    });
+    assert.deepEqual(r.codes, ['bad_weights']);
+    assert.equal(r.messages.length, 1);
+    assert.match(r.messages[0], /pesos/);
+    const mb = (b) => (b / 1048576).toFixed(1);
+    console.log(`wasm heap over 30 failed 60 MB loads: in use ${mb(r.first.inUse)} -> ${mb(r.afterOne.inUse)} -> ${mb(r.last.inUse)} MB, ` +
+      `heap ${mb(r.first.heap)} -> ${mb(r.afterOne.heap)} -> ${mb(r.last.heap)} MB`);
+    assert.ok(r.last.inUse - r.first.inUse < 5 * 1048576, `in use grew by ${mb(r.last.inUse - r.first.inUse)} MB`);
+    assert.ok(r.last.heap - r.afterOne.heap < 5 * 1048576, `heap grew by ${mb(r.last.heap - r.afterOne.heap)} MB after the first`);
+    assert.equal(r.digit, 1);
+    assert.equal(r.trained, 1);
   });
 
   it('made no request outside localhost and logged no console error', () => {

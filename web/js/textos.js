@@ -179,6 +179,8 @@ export const errores = {
   no_data: 'Primero hay que cargar los datos MNIST.',
   busy: 'Hay un entrenamiento en marcha. Páralo antes de hacer esto.',
   not_training: 'No hay ningún entrenamiento en marcha.',
+  not_evaluating: 'No hay ninguna evaluación en marcha.',
+  too_large: 'El modelo o los datos no caben en la memoria que el motor puede usar. Prueba con menos capas, menos neuronas o un lote más pequeño.',
   out_of_memory: 'El navegador se ha quedado sin memoria.',
   unsupported: 'Este navegador no puede ejecutar el motor (hace falta WebAssembly).',
   worker_crash: 'El motor se ha detenido inesperadamente y se ha reiniciado. Vuelve a cargar los datos y el modelo.',

@@ -5,6 +5,8 @@
 // can check that a trace's result equals what the real layer computes.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,16 +27,23 @@ struct ConvTrace {
   float sum = 0;                   // sum(products) + bias: the pre-activation value
 };
 
+// The traces take arrays from the page as they come: each checks that a plane's sides are
+// 1..kMaxTraceSide, that C*H*W stays within kMaxTraceValues, and that every array holds
+// exactly the values its dimensions say, and throws Error(bad_argument) otherwise.
+inline constexpr int kMaxTraceSide = 4096;
+inline constexpr std::size_t kMaxTraceValues = std::size_t{4096} * 4096;
+
 // input (C, H, W), weights (C, K, K) of one filter. Padding as Conv2D (valid|same).
-ConvTrace conv_trace(const float* input, int channels, int height, int width,
-                     const float* weights, int kernel, float bias, int stride, bool same_padding,
-                     int row, int col);
+ConvTrace conv_trace(std::span<const float> input, int channels, int height, int width,
+                     std::span<const float> weights, int kernel, float bias, int stride,
+                     bool same_padding, int row, int col);
 
 // Full feature map of one filter over one input, for the convolution widget:
 // out (OH, OW) with OH/OW from the same geometry as Conv2D. Uses the engine's Conv2D.
-std::vector<float> conv_feature_map(const float* input, int channels, int height, int width,
-                                    const float* weights, int kernel, float bias, int stride,
-                                    bool same_padding, int* out_h, int* out_w);
+std::vector<float> conv_feature_map(std::span<const float> input, int channels, int height,
+                                    int width, std::span<const float> weights, int kernel,
+                                    float bias, int stride, bool same_padding, int* out_h,
+                                    int* out_w);
 
 // One max-pooling window over a plane (H, W) at output (row, col).
 struct PoolTrace {
@@ -44,8 +53,8 @@ struct PoolTrace {
   float max = 0;
   float discarded_fraction = 0;  // 1 - 1/pool^2 (0.75 for 2x2)
 };
-PoolTrace pool_trace(const float* plane, int height, int width, int pool, int stride, int row,
-                     int col);
+PoolTrace pool_trace(std::span<const float> plane, int height, int width, int pool, int stride,
+                     int row, int col);
 
 // Receptive field of each layer of a spec on the input image.
 struct ReceptiveField {
@@ -75,5 +84,20 @@ struct ParamCount {
   std::string formula;          // e.g. "(3*3*32 + 1) * 64 = 18496"
 };
 std::vector<ParamCount> param_counts(const ModelSpec& spec);
+
+// The engine's Dropout layer on its own, in training mode: `values` go through step + 1
+// training steps of a layer seeded with `seed`, and the last step's mask (0 dropped,
+// 1/(1 - rate) kept) and output come back. values: 1..kMaxTraceValues; step 0..100000.
+struct DropoutDemo {
+  std::vector<float> mask, output;
+};
+DropoutDemo dropout_demo(std::span<const float> values, float rate, uint64_t seed, int step);
+
+// f(x) and f'(x) of an element-wise activation (relu, sigmoid, tanh, linear) at each x,
+// through the engine's own forward and backward of an activation layer.
+struct ActivationCurve {
+  std::vector<float> y, dy;
+};
+ActivationCurve activation_curve(const std::string& activation, std::span<const float> xs);
 
 }  // namespace convaula

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "convaula/mnist.h"
@@ -75,18 +76,30 @@ EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size = 256
 // Probabilities (N, K) for images (N, C, H, W), computed in batches.
 Tensor predict(Sequential& model, const Tensor& images, int batch_size = 256);
 
+// The divergence guard: a run has diverged when a batch's loss is NaN or infinite, or when,
+// from the kDivergenceWarmup-th batch of an epoch on, the epoch's running mean loss exceeds
+// kDivergenceFactor times that of guessing uniformly among the classes (ln K: ln 10 = 2.3
+// for MNIST). A huge learning rate saturates cross-entropy at confidently wrong answers
+// (loss near 13) long before, or instead of, producing NaN.
+inline constexpr int kDivergenceWarmup = 10;
+inline constexpr float kDivergenceFactor = 3.0f;
+
 class Trainer {
  public:
   // Epochs and batch size come from the model's spec. Data are shuffled every
-  // epoch from the spec's seed, so a run is reproducible.
-  Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr);
+  // epoch from the spec's seed, so a run is reproducible. limit > 0 trains on the first
+  // `limit` images of `train` only (all of them when there are fewer).
+  Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr,
+          int limit = 0);
 
   bool done() const { return epoch_ >= epochs_; }
   int epoch() const { return epoch_; }
   int batches_per_epoch() const { return batches_; }
+  int images() const { return images_; }  // training images per epoch
   // Trains one batch, or, after an epoch's last batch, scores one batch of the
-  // validation set (BatchLog::validating). Throws Error(diverged) if the loss is
-  // NaN or infinite; then that batch's update is not applied.
+  // validation set (BatchLog::validating). Throws Error(diverged), naming the epoch and
+  // batch, when the guard above trips; on NaN/inf that batch's update is not applied, on a
+  // mean loss that blew up the weights are already spoilt (the caller restores its own).
   BatchLog step();
   // True right after the step() that finished an epoch; last_epoch() then has its log.
   bool epoch_finished() const { return epoch_finished_; }
@@ -95,12 +108,13 @@ class Trainer {
  private:
   void start_epoch();
   void finish_epoch();
+  [[noreturn]] void diverged(const std::string& why) const;
   BatchLog validate_step();
 
   Sequential& model_;
   const Dataset& train_;
   const Dataset* val_;
-  int epochs_, batch_size_, batches_;
+  int epochs_, batch_size_, images_, batches_;
   int epoch_ = 0, batch_ = 0;
   std::vector<uint32_t> order_;
   Rng shuffle_rng_;

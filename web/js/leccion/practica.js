@@ -232,15 +232,15 @@ export async function crear(seccion, { motor }) {
     detener.disabled = !corriendo;
   }
 
-  // Only while this widget's run trains (the training panel cannot start one meanwhile).
+  // Only this widget's run: the training panel's runs send progress too.
   cliente.on('progress', (p) => {
-    if (!actual) return;
+    if (!actual || p.run !== actual.run) return;
     const x = p.epoch - 1 + p.batch / p.batches;
     tablero.punto(actual, x, p.loss, p.accuracy);
     progreso.value = x / p.epochs;
     ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(x / p.epochs, 0)} · ${entero(p.imagesPerSecond)} img/s`));
   });
-  cliente.on('epoch', () => { if (actual) tablero.cortar(actual); });
+  cliente.on('epoch', (e) => { if (actual && e.run === actual.run) tablero.cortar(actual); });
 
   // Trains the experiment with the engine held: the main model is saved, the variant built and
   // trained, and the main model loaded back whatever happened.
@@ -255,9 +255,11 @@ export async function crear(seccion, { motor }) {
       actual = run;
       tablero.pintarTabla(run);
       const inicio = performance.now();
-      const { stopped, test } = await cliente.train({
+      const entrenando = cliente.train({
         epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: experimento.imagenes, optimizer: experimento.spec.optimizer,
       });
+      run.run = entrenando.id;  // the id its progress and epoch events carry
+      const { stopped, test } = await entrenando;
       run.segundos = (performance.now() - inicio) / 1000;
       run.test = stopped ? null : test;
       run.estado = stopped ? 'stopped' : 'done';

@@ -33,6 +33,7 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
 
   let estado = 'loading';
   let bloqueado = false;      // another widget (a Práctica experiment) holds the engine
+  let miRun = null;           // the id of this panel's train() request
   let detenidoAMano = false;  // the run ended by "Detener": give focus back to "Entrenar"
   // Buttons that get disabled lose focus; hand it to the button a keyboard user needs next.
   const enfocar = (boton) => boton.focus({ preventScroll: true });
@@ -78,7 +79,9 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
       await construir(formulario.preset(), { rellenar: false, origen: 'entrenando' });  // "Entrenar" always starts from fresh weights
       ponerEstado('training');
       enfocar(botones.pausar);
-      const { stopped, test } = await cliente.train(opciones);
+      const run = cliente.train(opciones);
+      miRun = run.id;  // progress and epoch events of other widgets' runs carry other ids
+      const { stopped, test } = await run;
       alCambiarModelo(formulario.preset(), 'clase');
       if (test) seguimiento.test(test);
       seguimiento.terminar();
@@ -105,9 +108,8 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
   }
 
   // Another widget's run (a Práctica experiment) also sends progress: only this panel's counts.
-  const mio = () => estado === 'training' || estado === 'paused';
-  cliente.on('progress', (p) => { if (mio()) seguimiento.progreso(p); });
-  cliente.on('epoch', (e) => { if (mio()) seguimiento.epoca(e); });
+  cliente.on('progress', (p) => { if (p.run === miRun) seguimiento.progreso(p); });
+  cliente.on('epoch', (e) => { if (e.run === miRun) seguimiento.epoca(e); });
 
   $('#form-entrenamiento').addEventListener('submit', (evento) => {
     evento.preventDefault();

@@ -1,4 +1,4 @@
-// Turns any rejected engine call into a Spanish sentence: the code's message, else the worker's.
+// Turns any rejected engine call into a Spanish sentence: only this module maps codes to text.
 
 import { errores, generico } from '../textos.js';
 

@@ -1,0 +1,90 @@
+// protocolo.js: every request between the page and the engine worker, described once.
+//
+// worker.js builds its dispatcher from this table and client.js its methods, so a request's
+// arguments, defaults and rules live here and nowhere else. Messages are {id, type, payload};
+// replies {id, ok: true, result} or {id, ok: false, error: {code, message}}, where code is one
+// of errc in core/include/convaula/error.h or ERROR_CODES below (web/js/ui/mensajes.js turns
+// it into Spanish). Events have no id: see EVENTS.
+//
+// Each entry of REQUESTS:
+//   args       the client method's positional arguments, which become payload fields; an
+//              options object after them is merged into the payload as well
+//   defaults   payload fields the worker fills in when absent (undefined counts as absent)
+//   needs      what must exist first: 'engine' (init done), 'model', 'train', 'test' (data
+//              sets), else the request fails with unsupported / no_model / no_data
+//   whileBusy  'wait': waits for a scoring pass (evaluate, testPredictions) to end and is
+//              refused with busy while training, because it replaces or reads the model or
+//              the data those use; 'refuse': refused with busy during either
+//   pass       the request is itself a scoring pass (requests marked 'wait' queue behind it)
+
+export const REQUESTS = {
+  // {variant?: 'simd-mt'|'simd'|'scalar'} → {variant, threads, simd}
+  init: {},
+  // {sets, trainLimit} → {train, test}: downloads the MNIST sets not loaded yet ('dataProgress'
+  // events); trainLimit > 0 makes train() use the first trainLimit training images by default.
+  loadData: { defaults: { sets: ['train', 'test'], trainLimit: 0 }, needs: ['engine'], whileBusy: 'refuse' },
+  // → [{name, spec}] the built-in ModelSpecs
+  presets: { needs: ['engine'] },
+  // (spec: ModelSpec object or preset name) → {summary, totalParams, spec}; fresh weights
+  build: { args: ['spec'], needs: ['engine'], whileBusy: 'wait' },
+  // {epochs?, batchSize?, optimizer?, trainLimit?} → {stopped, history, test}; goes on from the
+  // model's weights, streams 'progress' and 'epoch' events carrying this request's id as `run`.
+  // A diverged run rejects with 'diverged' and the model from before the run is back.
+  train: { needs: ['model', 'train'], whileBusy: 'wait' },
+  // No-ops without a run: a click racing the end of a run is harmless.
+  pause: {},
+  resume: {},
+  stop: {},
+  // → {loss, accuracy, classes, confusion: Int32Array} on the test set
+  evaluate: { needs: ['model', 'test'], whileBusy: 'wait', pass: true },
+  // (input: {rgba, width, height, darkInk} | {pixels}, {activations}) →
+  //   {digit, probabilities, steps, activations?}
+  predict: { args: ['input'], defaults: { activations: false }, needs: ['model'] },
+  // (layerIndex) → {shape: [filters, c, k, k], data, bias} of a Conv2D layer
+  kernels: { args: ['layerIndex'], needs: ['model'] },
+  // (kind, args) → explain.h's traces: conv, convMap, pool, receptive, receptiveWindow, params
+  explain: { args: ['kind', 'args'], defaults: { args: {} }, needs: ['engine'] },
+  // {start, count} → {pixels: Float32Array (count, 28, 28), labels: Uint8Array}
+  testImages: { defaults: { start: 0, count: 16 }, needs: ['test'] },
+  // {f16} → ArrayBuffer, the weights file (weights.h)
+  saveWeights: { defaults: { f16: false }, needs: ['model'] },
+  // (bytes: ArrayBuffer) → as build; a bad file rejects with bad_weights, the model stays
+  loadWeights: { args: ['bytes'], needs: ['engine'], whileBusy: 'wait' },
+  // {preset, batches, threads} → BenchFigures (core/include/convaula/bench.h), camelCase
+  bench: { defaults: { preset: 'keras-mnist', batches: 30 }, needs: ['engine'], whileBusy: 'wait' },
+  // (layerIndex) → {rate, shape: [n, c, h, w], mask} of a Dropout layer's last training step
+  dropoutMask: { args: ['layerIndex'], needs: ['model'] },
+  // {values, rate, seed, step} → {mask, output}: the engine's Dropout layer alone
+  dropoutDemo: { defaults: { seed: 1, step: 0 }, needs: ['engine'] },
+  // (activation, xs) → {y, dy}: f and f' through the engine's activation layer
+  activationCurve: { args: ['activation', 'xs'], needs: ['engine'] },
+  // {start, count} → {predicted: Uint8Array, confidence: Float32Array, labels: Uint8Array}
+  testPredictions: { defaults: { start: 0, count: 10000 }, needs: ['model', 'test'], whileBusy: 'wait', pass: true },
+  // → {inUse, heap}: bytes the engine's allocator holds, and the wasm heap's size
+  memory: { needs: ['engine'] },
+};
+
+// Streams from the worker, {type, ...}: 'progress' {run, epoch, epochs, batch, batches, loss,
+// accuracy, imagesPerSecond, etaSeconds} at most ~10 a second; 'epoch' {run, epoch, epochs,
+// loss, accuracy, val_loss, val_accuracy, seconds, imagesPerSecond}; 'dataProgress' {file,
+// loaded, total}; 'crash' {message}: the engine is unusable and the client starts a new one.
+export const EVENTS = ['progress', 'epoch', 'dataProgress', 'crash'];
+
+// Codes the worker and client add to the engine's errc: no WebAssembly, a failed download,
+// a worker that died (its pending requests reject with this).
+export const ERROR_CODES = ['unsupported', 'network', 'worker_crash'];
+
+// payload with `defaults` filled in where a field is absent or undefined.
+export function withDefaults(defaults = {}, payload = {}) {
+  const out = { ...defaults };
+  for (const [key, value] of Object.entries(payload)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+// The payload of a client call: positional `args` by name, then the options object's fields.
+export function payloadOf(request, values) {
+  const names = request.args ?? [];
+  const payload = {};
+  names.forEach((name, i) => { payload[name] = values[i]; });
+  return { ...payload, ...(values[names.length] ?? {}) };
+}

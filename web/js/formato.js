@@ -45,3 +45,13 @@ export function leerNumero(texto) {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(limpio)) return NaN;
   return Number(limpio);
 }
+
+const SUPERINDICES = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+// 0.000000953 → "9,54 · 10⁻⁷"; numbers from 0.001 up to a million keep the plain es-ES form.
+export function cientifico(x, decimales = 2) {
+  if (x === 0 || (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6)) return numero(x, Math.max(decimales, 3));
+  const exponente = Math.floor(Math.log10(Math.abs(x)));
+  const sup = String(exponente).split('').map((c) => SUPERINDICES[c]).join('');
+  return `${numero(x / 10 ** exponente, decimales)} · 10${sup}`;
+}

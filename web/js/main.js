@@ -1,7 +1,7 @@
 // Wires the page: fills in the Spanish text, starts the engine's worker, and connects the widgets.
 
 import { ConvAulaClient } from './client.js';
-import { motor as T, aula as A } from './textos.js';
+import { motor as T } from './textos.js';
 import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
@@ -12,12 +12,12 @@ import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
 import { crearModeloActivo } from './ui/modelo-activo.js';
 import { crearSinConexion } from './ui/sin-conexion.js';
-import { iniciarLeccionB } from './leccion/comun-b-inicio.js';
-import { crearLeccionA } from './leccion/comun-a-leccion.js';
 import { crearContexto } from './ui/contexto.js';
 import { crearActualizacion } from './ui/actualizacion.js';
 import { crearCompartir } from './ui/compartir.js';
 import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
+import { crearMotor } from './leccion/kit/motor.js';
+import { cargarSecciones } from './leccion/kit/secciones.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
@@ -52,7 +52,15 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
     if (origen === 'recuperada') modeloActivo.recuperarAnterior();
     else if (origen) modeloActivo.mostrar(origen);
   },
-  alCambiarEstado: (estado) => pesos.habilitar(estado === 'idle' || estado === 'done' || estado === 'error'),
+});
+// The lesson's sections reach the engine, the training panel and the drawing through this.
+const motor = crearMotor({ cliente, entrenamiento, dibujo });
+// Saving or loading weights, or training, would race a run or a Práctica experiment.
+const pesosLibres = () => ['idle', 'done', 'error'].includes(entrenamiento.estado()) && !motor.ocupadoPor();
+entrenamiento.alCambiarEstado(() => pesos.habilitar(pesosLibres()));
+motor.alCambiarOcupado((quien) => {
+  entrenamiento.bloquear(Boolean(quien));
+  pesos.habilitar(pesosLibres());
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
@@ -63,7 +71,7 @@ const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos
 });
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
-  estadoMotor.fallo(null, (await preentrenada) ? A.motor_reiniciado : T.fallo_motor);
+  estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
   arrancar();
 });
 
@@ -85,13 +93,35 @@ async function arrancar() {
     estadoMotor.mostrarMotor(await cliente.init());
     await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
     await cargarPreentrenada();
+    iniciarSecciones();
     const datos = await abrirDatos();
     entrenamiento.datosListos(datos);
-    leccionA.datosListos(datos);
+    motor.datosListos(datos);
   } catch (error) {
     estadoMotor.fallo(error);
     entrenamiento.fallo(error);
+    iniciarSecciones();
   }
+}
+
+// Each lesson section is imported and built when it comes near the screen (README, Layout),
+// once the drawing can answer: their modules (KaTeX among them) stay off that critical path.
+let seccionesIniciadas = false;
+function iniciarSecciones() {
+  if (seccionesIniciadas) return;
+  seccionesIniciadas = true;
+  cargarSecciones({
+    imagenes: () => import('./leccion/imagenes.js'),
+    convolucion: () => import('./leccion/convolucion.js'),
+    'capas-convolutivas': () => import('./leccion/capas.js'),
+    mnist: () => import('./leccion/mnist.js'),
+    maxpooling: () => import('./leccion/maxpooling.js'),
+    dropout: () => import('./leccion/dropout.js'),
+    relu: () => import('./leccion/relu.js'),
+    entrenar: () => import('./leccion/entrenar.js'),
+    aprendido: () => import('./leccion/aprendido.js'),
+    practica: () => import('./leccion/practica.js'),
+  }, { motor, dibujo, entrenamiento });
 }
 
 // The service worker is registered once the first visit's files are in: its install then
@@ -112,5 +142,3 @@ const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
 crearSinConexion(document.querySelector('#sin-conexion'),
   navigator.serviceWorker?.controller ? Promise.resolve() : guardada, arranque);
 const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));
-iniciarLeccionB({ cliente, entrenamiento, dibujo });
-const leccionA = crearLeccionA(cliente);

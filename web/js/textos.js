@@ -71,6 +71,7 @@ export const motor = {
   datos_etiqueta: 'Descarga de los datos de MNIST',
   fallo_arranque: 'No se ha podido arrancar el motor.',
   fallo_motor: 'El motor se ha detenido de forma inesperada y se ha vuelto a arrancar: la red empieza de cero.',
+  reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
 };
 
 export const entrenamiento = {
@@ -122,6 +123,7 @@ export const entrenamiento = {
   resultado: 'Resultado en el conjunto de test (model.evaluate)',
   test_perdida: 'Pérdida en test',
   test_precision: 'Precisión en test',
+  divergencia: (lr) => `El entrenamiento se ha parado solo: la pérdida se ha disparado (es mucho peor que adivinar al azar, o ha dejado de ser un número: NaN). Con una tasa de aprendizaje de ${lr}, cada paso cambia tanto los pesos que la red se desboca. Prueba con una tasa 10 o 100 veces menor (por ejemplo 1 con Adadelta o 0,001 con Adam). Se ha recuperado la red que había antes de pulsar «Entrenar».`,
   errores_campo: {
     tasa: (max) => `Escribe un número mayor que 0 y como mucho ${max}, por ejemplo 0,001.`,
     entero: (min, max) => `Escribe un número entero entre ${min} y ${max}.`,
@@ -153,6 +155,8 @@ export const pesos = {
   fallo_carga: 'No se han podido cargar los pesos.',
   fallo_guardado: 'No se han podido guardar los pesos.',
   kb: (n) => `${n} kB`,
+  archivo_grande: (mb) => `Ese archivo ocupa ${mb} MB: no puede ser un archivo de pesos de ConvAula. El modelo actual no ha cambiado.`,
+  archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
 };
 
 export const generico = {
@@ -183,9 +187,10 @@ export const errores = {
   internal: 'Error interno del motor.',
 };
 
-// Sections 1–5 of the lesson (Imágenes … Maxpooling): widgets in web/js/leccion/. Sentences
-// with numbers are functions; callers pass numbers already formatted with formato.js.
-export const leccionA = {
+// The lesson, section by section (index.html's <section> ids; capas = capas-convolutivas),
+// with `comun` for what several sections share. Sentences with numbers are functions; callers
+// pass numbers already formatted with formato.js.
+export const leccion = {
   comun: {
     esperando_datos: 'Esperando a que se descarguen los datos de MNIST…',
     fuente_titulo: 'Imagen de entrada',
@@ -197,6 +202,10 @@ export const leccionA = {
     fuente_es_dibujo: 'Tu dibujo de la sección «Entrenar y predecir», recortado y centrado en 28 × 28.',
     fuente_dibujo_vacio: 'Tu lienzo está vacío: dibuja un dígito en la sección «Entrenar y predecir» y vuelve a pulsar «Usar mi dibujo».',
     cuadricula: 'cuadrícula',
+    esperando: 'Esperando a que el motor y los datos de MNIST estén listos…',
+    calculando: 'Calculando…',
+    ocupado_practica: 'Ahora mismo el motor está entrenando un experimento de la Práctica; espera a que acabe.',
+    ocupado_principal: 'Ahora mismo se está entrenando la red principal; espera a que acabe o detenla.',
   },
 
   imagenes: {
@@ -390,18 +399,6 @@ export const leccionA = {
     descartado: (p) => `Se descartan los otros tres valores: el ${p} de los datos.`,
     posicion: (f, c) => `Ventana (${f}, ${c})`,
   },
-};
-
-// Sections 6–10 of the lesson (dropout, ReLU, entrenar y predecir, qué ha aprendido, práctica):
-// the widgets in web/js/leccion/{dropout,relu,entrenar,aprendido,practica}.js.
-export const leccionB = {
-  comun: {
-    esperando: 'Esperando a que el motor y los datos de MNIST estén listos…',
-    calculando: 'Calculando…',
-    ocupado_practica: 'Ahora mismo el motor está entrenando un experimento de la Práctica; espera a que acabe.',
-    ocupado_principal: 'Ahora mismo se está entrenando la red principal; espera a que acabe o detenla.',
-    digito: (d) => `Dígito ${d}`,
-  },
   dropout: {
     p1: 'Imagina un equipo en el que siempre juegan los mismos: los demás se acomodan. El dropout obliga a rotar. En cada paso del entrenamiento, cada neurona de la capa se apaga con probabilidad p (la «tasa» de Dropout(p) en Keras). Las que quedan encendidas se multiplican por 1/(1 − p), para que la suma que llega a la capa siguiente sea, en promedio, la misma que si trabajaran todas.',
     p2: 'Abajo ves las neuronas de la capa densa de la red al mirar la imagen de test 0 (un 7). Los números son sus salidas reales, calculadas por el motor; la máscara la sortea la capa Dropout del propio motor. Avanza paso a paso: en cada paso se apagan otras.',
@@ -473,9 +470,6 @@ export const leccionB = {
     imagen_alt: (d) => `Imagen de test 0 de MNIST: un ${d} escrito a mano, 28 × 28 píxeles`,
     imagen_pie: (d) => `X_test[0], etiqueta: ${d}`,
     probs_titulo: 'Las diez probabilidades (salida softmax)',
-    tabla_digito: 'Dígito',
-    tabla_probabilidad: 'Probabilidad',
-    tabla_porcentaje: 'En %',
     suma: (s) => `Suman ${s}: la softmax reparte toda la probabilidad entre los diez dígitos.`,
     redondeo: 'np.round(...) redondea cada probabilidad a 0 o 1 y deja el vector one-hot de la respuesta:',
     conclusion: (d, p) => `La red responde ${d} con una probabilidad del ${p}.`,
@@ -490,12 +484,7 @@ export const leccionB = {
     actualizar: 'Actualizar con la red actual',
     activaciones_titulo: 'Qué ve cada capa',
     activaciones_texto: 'Así se transforma una imagen al atravesar la red. Cada capa convolutiva produce un mapa por filtro (blanco = activación alta); el maxpooling los reduce a la mitad; las capas densas son listas de números, que dibujamos como barras.',
-    fuente: 'Imagen de entrada',
-    fuente_dibujo: 'Mi dibujo (panel «Dibuja un dígito»)',
-    fuente_test: 'Una imagen de test',
-    indice_test: 'Número de la imagen de test (0–9999)',
     ver: 'Ver activaciones',
-    dibujo_vacio: 'El lienzo está vacío: dibuja un dígito en «Dibuja un dígito» o elige una imagen de test.',
     capa: (nombre, clase, forma) => `${nombre} (${clase}) · ${forma}`,
     mapa_alt: (nombre, c, h, w) => `${c} mapas de activación de ${h} × ${w} de la capa ${nombre}`,
     barras_alt: (nombre, n) => `Barras con los ${n} valores de la capa ${nombre}`,
@@ -570,38 +559,36 @@ export const leccionB = {
   },
 };
 
-// Ready for class (issue 6): the pretrained network, "¿Qué ve la red?", offline use,
-// divergence and file checks.
-export const aula = {
-  modelo: {
-    preentrenada: (precision) => `Red activa: red preentrenada (la de la lección, ${precision} de acierto en test).`,
-    nueva: 'Red activa: red nueva, con pesos al azar (aún no ha aprendido nada).',
-    entrenando: 'Red activa: la que se está entrenando en clase ahora mismo.',
-    clase: 'Red activa: entrenada en clase.',
-    archivo: (nombre) => `Red activa: cargada del archivo «${nombre}».`,
-    sin_preentrenada: 'No se ha encontrado la red preentrenada: entrena una en clase para que lea tus dígitos.',
+// The line that says which network answers the drawings (ui/modelo-activo.js).
+export const modelo_activo = {
+  preentrenada: (precision) => `Red activa: red preentrenada (la de la lección, ${precision} de acierto en test).`,
+  nueva: 'Red activa: red nueva, con pesos al azar (aún no ha aprendido nada).',
+  entrenando: 'Red activa: la que se está entrenando en clase ahora mismo.',
+  clase: 'Red activa: entrenada en clase.',
+  archivo: (nombre) => `Red activa: cargada del archivo «${nombre}».`,
+  sin_preentrenada: 'No se ha encontrado la red preentrenada: entrena una en clase para que lea tus dígitos.',
+};
+
+// "¿Qué ve la red?": the drawing's preprocessing steps (ui/que-ve.js).
+export const que_ve = {
+  titulo: '¿Qué ve la red?',
+  explicacion: 'Antes de clasificar, tu dibujo se prepara como los dígitos de MNIST: se busca la caja que contiene el trazo, se recorta, se reduce para que quepa en 20 × 20 píxeles y se coloca en una imagen de 28 × 28 con su centro de masas en el centro.',
+  pasos: {
+    entrada: 'Tu dibujo (con grosor proporcional a su tamaño)',
+    caja: 'La caja que contiene el trazo',
+    recorte: 'Recortado',
+    ajuste: 'Reducido a 20 × 20',
+    colocado: 'Centrado en 28 × 28 por su centro de masas',
   },
-  que_ve: {
-    titulo: '¿Qué ve la red?',
-    explicacion: 'Antes de clasificar, tu dibujo se prepara como los dígitos de MNIST: se busca la caja que contiene el trazo, se recorta, se reduce para que quepa en 20 × 20 píxeles y se coloca en una imagen de 28 × 28 con su centro de masas en el centro.',
-    pasos: {
-      entrada: 'Tu dibujo (con grosor proporcional a su tamaño)',
-      caja: 'La caja que contiene el trazo',
-      recorte: 'Recortado',
-      ajuste: 'Reducido a 20 × 20',
-      colocado: 'Centrado en 28 × 28 por su centro de masas',
-    },
-  },
-  sin_conexion: {
-    preparando: 'Guardando la página para usarla sin conexión…',
-    lista: 'Disponible sin conexión: esta página ya funciona aunque se corte la red.',
-    desconectado: 'Sin conexión: funcionando con la copia guardada en este navegador.',
-    no_disponible: 'Este navegador no puede guardar la página para usarla sin conexión.',
-  },
-  divergencia: (lr) => `El entrenamiento se ha parado solo: la pérdida se ha disparado (es mucho peor que adivinar al azar, o ha dejado de ser un número: NaN). Con una tasa de aprendizaje de ${lr}, cada paso cambia tanto los pesos que la red se desboca. Prueba con una tasa 10 o 100 veces menor (por ejemplo 1 con Adadelta o 0,001 con Adam). Se ha recuperado la red que había antes de pulsar «Entrenar».`,
-  archivo_grande: (mb) => `Ese archivo ocupa ${mb} MB: no puede ser un archivo de pesos de ConvAula. El modelo actual no ha cambiado.`,
-  archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
-  motor_reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
+
+};
+
+// Whether the page works offline (ui/sin-conexion.js).
+export const sin_conexion = {
+  preparando: 'Guardando la página para usarla sin conexión…',
+  lista: 'Disponible sin conexión: esta página ya funciona aunque se corte la red.',
+  desconectado: 'Sin conexión: funcionando con la copia guardada en este navegador.',
+  no_disponible: 'Este navegador no puede guardar la página para usarla sin conexión.',
 };
 
 // Class deployment (issue 13): lazy MNIST, non-secure context, updates, sharing the address.

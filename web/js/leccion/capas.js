@@ -2,12 +2,12 @@
 // calculator whose counts the engine gives), four kernels stacked into a tensor, and a second
 // layer whose neurons see 36 inputs and a 5×5 patch of the image.
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../textos.js';
 import { entero } from '../formato.js';
-import { crearRejilla } from './comun-a-rejilla.js';
-import { conAviso } from './comun-a-motor.js';
+import { crearRejilla } from './kit/rejilla.js';
+import { prepararLienzo } from './kit/lienzo.js';
 
-const T = leccionA.capas;
+const T = leccion.capas;
 const COLORES = ['#4f7fe0', '#3fae6a', '#e06aa8', '#f2c230'];  // the lesson's blue, green, pink, yellow
 const ENTRADA_LECCION = [10, 15];
 const K = 3;
@@ -22,21 +22,21 @@ function especificacion(alto, ancho, capas) {
 }
 const conv = (filters, kernel = K) => ({ type: 'conv2d', filters, kernel });
 
-export function crearCapas(seccion, { cliente, datos }) {
-  crearCalculadora(seccion.querySelector('[data-la="calculadora"]'), cliente, datos);
-  crearCanales(seccion.querySelector('[data-la="canales"]'), cliente, datos);
-  crearSegunda(seccion.querySelector('[data-la="segunda"]'), cliente, datos);
+export function crear(seccion, { motor }) {
+  crearCalculadora(seccion.querySelector('[data-parte="calculadora"]'), motor);
+  crearCanales(seccion.querySelector('[data-parte="canales"]'), motor);
+  crearSegunda(seccion.querySelector('[data-parte="segunda"]'), motor);
 }
 
 // Input grid (a window marks the chosen neuron's inputs) beside the layer's grid of neurons.
 function crearPar(raiz, { alMover }) {
   let ventana = null;
-  const entrada = crearRejilla(raiz.querySelector('[data-la="entrada"]'), {
+  const entrada = crearRejilla(raiz.querySelector('[data-parte="entrada"]'), {
     filas: 1, columnas: 1, interactiva: false,
     celda: (f, c) => ({ fondo: ventana && f >= ventana.y0 && f <= ventana.y1 && c >= ventana.x0 && c <= ventana.x1 ? '#c9d7fb' : '#f6f7fb' }),
     marcas: () => (ventana ? [{ fila: ventana.y0, columna: ventana.x0, alto: ventana.y1 - ventana.y0 + 1, ancho: ventana.x1 - ventana.x0 + 1, color: '#2457d6' }] : []),
   });
-  const salida = crearRejilla(raiz.querySelector('[data-la="salida"]'), {
+  const salida = crearRejilla(raiz.querySelector('[data-parte="salida"]'), {
     filas: 1, columnas: 1, seguirPuntero: true,
     celda: () => ({ fondo: '#dfe7fb' }),
     alMover,
@@ -48,30 +48,29 @@ function crearPar(raiz, { alMover }) {
     tamanos(alto, ancho, altoSalida, anchoSalida) {
       entrada.redimensionar(alto, ancho);
       salida.redimensionar(altoSalida, anchoSalida);
-      const lienzo = raiz.querySelector('[data-la="salida"]');
+      const lienzo = raiz.querySelector('[data-parte="salida"]');
       lienzo.style.width = `${(100 * anchoSalida) / ancho}%`;
       lienzo.style.maxWidth = `${(26 * anchoSalida) / ancho}rem`;
     },
   };
 }
 
-function crearCalculadora(raiz, cliente, datos) {
-  const aviso = raiz.querySelector('.error');
-  const lectura = raiz.querySelector('.la-lectura');
+function crearCalculadora(raiz, motor) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const lectura = raiz.querySelector('.lectura');
   const campos = {
-    alto: raiz.querySelector('[data-la="alto"]'),
-    ancho: raiz.querySelector('[data-la="ancho"]'),
-    kernel: raiz.querySelector('[data-la="tam-kernel"]'),
+    alto: raiz.querySelector('[data-parte="alto"]'),
+    ancho: raiz.querySelector('[data-parte="ancho"]'),
+    kernel: raiz.querySelector('[data-parte="tam-kernel"]'),
   };
   let spec = null, turno = 0;
   const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });
-  const texto = (clave, valor) => { raiz.querySelector(`[data-la="${clave}"]`).textContent = valor; };
+  const texto = (clave, valor) => { raiz.querySelector(`[data-parte="${clave}"]`).textContent = valor; };
 
   async function calcular() {
     const mio = ++turno;
     const [alto, ancho, k] = Object.values(campos).map((el) => Math.round(Number(el.value)));
-    await datos;
-    const r = await conAviso(aviso, async () => {
+    const r = await pedir(async (cliente) => {
       const s = especificacion(alto, ancho, [conv(1, k)]);
       try {
         // The input count is what a Flatten of the bare input holds.
@@ -85,7 +84,7 @@ function crearCalculadora(raiz, cliente, datos) {
       }
     });
     if (mio !== turno) return;
-    raiz.querySelector('.la-cuentas').hidden = !r;
+    raiz.querySelector('.cuentas').hidden = !r;
     if (!r) return;
     spec = r.s;
     const [oh, ow] = r.capa.output;
@@ -94,15 +93,15 @@ function crearCalculadora(raiz, cliente, datos) {
     texto('neuronas', T.neuronas(entero(oh), entero(ow), entero(r.capa.neurons)));
     texto('pesos', T.pesos(entero(r.capa.weights), entero(r.capa.total)));
     par.tamanos(alto, ancho, oh, ow);
-    raiz.querySelector('[data-la="entrada"]').setAttribute('aria-label', T.entrada_alt(entero(alto), entero(ancho)));
-    raiz.querySelector('[data-la="salida"]').setAttribute('aria-label', T.salida_alt(entero(oh), entero(ow)));
+    raiz.querySelector('[data-parte="entrada"]').setAttribute('aria-label', T.entrada_alt(entero(alto), entero(ancho)));
+    raiz.querySelector('[data-parte="salida"]').setAttribute('aria-label', T.salida_alt(entero(oh), entero(ow)));
     const { f, c } = par.salida.posicion();
     mostrarVentana(f, c);
   }
 
   async function mostrarVentana(f, c) {
     if (!spec) return;
-    const v = await conAviso(aviso, () => cliente.explain('receptiveWindow', { spec, layer: 0, row: f, col: c }));
+    const v = await pedir((cliente) => cliente.explain('receptiveWindow', { spec, layer: 0, row: f, col: c }));
     if (!v) return;
     par.ponerVentana(v);
     lectura.textContent = T.neurona_lectura(f, c, v.y0, v.x0, v.y1, v.x1);
@@ -115,11 +114,10 @@ function crearCalculadora(raiz, cliente, datos) {
 }
 
 // Four kernels over the 10×15 input: the output tensor, drawn as four stacked channels.
-async function crearCanales(raiz, cliente, datos) {
-  const aviso = raiz.querySelector('.error');
+async function crearCanales(raiz, motor) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const lienzo = raiz.querySelector('canvas');
-  await datos;
-  const filas = await conAviso(aviso, () => cliente.explain('params', { spec: especificacion(...ENTRADA_LECCION, [conv(4)]) }));
+  const filas = await pedir((cliente) => cliente.explain('params', { spec: especificacion(...ENTRADA_LECCION, [conv(4)]) }));
   if (!filas) return;
   const [h, w, c] = filas[0].output;
   const dato = raiz.querySelector('[data-testid="capas-tensor"]');
@@ -137,12 +135,7 @@ function pintarTensor(lienzo, canales, alto, ancho) {
   const lado = Math.min(22, disponible / (ancho + canales * 1.3 + 2));
   const dx = lado * 1.3, dy = lado * 1.1;
   const total = { w: lado * (ancho + 2) + dx * (canales - 1), h: lado * (alto + 2) + dy * (canales - 1) };
-  const dpr = window.devicePixelRatio || 1;
-  lienzo.width = Math.round(disponible * dpr);
-  lienzo.height = Math.round(total.h * dpr);
-  lienzo.style.height = `${total.h}px`;
-  const ctx = lienzo.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { ctx } = prepararLienzo(lienzo, { alto: total.h, fijarAlto: true });
   const x0 = (disponible - total.w) / 2 + lado, y0 = dy * (canales - 1) + lado;
   for (let k = canales - 1; k >= 0; k--) {
     const ox = x0 + dx * k, oy = y0 - dy * k;
@@ -169,14 +162,13 @@ function pintarTensor(lienzo, canales, alto, ancho) {
 }
 
 // Second layer: 8 kernels of 4×3×3 over the 4-channel tensor; its receptive field on the image.
-async function crearSegunda(raiz, cliente, datos) {
-  const aviso = raiz.querySelector('.error');
-  const lectura = raiz.querySelector('.la-lectura');
+async function crearSegunda(raiz, motor) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const lectura = raiz.querySelector('.lectura');
   const spec = especificacion(...ENTRADA_LECCION, [conv(4), conv(8)]);
   const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });
-  const texto = (clave, valor) => { raiz.querySelector(`[data-la="${clave}"]`).textContent = valor; };
-  await datos;
-  const r = await conAviso(aviso, async () => ({
+  const texto = (clave, valor) => { raiz.querySelector(`[data-parte="${clave}"]`).textContent = valor; };
+  const r = await pedir(async (cliente) => ({
     capas: await cliente.explain('params', { spec }),
     campos: await cliente.explain('receptive', { spec }),
   }));
@@ -187,12 +179,12 @@ async function crearSegunda(raiz, cliente, datos) {
   texto('campo', T.segunda_campo(entero(r.campos[1].size)));
   texto('tensor', T.segunda_tensor(entero(c), entero(h), entero(w)));
   par.tamanos(...ENTRADA_LECCION, h, w);
-  raiz.querySelector('[data-la="salida"]').setAttribute('aria-label', T.segunda_salida_alt(entero(h), entero(w)));
-  raiz.querySelector('[data-la="entrada"]').setAttribute('aria-label', T.segunda_entrada_alt);
+  raiz.querySelector('[data-parte="salida"]').setAttribute('aria-label', T.segunda_salida_alt(entero(h), entero(w)));
+  raiz.querySelector('[data-parte="entrada"]').setAttribute('aria-label', T.segunda_entrada_alt);
   mostrarVentana(0, 0);
 
   async function mostrarVentana(f, cc) {
-    const v = await conAviso(aviso, () => cliente.explain('receptiveWindow', { spec, layer: 1, row: f, col: cc }));
+    const v = await pedir((cliente) => cliente.explain('receptiveWindow', { spec, layer: 1, row: f, col: cc }));
     if (!v) return;
     par.ponerVentana(v);
     lectura.textContent = T.segunda_lectura(f, cc, v.y0, v.x0, v.y1, v.x1);

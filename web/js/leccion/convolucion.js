@@ -2,14 +2,15 @@
 // position by position with the engine's trace (products and sum), the same sum seen as a
 // neuron, and the chosen kernel applied to a whole 28×28 digit (the engine's feature map).
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../textos.js';
 import { entero, numero, leerNumero } from '../formato.js';
-import { formula } from '../formulas.js';
-import { crearRejilla, gris, divergente } from './comun-a-rejilla.js';
-import { crearFuente } from './comun-a-fuente.js';
-import { conAviso, elemento } from './comun-a-motor.js';
+import { renderFormulas } from '../formulas.js';
+import { crearRejilla } from './kit/rejilla.js';
+import { gris, divergente, prepararLienzo } from './kit/lienzo.js';
+import { crearFuente } from './kit/fuente.js';
+import { el } from './kit/dom.js';
 
-const T = leccionA.convolucion;
+const T = leccion.convolucion;
 const LADO = 6, K = 3, SALIDA = LADO - K + 1;
 const PREAJUSTES = {
   verticales: [1, 0, -1, 1, 0, -1, 1, 0, -1],
@@ -25,21 +26,17 @@ const EJEMPLO = { fila: 2, columna: 1 };  // the lesson's (2, 1), where the sum 
 const valor = (x) => numero(x + 0, 3);
 const conSigno = (x) => (x < 0 ? `(${valor(x)})` : valor(x));
 
-export function crearConvolucion(seccion, { cliente, datos }) {
-  for (const el of seccion.querySelectorAll('[data-la-tex]')) {
-    formula(el, T.tex[el.dataset.laTex], { display: true });
-    el.setAttribute('aria-label', T.formulas_alt[el.dataset.laTex]);
-    el.setAttribute('role', 'math');
-  }
-  const kernel = crearEditorKernel(seccion.querySelector('[data-la="kernel"]'));
-  const ejemplo = crearEjemplo(seccion.querySelector('[data-la="ejemplo"]'), cliente, datos, kernel);
-  const mapa = crearMapa(seccion.querySelector('[data-la="mapa"]'), cliente, datos, kernel);
+export function crear(seccion, { motor, dibujo }) {
+  renderFormulas(seccion, T.tex, T.formulas_alt);
+  const kernel = crearEditorKernel(seccion.querySelector('[data-parte="kernel"]'));
+  const ejemplo = crearEjemplo(seccion.querySelector('[data-parte="ejemplo"]'), motor, kernel);
+  const mapa = crearMapa(seccion.querySelector('[data-parte="mapa"]'), motor, dibujo, kernel);
   kernel.alCambiar(() => { ejemplo.kernelCambiado(); mapa.kernelCambiado(); });
 }
 
 // Nine inputs and a preset list; pesos() is the kernel row by row.
 function crearEditorKernel(raiz) {
-  const rejilla = raiz.querySelector('.la-kernel');
+  const rejilla = raiz.querySelector('.kernel-editor');
   const lista = raiz.querySelector('select');
   const aviso = raiz.querySelector('.error-campo');
   let pesos = [...PREAJUSTES.verticales];
@@ -48,10 +45,8 @@ function crearEditorKernel(raiz) {
 
   for (const [clave, texto] of Object.entries(T.preajustes)) lista.append(new Option(texto, clave));
   const casillas = pesos.map((_, i) => {
-    const input = elemento('input');
-    Object.assign(input, { type: 'text', inputMode: 'decimal', autocomplete: 'off', spellcheck: false });
-    input.setAttribute('aria-label', T.peso(Math.floor(i / K), i % K));
-    input.dataset.testid = `kernel-${i}`;
+    const input = el('input', { type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false',
+      'aria-label': T.peso(Math.floor(i / K), i % K), 'data-testid': `kernel-${i}` });
     input.addEventListener('input', () => {
       const x = leerNumero(input.value);
       input.setAttribute('aria-invalid', String(Number.isNaN(x)));
@@ -88,16 +83,16 @@ function crearEditorKernel(raiz) {
   };
 }
 
-function crearEjemplo(raiz, cliente, datos, kernel) {
+function crearEjemplo(raiz, motor, kernel) {
   // The lesson's picture: bright left half (255), dark right half (0); pixels can be toggled.
   const imagen = Float32Array.from({ length: LADO * LADO }, (_, i) => (i % LADO < LADO / 2 ? 255 : 0));
   const calculadas = new Map();  // "i,j" → sum, the output cells visited so far
   let traza = null;
   let turno = 0;
-  const aviso = raiz.querySelector('.error');
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const posicion = raiz.querySelector('[data-testid="conv-posicion"]');
 
-  const rejillaImagen = crearRejilla(raiz.querySelector('[data-la="imagen"]'), {
+  const rejillaImagen = crearRejilla(raiz.querySelector('[data-parte="imagen"]'), {
     filas: LADO, columnas: LADO,
     celda: (f, c) => ({ ...gris(imagen[f * LADO + c] / 255), texto: entero(imagen[f * LADO + c]) }),
     marcas: () => (traza ? [{ fila: traza.top, columna: traza.left, alto: K, ancho: K, color: '#2457d6' }] : []),
@@ -108,7 +103,7 @@ function crearEjemplo(raiz, cliente, datos, kernel) {
       calcular();
     },
   });
-  const rejillaSalida = crearRejilla(raiz.querySelector('[data-la="salida"]'), {
+  const rejillaSalida = crearRejilla(raiz.querySelector('[data-parte="salida"]'), {
     filas: SALIDA, columnas: SALIDA,
     celda: (f, c) => {
       const v = calculadas.get(`${f},${c}`);
@@ -120,14 +115,13 @@ function crearEjemplo(raiz, cliente, datos, kernel) {
   function escalaSalida() {
     return Math.max(1, ...Array.from(calculadas.values(), Math.abs));
   }
-  const neurona = raiz.querySelector('[data-la="neurona"]');
+  const neurona = raiz.querySelector('[data-parte="neurona"]');
   new ResizeObserver(() => traza && pintarNeurona(neurona, traza)).observe(neurona);
 
   async function calcular() {
     const mio = ++turno;
     const { f, c } = rejillaSalida.posicion();
-    await datos;
-    const t = await conAviso(aviso, () => cliente.explain('conv', {
+    const t = await pedir((cliente) => cliente.explain('conv', {
       input: imagen, height: LADO, width: LADO, weights: kernel.pesos(), kernel: K, row: f, col: c,
     }));
     if (!t || mio !== turno) return;
@@ -145,32 +139,27 @@ function crearEjemplo(raiz, cliente, datos, kernel) {
       for (let x = 0; x < K; x++) {
         const i = y * K + x;
         const celda = fila.insertCell();
-        celda.append(elemento('span', 'la-peso', valor(t.weights[i])), ' × ',
-          elemento('span', 'la-pixel', valor(t.inputs[i])), ' = ', elemento('strong', '', valor(t.products[i])));
+        celda.append(el('span', { class: 'peso', text: valor(t.weights[i]) }), ' × ',
+          el('span', { class: 'pixel', text: valor(t.inputs[i]) }), ' = ', el('strong', { text: valor(t.products[i]) }));
       }
     }
     const terminos = Array.from(t.products, conSigno).join(' + ');
     const suma = raiz.querySelector('[data-testid="conv-suma"]');
     suma.textContent = T.suma(terminos, valor(t.sum));
     suma.dataset.value = String(t.sum);
-    raiz.querySelector('.la-comentario').textContent = t.sum === 0 ? T.comentario_cero : T.comentario_otro;
+    raiz.querySelector('.comentario').textContent = t.sum === 0 ? T.comentario_cero : T.comentario_otro;
     rejillaImagen.pintar();
     rejillaSalida.pintar();
     pintarNeurona(neurona, t);
   }
 
-  function irA(indice) {
-    const n = (indice + SALIDA * SALIDA) % (SALIDA * SALIDA);
-    rejillaSalida.mover(Math.floor(n / SALIDA), n % SALIDA);
-  }
-  const indice = () => { const { f, c } = rejillaSalida.posicion(); return f * SALIDA + c; };
-  const boton = (nombre, fn) => raiz.querySelector(`[data-la="${nombre}"]`).addEventListener('click', fn);
-  boton('anterior', () => irA(indice() - 1));
-  boton('siguiente', () => irA(indice() + 1));
+  const boton = (nombre, fn) => raiz.querySelector(`[data-parte="${nombre}"]`).addEventListener('click', fn);
+  boton('anterior', () => rejillaSalida.avanzar(-1));
+  boton('siguiente', () => rejillaSalida.avanzar(1));
   boton('ir-ejemplo', () => rejillaSalida.mover(EJEMPLO.fila, EJEMPLO.columna));
   boton('vaciar', () => { calculadas.clear(); rejillaSalida.pintar(); });
   boton('completar', async () => {
-    const r = await conAviso(aviso, () => cliente.explain('convMap', {
+    const r = await pedir((cliente) => cliente.explain('convMap', {
       input: imagen, height: LADO, width: LADO, weights: kernel.pesos(), kernel: K,
     }));
     if (!r) return;
@@ -191,16 +180,9 @@ function crearEjemplo(raiz, cliente, datos, kernel) {
 // The same window as a neuron: nine inputs on the left, the kernel's values as the weights of
 // their connections, and the weighted sum in the neuron.
 function pintarNeurona(lienzo, t) {
-  const ancho = lienzo.clientWidth;
-  if (!ancho) return;
-  const alto = Math.round(Math.min(280, Math.max(220, ancho * 0.5)));
-  const dpr = window.devicePixelRatio || 1;
-  lienzo.width = Math.round(ancho * dpr);
-  lienzo.height = Math.round(alto * dpr);
-  lienzo.style.height = `${alto}px`;
-  const ctx = lienzo.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, ancho, alto);
+  if (!lienzo.clientWidth) return;
+  const { ctx, ancho, alto } = prepararLienzo(lienzo, {
+    alto: Math.round(Math.min(280, Math.max(220, lienzo.clientWidth * 0.5))), fijarAlto: true });
   const estilo = getComputedStyle(lienzo);
   const tipo = `${Math.max(11, Math.min(14, ancho / 32))}px ${estilo.fontFamily}`;
   ctx.font = tipo;
@@ -267,11 +249,11 @@ function pintarNeurona(lienzo, t) {
 }
 
 // The kernel over a 28×28 digit: the engine's whole feature map, redrawn when the kernel changes.
-function crearMapa(raiz, cliente, datos, kernel) {
-  const aviso = raiz.querySelector('.error');
-  const lectura = raiz.querySelector('.la-lectura');
-  const lienzoEntrada = raiz.querySelector('[data-la="entrada"]');
-  const lienzoMapa = raiz.querySelector('[data-la="mapa-salida"]');
+function crearMapa(raiz, motor, dibujo, kernel) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const lectura = raiz.querySelector('.lectura');
+  const lienzoEntrada = raiz.querySelector('[data-parte="entrada"]');
+  const lienzoMapa = raiz.querySelector('[data-parte="mapa-salida"]');
   let pixels = null, mapa = null, escala = 1, turno = 0;
 
   const rejillaEntrada = crearRejilla(lienzoEntrada, {
@@ -291,7 +273,7 @@ function crearMapa(raiz, cliente, datos, kernel) {
   async function calcular() {
     if (!pixels) return;
     const mio = ++turno;
-    const r = await conAviso(aviso, () => cliente.explain('convMap', {
+    const r = await pedir((cliente) => cliente.explain('convMap', {
       input: pixels, height: 28, width: 28, weights: kernel.pesos(), kernel: K,
     }));
     if (!r || mio !== turno) return;
@@ -307,8 +289,8 @@ function crearMapa(raiz, cliente, datos, kernel) {
     leer(f, c);
   }
 
-  crearFuente(raiz.querySelector('.la-fuente-sitio'), {
-    cliente, datos, id: 'convolucion', inicial: 0,
+  crearFuente(raiz.querySelector('.fuente-sitio'), {
+    motor, dibujo, id: 'convolucion', inicial: 0,
     alCambiar: (imagen) => {
       pixels = imagen.pixels;
       lienzoEntrada.setAttribute('aria-label', T.mapa_entrada_alt(imagen.descripcion));

@@ -1,24 +1,25 @@
 // Section 1, "Imágenes": a real MNIST digit (or the student's drawing) as its 28×28 matrix of
 // values, and a colour picture split into its R, G and B matrices.
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../textos.js';
 import { entero } from '../formato.js';
-import { crearRejilla, gris } from './comun-a-rejilla.js';
-import { crearFuente } from './comun-a-fuente.js';
+import { crearRejilla } from './kit/rejilla.js';
+import { gris } from './kit/lienzo.js';
+import { crearFuente } from './kit/fuente.js';
 
-const T = leccionA.imagenes;
+const T = leccion.imagenes;
 const ANCHO = 16, ALTO = 12;  // the colour picture, small enough to read its numbers
 // MNIST's test image 4 is a 4, like the lesson's X_train[20].
 const DIGITO_INICIAL = 4;
 
-export function crearImagenes(seccion, { cliente, datos }) {
-  crearGris(seccion.querySelector('[data-la="gris"]'), cliente, datos);
-  crearColor(seccion.querySelector('[data-la="color"]'));
+export function crear(seccion, { motor, dibujo }) {
+  crearGris(seccion.querySelector('[data-parte="gris"]'), motor, dibujo);
+  crearColor(seccion.querySelector('[data-parte="color"]'));
 }
 
-function crearGris(bloque, cliente, datos) {
+function crearGris(bloque, motor, dibujo) {
   const lienzo = bloque.querySelector('canvas');
-  const lectura = bloque.querySelector('.la-lectura');
+  const lectura = bloque.querySelector('.lectura');
   let pixels = null;
   let descripcion = '';
 
@@ -34,8 +35,8 @@ function crearGris(bloque, cliente, datos) {
     if (pixels) lectura.textContent = T.gris_lectura(f, c, entero(byte(f * 28 + c)));
   }
 
-  crearFuente(bloque.querySelector('.la-fuente-sitio'), {
-    cliente, datos, id: 'imagenes', inicial: DIGITO_INICIAL,
+  crearFuente(bloque.querySelector('.fuente-sitio'), {
+    motor, dibujo, id: 'imagenes', inicial: DIGITO_INICIAL,
     alCambiar: (imagen) => {
       pixels = imagen.pixels;
       descripcion = imagen.descripcion;
@@ -49,7 +50,7 @@ function crearGris(bloque, cliente, datos) {
 
 function crearColor(bloque) {
   const aviso = bloque.querySelector('.error');
-  const lectura = bloque.querySelector('.la-lectura');
+  const lectura = bloque.querySelector('.lectura');
   const archivo = bloque.querySelector('input[type="file"]');
   const pequeno = document.createElement('canvas');
   pequeno.width = ANCHO;
@@ -112,7 +113,7 @@ function crearColor(bloque) {
     }
     archivo.value = '';
   });
-  bloque.querySelector('[data-la="escena"]').addEventListener('click', usarEscena);
+  bloque.querySelector('[data-parte="escena"]').addEventListener('click', usarEscena);
   usarEscena();
 }
 

@@ -2,23 +2,23 @@
 // first convolutional layer for the student's digit); the engine's trace gives the four values,
 // the kept maximum and the fraction discarded, and the pooled map fills in.
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../textos.js';
 import { entero, numero, porcentaje } from '../formato.js';
-import { crearRejilla, gris } from './comun-a-rejilla.js';
-import { crearFuente } from './comun-a-fuente.js';
-import { conAviso } from './comun-a-motor.js';
+import { crearRejilla } from './kit/rejilla.js';
+import { gris } from './kit/lienzo.js';
+import { crearFuente } from './kit/fuente.js';
 
-const T = leccionA.maxpooling;
+const T = leccion.maxpooling;
 const POOL = 2;
 
 const valor = (x) => numero(x, 3);
 
-export function crearMaxpooling(seccion, { cliente, datos }) {
-  const raiz = seccion.querySelector('[data-la="pooling"]');
-  const aviso = raiz.querySelector('.error');
+export function crear(seccion, { motor, dibujo }) {
+  const raiz = seccion.querySelector('[data-parte="pooling"]');
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const lista = raiz.querySelector('select');
-  const lienzoMapa = raiz.querySelector('[data-la="activacion"]');
-  const lienzoReducido = raiz.querySelector('[data-la="reducido"]');
+  const lienzoMapa = raiz.querySelector('[data-parte="activacion"]');
+  const lienzoReducido = raiz.querySelector('[data-parte="reducido"]');
   let activacion = null;   // {shape: [c, h, w], data} of the first layer
   let plano = null, alto = 0, ancho = 0, brillo = 1;
   let traza = null, turno = 0;
@@ -48,8 +48,8 @@ export function crearMaxpooling(seccion, { cliente, datos }) {
     reducido.clear();
     rejillaMapa.redimensionar(h, w);
     rejillaReducido.redimensionar(Math.floor(h / POOL), Math.floor(w / POOL));
-    raiz.querySelector('[data-la="titulo-activacion"]').textContent = T.activacion(entero(canal), entero(h), entero(w));
-    raiz.querySelector('[data-la="titulo-reducido"]').textContent = T.reducido(entero(Math.floor(h / POOL)), entero(Math.floor(w / POOL)));
+    raiz.querySelector('[data-parte="titulo-activacion"]').textContent = T.activacion(entero(canal), entero(h), entero(w));
+    raiz.querySelector('[data-parte="titulo-reducido"]').textContent = T.reducido(entero(Math.floor(h / POOL)), entero(Math.floor(w / POOL)));
     lienzoMapa.setAttribute('aria-label', T.activacion_alt(entero(h), entero(w)));
     lienzoReducido.setAttribute('aria-label', T.reducido_alt(entero(Math.floor(h / POOL)), entero(Math.floor(w / POOL))));
     // Start on the window where the channel responds most: a corner of zeros teaches little.
@@ -58,7 +58,7 @@ export function crearMaxpooling(seccion, { cliente, datos }) {
     calcular();
   }
 
-  function traer(f, c) {
+  function traer(cliente, f, c) {
     return cliente.explain('pool', { plane: plano, height: alto, width: ancho, pool: POOL, row: f, col: c });
   }
 
@@ -66,7 +66,7 @@ export function crearMaxpooling(seccion, { cliente, datos }) {
     if (!plano) return;
     const mio = ++turno;
     const { f, c } = rejillaReducido.posicion();
-    const t = await conAviso(aviso, () => traer(f, c));
+    const t = await pedir((cliente) => traer(cliente, f, c));
     if (!t || mio !== turno) return;
     traza = t;
     reducido.set(`${f},${c}`, t.max);
@@ -83,7 +83,7 @@ export function crearMaxpooling(seccion, { cliente, datos }) {
         const i = y * t.pool + x;
         const celda = fila.insertCell();
         celda.textContent = valor(t.window[i]);
-        if (i === t.winner) celda.className = 'la-ganador';
+        if (i === t.winner) celda.className = 'ganador';
       }
     }
     const maximo = raiz.querySelector('[data-testid="pool-maximo"]');
@@ -95,29 +95,23 @@ export function crearMaxpooling(seccion, { cliente, datos }) {
   }
 
   const filasReducido = () => Math.floor(alto / POOL), columnasReducido = () => Math.floor(ancho / POOL);
-  function irA(indice) {
-    const total = filasReducido() * columnasReducido();
-    const n = (indice + total) % total;
-    rejillaReducido.mover(Math.floor(n / columnasReducido()), n % columnasReducido());
-  }
-  const indice = () => { const { f, c } = rejillaReducido.posicion(); return f * columnasReducido() + c; };
-  const boton = (nombre, fn) => raiz.querySelector(`[data-la="${nombre}"]`).addEventListener('click', fn);
-  boton('anterior', () => irA(indice() - 1));
-  boton('siguiente', () => irA(indice() + 1));
+  const boton = (nombre, fn) => raiz.querySelector(`[data-parte="${nombre}"]`).addEventListener('click', fn);
+  boton('anterior', () => rejillaReducido.avanzar(-1));
+  boton('siguiente', () => rejillaReducido.avanzar(1));
   boton('vaciar', () => { reducido.clear(); rejillaReducido.pintar(); });
   boton('completar', async () => {
     if (!plano) return;
     const posiciones = Array.from({ length: filasReducido() * columnasReducido() },
       (_, i) => [Math.floor(i / columnasReducido()), i % columnasReducido()]);
-    const trazas = await conAviso(aviso, () => Promise.all(posiciones.map(([f, c]) => traer(f, c))));
+    const trazas = await pedir((cliente) => Promise.all(posiciones.map(([f, c]) => traer(cliente, f, c))));
     if (!trazas) return;
     for (const t of trazas) reducido.set(`${t.row},${t.col}`, t.max);
     rejillaReducido.pintar();
   });
   lista.addEventListener('change', () => usarCanal(Number(lista.value)));
 
-  crearFuente(raiz.querySelector('.la-fuente-sitio'), {
-    cliente, datos, id: 'maxpooling', inicial: 0, activaciones: true,
+  crearFuente(raiz.querySelector('.fuente-sitio'), {
+    motor, dibujo, id: 'maxpooling', inicial: 0, activaciones: true,
     alCambiar: (imagen) => {
       activacion = imagen.activaciones[0];
       const canales = activacion.shape[0];

@@ -2,35 +2,32 @@
 // a real digit, the (28, 28, 1) shape, one-hot rows for real labels, and the lesson's Keras
 // model with its summary() and the weight count it would have without pooling.
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../textos.js';
 import { entero, numero } from '../formato.js';
-import { formula } from '../formulas.js';
-import { crearRejilla, gris } from './comun-a-rejilla.js';
-import { crearFuente } from './comun-a-fuente.js';
-import { conAviso, elemento } from './comun-a-motor.js';
+import { renderFormulas } from '../formulas.js';
+import { crearRejilla } from './kit/rejilla.js';
+import { gris, pintarPlano, escalaGris } from './kit/lienzo.js';
+import { crearFuente } from './kit/fuente.js';
+import { el } from './kit/dom.js';
 
-const T = leccionA.mnist;
+const T = leccion.mnist;
 const ZONA = 4;          // side of the patch whose numbers are shown before/after
 const ETIQUETAS = 8;     // first test labels shown in one-hot
 
-export function crearMnist(seccion, { cliente, datos }) {
-  for (const el of seccion.querySelectorAll('[data-la-tex]')) {
-    formula(el, T.tex[el.dataset.laTex], { display: true });
-    el.setAttribute('aria-label', T.tex_alt[el.dataset.laTex]);
-    el.setAttribute('role', 'math');
-  }
-  datos.then((d) => {
+export function crear(seccion, { motor, dibujo }) {
+  renderFormulas(seccion, T.tex, T.tex_alt);
+  motor.listo().then((d) => {
     seccion.querySelector('[data-testid="mnist-carga"]').textContent = T.carga_resultado(entero(d.train), entero(d.test));
     seccion.querySelector('[data-testid="mnist-forma"]').textContent = T.forma_resultado(entero(d.train), entero(d.test));
-    seccion.querySelector('[data-la="onehot-forma"]').textContent = T.onehot_forma(entero(d.test));
+    seccion.querySelector('[data-parte="onehot-forma"]').textContent = T.onehot_forma(entero(d.test));
   });
-  crearNormalizar(seccion.querySelector('[data-la="normalizar"]'), cliente, datos);
-  crearOneHot(seccion.querySelector('[data-la="onehot"]'), cliente, datos);
-  crearResumen(seccion.querySelector('[data-la="modelo"]'), cliente, datos);
+  crearNormalizar(seccion.querySelector('[data-parte="normalizar"]'), motor, dibujo);
+  crearOneHot(seccion.querySelector('[data-parte="onehot"]'), motor);
+  crearResumen(seccion.querySelector('[data-parte="modelo"]'), motor);
 }
 
-function crearNormalizar(raiz, cliente, datos) {
-  const lectura = raiz.querySelector('.la-lectura');
+function crearNormalizar(raiz, motor, dibujo) {
+  const lectura = raiz.querySelector('.lectura');
   let pixels = null;
   const rejilla = crearRejilla(raiz.querySelector('canvas'), {
     filas: 28, columnas: 28, seguirPuntero: true,
@@ -62,8 +59,8 @@ function crearNormalizar(raiz, cliente, datos) {
     }
   }
 
-  crearFuente(raiz.querySelector('.la-fuente-sitio'), {
-    cliente, datos, id: 'mnist', inicial: 0,
+  crearFuente(raiz.querySelector('.fuente-sitio'), {
+    motor, dibujo, id: 'mnist', inicial: 0,
     alCambiar: (imagen) => {
       pixels = imagen.pixels;
       mostrar();
@@ -73,41 +70,29 @@ function crearNormalizar(raiz, cliente, datos) {
   rejilla.mover(6, 12, false);
 }
 
-async function crearOneHot(raiz, cliente, datos) {
-  const aviso = raiz.querySelector('.error');
+async function crearOneHot(raiz, motor) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const cuerpo = raiz.querySelector('tbody');
-  await datos;
-  const r = await conAviso(aviso, () => cliente.testImages({ start: 0, count: ETIQUETAS }));
+  const r = await pedir((cliente) => cliente.testImages({ start: 0, count: ETIQUETAS }));
   if (!r) return;
   r.labels.forEach((etiqueta, n) => {
     const fila = cuerpo.insertRow();
-    const miniatura = elemento('canvas', 'la-miniatura');
-    miniatura.width = miniatura.height = 28;
-    miniatura.setAttribute('role', 'img');
-    miniatura.setAttribute('aria-label', T.onehot_alt(entero(n), etiqueta));
-    const ctx = miniatura.getContext('2d');
-    const imagen = ctx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
-      const g = Math.round(255 * r.pixels[n * 784 + i]);
-      imagen.data.set([g, g, g, 255], i * 4);
-    }
-    ctx.putImageData(imagen, 0, 0);
+    // As MNIST stores it: white ink on black.
+    const miniatura = el('canvas', { class: 'miniatura', role: 'img', 'aria-label': T.onehot_alt(entero(n), etiqueta) });
+    pintarPlano(miniatura, r.pixels, n * 784, 28, 28, escalaGris());
     fila.insertCell().append(miniatura);
-    const celdaEtiqueta = elemento('th', 'la-etiqueta', String(etiqueta));
-    celdaEtiqueta.scope = 'row';
-    fila.append(celdaEtiqueta);
+    fila.append(el('th', { class: 'etiqueta', scope: 'row', text: String(etiqueta) }));
     for (let d = 0; d < 10; d++) {
       const celda = fila.insertCell();
       celda.textContent = d === etiqueta ? '1' : '0';
-      if (d === etiqueta) celda.className = 'la-uno';
+      if (d === etiqueta) celda.className = 'uno';
     }
   });
 }
 
-async function crearResumen(raiz, cliente, datos) {
-  const aviso = raiz.querySelector('.error');
-  await datos;
-  const r = await conAviso(aviso, async () => {
+async function crearResumen(raiz, motor) {
+  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const r = await pedir(async (cliente) => {
     const presets = await cliente.presets();
     const spec = presets.find((p) => p.name === 'keras-mnist').spec;
     const sinPooling = { ...spec, layers: spec.layers.filter((l) => l.type !== 'max_pooling2d') };
@@ -121,12 +106,12 @@ async function crearResumen(raiz, cliente, datos) {
   for (const capa of r.filas) {
     const fila = cuerpo.insertRow();
     const nombre = fila.insertCell();
-    nombre.append(elemento('code', '', `${capa.layer} (${capa.kerasClass})`));
-    if (capa.formula) nombre.append(elemento('span', 'la-formula-capa', legible(capa.formula)));
-    fila.insertCell().append(elemento('code', '', `(None, ${capa.output.join(', ')})`));
+    nombre.append(el('code', { text: `${capa.layer} (${capa.kerasClass})` }));
+    if (capa.formula) nombre.append(el('span', { class: 'formula-capa', text: legible(capa.formula) }));
+    fila.insertCell().append(el('code', { text: `(None, ${capa.output.join(', ')})` }));
     const parametros = fila.insertCell();
     parametros.textContent = entero(capa.total);
-    parametros.className = 'la-numero';
+    parametros.className = 'numero';
   }
   // Keras's "Total params" is the sum of the column above.
   const total = r.filas.reduce((s, capa) => s + capa.total, 0);
@@ -134,7 +119,7 @@ async function crearResumen(raiz, cliente, datos) {
   const densa = r.sinPooling.find((capa) => capa.kerasClass === 'Dense');
   raiz.querySelector('[data-testid="mnist-sin-pooling"]').textContent =
     T.sin_pooling_texto(entero(densa.inputsPerNeuron), entero(densa.total));
-  raiz.querySelector('[data-la="sin-pooling-formula"]').textContent = T.sin_pooling_formula(legible(densa.formula));
+  raiz.querySelector('[data-parte="sin-pooling-formula"]').textContent = T.sin_pooling_formula(legible(densa.formula));
 }
 
 // The engine's formula "(3*3*32 + 1) * 64 = 18496" written for Spanish readers: × and 18.496.

@@ -4,14 +4,14 @@
 // curves of all runs are overlaid. The worker has one model, so the main model's weights are
 // saved before each run and loaded back after it (the drawing widget waits meanwhile).
 
-import { leccionB, entrenamiento as TE } from '../textos.js';
+import { leccion, entrenamiento as TE } from '../textos.js';
 import { numero, entero, decimal, porcentaje, duracion, leerNumero } from '../formato.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
-import { el, ponerEstado } from './comun-b-dom.js';
+import { el, ponerEstado } from './kit/dom.js';
 import { mensajeDeError } from '../ui/mensajes.js';
 
-const T = leccionB.practica;
-const C = leccionB.comun;
+const T = leccion.practica;
+const C = leccion.comun;
 const HUECOS = 8;  // runs kept at once, one chart colour each
 const BASES = ['classroom', 'keras-mnist'];
 const IMAGENES = [2000, 5000, 10000];
@@ -57,94 +57,51 @@ function nombreCorto(cambios) {
   return partes.join(', ') || N.base;
 }
 
-export async function crear(raiz, motor) {
-  const { cliente } = motor;
+// The form: the base preset, the lesson's changes, images and epochs, and the diff in words
+// with the parameter counts the engine gives for both specs.
+function crearFormulario(motor, specs) {
   const opcion = (v, t) => el('option', { value: v, text: t });
   const base = el('select', { id: 'practica-base', 'data-testid': 'practice-base' }, ...BASES.map((b) => opcion(b, T.base_nombres[b])));
   const casilla = (id, texto) => el('label', { class: 'casilla' }, el('input', { type: 'checkbox', id, 'data-testid': id }), el('span', { text: texto }));
-  const cambiosCampos = el('fieldset', { class: 'lb-cambios' }, el('legend', { text: T.cambios }),
-    casilla('practica-sigmoide', T.sigmoide), casilla('practica-sgd', T.sgd),
-    el('div', { class: 'campo lb-lr' }, el('label', { for: 'practica-lr', text: T.lr_sgd }),
-      el('input', { id: 'practica-lr', type: 'text', inputmode: 'decimal', value: numero(0.01), autocomplete: 'off' })),
+  const lr = el('input', { id: 'practica-lr', type: 'text', inputmode: 'decimal', value: numero(0.01), autocomplete: 'off' });
+  const campoLr = el('div', { class: 'campo lr' }, el('label', { for: 'practica-lr', text: T.lr_sgd }), lr);
+  const cambiosCampos = el('fieldset', { class: 'cambios' }, el('legend', { text: T.cambios }),
+    casilla('practica-sigmoide', T.sigmoide), casilla('practica-sgd', T.sgd), campoLr,
     casilla('practica-conv', T.conv_extra), casilla('practica-kernel5', T.kernel5));
   const imagenes = el('select', { id: 'practica-imagenes', 'data-testid': 'practice-images' }, ...IMAGENES.map((n) => opcion(n, entero(n))));
   imagenes.value = '5000';
   const epocas = el('select', { id: 'practica-epocas' }, ...EPOCAS.map((n) => opcion(n, entero(n))));
-  const lanzar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'practice-run', text: T.lanzar });
-  const detener = el('button', { type: 'button', 'data-testid': 'practice-stop', text: T.detener, disabled: true });
-  const diff = el('ul', { class: 'lb-diff', 'data-testid': 'practice-diff', 'aria-live': 'polite' });
-  const estado = el('p', { class: 'lb-estado', role: 'status', 'data-testid': 'practice-status' });
-  const progreso = el('progress', { max: 1, value: 0, 'aria-label': T.lanzar });
-  const lienzoPerdida = el('canvas', { role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
-  const lienzoPrecision = el('canvas', { role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
-  const leyenda = el('ul', { class: 'leyenda' });
-  const cuerpo = el('tbody');
-  const vacia = el('p', { class: 'ayuda', text: T.sin_runs });
+  const diff = el('ul', { class: 'diff', 'data-testid': 'practice-diff', 'aria-live': 'polite' });
+  const marcada = (id) => cambiosCampos.querySelector(`#${id}`).checked;
   const campos = [base, ...cambiosCampos.querySelectorAll('input'), imagenes, epocas];
-  const $ = (id) => cambiosCampos.querySelector(`#${id}`);
-
-  raiz.append(
-    el('div', { class: 'panel lb-panel' },
-      el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', text: T.nota_restaurar }),
-      el('div', { class: 'lb-practica' },
-        el('div', { class: 'lb-practica-form' },
-          el('div', { class: 'campo' }, el('label', { for: 'practica-base', text: T.base }), base),
-          cambiosCampos,
-          el('div', { class: 'lb-controles' },
-            el('div', { class: 'campo' }, el('label', { for: 'practica-imagenes', text: T.imagenes }), imagenes),
-            el('div', { class: 'campo' }, el('label', { for: 'practica-epocas', text: T.epocas }), epocas)),
-          diff,
-          el('div', { class: 'botones' }, lanzar, detener), estado, progreso),
-        el('div', { class: 'lb-practica-graficas' },
-          el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_perdida }), lienzoPerdida),
-          el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_precision }), lienzoPrecision),
-          leyenda))),
-    el('div', { class: 'lb-tabla-caja' },
-      el('table', { class: 'lb-tabla lb-runs', 'data-testid': 'practice-runs' },
-        el('caption', { text: T.tabla_caption }),
-        el('thead', {}, el('tr', {}, ...[T.col_n, T.col_cambios, T.col_parametros, T.col_tiempo, T.col_perdida, T.col_precision, T.col_quitar]
-          .map((t) => el('th', { scope: 'col', text: t })))),
-        cuerpo)),
-    vacia);
-
-  const SERIES = Array.from({ length: HUECOS }, (_, i) => ({ color: `--lb-run-${i}`, tipo: 'linea' }));
-  const graficas = [
-    crearGrafica(lienzoPerdida, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_perdida, series: SERIES }),
-    crearGrafica(lienzoPrecision, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0) }),
-  ];
-
-  const specs = new Map((await motorListo()).map(({ name, spec }) => [name, spec]));
-  const runs = [];  // {n, hueco, etiqueta, config, parametros, puntos: [[x, loss, acc]], test, segundos, estado}
-  let siguienteN = 1;
-  let actual = null;
-
-  async function motorListo() {
-    ponerEstado(estado, 'waiting', C.esperando);
-    await motor.listo();
-    return cliente.presets();
-  }
+  const nodo = el('div', { class: 'practica-campos' },
+    el('div', { class: 'campo' }, el('label', { for: 'practica-base', text: T.base }), base),
+    cambiosCampos,
+    el('div', { class: 'controles' },
+      el('div', { class: 'campo' }, el('label', { for: 'practica-imagenes', text: T.imagenes }), imagenes),
+      el('div', { class: 'campo' }, el('label', { for: 'practica-epocas', text: T.epocas }), epocas)),
+    diff);
 
   function leerCambios() {
-    const lr = leerNumero($('practica-lr').value);
+    const x = leerNumero(lr.value);
     return {
-      sigmoide: $('practica-sigmoide').checked, sgd: $('practica-sgd').checked,
-      lr: Number.isFinite(lr) && lr > 0 ? lr : 0.01, conv: $('practica-conv').checked, kernel5: $('practica-kernel5').checked,
+      sigmoide: marcada('practica-sigmoide'), sgd: marcada('practica-sgd'),
+      lr: Number.isFinite(x) && x > 0 ? x : 0.01, conv: marcada('practica-conv'), kernel5: marcada('practica-kernel5'),
     };
   }
 
-  const totalParametros = async (spec) => (await cliente.explain('params', { spec })).reduce((s, f) => s + f.total, 0);
-
-  // The diff from the base, in words, with the parameter counts the engine gives for both.
+  const totalParametros = async (cliente, spec) => (await cliente.explain('params', { spec })).reduce((n, f) => n + f.total, 0);
   let pedidoDiff = 0;
   async function describir() {
     const mio = ++pedidoDiff;
     const cambios = leerCambios();
-    $('practica-lr').closest('.campo').hidden = !cambios.sgd;
+    campoLr.hidden = !cambios.sgd;
     const spec = specs.get(base.value);
     const frases = diferencias(spec, cambios);
     let parametros = '';
     try {
-      parametros = T.diff_parametros(entero(await totalParametros(spec)), entero(await totalParametros(variante(spec, cambios))));
+      parametros = await motor.consultar(async (c) =>
+        T.diff_parametros(entero(await totalParametros(c, spec)), entero(await totalParametros(c, variante(spec, cambios)))));
     } catch (error) {
       parametros = mensajeDeError(error);
     }
@@ -152,80 +109,156 @@ export async function crear(raiz, motor) {
     diff.replaceChildren(...[...(frases.length ? frases : [T.sin_cambios]), parametros].map((f) => el('li', { text: f })));
   }
 
-  function redibujar() {
+  for (const c of [base, ...cambiosCampos.querySelectorAll('input')]) c.addEventListener('change', describir);
+  lr.addEventListener('input', describir);
+  // The classroom base trains ten times faster; the lesson's network gets fewer images by default.
+  base.addEventListener('change', () => { imagenes.value = base.value === 'keras-mnist' ? '2000' : '5000'; });
+
+  return {
+    nodo, describir,
+    habilitar(si) { for (const c of campos) c.disabled = !si; },
+    /** The experiment the form describes: its spec, name, words and settings. */
+    leer() {
+      const cambios = leerCambios();
+      const origen = specs.get(base.value);
+      return {
+        spec: variante(origen, cambios), etiqueta: nombreCorto(cambios), diff: diferencias(origen, cambios),
+        config: T.config(T.base_nombres[base.value], entero(Number(imagenes.value)), epocas.value),
+        imagenes: Number(imagenes.value), epocas: Number(epocas.value),
+      };
+    },
+  };
+}
+
+// The runs so far: loss and accuracy overlaid (one colour per slot), the legend and the table.
+function crearTablero() {
+  const lienzoPerdida = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
+  const lienzoPrecision = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
+  const leyenda = el('ul', { class: 'leyenda' });
+  const cuerpo = el('tbody');
+  const vacia = el('p', { class: 'ayuda', text: T.sin_runs });
+  const graficas = el('div', { class: 'practica-graficas' },
+    el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_perdida }), lienzoPerdida),
+    el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_precision }), lienzoPrecision),
+    leyenda);
+  const tabla = el('div', { class: 'tabla-caja' },
+    el('table', { class: 'tabla runs', 'data-testid': 'practice-runs' },
+      el('caption', { text: T.tabla_caption }),
+      el('thead', {}, el('tr', {}, ...[T.col_n, T.col_cambios, T.col_parametros, T.col_tiempo, T.col_perdida, T.col_precision, T.col_quitar]
+        .map((t) => el('th', { scope: 'col', text: t })))),
+      cuerpo));
+  const SERIES = Array.from({ length: HUECOS }, (_, i) => ({ color: `--color-run-${i}`, tipo: 'linea' }));
+  const [perdida, precision] = [
+    crearGrafica(lienzoPerdida, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_perdida, series: SERIES }),
+    crearGrafica(lienzoPrecision, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0) }),
+  ];
+  const runs = [];  // {n, hueco, etiqueta, config, diff, epocas, parametros, puntos: [[x, loss, acc]], test, segundos, estado}
+  let quitarUno = () => {};
+
+  const fila = (r, enCurso) => {
+    const quitar = el('button', { type: 'button', class: 'boton-pequeno', 'aria-label': T.quitar(r.n), text: '✕', disabled: enCurso,
+      onclick: () => { runs.splice(runs.indexOf(r), 1); redibujar(); quitarUno(); } });
+    const pendiente = { stopped: T.detenido, error: '—' }[r.estado] ?? '…';
+    return el('tr', { 'data-run': String(r.n) },
+      el('th', { scope: 'row' }, el('span', { class: 'muestra muestra-linea', style: `--muestra: var(${SERIES[r.hueco].color})` }), ` ${r.n}`),
+      el('td', {}, el('strong', { text: r.etiqueta }), el('br'), el('span', { class: 'ayuda', text: r.config }),
+        ...r.diff.map((f) => el('span', { class: 'diff-linea', text: f }))),
+      el('td', { text: entero(r.parametros) }),
+      el('td', { text: r.segundos === null ? '…' : duracion(r.segundos) }),
+      el('td', { text: r.test ? decimal(r.test.loss, 4) : pendiente }),
+      el('td', { 'data-value': r.test ? String(r.test.accuracy) : '', text: r.test ? porcentaje(r.test.accuracy, 2) : pendiente }),
+      el('td', {}, quitar));
+  };
+  function pintarTabla(actual) {
+    vacia.hidden = runs.length > 0;
+    cuerpo.replaceChildren(...runs.map((r) => fila(r, r === actual)));
+  }
+  function redibujar(actual) {
     const xMax = Math.max(1, ...runs.map((r) => r.epocas));
-    for (const g of graficas) g.borrar(xMax);
-    for (const r of runs) for (const [x, loss, acc] of r.puntos) { graficas[0].anadir(r.hueco, x, loss); graficas[1].anadir(r.hueco, x, acc); }
+    for (const g of [perdida, precision]) g.borrar(xMax);
+    for (const r of runs) for (const [x, loss, acc] of r.puntos) { perdida.anadir(r.hueco, x, loss); precision.anadir(r.hueco, x, acc); }
     crearLeyenda(leyenda, runs.map((r) => ({ nombre: T.etiqueta_run(r.n, r.etiqueta), color: SERIES[r.hueco].color, tipo: 'linea' })));
-    pintarTabla();
+    pintarTabla(actual);
   }
 
-  function pintarTabla() {
-    vacia.hidden = runs.length > 0;
-    cuerpo.replaceChildren(...runs.map((r) => {
-      const quitar = el('button', { type: 'button', class: 'boton-pequeno', 'aria-label': T.quitar(r.n), text: '✕', disabled: r === actual,
-        onclick: () => { runs.splice(runs.indexOf(r), 1); redibujar(); lanzar.focus(); } });
-      return el('tr', { 'data-run': String(r.n) },
-        el('th', { scope: 'row' }, el('span', { class: 'muestra muestra-linea', style: `--muestra: var(${SERIES[r.hueco].color})` }), ` ${r.n}`),
-        el('td', {}, el('strong', { text: r.etiqueta }), el('br'), el('span', { class: 'ayuda', text: r.config }),
-          ...r.diff.map((f) => el('span', { class: 'lb-diff-linea', text: f }))),
-        el('td', { text: entero(r.parametros) }),
-        el('td', { text: r.segundos === null ? '…' : duracion(r.segundos) }),
-        el('td', { text: r.test ? decimal(r.test.loss, 4) : (r.estado === 'stopped' ? T.detenido : '…') }),
-        el('td', { 'data-value': r.test ? String(r.test.accuracy) : '', text: r.test ? porcentaje(r.test.accuracy, 2) : (r.estado === 'stopped' ? T.detenido : '…') }),
-        el('td', {}, quitar));
-    }));
-  }
+  return {
+    graficas, tabla, vacia, runs, redibujar, pintarTabla,
+    alQuitar: (fn) => { quitarUno = fn; },
+    lleno: () => runs.length >= HUECOS,
+    /** A new run in the first free colour slot. */
+    nuevo(datos) {
+      const usados = new Set(runs.map((r) => r.hueco));
+      const run = { ...datos, hueco: [...Array(HUECOS).keys()].find((h) => !usados.has(h)), parametros: 0, puntos: [], test: null, segundos: null, estado: 'running' };
+      runs.push(run);
+      redibujar(run);
+      return run;
+    },
+    punto(run, x, loss, acc) {
+      run.puntos.push([x, loss, acc]);
+      perdida.anadir(run.hueco, x, loss);
+      precision.anadir(run.hueco, x, acc);
+    },
+    cortar(run) { for (const g of [perdida, precision]) g.cortar(run.hueco); },
+  };
+}
+
+export async function crear(seccion, { motor }) {
+  const raiz = seccion.querySelector('.widgets');
+  const { cliente } = motor;
+  const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'practice-status' });
+  ponerEstado(estado, 'waiting', C.esperando);
+  const specs = new Map();
+  const formulario = crearFormulario(motor, specs);
+  const tablero = crearTablero();
+  const lanzar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'practice-run', text: T.lanzar });
+  const detener = el('button', { type: 'button', 'data-testid': 'practice-stop', text: T.detener, disabled: true });
+  const progreso = el('progress', { max: 1, value: 0, 'aria-label': T.lanzar });
+  raiz.append(
+    el('div', { class: 'panel panel-leccion' },
+      el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', text: T.nota_restaurar }),
+      el('div', { class: 'practica' },
+        el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso),
+        tablero.graficas)),
+    tablero.tabla, tablero.vacia);
+  tablero.alQuitar(() => lanzar.focus());
+
+  for (const { name, spec } of await motor.consultar((c) => c.presets())) specs.set(name, spec);
+  let actual = null;
+  let siguienteN = 1;
 
   function habilitar(corriendo) {
-    for (const c of campos) c.disabled = corriendo;
+    formulario.habilitar(!corriendo);
     lanzar.disabled = corriendo;
     detener.disabled = !corriendo;
   }
 
+  // Only this widget's run: the training panel's runs send progress too.
   cliente.on('progress', (p) => {
     if (!actual || p.run !== actual.run) return;
     const x = p.epoch - 1 + p.batch / p.batches;
-    actual.puntos.push([x, p.loss, p.accuracy]);
-    graficas[0].anadir(actual.hueco, x, p.loss);
-    graficas[1].anadir(actual.hueco, x, p.accuracy);
+    tablero.punto(actual, x, p.loss, p.accuracy);
     progreso.value = x / p.epochs;
     ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(x / p.epochs, 0)} · ${entero(p.imagesPerSecond)} img/s`));
   });
-  cliente.on('epoch', (e) => { if (actual && e.run === actual.run) for (const g of graficas) g.cortar(actual.hueco); });
+  cliente.on('epoch', (e) => { if (actual && e.run === actual.run) tablero.cortar(actual); });
 
-  async function ejecutar() {
-    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
-    if (runs.length >= HUECOS) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
-    if (!motor.ocupar('practica')) return ponerEstado(estado, 'busy', C.ocupado_practica);
-    const cambios = leerCambios();
-    const nombreBase = base.value;
-    const spec = variante(specs.get(nombreBase), cambios);
-    spec.name = `practica-${siguienteN}`;
-    const usados = new Set(runs.map((r) => r.hueco));
-    const run = {
-      n: siguienteN++, hueco: [...Array(HUECOS).keys()].find((h) => !usados.has(h)),
-      etiqueta: nombreCorto(cambios), diff: diferencias(specs.get(nombreBase), cambios),
-      config: T.config(T.base_nombres[nombreBase], entero(Number(imagenes.value)), epocas.value),
-      epocas: Number(epocas.value), parametros: 0, puntos: [], test: null, segundos: null, estado: 'running',
-    };
-    habilitar(true);
-    progreso.value = 0;
+  // Trains the experiment with the engine held: the main model is saved, the variant built and
+  // trained, and the main model loaded back whatever happened.
+  async function entrenarConMotor(run, experimento) {
     let guardado = null;
     let final;
     try {
       ponerEstado(estado, 'saving', T.estado_guardando);
       guardado = await cliente.saveWeights();
       ponerEstado(estado, 'building', T.estado_construyendo);
-      run.parametros = (await cliente.build(spec)).totalParams;
-      runs.push(run);
+      run.parametros = (await cliente.build(experimento.spec)).totalParams;
       actual = run;
-      redibujar();
+      tablero.pintarTabla(run);
       const inicio = performance.now();
       const entrenando = cliente.train({
-        epochs: run.epocas, batchSize: spec.batch_size, trainLimit: Number(imagenes.value), optimizer: spec.optimizer,
+        epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: experimento.imagenes, optimizer: experimento.spec.optimizer,
       });
-      run.run = entrenando.id;
+      run.run = entrenando.id;  // the id its progress and epoch events carry
       const { stopped, test } = await entrenando;
       run.segundos = (performance.now() - inicio) / 1000;
       run.test = stopped ? null : test;
@@ -244,22 +277,32 @@ export async function crear(raiz, motor) {
     } catch (error) {
       final = ['error', mensajeDeError(error)];
     }
+    return final;
+  }
+
+  async function ejecutar() {
+    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
+    if (tablero.lleno()) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
+    habilitar(true);
+    if (!(await motor.ocupar('practica'))) {
+      habilitar(false);
+      return ponerEstado(estado, 'busy', C.ocupado_practica);
+    }
+    const experimento = formulario.leer();
+    experimento.spec.name = `practica-${siguienteN}`;
+    const run = tablero.nuevo({ n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config, epocas: experimento.epocas });
+    progreso.value = 0;
+    const final = await entrenarConMotor(run, experimento);
     motor.liberar();
     habilitar(false);
-    pintarTabla();
+    tablero.pintarTabla();
     ponerEstado(estado, ...final);
-    estado.dataset.runs = String(runs.length);
+    estado.dataset.runs = String(tablero.runs.length);
   }
 
   lanzar.addEventListener('click', ejecutar);
   detener.addEventListener('click', () => { if (actual) cliente.stop().catch(() => {}); });
-  for (const c of [base, ...cambiosCampos.querySelectorAll('input')]) c.addEventListener('change', describir);
-  $('practica-lr').addEventListener('input', describir);
-  // The classroom base trains ten times faster; the lesson's network gets fewer images by default.
-  base.addEventListener('change', () => { imagenes.value = base.value === 'keras-mnist' ? '2000' : '5000'; });
-
-  await describir();
-  redibujar();
+  await formulario.describir();
+  tablero.redibujar();
   ponerEstado(estado, 'idle', T.estado_listo);
-  raiz.dataset.ready = 'true';
 }

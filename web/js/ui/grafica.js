@@ -1,131 +1,178 @@
-// A small canvas chart of lines and points: crisp on HiDPI screens, axes labelled in Spanish
-// with es-ES numbers, colours taken from CSS so projector mode restyles it too.
-// Redraws at most once per animation frame however often points arrive.
+// The page's one chart, on uPlot (npm, copied to dist/vendor by the build): the training panel,
+// the Práctica overlays and the ReLU and sigmoid curves. Axes in Spanish with es-ES numbers,
+// colours and type taken from CSS (projector mode restyles them: the chart is rebuilt when the
+// body's class changes), crisp on HiDPI screens (uPlot draws at devicePixelRatio). uPlot styles
+// its elements through the CSSOM, which the page's Content-Security-Policy allows.
+// Points may arrive at any rate: the chart redraws at most once per animation frame.
+// uPlot itself is imported when a chart first comes near the screen (off the page's start).
+
+// npm ships uPlot minified only as a classic script (51 kB against the module's 145 kB): it is
+// added as a <script> from our origin (script-src 'self') and defines window.uPlot.
+let uPlot = null;
+let cargando = null;
+const cargarUPlot = () => (cargando ??= new Promise((resolver, fallar) => {
+  const script = el('script', { src: new URL('../../vendor/uplot/uPlot.iife.min.js', import.meta.url).href });
+  script.addEventListener('load', () => { uPlot = window.uPlot; resolver(); });
+  script.addEventListener('error', () => fallar(new Error('uPlot did not load')));
+  document.head.append(script);
+}));
 
 import { numero } from '../formato.js';
+import { el } from '../leccion/kit/dom.js';
 
-const MARGEN = { derecha: 12, arriba: 12 };  // left and bottom depend on the font's size
-
-// Round tick steps (1, 2 or 5 × 10^k) giving about `cuantas` ticks over [min, max].
-function marcas(min, max, cuantas = 5) {
-  const bruto = (max - min) / cuantas;
-  const potencia = 10 ** Math.floor(Math.log10(bruto));
-  const paso = [1, 2, 5, 10].map((m) => m * potencia).find((p) => p >= bruto);
+// Ticks every `paso` over [min, max] (a chart that asks for them), else uPlot's own round steps.
+const cadaPaso = (paso) => (paso ? (u, eje, min, max) => {
   const lista = [];
-  for (let v = Math.ceil(min / paso) * paso; v <= max + paso * 1e-9; v += paso) lista.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(min / paso - 1e-9) * paso; v <= max + paso * 1e-9; v += paso) lista.push(Number(v.toPrecision(12)));
   return lista;
-}
+} : undefined);
 
-// series: [{color: CSS variable name, tipo: 'linea' | 'puntos'}]; yMax undefined = fit the data.
-export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, yMax, formatoY = numero }) {
-  const ctx = canvas.getContext('2d');
-  const datos = series.map(() => []);  // per series, [x, y] pairs in arrival order; null breaks a line
-  let xMax = 1;
+/**
+ * contenedor: the element the chart fills (its CSS gives the height; role="img" and its
+ * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'puntos'}];
+ * yMax undefined = fit the data; xMin/xMax: the x range (borrar() changes xMax);
+ * pasoX/pasoY: fixed tick steps.
+ */
+export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 0, xMax: xMaxInicial = 1, yMin = 0, yMax,
+  pasoX, pasoY, formatoY = numero }) {
+  const datos = series.map(() => []);  // per series, [x, y] pairs in arrival order; y null breaks a line
+  let xMax = xMaxInicial;
+  let marca = null;  // {x, ys: [y per series]}: a marked x, a dashed line and a dot on each curve
+  let grafica = null;
   let pendiente = false;
 
-  function escala() {
-    // An empty chart shows 0–1 rather than a range squeezed around nothing.
-    const pares = datos.flat().filter(Boolean);
-    const mayor = pares.length ? pares.reduce((m, [, y]) => Math.max(m, y), yMin + 1e-3) * 1.05 : yMin + 1;
-    const techo = yMax ?? mayor;
-    return { x0: 0, x1: xMax, y0: yMin, y1: techo };
+  function estilo() {
+    const css = getComputedStyle(contenedor);
+    const color = (v) => css.getPropertyValue(v).trim() || css.color;
+    return { tinta: css.color, rejilla: color('--color-rejilla'), fuente: `${css.fontSize} ${css.fontFamily}`, letra: parseFloat(css.fontSize), color };
+  }
+
+  // Room for the axes, from the type's size: the y axis as wide as its longest number.
+  const medidor = document.createElement('canvas').getContext('2d');
+  function anchoTextos(textos, fuente) {
+    medidor.font = fuente;
+    return Math.max(0, ...(textos ?? []).map((t) => medidor.measureText(t).width));
+  }
+
+  // uPlot wants one sorted x column shared by all series: join them (a point another series has
+  // is "undefined" here and bridged; a null is a real break).
+  function tabla() {
+    const tablas = datos.map((d) => [d.map(([x]) => x), d.map(([, y]) => y)]);
+    return tablas.every((t) => t[0].length === 0) ? [[], ...series.map(() => [])] : uPlot.join(tablas);
+  }
+
+  function opciones() {
+    const { tinta, rejilla, fuente, letra, color } = estilo();
+    const eje = (etiqueta, valores, splits, size, space) => ({
+      label: etiqueta, space, stroke: tinta, font: fuente, labelFont: fuente, values: valores, splits, size,
+      labelSize: Math.ceil(letra * 1.5), gap: 4, grid: { stroke: rejilla, width: 1 }, ticks: { stroke: rejilla, width: 1, size: 6 },
+    });
+    return {
+      width: Math.max(1, contenedor.clientWidth), height: Math.max(1, contenedor.clientHeight),
+      legend: { show: false }, cursor: { show: false }, select: { show: false },
+      scales: {
+        x: { time: false, range: () => [xMin, xMax] },
+        y: { range: (u, min, max) => [yMin, yMax ?? (Number.isFinite(max) ? Math.max(max * 1.05, yMin + 1e-3) : yMin + 1)] },
+      },
+      axes: [
+        eje(etiquetaX, (u, vals) => vals.map((v) => numero(v, 2)), cadaPaso(pasoX), Math.ceil(letra * 1.4 + 12), letra * 4),
+        eje(etiquetaY, (u, vals) => vals.map((v) => formatoY(v)), cadaPaso(pasoY), (u, textos) => Math.ceil(anchoTextos(textos, fuente) + 16), letra * 2.5),
+      ],
+      series: [{}, ...series.map((s) => ({
+        stroke: color(s.color), width: s.tipo === 'linea' ? 1.5 : 0,
+        points: s.tipo === 'puntos' ? { show: true, size: 8, fill: color(s.color), stroke: color(s.color) } : { show: false },
+        paths: s.tipo === 'puntos' ? () => null : undefined,
+        // A cut (cortar) is a null between two close points: widen its clip so the steep
+        // segment uPlot draws across it does not show at the gap's edges.
+        gaps: (u, i, desde, hasta, huecos) => huecos.map(([a, b]) => [a - 2 * uPlot.pxRatio, b + 2 * uPlot.pxRatio]),
+      }))],
+      hooks: { draw: [(u) => dibujarEjesYMarca(u, tinta)] },
+    };
+  }
+
+  // The axes' lines, lines through zero when zero is inside the ranges, and the marked x with its dots.
+  function dibujarEjesYMarca(u, tinta) {
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    const px = (x) => u.valToPos(x, 'x', true), py = (y) => u.valToPos(y, 'y', true);
+    ctx.save();
+    ctx.strokeStyle = tinta;
+    ctx.lineWidth = uPlot.pxRatio;
+    ctx.beginPath();
+    ctx.moveTo(left, top); ctx.lineTo(left, top + height); ctx.lineTo(left + width, top + height);
+    if (u.scales.x.min < 0 && u.scales.x.max > 0) { ctx.moveTo(px(0), top); ctx.lineTo(px(0), top + height); }
+    if (u.scales.y.min < 0 && u.scales.y.max > 0) { ctx.moveTo(left, py(0)); ctx.lineTo(left + width, py(0)); }
+    ctx.stroke();
+    if (marca) {
+      ctx.setLineDash([4 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
+      ctx.beginPath(); ctx.moveTo(px(marca.x), top); ctx.lineTo(px(marca.x), top + height); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
+      marca.ys.forEach((y, i) => {
+        if (!Number.isFinite(y)) return;
+        ctx.fillStyle = u.series[i + 1].stroke();
+        ctx.beginPath(); ctx.arc(px(marca.x), py(y), 5 * uPlot.pxRatio, 0, 2 * Math.PI); ctx.fill();
+      });
+    }
+    ctx.restore();
+  }
+
+  function construir() {
+    grafica?.destroy();
+    grafica = null;
+    if (!contenedor.clientWidth || !contenedor.clientHeight) return;
+    grafica = new uPlot(opciones(), tabla(), contenedor);
   }
 
   function dibujar() {
     pendiente = false;
-    const dpr = window.devicePixelRatio || 1;
-    const ancho = canvas.clientWidth, alto = canvas.clientHeight;
-    if (!ancho || !alto) return;
-    if (canvas.width !== Math.round(ancho * dpr) || canvas.height !== Math.round(alto * dpr)) {
-      canvas.width = Math.round(ancho * dpr);
-      canvas.height = Math.round(alto * dpr);
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, ancho, alto);
-
-    const estilo = getComputedStyle(canvas);
-    const tinta = estilo.color;
-    const rejilla = estilo.getPropertyValue('--color-rejilla').trim() || '#ddd';
-    const fuente = `${estilo.fontSize} ${estilo.fontFamily}`;
-    const { x0, x1, y0, y1 } = escala();
-    ctx.font = fuente;
-    const marcasY = marcas(y0, y1, alto < 180 ? 3 : 5);
-    const letra = parseFloat(estilo.fontSize);
-    const anchoMarcas = Math.max(...marcasY.map((v) => ctx.measureText(formatoY(v)).width));
-    const izq = Math.ceil(letra * 1.6 + anchoMarcas + 8), der = ancho - MARGEN.derecha;
-    const arr = MARGEN.arriba, aba = alto - Math.ceil(letra * 2.6 + 8);
-    const px = (x) => izq + ((x - x0) / (x1 - x0)) * (der - izq);
-    const py = (y) => aba - ((y - y0) / (y1 - y0)) * (aba - arr);
-
-    ctx.lineWidth = 1;
-    ctx.fillStyle = tinta;
-    ctx.strokeStyle = rejilla;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const v of marcasY) {
-      const y = Math.round(py(v)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(izq, y); ctx.lineTo(der, y); ctx.stroke();
-      ctx.fillText(formatoY(v), izq - 6, y);
-    }
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    for (const v of marcas(x0, x1, ancho < 320 ? 3 : 5)) {
-      const x = Math.round(px(v)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(x, arr); ctx.lineTo(x, aba); ctx.stroke();
-      ctx.fillText(numero(v, 2), x, aba + 4);
-    }
-    ctx.strokeStyle = tinta;
-    ctx.beginPath(); ctx.moveTo(izq + 0.5, arr); ctx.lineTo(izq + 0.5, aba + 0.5); ctx.lineTo(der, aba + 0.5); ctx.stroke();
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(etiquetaX, (izq + der) / 2, alto - 2);
-    ctx.save();
-    ctx.translate(letra * 0.7 + 2, (arr + aba) / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = 'middle';
-    ctx.fillText(etiquetaY, 0, 0);
-    ctx.restore();
-
-    ctx.save();
-    ctx.beginPath(); ctx.rect(izq, arr - 6, der - izq + 6, aba - arr + 6); ctx.clip();
-    series.forEach((serie, i) => {
-      const color = estilo.getPropertyValue(serie.color).trim() || tinta;
-      ctx.strokeStyle = ctx.fillStyle = color;
-      ctx.lineWidth = serie.tipo === 'linea' ? 1.5 : 2;
-      ctx.beginPath();
-      let corte = true;
-      for (const par of datos[i]) {
-        if (par) ctx[corte ? 'moveTo' : 'lineTo'](px(par[0]), py(par[1]));
-        corte = !par;
-      }
-      ctx.stroke();
-      if (serie.tipo === 'puntos') {
-        for (const [x, y] of datos[i].filter(Boolean)) { ctx.beginPath(); ctx.arc(px(x), py(y), 4, 0, 2 * Math.PI); ctx.fill(); }
-      }
-    });
-    ctx.restore();
+    if (!uPlot) return;
+    const ancho = contenedor.clientWidth, alto = contenedor.clientHeight;
+    if (!grafica) { construir(); return; }
+    if (grafica.width !== ancho || grafica.height !== alto) grafica.setSize({ width: ancho, height: alto });
+    grafica.setData(tabla());
   }
 
   function programar() {
+    contenedor.dataset.puntos = String(datos.reduce((n, d) => n + d.filter(([, y]) => y !== null).length, 0));
     if (!pendiente) { pendiente = true; requestAnimationFrame(dibujar); }
   }
 
-  new ResizeObserver(programar).observe(canvas);
+  new ResizeObserver(programar).observe(contenedor);
+  const cerca = new IntersectionObserver((entradas) => {
+    if (!entradas.some((e) => e.isIntersecting)) return;
+    cerca.disconnect();
+    cargarUPlot().then(programar);
+  }, { rootMargin: '100% 0px' });
+  cerca.observe(contenedor);
+  // Projector mode changes the colours and the type: build the chart again with them.
+  new MutationObserver(() => requestAnimationFrame(() => uPlot && construir())).observe(document.body, { attributeFilter: ['class'] });
   programar();
 
   return {
     anadir(serie, x, y) {
       if (!Number.isFinite(y)) return;
       datos[serie].push([x, y]);
-      canvas.dataset.puntos = String(Number(canvas.dataset.puntos ?? 0) + 1);
       programar();
     },
+    /** A whole series at once (a curve computed in one go). */
+    ponerSerie(serie, xs, ys) {
+      datos[serie] = Array.from(xs, (x, i) => [x, ys[i]]).filter(([, y]) => Number.isFinite(y));
+      programar();
+    },
+    /** Marks x with a dashed line and a dot on each series at ys[serie]. */
+    marcar(x, ys) {
+      marca = { x, ys };
+      grafica?.redraw(false);
+    },
+    /** Ends the series' current line: the next point starts a new one. */
     cortar(serie) {
-      datos[serie].push(null);
+      const ultimo = datos[serie].at(-1);
+      if (ultimo && ultimo[1] !== null) datos[serie].push([ultimo[0] + 1e-9, null]);
     },
     borrar(nuevoXMax = 1) {
       datos.forEach((d) => (d.length = 0));
       xMax = nuevoXMax;
-      canvas.dataset.puntos = '0';
       programar();
     },
     redibujar: programar,
@@ -134,12 +181,6 @@ export function crearGrafica(canvas, { etiquetaX, etiquetaY, series, yMin = 0, y
 
 // The shared legend, as HTML so it wraps on phones and screen readers read it.
 export function crearLeyenda(lista, series) {
-  lista.replaceChildren(...series.map((serie) => {
-    const item = document.createElement('li');
-    const muestra = document.createElement('span');
-    muestra.className = `muestra muestra-${serie.tipo}`;
-    muestra.style.setProperty('--muestra', `var(${serie.color})`);
-    item.append(muestra, serie.nombre);
-    return item;
-  }));
+  lista.replaceChildren(...series.map((serie) => el('li', {},
+    el('span', { class: `muestra muestra-${serie.tipo}`, style: `--muestra: var(${serie.color})` }), serie.nombre)));
 }

@@ -1,18 +1,18 @@
 // The line that says which network answers the drawings: the pretrained one, a new one,
 // the one training now, one trained in class, or one loaded from a file.
 
-import { aula as T } from '../textos.js';
+import { modelo_activo as T } from '../textos.js';
 
 export function crearModeloActivo(elemento) {
   let actual = null;
   let anterior = null;
 
-  // tipo: a key of aula.modelo; detalle: what its sentence needs (accuracy text, file name).
+  // tipo: a key of modelo_activo; detalle: what its sentence needs (accuracy text, file name).
   function mostrar(tipo, detalle) {
     if (tipo !== actual?.tipo || detalle !== actual?.detalle) anterior = actual;
     actual = { tipo, detalle };
     elemento.dataset.model = tipo;
-    const frase = T.modelo[tipo];
+    const frase = T[tipo];
     elemento.textContent = typeof frase === 'function' ? frase(detalle) : frase;
   }
 

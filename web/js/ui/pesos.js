@@ -1,7 +1,7 @@
 // "Guardar y cargar pesos": download the model's weights as a file and load one back.
 // A bad file is refused by the engine with a code; the model in the worker stays as it was.
 
-import { pesos as T, aula as A } from '../textos.js';
+import { pesos as T } from '../textos.js';
 import { numero } from '../formato.js';
 import { mensajeDeError } from './mensajes.js';
 
@@ -42,7 +42,7 @@ export function crearPesos(raiz, cliente, { alCargar }) {
     archivo.value = '';  // choosing the same file again must fire "change" again
     if (!elegido) return;
     if (elegido.size === 0 || elegido.size > MAXIMO_BYTES) {
-      avisar(`${T.fallo_carga} ${elegido.size ? A.archivo_grande(numero(elegido.size / 1e6, 0)) : A.archivo_vacio}`, 'error');
+      avisar(`${T.fallo_carga} ${elegido.size ? T.archivo_grande(numero(elegido.size / 1e6, 0)) : T.archivo_vacio}`, 'error');
       return;
     }
     try {

@@ -1,37 +1,16 @@
 // "¿Qué ve la red?": the preprocessing steps of digit.h side by side, from the engine's own
 // intermediate images (client.predict's steps): input, ink box, crop, 20×20 fit, 28×28 placement.
 
-import { aula as T } from '../textos.js';
+import { que_ve as T } from '../textos.js';
+import { pintarTinta } from '../leccion/kit/lienzo.js';
+import { el } from '../leccion/kit/dom.js';
 
 const PASOS = ['entrada', 'caja', 'recorte', 'ajuste', 'colocado'];
 
-// {width, height, pixels} with ink 1 on 0 → dark ink on paper, like the drawing.
-function pintarGris(canvas, { width, height, pixels }) {
-  canvas.width = Math.max(1, width);
-  canvas.height = Math.max(1, height);
-  const ctx = canvas.getContext('2d');
-  const imagen = ctx.createImageData(canvas.width, canvas.height);
-  for (let i = 0; i < width * height; i++) {
-    const gris = 255 - Math.round(255 * Math.min(1, Math.max(0, pixels[i])));
-    imagen.data.set([gris, gris, gris, 255], i * 4);
-  }
-  ctx.putImageData(imagen, 0, 0);
-  return ctx;
-}
-
 export function crearQueVe(lista) {
   const lienzos = Object.fromEntries(PASOS.map((paso) => {
-    const item = document.createElement('li');
-    item.className = `paso paso-${paso}`;
-    const lienzo = document.createElement('canvas');
-    lienzo.dataset.paso = paso;
-    lienzo.setAttribute('role', 'img');
-    lienzo.setAttribute('aria-label', T.que_ve.pasos[paso]);
-    const pie = document.createElement('span');
-    pie.className = 'paso-pie';
-    pie.textContent = T.que_ve.pasos[paso];
-    item.append(lienzo, pie);
-    lista.append(item);
+    const lienzo = el('canvas', { 'data-paso': paso, role: 'img', 'aria-label': T.pasos[paso] });
+    lista.append(el('li', { class: `paso paso-${paso}` }, lienzo, el('span', { class: 'paso-pie', text: T.pasos[paso] })));
     return [paso, lienzo];
   }));
 
@@ -57,9 +36,9 @@ export function crearQueVe(lista) {
     ctx.strokeStyle = '#d9480f';
     ctx.lineWidth = Math.max(2, fuente.width / 70);
     ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
-    pintarGris(lienzos.recorte, steps.cropped);
-    pintarGris(lienzos.ajuste, steps.fitted);
-    const colocado = pintarGris(lienzos.colocado, { width: 28, height: 28, pixels: steps.placed });
+    pintarTinta(lienzos.recorte, steps.cropped.pixels, steps.cropped.width, steps.cropped.height);
+    pintarTinta(lienzos.ajuste, steps.fitted.pixels, steps.fitted.width, steps.fitted.height);
+    const colocado = pintarTinta(lienzos.colocado, steps.placed);
     // digit.h puts the centre of mass on pixel (14, 14): mark that pixel.
     colocado.fillStyle = 'rgba(217, 72, 15, 0.8)';
     colocado.fillRect(14, 14, 1, 1);

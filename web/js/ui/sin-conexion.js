@@ -2,12 +2,12 @@
 // without network: `guardada` resolves once sw.js has stored every file the page uses; it is
 // registered when `registrar` resolves (after the first downloads, see main.js).
 
-import { aula as T } from '../textos.js';
+import { sin_conexion as T } from '../textos.js';
 
 export function crearSinConexion(elemento, guardada = navigator.serviceWorker?.ready, registrar = Promise.resolve()) {
   const decir = (estado) => {
     elemento.dataset.state = estado;
-    elemento.textContent = T.sin_conexion[estado];
+    elemento.textContent = T[estado];
   };
   if (!('serviceWorker' in navigator)) { decir('no_disponible'); return; }
 

@@ -1,7 +1,8 @@
 // A matrix drawn on a canvas cell by cell, with a cursor that the mouse, touch and the arrow
-// keys move: every grid of sections 1–5 (pixels, kernels, feature maps, neurons) is one of these.
+// keys move: every grid of the lesson (pixels, kernels, feature maps, neurons) is one of these.
 
-import { leccionA } from '../textos.js';
+import { leccion } from '../../textos.js';
+import { prepararLienzo } from './lienzo.js';
 
 // Below this many CSS pixels per cell the numbers would be unreadable, so only colours show.
 const CELDA_MIN_TEXTO = 17;
@@ -30,14 +31,9 @@ export function crearRejilla(canvas, o) {
   }
 
   function pintar() {
-    const dpr = window.devicePixelRatio || 1;
-    const ancho = canvas.clientWidth;
-    if (!ancho) return;
-    const lado = ancho / columnas;
-    canvas.width = Math.round(ancho * dpr);
-    canvas.height = Math.round(lado * filas * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, ancho, lado * filas);
+    if (!canvas.clientWidth) return;
+    const lado = canvas.clientWidth / columnas;
+    const { ctx, ancho } = prepararLienzo(canvas, { alto: lado * filas });
     const conTexto = lado >= CELDA_MIN_TEXTO;
     ctx.font = `${Math.min(14, Math.max(8, lado * 0.36))}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
@@ -99,7 +95,7 @@ export function crearRejilla(canvas, o) {
   // A focusable grid takes the arrow keys itself; a picture-only one is an image.
   canvas.setAttribute('role', interactiva ? 'application' : 'img');
   if (interactiva) {
-    canvas.setAttribute('aria-roledescription', leccionA.comun.cuadricula);
+    canvas.setAttribute('aria-roledescription', leccion.comun.cuadricula);
     canvas.tabIndex = 0;
     canvas.addEventListener('keydown', (e) => {
       const pasos = {
@@ -139,6 +135,12 @@ export function crearRejilla(canvas, o) {
     pintar,
     mover,
     posicion: () => ({ ...cursor }),
+    /** Moves the cursor `paso` cells in reading order, wrapping around ("Anterior", "Siguiente"). */
+    avanzar(paso) {
+      const total = filas * columnas;
+      const n = (((cursor.f * columnas + cursor.c + paso) % total) + total) % total;
+      mover(Math.floor(n / columnas), n % columnas);
+    },
     /** Changes the matrix's size (e.g. a new input size in a calculator). */
     redimensionar(nuevasFilas, nuevasColumnas) {
       filas = nuevasFilas;
@@ -147,18 +149,4 @@ export function crearRejilla(canvas, o) {
       mover(cursor.f, cursor.c, false);
     },
   };
-}
-
-/** Grey for a value in [0, 1] (0 black, 1 white) and a number colour that stays readable on it. */
-export function gris(v) {
-  const g = Math.round(255 * Math.min(1, Math.max(0, v)));
-  return { fondo: `rgb(${g},${g},${g})`, tinta: g > 140 ? '#000' : '#fff' };
-}
-
-/** Diverging colour: negative blue, zero white, positive red; `escala` is the largest |value|. */
-export function divergente(v, escala) {
-  const t = escala > 0 ? Math.min(1, Math.abs(v) / escala) : 0;
-  const bajo = Math.round(255 * (1 - t));
-  const fondo = v >= 0 ? `rgb(255,${bajo},${bajo})` : `rgb(${bajo},${bajo},255)`;
-  return { fondo, tinta: t > 0.6 ? '#fff' : '#000' };
 }

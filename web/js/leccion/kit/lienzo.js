@@ -1,0 +1,86 @@
+// Canvas helpers of every widget: a backing store at the screen's pixel density, planes of
+// numbers painted through a colour scale, and the colour scales themselves.
+
+/**
+ * Sizes the canvas's backing store to its CSS box × devicePixelRatio, so lines and text stay
+ * crisp on HiDPI screens; `alto` (CSS px) overrides the box's height and, with fijarAlto, is
+ * written to the CSS too (canvases whose height follows their content).
+ * Returns {ctx, ancho, alto} in CSS pixels, the context cleared and scaled; ancho 0 = not laid out.
+ */
+export function prepararLienzo(canvas, { alto, fijarAlto = false } = {}) {
+  const dpr = window.devicePixelRatio || 1;
+  const ancho = canvas.clientWidth;
+  const h = alto ?? canvas.clientHeight;
+  if (fijarAlto) canvas.style.height = `${h}px`;
+  const w = Math.round(ancho * dpr), hh = Math.round(h * dpr);
+  if (canvas.width !== w || canvas.height !== hh) {
+    canvas.width = w;
+    canvas.height = hh;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, ancho, h);
+  return { ctx, ancho, alto: h };
+}
+
+/**
+ * Paints an (h, w) plane of `datos` starting at `desde` into a canvas of w × h pixels, one per
+ * value (CSS scales it up, pixelated). escala(v) → [r, g, b].
+ */
+export function pintarPlano(canvas, datos, desde, h, w, escala) {
+  canvas.width = Math.max(1, w);
+  canvas.height = Math.max(1, h);
+  const ctx = canvas.getContext('2d');
+  const imagen = ctx.createImageData(canvas.width, canvas.height);
+  for (let i = 0; i < h * w; i++) {
+    const [r, g, b] = escala(datos[desde + i]);
+    imagen.data.set([r, g, b, 255], i * 4);
+  }
+  ctx.putImageData(imagen, 0, 0);
+  return ctx;
+}
+
+/** The one ink painter: MNIST-style pixels (ink 1 on 0) as dark ink on white paper, like the drawing. */
+export function pintarTinta(canvas, pixels, w = 28, h = 28) {
+  return pintarPlano(canvas, pixels, 0, h, w, escalaTinta);
+}
+
+const byte = (t) => Math.round(255 * Math.min(1, Math.max(0, t)));
+
+/** Grey scale for [min, max]: dark = low, white = high. */
+export function escalaGris(min = 0, max = 1) {
+  const rango = max - min || 1;
+  return (v) => {
+    const g = byte((v - min) / rango);
+    return [g, g, g];
+  };
+}
+
+/** Ink 1 on 0 as dark on white paper. */
+const escalaTinta = (v) => {
+  const g = 255 - byte(v);
+  return [g, g, g];
+};
+
+/** Diverging scale: negative blue, zero white, positive red; `limite` is the largest |value|. */
+export function escalaDivergente(limite) {
+  const l = limite || 1;
+  return (v) => {
+    const bajo = 255 - byte(Math.abs(v) / l);
+    return v >= 0 ? [255, bajo, bajo] : [bajo, bajo, 255];
+  };
+}
+
+const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
+/** A grid cell for a value in [0, 1] (0 black, 1 white) with a number colour readable on it. */
+export function gris(v) {
+  const [g] = escalaGris()(v);
+  return { fondo: rgb([g, g, g]), tinta: g > 140 ? '#000' : '#fff' };
+}
+
+/** A grid cell on the diverging scale; white numbers once the colour is deep. */
+export function divergente(v, escala) {
+  const t = escala > 0 ? Math.min(1, Math.abs(v) / escala) : 0;
+  return { fondo: rgb(escalaDivergente(escala)(v)), tinta: t > 0.6 ? '#fff' : '#000' };
+}

@@ -136,7 +136,9 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
   const uint64_t f = sizeof(float), t = std::max(threads, 1);
   const uint64_t train = spec.batch_size;
   const uint64_t scoring = std::max<uint64_t>(train, std::min(kScoringBatch, batch_limit(plan.acts_per_image)));
-  // Values per image: what a scoring forward pass keeps, and what training adds to it.
+  // Values per image. Forward (sized by the larger of the two batches, since buffers keep
+  // their high-water mark): the input, every output, pooling's argmax. Training adds the
+  // trainer's own input batch, every output's gradient and dropout's masks.
   const uint64_t input = uint64_t(spec.input_c) * spec.input_h * spec.input_w;
   uint64_t forward = input + plan.acts_per_image, training = input + plan.acts_per_image;
   uint64_t per_thread = kGemmPackFloats, partial_grads = 0;

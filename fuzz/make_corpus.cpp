@@ -63,6 +63,7 @@ const char* kTinySpec = R"({"name": "tiny", "input": [6, 6, 1],
   "layers": [{"type": "conv2d", "filters": 2, "kernel": 3, "activation": "relu"},
              {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}]})";
 
+// Issue 15: 300 bytes asking for 2.9 GB (flatten -> dense 65,536 -> dense 10, Adam, batch 4000).
 const char* kHugeSpec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"},
   {"type": "dense", "units": 65536, "activation": "relu"},
   {"type": "dense", "units": 10, "activation": "softmax"}], "optimizer": "adam", "batch_size": 4000})";
@@ -93,9 +94,6 @@ const char* kSpecs[][2] = {
       "kernel": 5}, {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}]})"},
     {"huge_dense.json", kHugeSpec},
 };
-
-// Issue 15: 300 bytes asking for 2.9 GB (flatten -> dense 65,536 -> dense 10, Adam, batch 4000).
-
 
 }  // namespace
 

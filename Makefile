@@ -54,11 +54,13 @@ test-wasm: wasm
 test-asan: asan
 	ctest --test-dir $(ASAN) --output-on-failure
 
-# make fuzz TARGET=idx|weights|spec|digit MINUTES=10: one libFuzzer target (clang) for N minutes.
+# make fuzz TARGET=idx|weights|spec|digit|pgm MINUTES=10: one libFuzzer target (clang) for N minutes.
+# -max_len leaves room for a spec nested to the 64 KiB text limit (and for MNIST slices).
 # The committed seeds in fuzz/corpus/ are only read; new inputs go to build/fuzz/corpus/,
 # crashes and hangs to build/fuzz/artifacts/<target>/.
 TARGET  ?= idx
 MINUTES ?= 10
+FUZZ_MAX_LEN ?= 70000
 fuzz-setup:
 	scripts/setup.sh fuzz
 
@@ -69,7 +71,7 @@ fuzz: $(FUZZ)/CMakeCache.txt
 	cmake --build $(FUZZ) -j$(JOBS) --target fuzz_$(TARGET)
 	mkdir -p $(FUZZ)/corpus/$(TARGET) $(FUZZ)/artifacts/$(TARGET)
 	$(FUZZ)/fuzz/fuzz_$(TARGET) -max_total_time=$$(( $(MINUTES) * 60 )) -timeout=10 \
-	  -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/$(TARGET)/ \
+	  -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 -artifact_prefix=$(FUZZ)/artifacts/$(TARGET)/ \
 	  $(if $(wildcard fuzz/$(TARGET).dict),-dict=fuzz/$(TARGET).dict) \
 	  $(FUZZ)/corpus/$(TARGET) fuzz/corpus/$(TARGET)
 

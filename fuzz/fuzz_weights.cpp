@@ -1,4 +1,6 @@
-// libFuzzer target: decode_weights and Sequential::load_weights (decode + spec parse + layout check).
+// libFuzzer target: load_model (decode, parse the embedded spec, plan it, compare parameter
+// counts and the memory budget, build the model the file describes) and
+// Sequential::load_weights into a fixed tiny model (all-or-nothing).
 //
 // A mutated file almost never keeps a valid CRC-32, so each input is also tried with its last
 // four bytes replaced by the right checksum: that lets mutations reach the spec JSON and the
@@ -6,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "convaula/error.h"
@@ -24,11 +27,30 @@ Sequential& tiny_model() {
   return model;
 }
 
-void try_load(const uint8_t* data, std::size_t size) {
+// A model the file describes is built only once its parameter count matched the file's, so
+// its size is bounded by the input's; forward runs on the small ones.
+constexpr std::size_t kMaxRunParams = 1u << 16;
+
+void check_own_model(const uint8_t* data, std::size_t size) {
+  std::unique_ptr<Sequential> model;
   try {
-    decode_weights(data, size);
-  } catch (const Error&) {
+    model = load_model(data, size);
+  } catch (const Error& e) {
+    // A file is corrupt, for no buildable model, or too large; nothing else.
+    if (e.code() != errc::bad_weights && e.code() != errc::too_large) __builtin_trap();
+    return;
   }
+  const WeightsFile f = decode_weights(data, size);
+  if (model->param_count() != f.params.size()) __builtin_trap();
+  if (!std::equal(f.params.begin(), f.params.end(), model->params())) __builtin_trap();
+  if (model->param_count() <= kMaxRunParams) {
+    Tensor x(model->input_shape());
+    model->forward(x, false);
+  }
+}
+
+void try_load(const uint8_t* data, std::size_t size) {
+  check_own_model(data, size);
   Sequential& model = tiny_model();
   const std::vector<float> before(model.params(), model.params() + model.param_count());
   try {
@@ -42,6 +64,8 @@ void try_load(const uint8_t* data, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  // A smaller budget than the page's keeps each input fast; the check is the same code.
+  set_memory_budget(uint64_t{256} << 20);
   try_load(data, size);
   if (size >= 4) {
     std::vector<uint8_t> sealed(data, data + size);

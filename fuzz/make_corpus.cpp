@@ -63,6 +63,17 @@ const char* kTinySpec = R"({"name": "tiny", "input": [6, 6, 1],
   "layers": [{"type": "conv2d", "filters": 2, "kernel": 3, "activation": "relu"},
              {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}]})";
 
+// Issue 15: 300 bytes asking for 2.9 GB (flatten -> dense 65,536 -> dense 10, Adam, batch 4000).
+const char* kHugeSpec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"},
+  {"type": "dense", "units": 65536, "activation": "relu"},
+  {"type": "dense", "units": 10, "activation": "softmax"}], "optimizer": "adam", "batch_size": 4000})";
+
+// `levels` nested arrays as a spec's layers: under the 64 KiB text limit for 30,000 levels,
+// so only the depth limit stands between it and a recursion per level.
+std::string deep_spec(int levels) {
+  return R"({"layers": )" + std::string(levels, '[') + std::string(levels, ']') + "}";
+}
+
 // Specs that reach every layer option the parser knows.
 const char* kSpecs[][2] = {
     {"tiny.json", kTinySpec},
@@ -81,6 +92,7 @@ const char* kSpecs[][2] = {
       "optimizer": "adam"})"},
     {"bad_kernel.json", R"({"input": [3, 3, 1], "layers": [{"type": "conv2d", "filters": 1,
       "kernel": 5}, {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}]})"},
+    {"huge_dense.json", kHugeSpec},
 };
 
 // Operation streams for fuzz_session.cpp (its opcodes and argument layout).
@@ -126,7 +138,13 @@ int main(int argc, char** argv) {
   Sequential other(ModelSpec::from_json(kSpecs[2][1]));
   write(root / "weights/other_model.cvaw", other.save_weights());
 
+  // The huge model's spec with no parameters (300 bytes), and a spec nested 30,000 deep,
+  // both with a valid CRC, so the embedded-spec path of load_model is reached.
+  write(root / "weights/huge_model.cvaw", encode_weights(kHugeSpec, nullptr, 0));
+  write(root / "weights/deep_spec.cvaw", encode_weights(deep_spec(30000), nullptr, 0));
+
   for (const auto& [name, text] : kSpecs) write(root / "spec" / name, std::string(text));
+  write(root / "spec/deep_nesting.json", deep_spec(30000));
   for (const std::string& preset : preset_names())
     write(root / "spec" / (preset + ".json"), preset_spec(preset).to_json());
 
@@ -155,5 +173,12 @@ int main(int argc, char** argv) {
         ops({{3, 1, 8, 0, 0}, kBuild, idx_op(1, 12, 2), idx_op(1, 12), {3, 1, 8, 0xfb, 0}, train,
              {0, 1, 8, 2, 3, 10, 0, 8, 1}, idx_op(2, 5, 4), step, {13, 1}, {14, 1, 3, 200},
              {11, 4, 4, 3, 9, 1}, {10, 3, 0, 0}, {6}, {9}}));
+  // PGM: binary with a comment, ASCII, the header with no pixel data (issue 15), truncated.
+  write(root / "pgm/p5_comment_4x3.pgm", std::string("P5\n# hand-made\n4 3\n255\n") +
+                                            std::string{0, 64, char(128), char(255), 10, 20, 30,
+                                                        40, char(250), 0, 0, 7});
+  write(root / "pgm/p2_3x2.pgm", std::string("P2\n3 2\n15\n0 5 15\n# row\n7 7 0\n"));
+  write(root / "pgm/no_pixels.pgm", std::string("P5 1 1 255"));
+  write(root / "pgm/truncated_28x28.pgm", "P5\n28 28\n255\n" + std::string(100, char(200)));
   return 0;
 }

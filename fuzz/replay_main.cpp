@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   int files = 0;
   for (int i = 1; i < argc; ++i) {
     const fs::path arg(argv[i]);
+    if (!fs::exists(arg)) {
+      std::printf("no such file or directory: %s\n", arg.c_str());
+      return 1;  // a wrong path, not a pass
+    }
     if (fs::is_directory(arg)) {
       for (const auto& entry : fs::directory_iterator(arg))
         if (entry.is_regular_file()) run_file(entry.path()), ++files;

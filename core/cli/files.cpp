@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 #include "convaula/digit.h"
 #include "convaula/error.h"
+#include "convaula/pgm.h"
 
 namespace convaula::cli {
 
@@ -27,7 +27,16 @@ std::vector<uint8_t> read_file(const std::string& path) {
   std::vector<uint8_t> out;
   uint8_t buf[1 << 16];
   int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
+  while ((n = gzread(f, buf, sizeof buf)) > 0) {
+    // A few KB of gzip can inflate to gigabytes: stop at the largest input ConvAula reads.
+    if (out.size() + n > kMaxFileBytes) {
+      gzclose(f);
+      throw Error(errc::too_large, "'" + path + "' holds (or inflates to) more than " +
+                                       std::to_string(kMaxFileBytes) +
+                                       " bytes, the size of the largest input (MNIST's training images)");
+    }
+    out.insert(out.end(), buf, buf + n);
+  }
   int err = 0;
   const char* msg = gzerror(f, &err);
   const std::string reason = (n < 0 && msg) ? msg : "";
@@ -66,46 +75,7 @@ std::string mnist_dir(const std::string& given) {
 
 GrayImage read_pgm(const std::string& path) {
   const auto bytes = read_file(path);
-  std::string text(bytes.begin(), bytes.end());
-  std::istringstream in(text);
-  std::string magic;
-  in >> magic;
-  if (magic != "P5" && magic != "P2") throw Error(errc::bad_image, "'" + path + "' is not a PGM (P5 or P2) file");
-  auto next_int = [&](const char* what) {
-    in >> std::ws;
-    while (in.peek() == '#') {
-      std::string comment;
-      std::getline(in, comment);
-      in >> std::ws;
-    }
-    long v = -1;
-    if (!(in >> v) || v <= 0 || v > 65535)
-      throw Error(errc::bad_image, "'" + path + "': bad PGM " + std::string(what));
-    return static_cast<int>(v);
-  };
-  GrayImage img;
-  img.width = next_int("width");
-  img.height = next_int("height");
-  const int maxval = next_int("maxval");
-  if (img.width > kMaxImageSide || img.height > kMaxImageSide || maxval > 255)
-    throw Error(errc::bad_image, "'" + path + "': only 8-bit PGM up to 4096x4096 is supported");
-  const std::size_t count = static_cast<std::size_t>(img.width) * img.height;
-  img.pixels.resize(count);
-  if (magic == "P5") {
-    in.get();  // the single whitespace after maxval
-    const std::size_t start = static_cast<std::size_t>(in.tellg());
-    if (start + count > bytes.size())
-      throw Error(errc::bad_image, "'" + path + "': truncated, expected " + std::to_string(count) + " pixels");
-    for (std::size_t i = 0; i < count; ++i) img.pixels[i] = bytes[start + i] / static_cast<float>(maxval);
-  } else {
-    for (std::size_t i = 0; i < count; ++i) {
-      int v = -1;
-      if (!(in >> v) || v < 0 || v > maxval)
-        throw Error(errc::bad_image, "'" + path + "': bad or missing pixel " + std::to_string(i));
-      img.pixels[i] = v / static_cast<float>(maxval);
-    }
-  }
-  return img;
+  return parse_pgm(bytes.data(), bytes.size(), path);
 }
 
 }  // namespace convaula::cli

@@ -1,6 +1,7 @@
 // File helpers of the native CLI: whole-file reads (plain or gzip) and MNIST loading.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,8 +11,13 @@
 
 namespace convaula::cli {
 
+// The largest file read_file accepts (after inflating): MNIST's training images,
+// 16-byte header + 60,000 x 28 x 28 pixels.
+inline constexpr std::size_t kMaxFileBytes = 16 + 60000 * 28 * 28;
+
 // Reads a whole file; a gzip file is decompressed transparently (zlib's gzread
-// passes plain files through). Throws Error(io) naming the path.
+// passes plain files through). Throws Error(io) naming the path, Error(too_large) for
+// more than kMaxFileBytes (the inflating stops there).
 std::vector<uint8_t> read_file(const std::string& path);
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes);
 

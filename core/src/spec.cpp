@@ -1,4 +1,9 @@
 // ModelSpec: JSON parsing with field-naming errors, sane bounds, and the presets.
+//
+// Parsing is bounded before nlohmann sees the text: at most kMaxSpecBytes, nested at most
+// kMaxSpecDepth deep (nlohmann parses iteratively, but copying, dump() and destruction of a
+// value recurse once per level: 200,000 nested arrays overflowed the stack). Error messages
+// quote at most kMaxQuote characters of the input (quote() in error.h).
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -12,20 +17,47 @@ using nlohmann::json;
 
 namespace {
 
+// A spec needs 3 levels (spec -> layers -> layer); the rest is room for mistakes to be named.
+constexpr int kMaxSpecDepth = 8;
+constexpr std::size_t kMaxStringChars = 80;  // every string field: names, types, activations
+
 [[noreturn]] void fail(const std::string& field, const std::string& what) {
   throw Error(errc::bad_spec, field + ": " + what);
 }
 
+// Rejects text nested deeper than kMaxSpecDepth, scanning brackets outside strings,
+// so nothing deep is ever built.
+void check_depth(const std::string& text) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxSpecDepth)
+        fail("spec", "nested more than " + std::to_string(kMaxSpecDepth) +
+                         " levels deep (at byte " + std::to_string(i) + ")");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 void reject_unknown(const json& obj, const std::string& path, const std::set<std::string>& known) {
   for (const auto& [key, _] : obj.items())
-    if (!known.count(key)) fail(path + "." + key, "unknown field");
+    if (!known.count(key)) fail(path + "." + quote(key), "unknown field");
 }
 
 int get_int(const json& obj, const char* key, const std::string& path, int lo, int hi, int def) {
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
   const std::string field = path + key;
-  if (!v.is_number_integer()) fail(field, "must be an integer, got " + v.dump());
+  if (!v.is_number_integer()) fail(field, "must be an integer, got " + quote(v.dump()));
   const auto x = v.get<int64_t>();
   if (x < lo || x > hi)
     fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
@@ -36,7 +68,7 @@ int get_int(const json& obj, const char* key, const std::string& path, int lo, i
 float get_float(const json& obj, const char* key, const std::string& path, float def) {
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
-  if (!v.is_number()) fail(path + key, "must be a number, got " + v.dump());
+  if (!v.is_number()) fail(path + key, "must be a number, got " + quote(v.dump()));
   const double x = v.get<double>();
   if (!std::isfinite(x)) fail(path + key, "must be finite");
   return static_cast<float>(x);
@@ -46,12 +78,16 @@ std::string get_string(const json& obj, const char* key, const std::string& path
                        const std::string& def) {
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
-  if (!v.is_string()) fail(path + key, "must be a string, got " + v.dump());
-  return v.get<std::string>();
+  if (!v.is_string()) fail(path + key, "must be a string, got " + quote(v.dump()));
+  const auto& str = v.get_ref<const std::string&>();
+  if (str.size() > kMaxStringChars)
+    fail(path + key, "at most " + std::to_string(kMaxStringChars) + " characters, got " +
+                         std::to_string(str.size()) + ": " + quote(str));
+  return str;
 }
 
 LayerSpec parse_layer(const json& j, const std::string& path) {
-  if (!j.is_object()) fail(path, "must be an object, got " + j.dump());
+  if (!j.is_object()) fail(path, "must be an object, got " + quote(j.dump()));
   reject_unknown(j, path, {"type", "filters", "kernel", "stride", "padding", "activation", "pool",
                            "units", "rate"});
   LayerSpec l;
@@ -72,7 +108,8 @@ LayerSpec parse_layer(const json& j, const std::string& path) {
 OptimizerSpec parse_optimizer(const json& j) {
   OptimizerSpec o;
   if (j.is_string()) {
-    o.type = j.get<std::string>();
+    json wrapped{{"type", j}};
+    o.type = get_string(wrapped, "type", "optimizer.", "");
   } else if (j.is_object()) {
     reject_unknown(j, "optimizer", {"type", "lr", "learning_rate", "momentum", "nesterov", "rho",
                                     "beta_1", "beta_2", "epsilon"});
@@ -89,7 +126,7 @@ OptimizerSpec parse_optimizer(const json& j) {
     o.beta_2 = get_float(j, "beta_2", "optimizer.", o.beta_2);
     o.epsilon = get_float(j, "epsilon", "optimizer.", o.epsilon);
   } else {
-    fail("optimizer", "must be a name or an object, got " + j.dump());
+    fail("optimizer", "must be a name or an object, got " + quote(j.dump()));
   }
   for (auto& ch : o.type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   o.validate();
@@ -126,11 +163,16 @@ json architecture(const ModelSpec& s) {
 }  // namespace
 
 ModelSpec ModelSpec::from_json(const std::string& text) {
+  if (text.size() > kMaxSpecBytes)
+    fail("spec", std::to_string(text.size()) + " bytes, more than the limit of " +
+                     std::to_string(kMaxSpecBytes));
+  check_depth(text);
   json j;
   try {
     j = json::parse(text);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
-    throw Error(errc::bad_spec, std::string("spec is not valid JSON: ") + e.what());
+    // nlohmann's message ends with the token last read, which may be a long string.
+    throw Error(errc::bad_spec, "spec is not valid JSON: " + quote(e.what(), 200));
   }
   if (!j.is_object()) fail("spec", "must be a JSON object");
   reject_unknown(j, "spec", {"name", "input", "layers", "loss", "optimizer", "batch_size",
@@ -146,6 +188,9 @@ ModelSpec ModelSpec::from_json(const std::string& text) {
     s.input_c = get_int(wrapped, "c", "input.", 1, 16, 0);
   }
   if (!j.contains("layers") || !j["layers"].is_array()) fail("layers", "must be a list of layers");
+  if (j["layers"].size() > kMaxLayers)
+    fail("layers", "at most " + std::to_string(kMaxLayers) + " layers, got " +
+                       std::to_string(j["layers"].size()));
   for (std::size_t i = 0; i < j["layers"].size(); ++i)
     s.layers.push_back(parse_layer(j["layers"][i], "layers[" + std::to_string(i) + "]"));
   s.loss = get_string(j, "loss", "", s.loss);
@@ -164,7 +209,9 @@ void ModelSpec::validate() const {
   if (input_h < 1 || input_h > 512 || input_w < 1 || input_w > 512 || input_c < 1 || input_c > 16)
     fail("input", "must be within [1..512, 1..512, 1..16]");
   if (layers.empty()) fail("layers", "must hold at least one layer");
-  if (layers.size() > 64) fail("layers", "at most 64 layers, got " + std::to_string(layers.size()));
+  if (layers.size() > kMaxLayers)
+    fail("layers", "at most " + std::to_string(kMaxLayers) + " layers, got " +
+                       std::to_string(layers.size()));
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSpec& l = layers[i];
     const std::string path = "layers[" + std::to_string(i) + "]";
@@ -175,14 +222,14 @@ void ModelSpec::validate() const {
       if (l.filters < 1 || l.filters > 1024) fail(path + ".filters", "must be between 1 and 1024");
       if (l.kernel < 1 || l.kernel > 64) fail(path + ".kernel", "must be between 1 and 64");
       if (l.padding != "valid" && l.padding != "same")
-        fail(path + ".padding", "must be 'valid' or 'same', got '" + l.padding + "'");
+        fail(path + ".padding", "must be 'valid' or 'same', got '" + quote(l.padding) + "'");
     } else if (l.type == "dense") {
       if (l.units < 1 || l.units > 65536) fail(path + ".units", "must be between 1 and 65536");
     } else if (l.type == "dropout") {
       if (!(l.rate >= 0.0f && l.rate < 1.0f))
         fail(path + ".rate", "must be in [0, 1), got " + std::to_string(l.rate));
     } else if (l.type != "max_pooling2d" && l.type != "flatten" && l.type != "activation") {
-      fail(path + ".type", "unknown layer type '" + l.type +
+      fail(path + ".type", "unknown layer type '" + quote(l.type) +
                                "' (expected conv2d, max_pooling2d, dropout, flatten, dense or "
                                "activation)");
     }
@@ -193,7 +240,7 @@ void ModelSpec::validate() const {
     }
   }
   if (loss != "categorical_crossentropy")
-    fail("loss", "only 'categorical_crossentropy' is supported, got '" + loss + "'");
+    fail("loss", "only 'categorical_crossentropy' is supported, got '" + quote(loss) + "'");
   const LayerSpec& last = layers.back();
   if ((last.type != "dense" && last.type != "activation") || last.activation != "softmax")
     fail("layers[" + std::to_string(layers.size() - 1) + "]",

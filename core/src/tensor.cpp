@@ -2,6 +2,7 @@
 #include "convaula/tensor.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -11,15 +12,17 @@ namespace convaula {
 namespace {
 constexpr std::size_t kAlign = 64;
 
+// Through the aligned operator new (not aligned_alloc), so a program can replace it: the
+// tests count allocations and inject bad_alloc into every one of them.
 float* alloc_floats(std::size_t count) {
-  // Round up so aligned_alloc's size is a multiple of the alignment, and never 0.
-  std::size_t bytes = ((count * sizeof(float) + kAlign - 1) / kAlign) * kAlign;
-  if (bytes == 0) bytes = kAlign;
-  void* p = std::aligned_alloc(kAlign, bytes);
-  if (!p) throw std::bad_alloc();
+  if (count > SIZE_MAX / sizeof(float) - kAlign) throw std::bad_alloc();  // wasm: 32-bit size_t
+  const std::size_t bytes = std::max(count * sizeof(float), kAlign);
+  void* p = ::operator new(bytes, std::align_val_t{kAlign});
   std::memset(p, 0, bytes);
   return static_cast<float*>(p);
 }
+
+void free_floats(float* p) { ::operator delete(p, std::align_val_t{kAlign}); }
 }  // namespace
 
 std::string Shape::str() const {
@@ -32,7 +35,7 @@ std::string Shape::keras_str() const {
   return "(None, " + std::to_string(h) + ", " + std::to_string(w) + ", " + std::to_string(c) + ")";
 }
 
-void Tensor::AlignedFree::operator()(float* p) const { std::free(p); }
+void Tensor::AlignedFree::operator()(float* p) const { free_floats(p); }
 
 Tensor::Tensor(Shape shape) { resize(shape); }
 
@@ -59,7 +62,7 @@ void Tensor::resize(Shape shape) {
 void Tensor::fill(float v) { std::fill(data(), data() + size(), v); }
 
 std::unique_ptr<float[], void (*)(float*)> aligned_floats(std::size_t count) {
-  return {alloc_floats(count), [](float* p) { std::free(p); }};
+  return {alloc_floats(count), free_floats};
 }
 
 }  // namespace convaula

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end checks of the native `convaula` command line: the lesson's summary
 # numbers, a short real training, save/evaluate/predict, and clear errors.
-# usage: cli_test.sh CONVAULA_BINARY MNIST_DIR
+# usage: cli_test.sh CONVAULA_BINARY MNIST_DIR SOURCE_DIR
 set -u
 cli=$1
 data=$2
+src=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0 passes=0
@@ -75,6 +76,46 @@ expect_error "diverged run" "error [diverged]: training diverged at epoch 1, bat
   --data "$data" --save "$tmp/diverged.cvw"
 check "diverged run: one error line" [ "$(grep -c 'error \[' "$tmp/err.txt")" -eq 1 ]
 check "diverged run: nothing saved" [ ! -e "$tmp/diverged.cvw" ]
+
+# Issue 15's reproducers: each is refused with one clear line and exit 1 (no crash, no
+# prediction, no 2.9 GB).
+refused() {  # refused NAME TEXT COMMAND... : exit 1, exactly one line of output, holding TEXT
+  local name=$1 text=$2; shift 2
+  "$@" > "$tmp/err.txt" 2>&1
+  local rc=$?
+  local lines
+  lines=$(wc -l < "$tmp/err.txt")
+  if [ "$rc" -ne 1 ] || [ "$lines" -ne 1 ]; then
+    echo "FAIL: $name: exit $rc with $lines lines:"; head -c 600 "$tmp/err.txt"; echo
+    failures=$((failures + 1)); return
+  fi
+  check "$name" contains "$tmp/err.txt" "$text"
+}
+nested() {  # nested N: a spec whose layers are N nested empty arrays
+  printf '{"layers": '; head -c "$1" /dev/zero | tr '\0' '['; head -c "$1" /dev/zero | tr '\0' ']'; printf '}'
+}
+nested 200000 > "$tmp/deep.json"
+refused "deep nesting (400 KB)" "bad_spec]: spec: 400012 bytes, more than the limit of 65536" \
+  "$cli" summary --spec "$tmp/deep.json"
+nested 30000 > "$tmp/deep60k.json"
+refused "deep nesting (60 KB)" "spec: nested more than 8 levels deep" "$cli" summary --spec "$tmp/deep60k.json"
+cp "$src/fuzz/corpus/spec/huge_dense.json" "$tmp/huge.json"
+refused "huge model spec" "over the memory budget of 1024.0 MiB (--memory-budget MIB raises it)" \
+  "$cli" train --spec "$tmp/huge.json" --data "$data" --threads 1
+refused "huge model weights file" "weights file has 0 parameters, but its model 'model' needs 52,101,130" \
+  "$cli" predict --weights "$src/fuzz/corpus/weights/huge_model.cvaw" --image "$tmp/seven.pgm"
+refused "deep spec in a weights file" "invalid model spec: spec: nested more than 8 levels deep" \
+  "$cli" predict --weights "$src/fuzz/corpus/weights/deep_spec.cvaw" --image "$tmp/seven.pgm"
+printf 'P5 1 1 255' > "$tmp/x.pgm"
+refused "PGM without pixels" "bad_image]: '$tmp/x.pgm': no whitespace after maxval, so no pixel data" \
+  "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/x.pgm"
+head -c 50000000 /dev/zero | gzip -1 > "$tmp/bomb.pgm.gz"
+refused "gzip inflating past the largest input" "too_large]: '$tmp/bomb.pgm.gz' holds (or inflates to) more than 47040016 bytes" \
+  "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/bomb.pgm.gz"
+# The budget is one flag away natively: summary prints the estimate against it.
+"$cli" summary --spec "$tmp/huge.json" --memory-budget 4096 > "$tmp/huge_summary.txt" 2>&1
+check "--memory-budget raises the budget" contains "$tmp/huge_summary.txt" "Total params: 52,101,130"
+check "summary prints the estimate" contains "$tmp/huge_summary.txt" "; budget 4096.0 MiB"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -2,6 +2,7 @@
 // the field, before the model allocates anything.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "convaula/error.h"
 #include "convaula/model.h"
@@ -110,7 +111,11 @@ TEST_CASE("batches whose activations would not fit are refused", "[limits]") {
                                 {"type": "max_pooling2d", "pool": 64}, )" + kHead;
   check_refused(spec_json("[512, 512, 1]", layers, R"(, "batch_size": 4096)"), "batch_size");
 
+  // Scoring 68 such images needs 1.1 GiB, over the default memory budget: raised here, as
+  // the CLI's --memory-budget does, to reach the per-forward limit.
+  set_memory_budget(uint64_t(4) << 30);
   Sequential model(ModelSpec::from_json(spec_json("[512, 512, 1]", layers, R"(, "batch_size": 8)")));
+  set_memory_budget(kDefaultMemoryBudget);
   CHECK(model.max_batch() == (256 << 20) / (3932160 + 960 + 960 + 10));  // 68
   Tensor too_many(Shape{model.max_batch() + 1, 1, 512, 512});
   try {
@@ -129,4 +134,43 @@ TEST_CASE("evaluate and predict refuse a batch size below 1 instead of looping f
   data.labels = {1, 2};
   CHECK_THROWS_WITH(evaluate(model, data, 0), Contains("batch_size"));
   CHECK_THROWS_WITH(predict(model, data.images, -1), Contains("batch_size"));
+}
+
+TEST_CASE("spec text is bounded before it is parsed", "[limits][spec]") {
+  // Issue 15's reproducer: 200,000 nested arrays (400 KB) made dump() and copies recurse
+  // until the stack overflowed; now the size alone refuses it.
+  const std::string deep = R"({"layers": )" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  CHECK_THAT(refusal(deep).what(), Contains("400012 bytes, more than the limit of 65536"));
+  // Under the size limit, the depth limit refuses 30,000 levels before nlohmann builds any.
+  const std::string nested = R"({"layers": )" + std::string(30000, '[') + std::string(30000, ']') + "}";
+  CHECK_THAT(refusal(nested).what(), Contains("nested more than 8 levels deep (at byte 18)"));
+  // Brackets inside strings do not count.
+  CHECK_NOTHROW(ModelSpec::from_json(spec_json("[4, 4, 1]", kHead, R"(, "name": "[[[[[[[[[[")")));
+}
+
+TEST_CASE("the layer cap is checked before any layer is parsed", "[limits][spec]") {
+  // 10,000 copies of a bad layer: the count is refused, not the first layer.
+  std::string layers = "1";
+  for (int i = 1; i < 10000; ++i) layers += ",1";
+  check_refused(spec_json("[4, 4, 1]", layers), "layers: at most 64 layers, got 10000");
+}
+
+TEST_CASE("error messages quote at most ~80 characters of the input", "[limits][spec]") {
+  const std::string long_text(60000, 'x');
+  const std::vector<std::string> inputs = {
+      spec_json("[4, 4, 1]", R"({"type": ")" + long_text + R"("}, )" + kHead),
+      spec_json("[4, 4, 1]", R"({"type": "dense", "units": [")" + long_text + R"("]}, )" + kHead),
+      spec_json("[4, 4, 1]", kHead, R"(, ")" + long_text + R"(": 1)"),
+      spec_json("[4, 4, 1]", kHead, R"(, "optimizer": ")" + long_text + R"(")"),
+      R"({"layers": [")" + long_text,  // not JSON: nlohmann's message quotes the last token
+  };
+  for (const std::string& json : inputs) {
+    const Error e = refusal(json);
+    INFO(e.what());
+    CHECK(e.code() == errc::bad_spec);
+    CHECK(std::string(e.what()).size() < 300);
+  }
+  CHECK(quote(std::string(100, 'a')) == std::string(80, 'a') + "...");
+  CHECK(quote("\xC3\xB1" + std::string(79, 'a'), 2) == "\xC3\xB1...");   // not cut inside a character
+  CHECK(quote("a\xC3\xB1" + std::string(79, 'a'), 2) == "a...");
 }

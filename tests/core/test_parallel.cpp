@@ -140,3 +140,25 @@ TEST_CASE("the fast im2col, col2im and bias_grad_rows match their ref twins", "[
 TEST_CASE("peak_gflops measures a positive rate", "[kernels]") {
   CHECK(kernels::peak_gflops(0.01) > 0.1);
 }
+
+TEST_CASE("an exception in any part reaches the caller after every part has returned", "[parallel]") {
+  ThreadPool pool;
+  if (pool.set_threads(3) < 3) {
+    WARN("this build has no threads: skipped");
+    return;
+  }
+  for (int thrower = 0; thrower < 3; ++thrower) {
+    std::atomic<int> finished{0};
+    INFO("slot " << thrower << " throws");
+    CHECK_THROWS_AS(pool.parallel_for(3, [&](int, int, int slot) {
+                      if (slot == thrower) throw std::bad_alloc();
+                      ++finished;
+                    }),
+                    std::bad_alloc);
+    CHECK(finished == 2);  // the others ran to the end before the caller went on
+    // and the pool still works
+    std::atomic<int> sum{0};
+    pool.parallel_for(3, [&](int b, int e, int) { sum += e - b; });
+    CHECK(sum == 3);
+  }
+}

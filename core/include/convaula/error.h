@@ -5,6 +5,7 @@
 // Kernels never throw: they only assert on invariants the layers already checked.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,17 @@ class Error : public std::runtime_error {
  private:
   std::string code_;
 };
+
+// Error messages quote outside input (a spec value, a layer type) through quote(): at most
+// `max` bytes, cut at a UTF-8 character boundary and marked with "...", so a 60 KB string
+// in a spec cannot become a 60 KB message.
+inline constexpr std::size_t kMaxQuote = 80;
+inline std::string quote(const std::string& text, std::size_t max = kMaxQuote) {
+  if (text.size() <= max) return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
+}
 
 // Stable codes. Keep in sync with web/js/textos.js.
 namespace errc {

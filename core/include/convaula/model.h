@@ -26,6 +26,10 @@
 
 namespace convaula {
 
+// Bounds checked while parsing, before anything is built: a spec's JSON text, and its layers.
+inline constexpr std::size_t kMaxSpecBytes = 64 * 1024;
+inline constexpr std::size_t kMaxLayers = 64;
+
 struct LayerSpec {
   std::string type;
   int filters = 0, kernel = 0, stride = 0, pool = 0, units = 0;  // 0: not given / default
@@ -122,9 +126,37 @@ class Sequential {
   std::size_t acts_per_image_ = 0;  // sum of every layer's output size for one image
 };
 
+// What a model needs in memory, in bytes, estimated from its spec alone (nothing is
+// allocated): training batches of spec.batch_size and scoring batches of up to 256 images
+// (evaluate / predict), with `threads` threads. The MNIST data itself is not included.
+struct MemoryEstimate {
+  std::size_t params = 0;    // parameter count (not bytes)
+  uint64_t weights = 0;      // the flat parameter buffer
+  uint64_t gradients = 0;    // its gradient
+  uint64_t optimizer = 0;    // the optimizer's state (Adam: m and v)
+  uint64_t activations = 0;  // inputs, every layer's outputs and their gradients, masks, argmax
+  uint64_t scratch = 0;      // per thread: im2col, partial gradients, GEMM packing
+  uint64_t total() const;
+  std::string str() const;  // "2917.3 MiB (weights 199.2 MiB, gradients ...)"
+};
+std::string format_mib(uint64_t bytes);  // "1024.0 MiB"
+// Throws Error(bad_spec) for a spec that cannot be built (as Sequential would).
+MemoryEstimate estimate_memory(const ModelSpec& spec, int threads);
+
+// One memory budget for the engine's model: a Sequential whose estimate (with the global
+// ThreadPool's threads) exceeds it is refused before anything is allocated. The default
+// leaves room in wasm's 2 GiB heap for MNIST (220 MB as floats) and the page; natively the
+// CLI can raise it (--memory-budget).
+inline constexpr uint64_t kDefaultMemoryBudget = uint64_t{1} << 30;  // 1 GiB
+void set_memory_budget(uint64_t bytes);
+uint64_t memory_budget();
+// Throws Error(too_large) naming the estimate, its parts and the budget.
+void check_memory_budget(const MemoryEstimate& need);
+
 // The model a weights file describes (its embedded spec), with the file's weights loaded.
-// Throws Error(bad_weights) for a corrupt file or an invalid embedded spec; nothing is
-// allocated for the model before the file has been checked.
+// Throws Error(bad_weights) for a corrupt file, an invalid embedded spec or a parameter
+// count that does not match it, Error(too_large) for a model over the memory budget;
+// nothing is allocated for the model before all of that has been checked.
 std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size);
 
 }  // namespace convaula

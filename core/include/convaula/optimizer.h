@@ -35,6 +35,8 @@ struct OptimizerSpec {
   float epsilon = 1e-7f;
 
   float effective_lr() const;
+  // Floats of state the optimizer keeps per parameter (Adam's m and v: 2).
+  int state_per_param() const;
   // Throws Error(bad_spec) naming the field for unknown types and out-of-range values.
   void validate() const;
 };

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <type_traits>
 #include <mutex>
 #include <thread>
@@ -35,7 +36,8 @@ class ThreadPool {
 
   // Calls fn(begin, end, slot) on `parts` contiguous ranges covering [0, n), one
   // per slot, slot 0 on the calling thread; parts = min(n, threads()). Blocks
-  // until all return. Not reentrant: fn must not call parallel_for itself.
+  // until all return; if any part throws, the first exception is rethrown here after all
+  // parts have returned. Not reentrant: fn must not call parallel_for itself.
   // Takes any callable without copying it (no std::function, so no allocation
   // in the training step).
   template <class Fn>
@@ -48,6 +50,7 @@ class ThreadPool {
  private:
   using Job = void (*)(void* fn, int begin, int end, int slot);
   void run(int n, Job job, void* fn);
+  void run_part(Job job, void* fn, int begin, int end, int slot);
   void worker_loop(int slot);
   void stop_workers();
 
@@ -64,6 +67,7 @@ class ThreadPool {
   std::atomic<long> generation_{0};  // bumped (under mutex_) once per job
   std::atomic<int> pending_{0};      // workers yet to finish the current job
   bool stopping_ = false;
+  std::exception_ptr error_;  // the first exception of the current job's parts
 };
 
 // Splits [0, n) into `parts` near-equal contiguous ranges; range i is [begin, end).

@@ -120,8 +120,10 @@ describe('Lección, secciones 1–5', () => {
     const { page, context, errors } = await openApp();
     try {
       await visitar(page, 'mnist');
-      assert.match(await esperarTexto(page, 'mnist-carga', /60\.000/), /\(60\.000, 28, 28\).*\(10\.000, 28, 28\)/);
-      assert.match(await texto(page, 'mnist-forma'), /\(60\.000, 28, 28, 1\)/);
+      // Shapes read as Python prints them: no thousands separator inside a tuple.
+      assert.match(await esperarTexto(page, 'mnist-carga', /60000/), /\(60000, 28, 28\).*\(10000, 28, 28\)/);
+      assert.match(await texto(page, 'mnist-forma'), /\(60000, 28, 28, 1\).*\(10000, 28, 28, 1\)/);
+      assert.match(await page.locator('#mnist [data-parte="onehot-forma"]').textContent(), /\(10000,\) a \(10000, 10\)/);
       // Normalized values are decimals in [0, 1]; the same patch read 0–255 before.
       const despues = await esperarTexto(page, 'mnist-despues', /0,\d/);
       assert.ok(despues.length > 0);
@@ -132,7 +134,12 @@ describe('Lección, secciones 1–5', () => {
       const resumen = await esperarTexto(page, 'mnist-resumen', /dense_1/);
       for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
       assert.match(await esperarTexto(page, 'mnist-total', /\d/), /1\.199\.882/);
-      assert.match(await esperarTexto(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720/);
+      assert.match(await esperarTexto(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
+      // "About a quarter", with the exact numbers: 1.179.776 against 4.718.720 / 4 = 1.179.680.
+      assert.match(await esperarTexto(page, 'mnist-sin-pooling-cierre', /\d/),
+        /1\.179\.776 parámetros: aproximadamente una cuarta parte \(4\.718\.720 \/ 4 = 1\.179\.680;/);
+      const cabecera = await page.locator('[data-testid="mnist-resumen"] thead').textContent();
+      for (const g of ['capa (tipo)', 'forma de la salida', 'n.º de parámetros']) assert.ok(cabecera.includes(g), `summary header glosses ${g}`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

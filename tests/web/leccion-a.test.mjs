@@ -110,6 +110,33 @@ describe('Lección, secciones 1–5', () => {
       await page.getByTestId('capas-ancho').fill('28');
       await page.getByTestId('capas-ancho').press('Tab');
       await esperarTexto(page, 'capas-neuronas', /26 × 26 = 676/);
+      // The output-size formula with stride and padding, held to the engine's own sizes.
+      assert.match(await esperarTexto(page, 'capas-formula', /26/), /Alto: ⌊\(28 \+ 0 − 3\) \/ 1⌋ \+ 1 = 26/);
+      const formula = () => page.getByTestId('capas-formula').evaluate((li) => ({ ...li.dataset, texto: li.textContent }));
+      const casos = [
+        { alto: '10', ancho: '15', k: '3', paso: '2', relleno: 'valid', esperado: [4, 7] },
+        { alto: '10', ancho: '15', k: '5', paso: '1', relleno: 'same', esperado: [10, 15] },
+        { alto: '11', ancho: '15', k: '3', paso: '2', relleno: 'same', esperado: [6, 8] },
+        { alto: '10', ancho: '13', k: '4', paso: '3', relleno: 'same', esperado: [4, 5] },
+        { alto: '9', ancho: '14', k: '4', paso: '2', relleno: 'valid', esperado: [3, 6] },
+      ];
+      for (const c of casos) {
+        await page.getByTestId('capas-alto').fill(c.alto);
+        await page.getByTestId('capas-ancho').fill(c.ancho);
+        await page.getByTestId('capas-kernel').fill(c.k);
+        await page.getByTestId('capas-paso').fill(c.paso);
+        await page.getByTestId('capas-relleno').selectOption(c.relleno);
+        await page.getByTestId('capas-paso').dispatchEvent('change');
+        const [h, w] = c.esperado;
+        await page.waitForFunction(([h, w]) => {
+          const d = document.querySelector('[data-testid="capas-formula"]').dataset;
+          return d.motorAlto === String(h) && d.motorAncho === String(w);
+        }, [h, w]);
+        const f = await formula();
+        assert.deepEqual([Number(f.alto), Number(f.ancho)], [h, w], `formula = engine for ${JSON.stringify(c)}: ${f.texto}`);
+        assert.match(await texto(page, 'capas-neuronas'), new RegExp(`${h} × ${w} =`));
+      }
+      assert.match((await formula()).texto, /Ancho: ⌊\(14 \+ 0 − 4\) \/ 2⌋ \+ 1 = 6/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

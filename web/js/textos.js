@@ -302,10 +302,20 @@ export const leccion = {
   capas: {
     fc_texto: 'Las capas que conocías hasta ahora son totalmente conectadas (fully connected): cada neurona recibe todas las salidas de la capa anterior. En una capa convolutiva, en cambio, cada neurona mira solo un trocito de 3 × 3 de la entrada (su campo receptivo) y la entrada se organiza en dos dimensiones, como la imagen.',
     calculadora_titulo: 'Una capa convolutiva: muchas neuronas, los mismos pesos',
-    calculadora_texto: 'La lección usa una entrada de 10 × 15. Cambia el tamaño de la entrada o del kernel y el motor recalcula cuántas neuronas caben y cuántos pesos distintos tiene la capa. Pasa el ratón por el mapa de salida (o usa las flechas) para ver qué ventana de la entrada mira cada neurona.',
+    calculadora_texto: 'La lección usa una entrada de 10 × 15 (alto × ancho), un kernel de 3 × 3, paso 1 y sin relleno. Cambia el tamaño de la entrada o del kernel, el paso (cuántas casillas salta el kernel de una neurona a la siguiente) o el relleno (un borde de ceros alrededor de la entrada) y el motor recalcula cuántas neuronas caben y cuántos pesos distintos tiene la capa. Pasa el ratón por el mapa de salida (o usa las flechas) para ver qué ventana de la entrada mira cada neurona.',
     alto: 'Alto de la entrada',
     ancho: 'Ancho de la entrada',
     tam_kernel: 'Tamaño del kernel',
+    paso: 'Paso (stride)',
+    relleno: 'Relleno (padding)',
+    rellenos: { valid: "Sin relleno (padding='valid')", same: "Con ceros alrededor (padding='same')" },
+    formula: (eje, n, r2, k, s, o) => `${eje}: ⌊(${n} + ${r2} − ${k}) / ${s}⌋ + 1 = ${o}`,
+    formula_intro: 'Tamaño de la salida: salida = ⌊(entrada + 2·relleno − k) / paso⌋ + 1.',
+    formula_relleno: (same, r2, k) => (same
+      ? `Con padding='same', Keras añade k − 1 = ${r2} filas y columnas de ceros en total (2·relleno = ${r2}; con k par, una más abajo y a la derecha), así que con paso 1 la salida mide lo mismo que la entrada.`
+      : `Sin relleno, 2·relleno = 0: el kernel de ${k} × ${k} solo cabe donde entra entero.`),
+    eje_alto: 'Alto',
+    eje_ancho: 'Ancho',
     invalido: 'Esa combinación no cabe: el kernel no puede ser mayor que la entrada.',
     entradas: (h, w, n) => `Entradas: ${h} × ${w} = ${n} valores distintos.`,
     campo: (k, n) => `Campo receptivo de cada neurona: ${k} × ${k} = ${n} entradas.`,

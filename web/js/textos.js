@@ -308,7 +308,7 @@ export const leccion = {
     tam_kernel: 'Tamaño del kernel',
     paso: 'Paso (stride)',
     relleno: 'Relleno (padding)',
-    rellenos: { valid: "Sin relleno (padding='valid')", same: "Con ceros alrededor (padding='same')" },
+    rellenos: { valid: "Sin relleno ('valid')", same: "Con relleno ('same')" },
     formula: (eje, n, r2, k, s, o) => `${eje}: ⌊(${n} + ${r2} − ${k}) / ${s}⌋ + 1 = ${o}`,
     formula_intro: 'Tamaño de la salida: salida = ⌊(entrada + 2·relleno − k) / paso⌋ + 1.',
     formula_relleno: (same, r2, k) => (same
@@ -414,7 +414,7 @@ export const leccion = {
     p2: 'Abajo ves las neuronas de la capa densa de la red al mirar la imagen de test 0 (un 7). Los números son sus salidas reales, calculadas por el motor; la máscara la sortea la capa Dropout del propio motor. Avanza paso a paso: en cada paso se apagan otras.',
     formula_alt: 'Salida de la neurona i: m sub i por a sub i dividido entre uno menos p, donde m sub i vale 0 con probabilidad p y 1 con probabilidad uno menos p.',
     tasa: 'Tasa de dropout (p)',
-    tasas: { '0.25': '0,25 (la tasa del Dropout(0.25) que va tras el maxpooling)', '0.5': '0,5 (como el Dropout(0.5) que sigue a esta capa densa)' },
+    tasas: { '0.25': '0,25', '0.5': '0,5' },
     tasa_nota: 'En la red de la lección, Dropout(0.25) actúa justo después del maxpooling y Dropout(0.5) después de la capa densa de 128 neuronas. Aquí aplicamos la tasa que elijas a esa capa densa, para ver el efecto en pocas neuronas.',
     anterior: 'Paso anterior',
     siguiente: 'Paso siguiente',

@@ -132,6 +132,8 @@ describe('ConvAula ready for class', () => {
       assert.equal(digit, 7);
       assert.ok(probs[7] > 0.9, `p(7) = ${probs[7]}`);
       assert.match(await page.getByTestId('active-model').textContent(), /red preentrenada/);
+      // Named honestly: the lesson's architecture, trained with Adam for 10 epochs (README, «Modelo preentrenado»).
+      assert.match(await page.getByTestId('active-model').textContent(), /Adam durante 10 épocas, no con el Adadelta de 15 épocas/);
       await waitState(page, ['idle'], READY);
       assert.deepEqual(errors, []);
       assert.deepEqual(outside, []);

@@ -110,6 +110,33 @@ describe('Lección, secciones 1–5', () => {
       await page.getByTestId('capas-ancho').fill('28');
       await page.getByTestId('capas-ancho').press('Tab');
       await esperarTexto(page, 'capas-neuronas', /26 × 26 = 676/);
+      // The output-size formula with stride and padding, held to the engine's own sizes.
+      assert.match(await esperarTexto(page, 'capas-formula', /26/), /Alto: ⌊\(28 \+ 0 − 3\) \/ 1⌋ \+ 1 = 26/);
+      const formula = () => page.getByTestId('capas-formula').evaluate((li) => ({ ...li.dataset, texto: li.textContent }));
+      const casos = [
+        { alto: '10', ancho: '15', k: '3', paso: '2', relleno: 'valid', esperado: [4, 7] },
+        { alto: '10', ancho: '15', k: '5', paso: '1', relleno: 'same', esperado: [10, 15] },
+        { alto: '11', ancho: '15', k: '3', paso: '2', relleno: 'same', esperado: [6, 8] },
+        { alto: '10', ancho: '13', k: '4', paso: '3', relleno: 'same', esperado: [4, 5] },
+        { alto: '9', ancho: '14', k: '4', paso: '2', relleno: 'valid', esperado: [3, 6] },
+      ];
+      for (const c of casos) {
+        await page.getByTestId('capas-alto').fill(c.alto);
+        await page.getByTestId('capas-ancho').fill(c.ancho);
+        await page.getByTestId('capas-kernel').fill(c.k);
+        await page.getByTestId('capas-paso').fill(c.paso);
+        await page.getByTestId('capas-relleno').selectOption(c.relleno);
+        await page.getByTestId('capas-paso').dispatchEvent('change');
+        const [h, w] = c.esperado;
+        await page.waitForFunction(([h, w]) => {
+          const d = document.querySelector('[data-testid="capas-formula"]').dataset;
+          return d.motorAlto === String(h) && d.motorAncho === String(w);
+        }, [h, w]);
+        const f = await formula();
+        assert.deepEqual([Number(f.alto), Number(f.ancho)], [h, w], `formula = engine for ${JSON.stringify(c)}: ${f.texto}`);
+        assert.match(await texto(page, 'capas-neuronas'), new RegExp(`${h} × ${w} =`));
+      }
+      assert.match((await formula()).texto, /Ancho: ⌊\(14 \+ 0 − 4\) \/ 2⌋ \+ 1 = 6/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -120,8 +147,10 @@ describe('Lección, secciones 1–5', () => {
     const { page, context, errors } = await openApp();
     try {
       await visitar(page, 'mnist');
-      assert.match(await esperarTexto(page, 'mnist-carga', /60\.000/), /\(60\.000, 28, 28\).*\(10\.000, 28, 28\)/);
-      assert.match(await texto(page, 'mnist-forma'), /\(60\.000, 28, 28, 1\)/);
+      // Shapes read as Python prints them: no thousands separator inside a tuple.
+      assert.match(await esperarTexto(page, 'mnist-carga', /60000/), /\(60000, 28, 28\).*\(10000, 28, 28\)/);
+      assert.match(await texto(page, 'mnist-forma'), /\(60000, 28, 28, 1\).*\(10000, 28, 28, 1\)/);
+      assert.match(await page.locator('#mnist [data-parte="onehot-forma"]').textContent(), /\(10000,\) a \(10000, 10\)/);
       // Normalized values are decimals in [0, 1]; the same patch read 0–255 before.
       const despues = await esperarTexto(page, 'mnist-despues', /0,\d/);
       assert.ok(despues.length > 0);
@@ -132,7 +161,12 @@ describe('Lección, secciones 1–5', () => {
       const resumen = await esperarTexto(page, 'mnist-resumen', /dense_1/);
       for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
       assert.match(await esperarTexto(page, 'mnist-total', /\d/), /1\.199\.882/);
-      assert.match(await esperarTexto(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720/);
+      assert.match(await esperarTexto(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
+      // "About a quarter", with the exact numbers: 1.179.776 against 4.718.720 / 4 = 1.179.680.
+      assert.match(await esperarTexto(page, 'mnist-sin-pooling-cierre', /\d/),
+        /1\.179\.776 parámetros: aproximadamente una cuarta parte \(4\.718\.720 \/ 4 = 1\.179\.680;/);
+      const cabecera = await page.locator('[data-testid="mnist-resumen"] thead').textContent();
+      for (const g of ['capa (tipo)', 'forma de la salida', 'n.º de parámetros']) assert.ok(cabecera.includes(g), `summary header glosses ${g}`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -49,12 +49,18 @@ describe('lesson sections 6–10', () => {
       await visit(page, 'dropout');
       const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
       assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
-      assert.match(await page.getByTestId('dropout-summary').textContent(), /×2/);
+      assert.match(await page.getByTestId('dropout-summary').textContent(), /se multiplican por 2\./);
       await page.getByTestId('dropout-next').click();
       await page.waitForFunction((f) => document.querySelector('[data-testid="dropout-grid"]').dataset.off !== f, first);
       assert.match(await page.getByTestId('dropout-step').textContent(), /2/);
       await page.getByTestId('dropout-rate').selectOption('0.25');
-      await page.waitForFunction(() => /×1,33/.test(document.querySelector('[data-testid="dropout-summary"]').textContent));
+      await page.waitForFunction(() => /se multiplican por 4\/3\./.test(document.querySelector('[data-testid="dropout-summary"]').textContent));
+      // The worked example checks by hand: a × 4/3 = b with the numbers as shown.
+      const ejemplo = await page.locator('[data-testid="dropout-example"]').textContent();
+      const [, a, b] = ejemplo.match(/valía (\d+(?:,\d+)?) y en este paso sale \1 × 4\/3 = (\d+(?:,\d+)?)/) ?? [];
+      assert.ok(a && b, `example with the 4/3 factor: ${ejemplo}`);
+      const num = (s) => Number(s.replace(',', '.'));
+      assert.equal(Math.round(num(a) * (4 / 3) * 100) / 100, num(b), ejemplo);
       await page.getByTestId('dropout-predict-twice').click();
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
 
@@ -69,12 +75,29 @@ describe('lesson sections 6–10', () => {
       await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
       assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
       await page.getByTestId('relu-layers').fill('10');
-      assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /9,54 · 10⁻⁷/);
+      assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
+      // The bars agree with the text: the first of n layers receives 0,25^n, the last 0,25.
+      const barras = await page.locator('#relu ol.gradiente li').evaluateAll((li) => li.map((b) => Number(b.dataset.value)));
+      assert.equal(barras.length, 10);
+      assert.ok(Math.abs(barras[0] - 0.25 ** 10) < 1e-15, `first bar ${barras[0]}`);
+      assert.equal(barras[9], 0.25);
+      assert.match(await page.locator('#relu').textContent(), /multiplicado n veces por 0,25.*0,25 elevado a n/);
+
+      // np.round rounds halves to even, as NumPy does: np.round(0.5) is 0, not 1.
+      const redondeos = await page.evaluate(async () => {
+        const { redondearComoNumpy } = await import('./js/leccion/entrenar.js');
+        return [0.5, 0.49, 0.51, 1, 1.5, 2.5, 0].map(redondearComoNumpy);
+      });
+      assert.deepEqual(redondeos, [0, 0, 1, 1, 2, 2, 0]);
 
       // The compile code follows the training panel.
       await page.selectOption('#optimizador', 'sgd');
       assert.match(await page.getByTestId('compile-code').textContent(), /optimizers\.SGD\(learning_rate=0\.01\)/);
       assert.match(await page.getByTestId('compile-code').textContent(), /loss='categorical_crossentropy'/);
+      assert.equal(await page.getByTestId('compile-adadelta-note').isHidden(), true, 'the Adadelta note only beside Adadelta');
+      await page.selectOption('#optimizador', 'adadelta');
+      assert.match(await page.getByTestId('compile-code').textContent(), /Adadelta\(learning_rate=/);
+      assert.match(await page.getByTestId('compile-adadelta-note').textContent(), /optimizer='Adadelta'.*learning_rate=0\.001.*learning_rate=1\.0/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -20,7 +20,14 @@ function especificacion(alto, ancho, capas) {
     layers: [...capas, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }],
   };
 }
-const conv = (filters, kernel = K) => ({ type: 'conv2d', filters, kernel });
+const conv = (filters, kernel = K, stride = 1, padding = 'valid') => ({ type: 'conv2d', filters, kernel, stride, padding });
+
+// salida = ⌊(entrada + 2·relleno − k) / paso⌋ + 1, with 2·relleno = k − 1 for padding='same'
+// (Keras pads k − 1 in all, the extra one after when k is even) and 0 for 'valid'.
+export function tamanoSalida(entrada, k, paso, relleno) {
+  const dosRelleno = relleno === 'same' ? k - 1 : 0;
+  return { dosRelleno, salida: Math.floor((entrada + dosRelleno - k) / paso) + 1 };
+}
 
 export function crear(seccion, { motor }) {
   crearCalculadora(seccion.querySelector('[data-parte="calculadora"]'), motor);
@@ -62,16 +69,20 @@ function crearCalculadora(raiz, motor) {
     alto: raiz.querySelector('[data-parte="alto"]'),
     ancho: raiz.querySelector('[data-parte="ancho"]'),
     kernel: raiz.querySelector('[data-parte="tam-kernel"]'),
+    paso: raiz.querySelector('[data-parte="paso"]'),
+    relleno: raiz.querySelector('[data-parte="relleno"]'),
   };
+  campos.relleno.append(...Object.entries(T.rellenos).map(([v, t]) => Object.assign(document.createElement('option'), { value: v, textContent: t })));
   let spec = null, turno = 0;
   const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });
   const texto = (clave, valor) => { raiz.querySelector(`[data-parte="${clave}"]`).textContent = valor; };
 
   async function calcular() {
     const mio = ++turno;
-    const [alto, ancho, k] = Object.values(campos).map((el) => Math.round(Number(el.value)));
+    const [alto, ancho, k, paso] = [campos.alto, campos.ancho, campos.kernel, campos.paso].map((el) => Math.round(Number(el.value)));
+    const relleno = campos.relleno.value;
     const r = await pedir(async (cliente) => {
-      const s = especificacion(alto, ancho, [conv(1, k)]);
+      const s = especificacion(alto, ancho, [conv(1, k, paso, relleno)]);
       try {
         // The input count is what a Flatten of the bare input holds.
         const [capa] = await cliente.explain('params', { spec: s });
@@ -90,6 +101,7 @@ function crearCalculadora(raiz, motor) {
     const [oh, ow] = r.capa.output;
     texto('entradas', T.entradas(entero(alto), entero(ancho), entero(r.entradas)));
     texto('campo', T.campo(entero(k), entero(r.capa.inputsPerNeuron)));
+    mostrarFormula(raiz.querySelector('[data-parte="formula"]'), { alto, ancho, k, paso, relleno }, [oh, ow]);
     texto('neuronas', T.neuronas(entero(oh), entero(ow), entero(r.capa.neurons)));
     texto('pesos', T.pesos(entero(r.capa.weights), entero(r.capa.total)));
     par.tamanos(alto, ancho, oh, ow);
@@ -110,7 +122,19 @@ function crearCalculadora(raiz, motor) {
   for (const el of Object.values(campos)) el.addEventListener('change', calcular);
   [campos.alto.value, campos.ancho.value] = ENTRADA_LECCION;
   campos.kernel.value = K;
+  campos.paso.value = 1;
+  campos.relleno.value = 'valid';
   calcular();
+}
+
+// The output-size formula with this layer's numbers; the engine's own sizes go beside it in
+// data attributes, so a test can hold the formula to what the engine computes.
+function mostrarFormula(li, { alto, ancho, k, paso, relleno }, [motorAlto, motorAncho]) {
+  const a = tamanoSalida(alto, k, paso, relleno), b = tamanoSalida(ancho, k, paso, relleno);
+  const linea = (eje, n, t) => T.formula(eje, entero(n), entero(t.dosRelleno), entero(k), entero(paso), entero(t.salida));
+  li.textContent = [T.formula_intro, `${linea(T.eje_alto, alto, a)}; ${linea(T.eje_ancho, ancho, b)}.`,
+    T.formula_relleno(relleno === 'same', entero(k - 1), entero(k))].join(' ');
+  Object.assign(li.dataset, { alto: a.salida, ancho: b.salida, motorAlto, motorAncho });
 }
 
 // Four kernels over the 10×15 input: the output tensor, drawn as four stacked channels.

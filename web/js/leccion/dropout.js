@@ -33,6 +33,23 @@ function pintarRejilla(lista, despues, mascara, antes, nombreCapa) {
   lista.setAttribute('aria-label', T.rejilla_alt(nombreCapa, entero(despues.length)));
 }
 
+// 1/(1 − p) as the reader can multiply by hand: 2 for p = 0.5, the fraction 4/3 for p = 0.25.
+export function factorExacto(p) {
+  const f = 1 / (1 - p);
+  for (let d = 1; d <= 20; d += 1) {
+    const n = Math.round(f * d);
+    if (Math.abs(n / d - f) < 1e-9) return { valor: n / d, texto: d === 1 ? entero(n) : `${entero(n)}/${entero(d)}` };
+  }
+  return { valor: f, texto: numero(f, 4) };
+}
+
+// One survivor's product with the value as shown (2 decimals), so the sum checks by hand; the
+// engine's own output differs from it by less than the last decimal shown.
+function ejemploViva(i, valor, factor) {
+  const mostrado = Math.round(valor * 100) / 100;
+  return T.ejemplo_viva(i, numero(mostrado, 2), factor.texto, numero(mostrado * factor.valor, 2));
+}
+
 // Step by step through the engine's Dropout layer, on the dense layer's values.
 function crearPasos(valoresCapa) {
   const tasa = el('select', { id: 'dropout-tasa', 'data-testid': 'dropout-rate' },
@@ -43,12 +60,12 @@ function crearPasos(valoresCapa) {
   const pasoTexto = el('p', { class: 'paso-dropout', 'aria-live': 'polite', 'data-testid': 'dropout-step' });
   const rejilla = el('ol', { class: 'neuronas', 'data-testid': 'dropout-grid', role: 'img' });
   const resumen = el('p', { class: 'resumen', 'data-testid': 'dropout-summary' });
-  const ejemplo = el('p', { class: 'ayuda' });
+  const ejemplo = el('p', { class: 'ayuda', 'data-testid': 'dropout-example' });
   const panel = el('div', { class: 'panel panel-leccion' },
     el('div', { class: 'controles' },
       el('div', { class: 'campo' }, el('label', { for: 'dropout-tasa', text: T.tasa }), tasa),
       el('div', { class: 'botones' }, anterior, siguiente)),
-    pasoTexto, rejilla, resumen, ejemplo);
+    el('p', { class: 'ayuda', text: T.tasa_nota }), pasoTexto, rejilla, resumen, ejemplo);
   let paso = 0;
 
   async function mostrar(cliente) {
@@ -56,15 +73,15 @@ function crearPasos(valoresCapa) {
     const p = Number(tasa.value);
     const { mask, output } = await cliente.dropoutDemo({ values: valores, rate: p, seed: SEMILLA, step: paso });
     pintarRejilla(rejilla, output, mask, valores, nombre);
-    const factor = numero(1 / (1 - p), 2);
+    const factor = factorExacto(p);
     const apagadas = mask.reduce((n, m) => n + (m === 0 ? 1 : 0), 0);
     pasoTexto.textContent = T.paso(entero(paso + 1));
     rejilla.dataset.off = Array.from(mask, (m, i) => (m === 0 ? i : -1)).filter((i) => i >= 0).join(',');
-    resumen.textContent = T.resumen(entero(apagadas), entero(mask.length), T.factor(factor));
+    resumen.textContent = T.resumen(entero(apagadas), entero(mask.length), factor.texto);
     const viva = valores.findIndex((v, i) => mask[i] !== 0 && v > 0.05);
     const muerta = valores.findIndex((v, i) => mask[i] === 0 && v > 0.05);
     ejemplo.textContent = [
-      viva >= 0 ? T.ejemplo_viva(viva, numero(valores[viva], 2), factor, numero(output[viva], 2)) : '',
+      viva >= 0 ? ejemploViva(viva, valores[viva], factor) : '',
       muerta >= 0 ? T.ejemplo_apagada(muerta, numero(valores[muerta], 2)) : '',
     ].join(' ');
     anterior.disabled = paso === 0;

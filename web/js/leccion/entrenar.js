@@ -19,19 +19,32 @@ const python = (texto) => {
   return Number.isFinite(x) ? String(x) + (Number.isInteger(x) ? '.0' : '') : '?';
 };
 
+// NumPy's np.round: to the nearest integer, halves to the even one (np.round(0.5) = 0,
+// np.round(1.5) = 2), unlike Math.round, which sends every half up.
+export function redondearComoNumpy(x) {
+  const abajo = Math.floor(x);
+  const resto = x - abajo;
+  if (resto > 0.5) return abajo + 1;
+  if (resto < 0.5) return abajo;
+  return abajo % 2 === 0 ? abajo : abajo + 1;
+}
+
 // entrenamiento: the training panel's object (configuracion(), alCambiarConfiguracion(fn)).
 function crearCompilar(raiz, entrenamiento) {
   const codigo = el('pre', { class: 'codigo', 'data-testid': 'compile-code' }, el('code'));
+  const notaAdadelta = el('p', { class: 'ayuda', 'data-testid': 'compile-adadelta-note', text: T.nota_adadelta });
   const loss = el('li', {}, el('span', { text: T.loss }),
     el('div', { class: 'formula', role: 'math', 'aria-label': T.loss_alt }));
   formula(loss.lastChild, String.raw`L = -\sum_{k=0}^{9} y_k \log p_k = -\log p_{\text{correcta}}`, { display: true });
   raiz.append(el('div', { class: 'panel panel-leccion' },
     el('h3', { text: T.compilar_titulo }), el('p', { text: T.compilar_texto }), codigo,
+    notaAdadelta,
     el('ul', { class: 'lista' }, loss, el('li', { text: T.optimizer }), el('li', { text: T.metrics })),
     el('p', { text: T.fit_texto })));
 
   function escribir({ optimizador, tasa, lote, epocas }) {
     const opt = optimizador || 'adadelta';
+    notaAdadelta.hidden = opt !== 'adadelta';
     codigo.firstChild.textContent = [
       "model.compile(loss='categorical_crossentropy',",
       `              optimizer=tf.keras.optimizers.${CLASE_KERAS[opt] ?? opt}(learning_rate=${python(tasa)}),`,
@@ -97,7 +110,7 @@ function crearPredecir(raiz, motor) {
     const total = p.reduce((a, b) => a + b, 0);
     suma.textContent = T.suma(decimal(total, 4));
     suma.dataset.value = String(total);
-    const redondeado = Array.from(p, (v) => Math.round(v));
+    const redondeado = Array.from(p, redondearComoNumpy);
     onehot.textContent = `[${redondeado.join(', ')}]`;
     onehot.dataset.value = redondeado.join(',');
     conclusion.textContent = T.conclusion(digit, porcentaje(p[digit], 2));

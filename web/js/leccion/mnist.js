@@ -17,9 +17,9 @@ const ETIQUETAS = 8;     // first test labels shown in one-hot
 export function crear(seccion, { motor, dibujo }) {
   renderFormulas(seccion, T.tex, T.tex_alt);
   motor.listo().then((d) => {
-    seccion.querySelector('[data-testid="mnist-carga"]').textContent = T.carga_resultado(entero(d.train), entero(d.test));
-    seccion.querySelector('[data-testid="mnist-forma"]').textContent = T.forma_resultado(entero(d.train), entero(d.test));
-    seccion.querySelector('[data-parte="onehot-forma"]').textContent = T.onehot_forma(entero(d.test));
+    seccion.querySelector('[data-testid="mnist-carga"]').textContent = T.carga_resultado(String(d.train), String(d.test));
+    seccion.querySelector('[data-testid="mnist-forma"]').textContent = T.forma_resultado(String(d.train), String(d.test));
+    seccion.querySelector('[data-parte="onehot-forma"]').textContent = T.onehot_forma(String(d.test));
   });
   crearNormalizar(seccion.querySelector('[data-parte="normalizar"]'), motor, dibujo);
   crearOneHot(seccion.querySelector('[data-parte="onehot"]'), motor);
@@ -119,6 +119,10 @@ async function crearResumen(raiz, motor) {
   const densa = r.sinPooling.find((capa) => capa.kerasClass === 'Dense');
   raiz.querySelector('[data-testid="mnist-sin-pooling"]').textContent =
     T.sin_pooling_texto(entero(densa.inputsPerNeuron), entero(densa.total));
+  // With pooling the dense layer has about a quarter: its weights shrink fourfold, its biases do not.
+  const densaCon = r.filas.find((capa) => capa.kerasClass === 'Dense');
+  raiz.querySelector('[data-parte="sin-pooling-cierre"]').textContent =
+    T.sin_pooling_cierre(entero(densaCon.total), entero(densa.total), entero(densa.total / 4));
   raiz.querySelector('[data-parte="sin-pooling-formula"]').textContent = T.sin_pooling_formula(legible(densa.formula));
 }
 

@@ -101,10 +101,11 @@ export async function crear(seccion, { motor }) {
     productoS.dataset.value = String(producto);
     productoR.textContent = T.producto_relu(entero(n));
     if (enX) productoX.textContent = T.producto_x(numero(enX.x, 1), entero(n), cientifico(enX.sigmoid.dy[0] ** n));
-    // Layer k of n (1 = first) receives σ'(0)^(n − k): the last gets 1, the first the least.
+    // Layer k of n (1 = first) receives σ'(0)^(n − k + 1): each layer it crosses, its own included,
+    // multiplies by σ'(0), so the last gets 0.25 and the first 0.25^n, the product shown above.
     barras.replaceChildren(...Array.from({ length: n }, (_, i) => {
-      const valor = derivadaEnCero ** (n - 1 - i);
-      return el('li', { title: `${entero(i + 1)}: ${cientifico(valor)}`, style: `--alto: ${valor}` });
+      const valor = derivadaEnCero ** (n - i);
+      return el('li', { title: `${entero(i + 1)}: ${cientifico(valor)}`, style: `--alto: ${valor / derivadaEnCero}`, 'data-value': String(valor) });
     }));
     barras.setAttribute('aria-label', T.barras_alt(entero(n)));
   }

@@ -71,6 +71,7 @@ const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos
 });
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
+  modeloActivo.mostrar('reiniciando');  // the new worker has no network until it is loaded again
   estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
   arrancar();
 });

@@ -579,6 +579,7 @@ export const modelo_activo = {
   clase: 'Red activa: entrenada en clase.',
   archivo: (nombre) => `Red activa: cargada del archivo «${nombre}».`,
   sin_preentrenada: 'No se ha encontrado la red preentrenada: entrena una en clase para que lea tus dígitos.',
+  reiniciando: 'Red activa: ninguna por ahora; el motor se está reiniciando y vuelve a cargar la red preentrenada.',
 };
 
 // "¿Qué ve la red?": the drawing's preprocessing steps (ui/que-ve.js).

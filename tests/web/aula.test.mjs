@@ -196,7 +196,10 @@ describe('ConvAula ready for class', () => {
       // The restored weights are the very same: same digit, same probabilities.
       const after = await drawDigit(page, styled(DIGITS[3], STYLES.normal));
       assert.equal(after.digit, before.digit);
-      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-6, `p(${d}) ${before.probs[d]} → ${p}`));
+      // The same network answers the same strokes; 1e-3, not bit-equality: the notice above the
+      // canvas moves it by a fraction of a pixel, so the strokes rasterize a little differently
+      // (2e-6 apart seen here). Fresh or other weights would differ by far more.
+      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-3, `p(${d}) ${before.probs[d]} → ${p}`));
       assert.equal(await page.getByTestId('train-start').isDisabled(), false, 'a new run can start');
       assert.deepEqual(errors, []);
     } finally {
@@ -361,7 +364,10 @@ describe('ConvAula ready for class', () => {
       await page.waitForSelector(PRETRAINED, { timeout: READY });
       const after = await drawDigit(page, styled(DIGITS[0], STYLES.normal));
       assert.equal(after.digit, before.digit);
-      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-6, `p(${d}) ${before.probs[d]} → ${p}`));
+      // The same network answers the same strokes; 1e-3, not bit-equality: the notice above the
+      // canvas moves it by a fraction of a pixel, so the strokes rasterize a little differently
+      // (2e-6 apart seen here). Fresh or other weights would differ by far more.
+      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-3, `p(${d}) ${before.probs[d]} → ${p}`));
       await waitState(page, ['idle'], READY);
       assert.deepEqual(errors, []);
     } finally {

@@ -66,8 +66,10 @@ void Conv2D::plan_scratch(int slots) {
   // plans again instead of finding `slots` entries with no buffers behind them.
   std::vector<Scratch> planned(slots);
   for (int s = 0; s < slots; ++s) {
-    planned[s].col.resize(col);
-    planned[s].dcol.resize(col);
+    if (!winograd_) {  // the Winograd path has its own scratch (plan_winograd)
+      planned[s].col.resize(col);
+      planned[s].dcol.resize(col);
+    }
     planned[s].dw.assign(s == 0 ? 0 : param_count({1, geom_.c, geom_.h, geom_.w}), 0.0f);
   }
   scratch_.swap(planned);

@@ -25,22 +25,34 @@ bool Conv2D::winograd_pays(const Shape& in, int filters, int kernel, int stride,
          filters >= kWinogradMinChannels;
 }
 
-kernels::Conv3x3Geom Conv2D::winograd_forward_geom() const {
-  return {geom_.c, geom_.h, geom_.w, filters_, geom_.pad_top};
+kernels::Conv3x3Geom Conv2D::winograd_forward_geom(const kernels::ConvGeom& g) const {
+  return {g.c, g.h, g.w, filters_, g.pad_top};
 }
 
 // The input gradient is the output gradient convolved with the turned, transposed
 // weights, padded so that it comes back to the input's size.
-kernels::Conv3x3Geom Conv2D::winograd_adjoint_geom() const {
-  return {filters_, geom_.oh, geom_.ow, geom_.c, 2 - geom_.pad_top};
+kernels::Conv3x3Geom Conv2D::winograd_adjoint_geom(const kernels::ConvGeom& g) const {
+  return {filters_, g.oh, g.ow, g.c, 2 - g.pad_top};
+}
+
+Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
+  const kernels::ConvGeom g = make_geom(in);
+  if (!winograd_pays(in, filters_, kernel_, stride_, g))
+    return {2 * uint64_t(g.c) * kernel_ * kernel_ * g.oh * g.ow, 0};
+  // As plan_winograd: one tile scratch for both directions and a weight-gradient share per
+  // slot, the transformed weights once.
+  const uint64_t u = kernels::winograd_weights_size(winograd_forward_geom(g));
+  const uint64_t tiles = std::max(kernels::winograd_scratch_size(winograd_forward_geom(g)),
+                                  kernels::winograd_scratch_size(winograd_adjoint_geom(g)));
+  return {tiles + u, u};
 }
 
 // One scratch per slot, big enough for both directions (the kernel rewrites all of it
 // that it reads, so the two can share it).
 void Conv2D::plan_winograd(int slots) {
-  const std::size_t need = std::max(kernels::winograd_scratch_size(winograd_forward_geom()),
-                                     kernels::winograd_scratch_size(winograd_adjoint_geom()));
-  wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom()));
+  const std::size_t need = std::max(kernels::winograd_scratch_size(winograd_forward_geom(geom_)),
+                                     kernels::winograd_scratch_size(winograd_adjoint_geom(geom_)));
+  wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom(geom_)));
   if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
   for (auto& s : wino_scratch_) s.resize(need);
   if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
@@ -50,7 +62,7 @@ void Conv2D::plan_winograd(int slots) {
 void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
   ThreadPool& pool = ThreadPool::global();
   plan_winograd(pool.threads());
-  const kernels::Conv3x3Geom g = winograd_forward_geom();
+  const kernels::Conv3x3Geom g = winograd_forward_geom(geom_);
   kernels::winograd_weights(g, w_, false, wino_u_.data());
   const int plane = geom_.oh * geom_.ow;
   const int n = in.shape().n, threads = pool.threads();
@@ -81,12 +93,12 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
 // Also clears the slots' weight gradients (they accumulate over the batch's images).
 void Conv2D::prepare_input_grad_winograd() {
   plan_winograd(ThreadPool::global().threads());
-  kernels::winograd_weights(winograd_adjoint_geom(), w_, true, wino_u_.data());
+  kernels::winograd_weights(winograd_adjoint_geom(geom_), w_, true, wino_u_.data());
   for (auto& d : wino_du_) std::fill(d.begin(), d.end(), 0.0f);
 }
 
 void Conv2D::weight_grad_winograd(const float* img, const float* dout, int slot) {
-  kernels::winograd_weight_grad(winograd_forward_geom(), img, dout, wino_du_[slot].data(),
+  kernels::winograd_weight_grad(winograd_forward_geom(geom_), img, dout, wino_du_[slot].data(),
                                 wino_scratch_[slot].data());
 }
 
@@ -94,11 +106,11 @@ void Conv2D::finish_weight_grad_winograd(int slots_used) {
   std::vector<float>& sum = wino_du_[0];
   for (int slot = 1; slot < slots_used; ++slot)
     for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += wino_du_[slot][i];
-  kernels::winograd_weight_grad_finish(winograd_forward_geom(), sum.data(), dw_);
+  kernels::winograd_weight_grad_finish(winograd_forward_geom(geom_), sum.data(), dw_);
 }
 
 void Conv2D::input_grad_winograd(const float* dout, float* din, int slot) {
-  const kernels::Conv3x3Geom g = winograd_adjoint_geom();
+  const kernels::Conv3x3Geom g = winograd_adjoint_geom(geom_);
   kernels::conv3x3_winograd(g, 0, g.f, wino_u_.data(), dout, din, wino_scratch_[slot].data());
 }
 

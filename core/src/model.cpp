@@ -141,15 +141,17 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
   // trainer's own input batch, every output's gradient and dropout's masks.
   const uint64_t input = uint64_t(spec.input_c) * spec.input_h * spec.input_w;
   uint64_t forward = input + plan.acts_per_image, training = input + plan.acts_per_image;
-  uint64_t per_thread = kGemmPackFloats, partial_grads = 0;
+  uint64_t per_thread = kGemmPackFloats, partial_grads = 0, per_layer = 0;
   for (const LayerPlan& lp : plan.layers) {
     const std::string& type = lp.layer->keras_name();
     if (type == "max_pooling2d") forward += lp.out.per_image();  // int32 argmax per output
     if (type == "dropout") training += lp.in.per_image();        // the mask
     if (type == "conv2d") {
-      // im2col and its gradient for one image, per thread; slots >= 1 sum partial gradients.
-      const auto& c = static_cast<const Conv2D&>(*lp.layer);
-      per_thread += 2 * uint64_t(lp.in.c) * c.kernel() * c.kernel() * lp.out.h * lp.out.w;
+      // im2col and its gradient (or Winograd's tiles) for one image, per thread; slots >= 1
+      // sum partial gradients.
+      const Conv2D::ScratchSize s = static_cast<const Conv2D&>(*lp.layer).scratch_size(lp.in);
+      per_thread += s.per_slot;
+      per_layer += s.shared;
       partial_grads += lp.params;
     }
   }
@@ -158,7 +160,7 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
   m.weights = m.gradients = f * plan.params;
   m.optimizer = f * plan.params * spec.optimizer.state_per_param();
   m.activations = f * (scoring * forward + train * training);
-  m.scratch = f * (t * per_thread + (t - 1) * partial_grads);
+  m.scratch = f * (t * per_thread + (t - 1) * partial_grads + per_layer);
   return m;
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <malloc.h>
 #include <new>
 #include <vector>
 
@@ -23,11 +24,23 @@ namespace {
 std::atomic<long> g_allocations{0};
 std::atomic<uint64_t> g_bytes{0};
 std::atomic<long> g_fail_at{0};  // the number of the allocation that throws; 0: none
+// Bytes live now and the most live since the last reset, as malloc sized the blocks.
+std::atomic<uint64_t> g_live{0}, g_peak{0};
 
 // Counts one allocation; true when it is the one chosen to fail.
 bool count_allocation(std::size_t size) {
   g_bytes += size;
   return ++g_allocations == g_fail_at;
+}
+void* track(void* p) {
+  const uint64_t live = g_live += malloc_usable_size(p);
+  for (uint64_t peak = g_peak; live > peak && !g_peak.compare_exchange_weak(peak, live);) {
+  }
+  return p;
+}
+void release(void* p) {
+  if (p) g_live -= malloc_usable_size(p);
+  std::free(p);
 }
 }  // namespace
 
@@ -35,25 +48,25 @@ bool count_allocation(std::size_t size) {
 // aligned ones serve Tensor's buffers (tensor.cpp).
 void* operator new(std::size_t size) {
   if (count_allocation(size)) throw std::bad_alloc();
-  if (void* p = std::malloc(size ? size : 1)) return p;
+  if (void* p = std::malloc(size ? size : 1)) return track(p);
   throw std::bad_alloc();
 }
 void* operator new(std::size_t size, std::align_val_t align) {
   if (count_allocation(size)) throw std::bad_alloc();
   const std::size_t a = static_cast<std::size_t>(align);
-  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
+  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return track(p);
   throw std::bad_alloc();
 }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
 // Catch2 allocates with the nothrow form: it must come from malloc too, since the delete
 // above frees (ASan reports alloc-dealloc-mismatch otherwise).
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   count_allocation(size);  // never fails: Catch2 itself uses this one
-  return std::malloc(size ? size : 1);
+  return track(std::malloc(size ? size : 1));
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
 
 using namespace convaula;
 
@@ -106,6 +119,34 @@ TEST_CASE("a training step allocates nothing after the first, with 1 and 2 threa
     const long allocations = g_allocations - before;  // read before Catch2 itself allocates
     INFO("threads " << threads);
     CHECK(allocations == 0);
+  }
+  ThreadPool::global().set_threads(1);
+}
+
+TEST_CASE("the memory estimate covers what a model, a training step and a scoring pass allocate",
+          "[alloc][memory]") {
+  // Checked by counting: the most bytes live at once (as malloc sized the blocks), from
+  // building keras-mnist to the end of a first training step and a forward pass at the
+  // scoring batch, must fit in the estimate the budget is checked against.
+  for (int threads : {1, 2}) {
+    if (ThreadPool::global().set_threads(threads) < threads) continue;
+    const ModelSpec spec = preset_spec("keras-mnist");
+    const uint64_t estimate = estimate_memory(spec, threads).total();
+    Tensor x({32, 1, 28, 28}), big({256, 1, 28, 28});
+    std::vector<uint8_t> y(32, 3);
+    const uint64_t base = g_live;
+    g_peak = base;
+    {
+      Sequential model(spec);
+      model.zero_grad();
+      model.forward(x, true);
+      model.backward(y.data());
+      model.optimizer().step({model.params(), model.grads(), model.param_count()});
+      model.forward(big, false);
+    }
+    const uint64_t bytes = g_peak - base;
+    INFO("threads " << threads << ": at most " << bytes << " B live, estimate " << estimate << " B");
+    CHECK(bytes <= estimate);
   }
   ThreadPool::global().set_threads(1);
 }

@@ -135,7 +135,7 @@ struct MemoryEstimate {
   uint64_t gradients = 0;    // its gradient
   uint64_t optimizer = 0;    // the optimizer's state (Adam: m and v)
   uint64_t activations = 0;  // inputs, every layer's outputs and their gradients, masks, argmax
-  uint64_t scratch = 0;      // per thread: im2col, partial gradients, GEMM packing
+  uint64_t scratch = 0;      // per thread: im2col or Winograd tiles, partial gradients, GEMM packing; per layer: Winograd weights
   uint64_t total() const;
   std::string str() const;  // "2917.3 MiB (weights 199.2 MiB, gradients ...)"
 };

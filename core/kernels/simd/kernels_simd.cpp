@@ -13,6 +13,8 @@
 
 #ifndef CONVAULA_NO_SIMD
 #include <xsimd/xsimd.hpp>
+
+#include "shuffles.h"
 #endif
 
 namespace convaula::kernels {
@@ -79,7 +81,7 @@ int round_down(int v, int multiple) { return std::max(multiple, v / multiple * m
 // (L2, not L3, for NC: virtual machines report L3 sizes that are not this core's share;
 // this one says 508 MB.) wasm cannot ask the browser about caches: it keeps the Zen 4
 // sizes, which were also measured best in Chromium there.
-Blocks blocks_for(long l1d, long l2) {
+[[maybe_unused]] Blocks blocks_for(long l1d, long l2) {  // unused in wasm
   constexpr int f = static_cast<int>(sizeof(float));
   const int kc = std::clamp(round_down(static_cast<int>(l1d / (2 * NR * f)), 16), 64, 512);
   const int mc = std::clamp(round_down(static_cast<int>(3 * l2 / (32L * kc * f)), MR), 2 * MR, 256 / MR * MR);
@@ -144,7 +146,7 @@ void pack_a(bool ta, const float* A, int lda, int i0, int k0, int mc, int kc, fl
 }
 
 // Transposes a W x W tile in registers: row i of the input becomes column i.
-// xsimd 8 has no transpose, so this (and deinterleave below) use raw intrinsics: AVX
+// xsimd 8 has no transpose, so this (and deinterleave, shuffles.h) use raw intrinsics: AVX
 // natively; SSE otherwise, which Emscripten lowers to wasm SIMD128 shuffles.
 #if XSIMD_WITH_AVX
 inline void transpose_tile(Batch (&r)[W]) {
@@ -380,23 +382,7 @@ void act_backward(Act act, const float* y, float* dout, int rows, int cols) {
 
 namespace {
 
-// The even and odd elements of the 2W floats at p: (p[0], p[2], ...) and (p[1], p[3], ...).
-// Raw shuffles for the same reason as transpose_tile (xsimd 8 has no deinterleave).
-inline void deinterleave(const float* p, Batch& even, Batch& odd) {
-#if XSIMD_WITH_AVX2
-  const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
-  // In-lane shuffles give (a0 a2 b0 b2 | a4 a6 b4 b6); the 64-bit permute puts the halves in order.
-  const __m256d e = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
-  const __m256d o = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-  even = _mm256_castpd_ps(_mm256_permute4x64_pd(e, _MM_SHUFFLE(3, 1, 2, 0)));
-  odd = _mm256_castpd_ps(_mm256_permute4x64_pd(o, _MM_SHUFFLE(3, 1, 2, 0)));
-#else
-  static_assert(W == 4);
-  const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
-  even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-  odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-#endif
-}
+using simd::deinterleave;  // shuffles.h
 
 // One output row of 2x2 / stride 2 max pooling: W windows at a time, each window's four
 // candidates compared in row-major order with a strict '>' (the first maximum wins, as in

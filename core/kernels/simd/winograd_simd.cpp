@@ -12,7 +12,7 @@
 #include "kernels.h"
 
 #ifndef CONVAULA_NO_SIMD
-#include <xsimd/xsimd.hpp>
+#include "shuffles.h"
 #endif
 
 namespace convaula::kernels {
@@ -26,33 +26,9 @@ struct Lanes {
   static constexpr int n = static_cast<int>(V::size);
   static V load(const float* p) { return V::load_unaligned(p); }
   static void store(V v, float* p) { v.store_unaligned(p); }
-  // (p[0], p[2], ...) and (p[1], p[3], ...) of the 2n floats at p. Raw intrinsics, as in
-  // kernels_simd.cpp: xsimd 8 has no (de)interleave; SSE is lowered to wasm SIMD128.
-  static void deinterleave(const float* p, V& even, V& odd) {
-#if XSIMD_WITH_AVX2
-    const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
-    const __m256d e = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
-    const __m256d o = _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-    even = _mm256_castpd_ps(_mm256_permute4x64_pd(e, _MM_SHUFFLE(3, 1, 2, 0)));
-    odd = _mm256_castpd_ps(_mm256_permute4x64_pd(o, _MM_SHUFFLE(3, 1, 2, 0)));
-#else
-    static_assert(n == 4);
-    const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
-    even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-#endif
-  }
-  // The inverse: p[2i] = even[i], p[2i + 1] = odd[i].
-  static void interleave(V even, V odd, float* p) {
-#if XSIMD_WITH_AVX2
-    const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
-    _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(p + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
-#else
-    _mm_storeu_ps(p, _mm_unpacklo_ps(even, odd));
-    _mm_storeu_ps(p + 4, _mm_unpackhi_ps(even, odd));
-#endif
-  }
+  // The shared shuffles (shuffles.h): the 2n floats at p split into even and odd.
+  static void deinterleave(const float* p, V& even, V& odd) { simd::deinterleave(p, even, odd); }
+  static void interleave(V even, V odd, float* p) { simd::interleave(even, odd, p); }
 };
 #else
 // The scalar build (browsers without wasm SIMD): one tile at a time.

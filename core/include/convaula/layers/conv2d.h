@@ -33,6 +33,13 @@ class Conv2D : public Layer {
   const kernels::ConvGeom& geom() const { return geom_; }
   // Whether this layer (once bound) runs Winograd F(2x2, 3x3) instead of im2col + GEMM.
   bool uses_winograd() const { return winograd_; }
+  // The scratch floats this layer will allocate once bound to `in`: per thread slot
+  // (im2col and its gradient, or Winograd's tiles and weight-gradient share) and once
+  // for the layer (the transformed weights). The memory estimate (model.cpp) adds them up.
+  struct ScratchSize {
+    uint64_t per_slot = 0, shared = 0;
+  };
+  ScratchSize scratch_size(const Shape& in) const;
 
  private:
   kernels::ConvGeom make_geom(const Shape& in) const;
@@ -40,16 +47,16 @@ class Conv2D : public Layer {
   // threads; slot 0 adds into the bound gradient, the others into `dw` and are
   // summed in slot order afterwards (deterministic for a given thread count).
   struct Scratch {
-    Tensor col, dcol;       // (C*K*K, OH*OW) for one image
+    Tensor col, dcol;       // (C*K*K, OH*OW) for one image; empty on the Winograd path
     std::vector<float> dw;  // (F*C*K*K + F) partial gradient, slots >= 1 only
   };
   void plan_scratch(int slots);
 
-  // Winograd F(2x2, 3x3) for the forward pass and the input gradient (conv2d_winograd.cpp),
-  // chosen in bind() from the layer's shape; the weight gradient stays im2col + GEMM.
+  // Winograd F(2x2, 3x3) for the forward pass, the input gradient and the weight gradient
+  // (conv2d_winograd.cpp), chosen in bind() from the layer's shape.
   static bool winograd_pays(const Shape& in, int filters, int kernel, int stride, const kernels::ConvGeom& g);
-  kernels::Conv3x3Geom winograd_forward_geom() const;
-  kernels::Conv3x3Geom winograd_adjoint_geom() const;
+  kernels::Conv3x3Geom winograd_forward_geom(const kernels::ConvGeom& g) const;
+  kernels::Conv3x3Geom winograd_adjoint_geom(const kernels::ConvGeom& g) const;
   void plan_winograd(int slots);
   void forward_winograd(const Tensor& in, Tensor& out);
   // Before the backward loop: the turned weights. Then per image: din = dout (*) w^T.

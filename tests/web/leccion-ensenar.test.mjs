@@ -35,12 +35,24 @@ async function responder(page, id, { opcion, escribir }) {
   return { correcta: await dato(page, `${id}-veredicto`, 'correcta') === 'true', motor: await texto(page, `${id}-motor`), antes };
 }
 
+// One stroke on the drawing panel's canvas (a rough 7), and its prediction.
+async function dibujar(page) {
+  const lienzo = page.getByTestId('draw-canvas');
+  await lienzo.scrollIntoViewIfNeeded();
+  const caja = await lienzo.boundingBox();
+  await page.mouse.move(caja.x + 0.3 * caja.width, caja.y + 0.2 * caja.height);
+  await page.mouse.down();
+  for (const [x, y] of [[0.7, 0.2], [0.45, 0.85]]) await page.mouse.move(caja.x + x * caja.width, caja.y + y * caja.height, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /^\d$/.test(document.querySelector('[data-testid="prediction"]').textContent));
+}
+
 // Where neuron i of the second layer (11 wide, centred under the image's 15) is drawn.
 async function neuronaSegunda(page, i) {
   await page.getByTestId('campo-lienzo').scrollIntoViewIfNeeded();
   const caja = await page.getByTestId('campo-lienzo').boundingBox();
-  const lado = Math.min(44, (caja.width - 8) / 15);
-  return [caja.x + (caja.width - lado * 15) / 2 + (i + 2.5) * lado, caja.y + 20 + lado / 2];
+  const lado = Number(await dato(page, 'campo-lienzo', 'lado')), rotulo = Number(await dato(page, 'campo-lienzo', 'rotulo'));
+  return [caja.x + (caja.width - lado * 15) / 2 + (i + 2.5) * lado, caja.y + rotulo + lado / 2];
 }
 
 describe('Lección: enseñar antes de contar (issue 16)', () => {
@@ -73,6 +85,14 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       await page.getByTestId('bordes-indice').fill('1');
       await page.getByTestId('bordes-indice').press('Enter');
       await page.waitForFunction((m) => document.querySelector('[data-testid="bordes-mapa-verticales"]')?.dataset.max !== m, mapas[1].max);
+      // "Usar mi dibujo": the student's own digit, as the engine preprocessed it.
+      await dibujar(page);
+      await visitar(page, 'capas-convolutivas');
+      const antes = await dato(page, 'bordes-mapa-verticales', 'max');
+      await page.getByTestId('bordes-dibujo').click();
+      await page.waitForFunction(() => /Tu dibujo/.test(document.querySelector('#capas-convolutivas [data-parte="bordes"] .fuente-desc').textContent));
+      await page.waitForFunction((m) => document.querySelector('[data-testid="bordes-mapa-verticales"]')?.dataset.max !== m, antes);
+      assert.equal(await dato(page, 'bordes-tensor', 'ancho'), '13', 'still the 10 × 15 crop');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -312,7 +312,7 @@ export const leccion = {
     mapa_lectura: (f, c, v) => `Mapa, fila ${f}, columna ${c}: ${v}.`,
     homogenea_enunciado: 'Antes de seguir: si los nueve píxeles bajo el kernel de bordes verticales valen todos lo mismo, por ejemplo 200, ¿qué suma sale?',
     homogenea_opciones: { cero: '0', igual: '200, el valor de los píxeles', nueve: '1.800 (9 × 200)', depende: 'Depende de cuánto valgan los píxeles' },
-    homogenea_respuesta: (terminos, suma, otro, sumaOtro) => `El motor, con los nueve píxeles a 200: ${terminos} = ${suma}. Con todos a ${otro} da ${sumaOtro}. Los pesos del kernel suman 0: en una zona uniforme los positivos y los negativos se anulan, y por eso el kernel solo «se enciende» en un borde.`,
+    homogenea_respuesta: (terminos, suma, otro, sumaOtro) => `El motor, con los nueve píxeles a 200: ${terminos} = ${suma}. Con todos a ${otro} da ${sumaOtro}. Los pesos del kernel suman 0: en una zona uniforme los positivos y los negativos se anulan, y por eso el kernel solo responde donde la imagen cambia, como en un borde.`,
   },
 
   capas: {

@@ -78,8 +78,11 @@ export async function crearCampoReceptivo(raiz, motor, specs) {
   function pintar() {
     if (!vista || !lienzo.clientWidth) return;
     const total = anchos[0];
-    const lado = Math.min(44, (lienzo.clientWidth - 8) / total);
-    const rotulo = 20, separacion = lado * 1.6;
+    const lado = ladoCelda(lienzo, total);
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const rotulo = Math.round(rem * 1.25), separacion = lado * 1.6;
+    lienzo.dataset.lado = String(lado);
+    lienzo.dataset.rotulo = String(rotulo);
     const alto = 3 * (rotulo + lado) + 2 * separacion + 4;
     const { ctx, ancho } = prepararLienzo(lienzo, { alto, fijarAlto: true });
     const x0 = (ancho - lado * total) / 2;
@@ -98,7 +101,8 @@ export async function crearCampoReceptivo(raiz, motor, specs) {
         for (let p = w.x0; p <= w.x1; p++) linea(ctx, centro(primera, vp.x0 + i), centro(imagen, p), COLORES[i % COLORES.length], lado);
       });
     }
-    ctx.font = `600 ${Math.max(12, Math.min(15, lado * 0.45))}px system-ui, sans-serif`;
+    const rotuloFuente = `600 ${Math.round(rem * 0.85)}px system-ui, sans-serif`;
+    ctx.font = rotuloFuente;
     ctx.textBaseline = 'middle';
     const nombres = { 2: T.campo_filas.segunda, 1: T.campo_filas.primera, 0: T.campo_filas.entrada };
     for (const fila of filas) {
@@ -123,9 +127,9 @@ export async function crearCampoReceptivo(raiz, motor, specs) {
         if (lado >= 20) {
           ctx.fillStyle = color && fila.capa !== 0 ? '#fff' : '#1b1f2a';
           ctx.textAlign = 'center';
-          ctx.font = `${Math.min(13, lado * 0.38)}px system-ui, sans-serif`;
+          ctx.font = `${Math.round(Math.min(rem * 0.85, lado * 0.38))}px system-ui, sans-serif`;
           ctx.fillText(String(i), x, y + 1);
-          ctx.font = `600 ${Math.max(12, Math.min(15, lado * 0.45))}px system-ui, sans-serif`;
+          ctx.font = rotuloFuente;
         }
       }
     }
@@ -148,13 +152,19 @@ export async function crearCampoReceptivo(raiz, motor, specs) {
   // A tap on the top row picks that neuron.
   lienzo.addEventListener('pointerdown', (e) => {
     const caja = lienzo.getBoundingClientRect();
-    const lado = Math.min(44, (caja.width - 8) / anchos[0]);
+    const lado = Number(lienzo.dataset.lado), rotulo = Number(lienzo.dataset.rotulo);
     const x0 = (caja.width - lado * anchos[0]) / 2 + ((anchos[0] - anchos[2]) / 2) * lado;
     const i = Math.floor((e.clientX - caja.left - x0) / lado);
-    if (e.clientY - caja.top < 20 + lado * 1.2 && i >= 0 && i < anchos[2]) irA(i);
+    if (e.clientY - caja.top < rotulo + lado * 1.2 && i >= 0 && i < anchos[2]) irA(i);
   });
   new ResizeObserver(() => pintar()).observe(lienzo);
   irA(Math.floor(anchos[2] / 2));
+}
+
+// Cells grow with the type (projector mode) up to the width available for `n` of them.
+function ladoCelda(lienzo, n) {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return Math.min(rem * 2.75, (lienzo.clientWidth - 8) / n);
 }
 
 // A connection, drawn between the two shapes' edges rather than their centres.

@@ -63,6 +63,10 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       await visitar(page, 'convolucion');
       await page.waitForFunction(() => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== undefined);
       const maxSeccion2 = Number(await dato(page, 'conv-mapa', 'max'));
+      // The corner preset is in section 2's list too: its weights, and a new map from the engine.
+      await page.getByTestId('conv-preajuste').selectOption('esquina');
+      assert.deepEqual(await Promise.all([0, 4, 5, 8].map((i) => page.getByTestId(`kernel-${i}`).inputValue())), ['-1', '2', '2', '-1']);
+      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== m, String(maxSeccion2));
       await visitar(page, 'capas-convolutivas');
       assert.match(await esperarTexto(page, 'bordes-tensor', /×/), /4 × 26 × 26/);
       const mapas = await page.locator('[data-testid="bordes-mapas"] canvas').evaluateAll((cs) => cs.map((c) => ({ id: c.dataset.testid, ...c.dataset })));

@@ -320,6 +320,11 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
         await visitar(page, 'capas-convolutivas');
         await esperarTexto(page, 'bordes-tensor', /4 × 26 × 26/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes');
+        // The lesson's 10 × 15 crop with the corner channel: five 8 × 13 maps.
+        await page.getByTestId('bordes-tipo').selectOption('recorte');
+        await pulsar('bordes-esquina');
+        await esperarTexto(page, 'bordes-tensor', /5 × 8 × 13/);
+        await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes-recorte-esquina');
         await page.getByTestId('pregunta-neuronas-respuesta').fill('104');
         await pulsar('pregunta-neuronas-comprobar');
         await esperarDato(page, 'pregunta-neuronas-veredicto', 'correcta', 'true');

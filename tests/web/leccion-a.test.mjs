@@ -159,7 +159,7 @@ describe('Lección, secciones 1–5', () => {
       assert.equal(filas.length, 8);
       assert.match(filas[0], /^7 ?0000000100$/, 'test image 0 is a 7');
       const resumen = await esperarTexto(page, 'mnist-resumen', /dense_1/);
-      for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
+      for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1.290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
       assert.match(await esperarTexto(page, 'mnist-total', /\d/), /1\.199\.882/);
       assert.match(await esperarTexto(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
       // "About a quarter", with the exact numbers: 1.179.776 against 4.718.720 / 4 = 1.179.680.

@@ -14,6 +14,12 @@ export function entero(n) {
   return formateador({ maximumFractionDigits: 0 }).format(n);
 }
 
+// 1290 → "1.290", like 18.496 beside it: a column of counts (Keras's summary) groups every
+// number, so digits line up and sizes compare at a glance; running text keeps entero().
+export function enteroAgrupado(n) {
+  return formateador({ maximumFractionDigits: 0, useGrouping: 'always' }).format(n);
+}
+
 // 0.12345, 4 → "0,1235"
 export function decimal(x, decimales = 4) {
   return formateador({ minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);

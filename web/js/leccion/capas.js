@@ -1,11 +1,16 @@
 // Section 3, "Capas convolutivas": one layer as many neurons sharing one kernel (a size
-// calculator whose counts the engine gives), four kernels stacked into a tensor, and a second
-// layer whose neurons see 36 inputs and a 5×5 patch of the image.
+// calculator whose counts the engine gives), four kernels stacked into a tensor and the same
+// four on a real digit (bordes.js), a second layer whose neurons see 36 inputs and a 5×5 patch
+// of the image, derived step by step (campo-receptivo.js); the notebook's questions are asked
+// before the engine's counts are shown (preguntas.js).
 
 import { leccion } from '../textos.js';
 import { entero } from '../formato.js';
 import { crearRejilla } from './kit/rejilla.js';
 import { prepararLienzo } from './kit/lienzo.js';
+import { crearBordes } from './bordes.js';
+import { crearCampoReceptivo } from './campo-receptivo.js';
+import { preguntasCapas } from './preguntas.js';
 
 const T = leccion.capas;
 const COLORES = ['#4f7fe0', '#3fae6a', '#e06aa8', '#f2c230'];  // the lesson's blue, green, pink, yellow
@@ -29,10 +34,23 @@ export function tamanoSalida(entrada, k, paso, relleno) {
   return { dosRelleno, salida: Math.floor((entrada + dosRelleno - k) / paso) + 1 };
 }
 
-export function crear(seccion, { motor }) {
-  crearCalculadora(seccion.querySelector('[data-parte="calculadora"]'), motor);
-  crearCanales(seccion.querySelector('[data-parte="canales"]'), motor);
-  crearSegunda(seccion.querySelector('[data-parte="segunda"]'), motor);
+export function crear(seccion, { motor, dibujo }) {
+  const parte = (nombre) => seccion.querySelector(`[data-parte="${nombre}"]`);
+  crearCalculadora(parte('calculadora'), motor);
+  crearCanales(parte('canales'), motor);
+  crearBordes(parte('bordes'), { motor, dibujo });
+  crearSegunda(parte('segunda'), motor);
+  const una = especificacion(...ENTRADA_LECCION, [conv(1)]);
+  const dos = especificacion(...ENTRADA_LECCION, [conv(4), conv(8)]);
+  crearCampoReceptivo(parte('campo-receptivo'), motor, {
+    spec: dos,
+    // The second layer alone, on the first one's output: its windows are first-layer neurons.
+    sobreTensor: (alto, ancho) => especificacion(alto, ancho, [conv(8)]),
+  });
+  // Answering a question opens the engine's counts it asked about.
+  const abrir = (nombre) => () => { parte(nombre).querySelector('details.revelar').open = true; };
+  preguntasCapas({ calculadora: parte('preguntas-calculadora'), segunda: parte('preguntas-segunda'), campo: parte('preguntas-campo') },
+    motor, { una, dos }, { calculadora: abrir('calculadora'), segunda: abrir('segunda') });
 }
 
 // Input grid (a window marks the chosen neuron's inputs) beside the layer's grid of neurons.

@@ -9,17 +9,12 @@ import { crearRejilla } from './kit/rejilla.js';
 import { gris, divergente, prepararLienzo } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
 import { el } from './kit/dom.js';
+import { KERNELS } from './kernels.js';
+import { preguntaHomogenea } from './preguntas.js';
 
 const T = leccion.convolucion;
 const LADO = 6, K = 3, SALIDA = LADO - K + 1;
-const PREAJUSTES = {
-  verticales: [1, 0, -1, 1, 0, -1, 1, 0, -1],
-  horizontales: [1, 1, 1, 0, 0, 0, -1, -1, -1],
-  diagonales: [0, 1, 1, -1, 0, 1, -1, -1, 0],
-  desenfoque: Array(9).fill(1 / 9),
-  realce: [0, -1, 0, -1, 5, -1, 0, -1, 0],
-  punto: [-1, -1, -1, -1, 8, -1, -1, -1, -1],
-};
+const PREAJUSTES = KERNELS;
 const EJEMPLO = { fila: 2, columna: 1 };  // the lesson's (2, 1), where the sum is 765
 
 // x + 0 turns the engine's -0 (from 0 × -1) into 0: a sign on zero would only confuse.
@@ -32,6 +27,7 @@ export function crear(seccion, { motor, dibujo }) {
   const ejemplo = crearEjemplo(seccion.querySelector('[data-parte="ejemplo"]'), motor, kernel);
   const mapa = crearMapa(seccion.querySelector('[data-parte="mapa"]'), motor, dibujo, kernel);
   kernel.alCambiar(() => { ejemplo.kernelCambiado(); mapa.kernelCambiado(); });
+  preguntaHomogenea(seccion.querySelector('[data-parte="pregunta-homogenea"]'), motor);
 }
 
 // Nine inputs and a preset list; pesos() is the kernel row by row.

@@ -1,6 +1,7 @@
 // Section 4, "Clasificación del MNIST": the data as the engine loaded it, normalization shown on
-// a real digit, the (28, 28, 1) shape, one-hot rows for real labels, and the lesson's Keras
-// model with its summary() and the weight count it would have without pooling.
+// a real digit, the (28, 28, 1) shape, one-hot rows for real labels (each with the notebook's
+// exercise, checked on the engine's data), and the lesson's Keras model with its summary()
+// (resumen.js).
 
 import { leccion } from '../textos.js';
 import { entero, numero } from '../formato.js';
@@ -9,6 +10,8 @@ import { crearRejilla } from './kit/rejilla.js';
 import { gris, pintarPlano, escalaGris } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
 import { el } from './kit/dom.js';
+import { crearResumen } from './resumen.js';
+import { tareaNormalizar, tareaForma, tareaOneHot } from './preguntas.js';
 
 const T = leccion.mnist;
 const ZONA = 4;          // side of the patch whose numbers are shown before/after
@@ -24,6 +27,10 @@ export function crear(seccion, { motor, dibujo }) {
   crearNormalizar(seccion.querySelector('[data-parte="normalizar"]'), motor, dibujo);
   crearOneHot(seccion.querySelector('[data-parte="onehot"]'), motor);
   crearResumen(seccion.querySelector('[data-parte="modelo"]'), motor);
+  const tarea = (parte) => seccion.querySelector(`[data-parte="${parte}"] [data-parte="tarea"]`);
+  tareaNormalizar(tarea('normalizar'), motor);
+  tareaForma(tarea('forma'), motor);
+  tareaOneHot(tarea('onehot'), motor);
 }
 
 function crearNormalizar(raiz, motor, dibujo) {
@@ -88,45 +95,4 @@ async function crearOneHot(raiz, motor) {
       if (d === etiqueta) celda.className = 'uno';
     }
   });
-}
-
-async function crearResumen(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
-  const r = await pedir(async (cliente) => {
-    const presets = await cliente.presets();
-    const spec = presets.find((p) => p.name === 'keras-mnist').spec;
-    const sinPooling = { ...spec, layers: spec.layers.filter((l) => l.type !== 'max_pooling2d') };
-    return {
-      filas: await cliente.explain('params', { spec }),
-      sinPooling: await cliente.explain('params', { spec: sinPooling }),
-    };
-  });
-  if (!r) return;
-  const cuerpo = raiz.querySelector('[data-testid="mnist-resumen"] tbody');
-  for (const capa of r.filas) {
-    const fila = cuerpo.insertRow();
-    const nombre = fila.insertCell();
-    nombre.append(el('code', { text: `${capa.layer} (${capa.kerasClass})` }));
-    if (capa.formula) nombre.append(el('span', { class: 'formula-capa', text: legible(capa.formula) }));
-    fila.insertCell().append(el('code', { text: `(None, ${capa.output.join(', ')})` }));
-    const parametros = fila.insertCell();
-    parametros.textContent = entero(capa.total);
-    parametros.className = 'numero';
-  }
-  // Keras's "Total params" is the sum of the column above.
-  const total = r.filas.reduce((s, capa) => s + capa.total, 0);
-  raiz.querySelector('[data-testid="mnist-total"]').textContent = T.resumen_total(entero(total));
-  const densa = r.sinPooling.find((capa) => capa.kerasClass === 'Dense');
-  raiz.querySelector('[data-testid="mnist-sin-pooling"]').textContent =
-    T.sin_pooling_texto(entero(densa.inputsPerNeuron), entero(densa.total));
-  // With pooling the dense layer has about a quarter: its weights shrink fourfold, its biases do not.
-  const densaCon = r.filas.find((capa) => capa.kerasClass === 'Dense');
-  raiz.querySelector('[data-parte="sin-pooling-cierre"]').textContent =
-    T.sin_pooling_cierre(entero(densaCon.total), entero(densa.total), entero(densa.total / 4));
-  raiz.querySelector('[data-parte="sin-pooling-formula"]').textContent = T.sin_pooling_formula(legible(densa.formula));
-}
-
-// The engine's formula "(3*3*32 + 1) * 64 = 18496" written for Spanish readers: × and 18.496.
-function legible(formulaMotor) {
-  return formulaMotor.replaceAll('*', '×').replace(/\d+/g, (n) => entero(Number(n)));
 }

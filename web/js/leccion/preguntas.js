@@ -1,0 +1,190 @@
+// The notebook's questions and exercises as predict-first prompts: the student answers, then
+// the engine computes the answer (a convolution trace, a layer's counts, a receptive field,
+// MNIST's own pixels and labels) and the page compares. One function per place in the lesson.
+
+import { leccion } from '../textos.js';
+import { entero, numero, decimal, leerNumero } from '../formato.js';
+import { crearPregunta } from './kit/pregunta.js';
+import { el } from './kit/dom.js';
+import { KERNELS } from './kernels.js';
+
+const P = leccion.pregunta;
+const opciones = (textos) => Object.entries(textos).map(([valor, texto]) => ({ valor, texto }));
+
+// A count as a student writes it: "104", "1.800", "1 800". Anything else is refused in Spanish.
+export function leerEntero(texto) {
+  const limpio = String(texto).trim().replace(/\s/g, '');
+  const sinPuntos = /^\d{1,3}(\.\d{3})+$/.test(limpio) ? limpio.replaceAll('.', '') : limpio;
+  if (!/^\d+$/.test(sinPuntos)) throw Object.assign(new Error('not an integer'), { message_es: P.numero_invalido });
+  return Number(sinPuntos);
+}
+
+// ---- section 2: what does a flat window give? --------------------------------------------
+export function preguntaHomogenea(raiz, motor) {
+  const T = leccion.convolucion;
+  crearPregunta(raiz, {
+    id: 'pregunta-homogenea', motor, enunciado: T.homogenea_enunciado, opciones: opciones(T.homogenea_opciones),
+    async comprobar(elegida, cliente) {
+      const traza = (v) => cliente.explain('conv', { input: new Float32Array(9).fill(v), height: 3, width: 3,
+        weights: Float32Array.from(KERNELS.verticales), kernel: 3, row: 0, col: 0 });
+      const [a, b] = [await traza(200), await traza(37)];
+      // The right option follows from the two sums, not from a table of answers.
+      const correcta = a.sum !== b.sum ? 'depende' : { 0: 'cero', 200: 'igual', 1800: 'nueve' }[a.sum];
+      const peso = (w) => (w < 0 ? `(${numero(w)})` : numero(w + 0));
+      const terminos = Array.from(a.weights, (w, i) => `${peso(w)} × ${numero(a.inputs[i])}`).join(' + ');
+      return { correcta: elegida === correcta, respuesta: T.homogenea_respuesta(terminos, numero(a.sum + 0), entero(37), numero(b.sum + 0)) };
+    },
+  });
+}
+
+// ---- section 3: neurons, shared weights, inputs, receptive field ------------------------
+/** specs: una (10 × 15 with one 3 × 3 layer), dos (with the second layer on top). */
+export function preguntasCapas(raices, motor, specs, alResponder) {
+  const T = leccion.capas;
+  const capa = async (cliente, spec, i) => (await cliente.explain('params', { spec }))[i];
+  crearPregunta(raices.calculadora, {
+    id: 'pregunta-neuronas', motor, enunciado: T.neuronas_enunciado, pista: '?', numerico: true,
+    async comprobar(texto, cliente) {
+      const n = leerEntero(texto);
+      const c = await capa(cliente, specs.una, 0);
+      alResponder.calculadora();
+      return { correcta: n === c.neurons, respuesta: T.neuronas_respuesta(entero(c.output[0]), entero(c.output[1]), entero(c.neurons)) };
+    },
+  });
+  // The options are the counts a student might expect, each computed from the layer's numbers:
+  // one weight per connection, per input, per neuron, or per kernel entry.
+  const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
+  const contar = motor.accion(aviso, { esperar: true });
+  contar((cliente) => capa(cliente, specs.una, 0)).then((c) => {
+    if (!c) return raices.calculadora.append(aviso);
+    const [alto, ancho] = specs.una.input;
+    const valores = { todos: c.neurons * c.inputsPerNeuron, entradas: alto * ancho, neuronas: c.neurons, kernel: c.inputsPerNeuron };
+    const O = T.pesos_opciones;
+    const textos = { todos: O.todos(entero(c.neurons), entero(c.inputsPerNeuron), entero(valores.todos)),
+      entradas: O.entradas(entero(valores.entradas)), neuronas: O.neuronas(entero(c.neurons)), kernel: O.kernel(entero(valores.kernel)) };
+    crearPregunta(raices.calculadora, {
+      id: 'pregunta-pesos', motor, enunciado: T.pesos_enunciado, opciones: opciones(textos),
+      async comprobar(elegida, cliente) {
+        const d = await capa(cliente, specs.una, 0);
+        alResponder.calculadora();
+        return { correcta: valores[elegida] === d.weights, respuesta: T.pesos_respuesta(entero(d.weights), entero(d.total), entero(d.neurons)) };
+      },
+    });
+  });
+  crearPregunta(raices.segunda, {
+    id: 'pregunta-entradas', motor, enunciado: T.entradas_enunciado, pista: '?', numerico: true,
+    async comprobar(texto, cliente) {
+      const n = leerEntero(texto);
+      const [primera, segunda] = await cliente.explain('params', { spec: specs.dos });
+      alResponder.segunda();
+      return { correcta: n === segunda.inputsPerNeuron,
+        respuesta: T.entradas_respuesta(entero(primera.output[2]), entero(specs.dos.layers[1].kernel), entero(segunda.inputsPerNeuron)) };
+    },
+  });
+  crearPregunta(raices.campo, {
+    id: 'pregunta-campo', motor, enunciado: T.campo_enunciado, pista: '?', numerico: true,
+    async comprobar(texto, cliente) {
+      const n = leerEntero(texto);
+      const campos = await cliente.explain('receptive', { spec: specs.dos });
+      alResponder.segunda();
+      return { correcta: n === campos[1].size, respuesta: T.campo_respuesta(entero(campos[1].size)) };
+    },
+  });
+}
+
+// ---- section 4: the notebook's three exercises, checked on MNIST's own data -------------
+const T4 = () => leccion.mnist;
+
+/** Normalise one pixel of test image 0: a grey one, so the answer is not 0 or 1. */
+export async function tareaNormalizar(raiz, motor) {
+  const T = T4();
+  const n = 0;
+  const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
+  raiz.append(aviso);
+  const r = await motor.accion(aviso, { esperar: true })((cliente) => cliente.testImages({ start: n, count: 1 }));
+  if (!r) return;
+  const { pixels } = r;
+  // The first pixel, in reading order, between a quarter and three quarters of full ink.
+  const i = pixels.findIndex((v) => v > 0.25 && v < 0.75);
+  const [f, c] = [Math.floor(i / 28), i % 28];
+  const byte = Math.round(pixels[i] * 255);
+  crearPregunta(raiz, {
+    id: 'tarea-normalizar', motor, enunciado: T.normalizar_enunciado(entero(n), f, c, entero(byte)),
+    pista: T.normalizar_pista, numerico: true,
+    async comprobar(texto, cliente) {
+      const x = leerNumero(texto);
+      if (Number.isNaN(x)) throw Object.assign(new Error('not a number'), { message_es: P.numero_invalido });
+      const v = (await cliente.testImages({ start: n, count: 1 })).pixels[i];
+      // Three decimals asked: a correctly rounded (or truncated) answer is within 0.001.
+      return { correcta: Math.abs(x - v) <= 0.001, respuesta: T.normalizar_respuesta(entero(byte), decimal(v, 4)) };
+    },
+  });
+}
+
+/** The reshape's shape, typed as Python prints it. */
+export function tareaForma(raiz, motor) {
+  const T = T4();
+  let imagenes = '…';
+  const pregunta = crearPregunta(raiz, {
+    id: 'tarea-forma', motor, enunciado: () => T.forma_enunciado(imagenes), pista: T.forma_pista,
+    async comprobar(texto, cliente) {
+      const { test } = await motor.listo();
+      const imagen = (await cliente.presets()).find((p) => p.name === 'keras-mnist').spec.input;  // [28, 28, 1]
+      const esperada = [test, ...imagen];
+      // Python writes (10000, 28, 28, 1): commas between the numbers, no thousands separator.
+      const numeros = String(texto).replace(/[()[\]\s]/g, '').split(',').filter(Boolean).map(Number);
+      const correcta = numeros.length === esperada.length && numeros.every((x, i) => x === esperada[i]);
+      return { correcta, respuesta: T.forma_respuesta(`(${esperada.join(', ')})`) };
+    },
+  });
+  // Shapes as Python prints them: 10000, not 10.000.
+  motor.listo().then((d) => { imagenes = String(d.test); pregunta.reiniciar(); });
+}
+
+/** A one-hot row built by pressing ten toggle buttons, for a real test label. */
+export function tareaOneHot(raiz, motor) {
+  const T = T4();
+  let n = 0, etiqueta = null;
+  const botones = Array.from({ length: 10 }, (_, d) => {
+    const b = el('button', { type: 'button', class: 'casilla-onehot', 'aria-pressed': 'false', 'data-testid': `tarea-onehot-${d}` });
+    const poner = (v) => {
+      b.setAttribute('aria-pressed', String(v));
+      b.textContent = v ? '1' : '0';
+      b.setAttribute('aria-label', T.onehot_casilla(d, v ? 1 : 0));
+    };
+    poner(false);
+    b.addEventListener('click', () => poner(b.getAttribute('aria-pressed') !== 'true'));
+    return { b, poner, valor: () => (b.getAttribute('aria-pressed') === 'true' ? 1 : 0) };
+  });
+  const fila = el('div', { class: 'fila-onehot', role: 'group' }, botones.map((x, d) => el('span', { class: 'onehot-celda' },
+    el('span', { class: 'onehot-indice', 'aria-hidden': 'true', text: String(d) }), x.b)));
+  const otra = el('button', { type: 'button', class: 'boton-pequeno', text: T.onehot_otra, 'data-testid': 'tarea-onehot-otra' });
+  const pregunta = crearPregunta(raiz, {
+    id: 'tarea-onehot', motor, enunciado: () => T.onehot_enunciado(entero(n), etiqueta ?? '…'),
+    campo: {
+      nodo: el('div', { class: 'onehot-campo' }, fila, otra),
+      valor: () => botones.map((x) => x.valor()),
+      vacio: () => false,
+      limpiar: () => botones.forEach((x) => x.poner(false)),
+    },
+    async comprobar(respuesta, cliente) {
+      const { labels } = await cliente.testImages({ start: n, count: 1 });
+      const correcta = respuesta.every((v, d) => v === (d === labels[0] ? 1 : 0));
+      const esperada = Array.from({ length: 10 }, (_, d) => (d === labels[0] ? '1' : '0')).join(', ');
+      return { correcta, respuesta: T.onehot_respuesta(labels[0], esperada) };
+    },
+  });
+  fila.setAttribute('aria-label', T.onehot_titulo);
+  const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
+  raiz.append(aviso);
+  const leer = motor.accion(aviso, { esperar: true });
+  async function cargar() {
+    const r = await leer((cliente) => cliente.testImages({ start: n, count: 1 }));
+    if (!r) return;
+    etiqueta = r.labels[0];
+    pregunta.reiniciar();
+  }
+  // Each click walks through the first test images: a new label to encode.
+  otra.addEventListener('click', () => { n = (n + 1) % 100; cargar(); });
+  return cargar();
+}

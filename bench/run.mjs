@@ -56,6 +56,15 @@ try {
   console.log('PyTorch (python3-torch) not installed: comparison skipped');
 }
 merge(jsonLines(process.execPath, [`${ROOT}bench/chromium.mjs`, '60']));
+// The inference peer (issue 14): TF.js's wasm backend in the same Chromium, right after
+// ConvAula's figures. Its npm devDependencies may be missing (npm ci --omit=dev).
+let tfjs = null;
+if (existsSync(`${ROOT}node_modules/@tensorflow/tfjs-backend-wasm`)) {
+  [tfjs] = jsonLines(process.execPath, [`${ROOT}bench/tfjs.mjs`, '--train']);
+  merge([tfjs]);
+} else {
+  console.log('TF.js (npm devDependencies) not installed: inference comparison skipped');
+}
 delete all.preset;
 all.cpu = CPU;
 
@@ -85,6 +94,19 @@ const rows = [
   [`classroom inference, batch 256 (1 thread) / 1 image (${all.threads} threads)`, `${f(all.native_classroom_infer_ips_b256)} / ${f(all.native_classroom_infer_ms_b1, 3)} ms`,
     `${f(all.wasm_classroom_infer_ips_b256)} / ${f(all.wasm_classroom_infer_ms_b1, 3)} ms`],
 ];
+if (tfjs) {
+  // Ratios > 1 mean ConvAula (all threads) is ahead of TF.js with 2 threads.
+  all.wasm_vs_tfjs_b1 = tfjs.tfjs_infer_ms_b1_2t / all.wasm_infer_ms_b1;
+  all.wasm_vs_tfjs_b256 = all.wasm_infer_ips_b256_nt / tfjs.tfjs_infer_ips_b256_2t;
+  const at = rows.findIndex((r) => r[0].startsWith('keras-mnist inference, 1 image (ms, 1 thread)')) + 1;
+  rows.splice(at, 0,
+    [`TF.js ${tfjs.tfjs_version} wasm (XNNPACK) inference, 1 image (ms, 1 / 2 threads)`, '—',
+      `${f(tfjs.tfjs_infer_ms_b1_1t, 3)} / ${f(tfjs.tfjs_infer_ms_b1_2t, 3)}`],
+    [`TF.js ${tfjs.tfjs_version} wasm (XNNPACK) inference, batch 256 (images/s, 1 / 2 threads)`, '—',
+      `${f(tfjs.tfjs_infer_ips_b256_1t)} / ${f(tfjs.tfjs_infer_ips_b256_2t)}`],
+    [`ConvAula (${all.threads} threads) / TF.js (2 threads): 1 image speed-up, batch 256`, '—',
+      `${f(all.wasm_vs_tfjs_b1, 2)}x, ${f(all.wasm_vs_tfjs_b256, 2)}x`]);
+}
 if (torch) {
   all.native_vs_torch_1t = all.native_train_ips_1t / torch.torch_train_ips_1t;
   all.native_vs_torch_nt = all.native_train_ips_nt / torch.torch_train_ips_nt;
@@ -94,6 +116,12 @@ if (torch) {
     `${f(all.native_vs_torch_1t, 2)}x / ${f(all.native_vs_torch_nt, 2)}x`, '—']);
   all.wasm_vs_torch_1t = all.wasm_train_ips_1t / torch.torch_train_ips_1t;
   rows.push(['Chromium / native PyTorch, 1 thread', '—', `${f(all.wasm_vs_torch_1t, 2)}x`]);
+}
+
+// TF.js's wasm backend had no Conv2DBackpropFilter kernel (4.22), so training may fail there.
+function tfjsTraining(t) {
+  if (t.tfjs_train_error_1t) return `Training it there (Adadelta) fails: ${t.tfjs_train_error_1t}.`;
+  return `Its training (Adadelta, batch 32), 1 / 2 threads: ${f(t.tfjs_train_ips_1t)} / ${f(t.tfjs_train_ips_2t)} images/s.`;
 }
 
 const date = new Date().toISOString().slice(0, 10);
@@ -107,7 +135,11 @@ within the run, not across runs. Training rates are medians of three windows per
 1 and all threads alternating; the peak is the best of many short bursts (README, Benchmarks).
 "Effective GFLOP/s" are direct-convolution FLOPs per second: 3x3 layers with 8+ channels run
 Winograd F(2x2, 3x3), which does fewer, so the share of the peak may pass 100%.
-
+${tfjs ? `TF.js rows: TF.js ${tfjs.tfjs_version}'s wasm backend (threaded SIMD binary, XNNPACK) in the same
+Chromium, same network (${tfjs.tfjs_params.toLocaleString('en-US')} parameters), timed around \`model.predict\` + reading the result,
+best of 50 calls (1 image) and of 5 (batch 256) after a warm-up, as ConvAula's; a fresh page per thread
+count (bench/tfjs.mjs). ${tfjsTraining(tfjs)}
+` : ''}
 | | native (AVX2/FMA) | wasm in Chromium |
 |---|---:|---:|
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}

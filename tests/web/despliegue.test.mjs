@@ -406,6 +406,89 @@ describe('ConvAula deployed for a class', { timeout: 900_000 }, () => {
     }
   });
 
+  test('another tab\'s "Recargar": this tab keeps running A (files, lazy modules, a new worker) until its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convaula-tabs-'));
+    const root = join(dir, 'dist');
+    await cp(DIST, root, { recursive: true });
+    const server = await startServer({ args: ['--root', root] });
+    const { context, page: first, errors } = await newPage(browser);
+    const second = await context.newPage();
+    second.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    second.on('pageerror', (err) => errors.push(String(err)));
+    // Which build a page runs, read three ways: a plain file, a module it has not imported yet
+    // (QR encoder), and a worker it starts now (B's worker.js answers 'construccion').
+    const textos = (page) => page.evaluate(async () => ((await (await fetch('js/textos.js')).text()).includes("construccion = 'B'") ? 'B' : 'A'));
+    const qr = (page) => page.evaluate(async () => (await import('./vendor/uqr/index.mjs')).construccion ?? 'A');
+    const worker = (page) => page.evaluate(() => new Promise((resolve) => {
+      const w = new Worker('worker.js', { type: 'module' });
+      w.onmessage = ({ data }) => { w.terminate(); resolve(data === 'B' ? 'B' : 'A'); };
+      w.postMessage('construccion');
+    }));
+    try {
+      for (const page of [first, second]) {
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await page.goto(server.url);
+        await page.waitForSelector(PRETRAINED, { timeout: READY, state: 'attached' });
+        await waitState(page, ['idle'], READY);
+      }
+      const versionA = await stored(second);
+      // Build B: three changed files, the service worker restamped.
+      await appendFile(join(root, 'js', 'textos.js'), "\nexport const construccion = 'B';\n");
+      await appendFile(join(root, 'vendor', 'uqr', 'index.mjs'), "\nexport const construccion = 'B';\n");
+      await appendFile(join(root, 'worker.js'), "\nconst atender = self.onmessage;\nself.onmessage = (e) => (e.data === 'construccion' ? self.postMessage('B') : atender(e));\n");
+      for (const file of ['js/textos.js', 'vendor/uqr/index.mjs', 'worker.js']) {
+        await rm(join(root, `${file}.br`), { force: true });
+        await rm(join(root, `${file}.gz`), { force: true });
+      }
+      await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'precache.mjs'), root]);
+      await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'compress.mjs'), root, join(dir, 'cache'), '--only', 'sw.js']);
+      await first.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+      for (const page of [first, second]) await page.getByTestId('update').waitFor({ state: 'visible', timeout: 60_000 });
+
+      // The first tab chooses B.
+      await Promise.all([first.waitForEvent('load'), first.getByTestId('update-reload').click()]);
+      await first.waitForSelector(PRETRAINED, { timeout: READY, state: 'attached' });
+      const versionB = await stored(first);
+      const onB = { textos: await textos(first), qr: await qr(first), worker: await worker(first) };
+
+      // The second still runs A, all of it, and still offers B. The worker it starts is written
+      // down as running A (sw.js's record), so what that worker imports comes from A too.
+      const onA = { textos: await textos(second), qr: await qr(second) };
+      const clientsOnA = async () => (await second.evaluate(async () => {
+        const kept = await (await caches.open('convaula.state')).match(new URL('convaula-state', location.href).href);
+        return kept.json();
+      })).older[versionA]?.length ?? 0;
+      const before = await clientsOnA();
+      onA.worker = await worker(second);
+      const workersOnA = (await clientsOnA()) - before;
+      onA.version = await second.evaluate(() => document.querySelector('#actualizacion').dataset.version);
+      assert.equal(await drawSeven(second), 7);
+      assert.equal(await second.getByTestId('update').isVisible(), true);
+      const caches = await first.evaluate(() => caches.keys());
+      console.log(`tabs: after the first tab's Recargar it runs ${versionB} ${JSON.stringify(onB)}, the second ` +
+        `${versionA} ${JSON.stringify(onA)} (clients on A: ${before} + ${workersOnA}); caches ${caches.join(' ')}`);
+      assert.notEqual(versionB, versionA);
+      assert.deepEqual(onB, { textos: 'B', qr: 'B', worker: 'B' });
+      assert.deepEqual(onA, { textos: 'A', qr: 'A', worker: 'A', version: versionA });
+      assert.equal(workersOnA, 1, 'the new worker runs A');
+      assert.ok(caches.includes(`convaula-${versionA}`) && caches.includes(`convaula-${versionB}`));
+
+      // Its own "Recargar" runs B; A's cache goes once no page runs A.
+      await Promise.all([second.waitForEvent('load'), second.getByTestId('update-reload').click()]);
+      await second.waitForSelector(PRETRAINED, { timeout: READY, state: 'attached' });
+      assert.equal(await stored(second), versionB);
+      assert.deepEqual({ textos: await textos(second), worker: await worker(second) }, { textos: 'B', worker: 'B' });
+      assert.equal(await drawSeven(second), 7);
+      assert.equal(await second.getByTestId('update').isVisible(), false);
+      assert.deepEqual((await second.evaluate(() => caches.keys())).filter((k) => k.startsWith('convaula-')), [`convaula-${versionB}`]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('projector mode: "Compartir con la clase" draws the page\'s own address as a QR code, under the CSP', async () => {
     const server = await startServer();
     const { context, page, errors } = await newPage(browser);

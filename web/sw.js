@@ -2,9 +2,10 @@
 //
 // scripts/precache.mjs stamps three lines at build time: VERSION (a hash of the whole build),
 // FILES (every file of the build with the SHA-256 of its bytes) and PRECACHE (the light set:
-// page, code, styles, pretrained weights). Install stores only PRECACHE, taking what the page
-// has just fetched from the HTTP cache and unchanged files from the previous build's cache; the rest (the engine variant this browser runs, the MNIST sets,
-// KaTeX's fonts) is stored when first fetched. Everything stored is checked against FILES,
+// page, code, styles, pretrained weights, the MNIST test-set sample). Install stores only
+// PRECACHE, taking what the page has just fetched from the HTTP cache and unchanged files from
+// the previous build's cache; the rest (the engine variant this browser runs, the whole MNIST
+// sets) is stored when first fetched. Everything stored is checked against FILES,
 // so one cache never mixes two builds: a file of another build is not stored and the page is
 // told there is a new version.
 //

@@ -127,8 +127,8 @@ function iniciarSecciones() {
 
 // The service worker is registered once the first visit's files are in: its install then
 // takes them from the HTTP cache instead of downloading them a second time. It must keep,
-// besides its light set, this browser's engine. A page the service worker
-// already controls is a later visit: it already works offline.
+// besides its light set, this browser's engine. A page the service worker already controls
+// is a later visit: it already works offline.
 const arranque = arrancar();
 // Paths under the site's root: what the page itself fetched (modules, KaTeX's fonts), the
 // worker's engine and the test-set sample.

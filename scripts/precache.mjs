@@ -9,15 +9,16 @@
 // Left out: x.br / x.gz beside x (the server's precompressed copies of x), and KaTeX's .ttf/.woff
 // (every browser that runs the engine reads .woff2). Not in the light set, stored by the
 // service worker when first fetched: the wasm engines (a browser runs one of the three) and MNIST
-// (fetched when a section or training needs it). KaTeX's .woff2 fonts (260 kB) are in the light
-// set: later sections' formulas need fonts the first ones do not, also offline.
+// (fetched when a section or training needs it) but for its test-set sample, which every page
+// opens with. KaTeX's .woff2 fonts (260 kB) are in the light set: later sections' formulas need
+// fonts the first ones do not, also offline.
 import { createHash } from 'node:crypto';
 import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 const dist = process.argv[2] ?? 'web/dist';
 const SW = 'sw.js';
-const LATER = /^(wasm|data)\//;
+const LATER = /^(wasm\/|data\/(?!test-sample-))/;
 const exists = (path) => access(join(dist, path)).then(() => true, () => false);
 
 async function* walk(dir) {

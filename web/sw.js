@@ -2,9 +2,10 @@
 //
 // scripts/precache.mjs stamps three lines at build time: VERSION (a hash of the whole build),
 // FILES (every file of the build with the SHA-256 of its bytes) and PRECACHE (the light set:
-// page, code, styles, pretrained weights). Install stores only PRECACHE, taking what the page
-// has just fetched from the HTTP cache and unchanged files from the previous build's cache; the rest (the engine variant this browser runs, the MNIST sets,
-// KaTeX's fonts) is stored when first fetched. Everything stored is checked against FILES,
+// page, code, styles, pretrained weights, the MNIST test-set sample). Install stores only
+// PRECACHE, taking what the page has just fetched from the HTTP cache and unchanged files from
+// the previous build's cache; the rest (the engine variant this browser runs, the whole MNIST
+// sets) is stored when first fetched. Everything stored is checked against FILES,
 // so one cache never mixes two builds: a file of another build is not stored and the page is
 // told there is a new version.
 //
@@ -12,27 +13,41 @@
 // (or the page's "Recargar" asks for it), so an open page never switches builds mid-session.
 // clients.claim() only on the very first install, when no page runs another build.
 //
+// One tab's "Recargar" makes the new build active for every tab of the site, but the others
+// keep running the build they started with: at activation every page and worker that is open
+// is written down (in the cache STATE) as running the build active until then, and its
+// requests are served from that build's cache, which stays until its last page is gone. A
+// worker such a page starts later inherits its build. A file the old cache lacks comes from
+// the network only if its bytes are the old build's (each cache keeps its build's FILES under
+// MANIFEST), else the request fails and the page is told, rather than mixing two builds.
+//
 // Every response it serves gets COOP/COEP/CORP, so on a host that cannot send headers the
 // page is cross-origin isolated (threads) from its second load on.
 const VERSION = 'dev';
 const FILES = {};
 const PRECACHE = [];
 const CACHE = `convaula-${VERSION}`;
+const cacheOf = (version) => `convaula-${version}`;
+// Outside the `convaula-` names, so builds that delete every other cache of theirs keep it.
+const STATE = 'convaula.state';
 const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 const SCOPE = new URL('./', self.location).href;
+// Not a file of any build: where each cache keeps its build's FILES, and where STATE keeps its record.
+const MANIFEST = new URL('convaula-manifest', SCOPE).href;
+const RECORD = new URL('convaula-state', SCOPE).href;
 
-/** The build file a URL names ('' is index.html), or null. */
-function fileOf(url) {
+/** The file of a build (its FILES) a URL names ('' is index.html), or null. */
+function fileOf(url, files = FILES) {
   const u = new URL(url);
   u.search = '';
   u.hash = '';
   if (!u.href.startsWith(SCOPE)) return null;
   const path = decodeURIComponent(u.href.slice(SCOPE.length)) || 'index.html';
-  return Object.hasOwn(FILES, path) ? path : null;
+  return Object.hasOwn(files, path) ? path : null;
 }
 const keyOf = (path) => new URL(path, SCOPE).href;
 
@@ -43,12 +58,12 @@ async function sha256(buffer) {
 
 class OtherBuild extends Error {}
 
-// The response as stored: its bytes checked against this build; no Content-Encoding any more
-// (the body is already decoded), its real length.
-async function verified(path, response) {
+// The response as stored: its bytes checked against a build (this one unless `files` says);
+// no Content-Encoding any more (the body is already decoded), its real length.
+async function verified(path, response, files = FILES) {
   if (!response?.ok) throw new Error(`${path}: ${response?.status}`);
   const body = await response.arrayBuffer();
-  if (await sha256(body) !== FILES[path]) throw new OtherBuild(path);
+  if (await sha256(body) !== files[path]) throw new OtherBuild(path);
   const headers = new Headers(response.headers);
   headers.delete('Content-Encoding');
   headers.set('Content-Length', String(body.byteLength));
@@ -68,6 +83,7 @@ async function fromOlderCache(path) {
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
+    await cache.put(MANIFEST, new Response(JSON.stringify(FILES)));
     await Promise.all(PRECACHE.map(async (path) => {
       if (await cache.match(keyOf(path))) return;  // an install tried before
       // The page has just fetched most of these: the HTTP cache's copy, if it is this build's,
@@ -85,12 +101,65 @@ self.addEventListener('install', (event) => {
   })());
 });
 
+// ---- which build each open page runs ------------------------------------------------------
+// STATE's record: {active: the version active last, older: {version: [client ids]}}, read
+// once per service-worker start and written through.
+let record = null;
+// A page's message may come before the activate event has written the record (fetches wait for
+// it, messages do not): until the record names this build, wait for that.
+let activated;
+const activation = new Promise((resolve) => { activated = resolve; });
+async function readRecord() {
+  if (!record) {
+    const kept = await (await caches.open(STATE)).match(RECORD);
+    record = kept ? await kept.json() : { active: null, older: {} };
+  }
+  if (record.active !== VERSION) await activation;
+  return record;
+}
+async function writeRecord(next) {
+  record = next;
+  await (await caches.open(STATE)).put(RECORD, new Response(JSON.stringify(next)));
+}
+
+/** The version a client (page or worker) runs: an older build it started on, or this one. */
+async function buildOf(clientId) {
+  if (!clientId) return VERSION;
+  const { older } = await readRecord();
+  for (const [version, ids] of Object.entries(older)) if (ids.includes(clientId)) return version;
+  return VERSION;
+}
+
+// Forgets the older builds whose pages are all gone, and deletes their caches. Judged by the
+// pages only: a worker a page has just started may not be listed as a client yet.
+async function prune({ active, older: builds }) {
+  const pages = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: 'window' })).map((c) => c.id));
+  const older = {};
+  for (const [version, ids] of Object.entries(builds)) {
+    if (version !== VERSION && ids.some((id) => pages.has(id))) older[version] = ids;
+  }
+  await writeRecord({ active, older });
+  const keep = new Set([CACHE, ...Object.keys(older).map(cacheOf)]);
+  await Promise.all((await caches.keys()).filter((k) => k.startsWith('convaula-') && !keep.has(k)).map((k) => caches.delete(k)));
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const old = (await caches.keys()).filter((k) => k.startsWith('convaula-') && k !== CACHE);
-    await Promise.all(old.map((k) => caches.delete(k)));
-    if (old.length === 0) await self.clients.claim();
-  })());
+    const others = (await caches.keys()).filter((k) => k.startsWith('convaula-') && k !== CACHE);
+    const kept = await (await caches.open(STATE)).match(RECORD);
+    const { active, older } = kept ? await kept.json() : { active: null, older: {} };
+    record = { active, older };
+    // The build active until now (a build from before this record: the only other cache).
+    const previous = active ?? (others.length === 1 ? others[0].slice('convaula-'.length) : null);
+    // Every client open now is already controlled by this worker, and runs `previous` unless
+    // it is down as running an even older build.
+    const onOlder = new Set(Object.values(older).flat());
+    const open = (await self.clients.matchAll({ includeUncontrolled: true, type: 'all' })).map((c) => c.id);
+    const assign = previous && previous !== VERSION && others.includes(cacheOf(previous))
+      ? { [previous]: open.filter((id) => !onOlder.has(id)) } : {};
+    await prune({ active: VERSION, older: { ...older, ...assign } });
+    if (others.length === 0) await self.clients.claim();
+  })().finally(activated));
 });
 
 async function tell(message) {
@@ -114,25 +183,60 @@ function isolated(response) {
   return new Response(empty ? null : response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
+// A file of this build: from the cache, else from the network, stored once checked.
+async function current(event, path) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(keyOf(path));
+  if (hit) return isolated(hit);
+  const response = await fetch(event.request);
+  if (!response.ok || !response.body) return isolated(response);
+  // One copy to the page as it arrives (its progress bar moves), one to check and store.
+  const [page, copy] = response.body.tee();
+  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+  event.waitUntil(store(cache, path, new Response(copy, init)));
+  return isolated(new Response(page, init));
+}
+
+// A file for a page (or its worker) still running an older build: from that build's cache;
+// unchanged bytes as this build's; else from the network only if they are the old build's.
+async function older(event, version) {
+  const cache = await caches.open(cacheOf(version));
+  const files = await (await cache.match(MANIFEST))?.json().catch(() => null);
+  const path = fileOf(event.request.url, files ?? FILES);
+  if (path === null) return fetch(event.request).then(isolated);
+  const hit = await cache.match(keyOf(path));
+  if (hit) return isolated(hit);
+  if (!files || files[path] === FILES[path]) return current(event, path);
+  try {
+    const stored = await verified(path, await fetch(event.request), files);
+    await cache.put(keyOf(path), stored.clone());
+    return isolated(stored);
+  } catch {
+    await tell({ type: 'convaula-otra-version', path });
+    return new Response(null, { status: 503, statusText: 'Another build' });
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || request.cache === 'only-if-cached') return;
-  const path = fileOf(request.url);
-  if (path === null) {
-    if (new URL(request.url).origin === self.location.origin) event.respondWith(fetch(request).then(isolated));
+  if (new URL(request.url).origin !== self.location.origin) return;
+  // A navigation opens the newest build; anything else follows the build of who asks for it.
+  if (request.mode === 'navigate') {
+    const path = fileOf(request.url);
+    event.respondWith(path === null ? fetch(request).then(isolated) : current(event, path));
     return;
   }
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    const hit = await cache.match(keyOf(path));
-    if (hit) return isolated(hit);
-    const response = await fetch(request);
-    if (!response.ok || !response.body) return isolated(response);
-    // One copy to the page as it arrives (its progress bar moves), one to check and store.
-    const [page, copy] = response.body.tee();
-    const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-    event.waitUntil(store(cache, path, new Response(copy, init)));
-    return isolated(new Response(page, init));
+    const version = await buildOf(event.clientId);
+    // A worker an older page starts runs that page's build too.
+    if (version !== VERSION && event.resultingClientId) {
+      const { active, older: builds } = await readRecord();
+      await writeRecord({ active, older: { ...builds, [version]: [...builds[version], event.resultingClientId] } });
+    }
+    if (version !== VERSION) return older(event, version);
+    const path = fileOf(request.url);
+    return path === null ? fetch(request).then(isolated) : current(event, path);
   })());
 });
 
@@ -152,8 +256,15 @@ async function storeUsed(used = []) {
 
 self.addEventListener('message', (event) => {
   const { type } = event.data ?? {};
-  if (type === 'convaula-guardar') event.waitUntil(storeUsed(event.data.used).then(() => event.source?.postMessage({ type: 'convaula-guardado', version: VERSION })));
-  else if (type === 'convaula-version') event.source?.postMessage({ type: 'convaula-version', version: VERSION });
+  const reply = async (message) => event.source?.postMessage({ ...message, version: await buildOf(event.source?.id) });
+  // A page on an older build stores nothing new: its files are in its build's cache.
+  if (type === 'convaula-guardar') {
+    event.waitUntil((async () => {
+      if (await buildOf(event.source?.id) === VERSION) await storeUsed(event.data.used);
+      await prune(await readRecord());
+      await reply({ type: 'convaula-guardado' });
+    })());
+  } else if (type === 'convaula-version') event.waitUntil(reply({ type: 'convaula-version' }));
   // The page's "Recargar": the person chose to switch now; that page reloads right after.
   else if (type === 'convaula-activar') self.skipWaiting();
 });

@@ -13,6 +13,7 @@ const PROGRESS_EVERY_MS = 100; // at most ~10 progress events a second
 const DATA_FILES = {
   train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
   test: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'],
+  sample: ['test-sample-images-idx3-ubyte', 'test-sample-labels-idx1-ubyte'],
 };
 // The smallest module using a SIMD instruction (i8x16.popcnt), as wasm-feature-detect checks it.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
@@ -22,7 +23,13 @@ const VARIANTS = ['simd-mt', 'simd', 'scalar'];
 let engine = null;
 let info = null;                          // init()'s result
 let spec = null;                          // the current model's spec (object), null: no model
-const data = { train: 0, test: 0, trainLimit: 0 };  // image counts of the loaded sets
+// Image counts of the loaded sets; testSet: 'sample' or 'test', which of the two the engine holds.
+const data = { train: 0, test: 0, testSet: null, trainLimit: 0 };
+const LOADED = {
+  train: () => data.train > 0,
+  test: () => data.testSet === 'test',
+  sample: () => data.test > 0,  // the whole test set holds the sample too
+};
 let loading = null;                       // the loadData in progress (a promise)
 let training = null;                      // the run in progress, see train()
 let scoring = null;                       // the scoring pass in progress (a promise)
@@ -88,11 +95,12 @@ function crash(message) {
 // ---- data: gzipped IDX files, decompressed by the browser ----------------------------------
 async function loadData({ sets, trainLimit }) {
   if (!Array.isArray(sets) || !sets.every((set) => Object.hasOwn(DATA_FILES, set))) {
-    throw new EngineError('bad_argument', `sets must list 'train' and/or 'test', got ${JSON.stringify(sets)}`);
+    throw new EngineError('bad_argument', `sets must list 'train', 'test' or 'sample', got ${JSON.stringify(sets)}`);
   }
   const limit = int(trainLimit, 'trainLimit');
   while (loading) await loading.catch(() => {});
-  loading = fetchSets(sets.filter((set) => !data[set]));
+  const wanted = sets.includes('test') ? sets.filter((set) => set !== 'sample') : sets;
+  loading = fetchSets([...new Set(wanted)].filter((set) => !LOADED[set]()));
   try {
     await loading;
   } finally {
@@ -129,7 +137,12 @@ async function fetchSets(sets) {
   // A run or a pass may have started while the files were downloading: the engine refuses to
   // swap their data (busy), and nothing is replaced.
   sets.forEach((set, i) => {
-    data[set] = call(set === 'train' ? 'loadTrain' : 'loadTest', bytes[2 * i], bytes[2 * i + 1]);
+    if (set === 'train') {
+      data.train = call('loadTrain', bytes[2 * i], bytes[2 * i + 1]);
+    } else {
+      data.test = call('loadTest', bytes[2 * i], bytes[2 * i + 1]);
+      data.testSet = set;
+    }
   });
   self.postMessage({ type: 'dataLoaded', train: data.train, test: data.test });
 }
@@ -398,8 +411,9 @@ async function dispatch(type, payload, id) {
     while (scoring) await scoring.catch(() => {});
     check(request);  // the world may have changed while waiting
   }
-  if (request.loads?.some((set) => !data[set])) {
-    await loadData({ sets: request.loads, trainLimit: data.trainLimit });
+  const loads = typeof request.loads === 'function' ? request.loads(args) : request.loads;
+  if (loads?.some((set) => !LOADED[set]())) {
+    await loadData({ sets: loads, trainLimit: data.trainLimit });
     check(request);
   }
   if (!request.pass) return handlers[type](args, id);

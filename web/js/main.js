@@ -64,10 +64,10 @@ motor.alCambiarOcupado((quien) => {
 });
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
-// The test set at open, the training set when a run starts (ui/datos-perezosos.js).
-const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'), (datos) => {
-  estadoMotor.datosListos(datos);
-  actualizacion.guardarUsados(['data/train-']);
+// A test-set sample at open, the rest when needed (ui/datos-perezosos.js).
+const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos-texto'), (datos, usados) => {
+  if (datos.train) estadoMotor.datosListos(datos);
+  actualizacion.guardarUsados(usados);
 });
 // The client has already started a fresh worker: say what happened and set it up again.
 cliente.on('crash', async () => {
@@ -127,17 +127,17 @@ function iniciarSecciones() {
 
 // The service worker is registered once the first visit's files are in: its install then
 // takes them from the HTTP cache instead of downloading them a second time. It must keep,
-// besides its light set, this browser's engine and the test set. A page the service worker
-// already controls is a later visit: it already works offline.
+// besides its light set, this browser's engine. A page the service worker already controls
+// is a later visit: it already works offline.
 const arranque = arrancar();
 // Paths under the site's root: what the page itself fetched (modules, KaTeX's fonts), the
-// worker's engine and the test set.
+// worker's engine and the test-set sample.
 const usados = () => {
   const raiz = new URL('../', import.meta.url).href;
   const propios = performance.getEntriesByType('resource').map((e) => e.name.split(/[?#]/)[0])
     .filter((u) => u.startsWith(raiz)).map((u) => u.slice(raiz.length)).filter(Boolean);
   const variante = document.querySelector('#motor-variante').dataset.variant;
-  return [...propios, 'data/t10k-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
+  return [...propios, 'data/test-sample-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
 };
 const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
 crearSinConexion(document.querySelector('#sin-conexion'),

@@ -17,14 +17,23 @@
 //              the data those use; 'refuse': refused with busy during either
 //   pass       the request is itself a scoring pass (requests marked 'wait' queue behind it)
 //   loads      data sets the worker downloads first when they are not loaded yet (with
-//              'dataProgress' and 'dataLoaded' events), so a page can open with the test set
-//              only and get the training set when a run starts
+//              'dataProgress' and 'dataLoaded' events), so a page can open with the test-set
+//              sample only and get the rest when something needs it; a list, or a function of
+//              the payload (with defaults) that returns one
+//
+// Data sets: 'train' (MNIST's 60,000 training images), 'test' (all 10,000 test images) and
+// 'sample' (the first TEST_SAMPLE test images, a file of their own: what the lesson's first
+// sections show). The sample is a prefix of the test set, so test image i is the same image
+// whichever is loaded; the engine holds one of the two, and 'test' replaces 'sample'.
+
+export const TEST_SAMPLE = 1000;
 
 export const REQUESTS = {
   // {variant?: 'simd-mt'|'simd'|'scalar'} → {variant, threads, simd}
   init: {},
   // {sets, trainLimit} → {train, test}: downloads the MNIST sets not loaded yet ('dataProgress'
-  // events); trainLimit > 0 makes train() use the first trainLimit training images by default.
+  // events) and gives the image counts in the engine (test: TEST_SAMPLE while only the sample is
+  // there); trainLimit > 0 makes train() use the first trainLimit training images by default.
   loadData: { defaults: { sets: ['train', 'test'], trainLimit: 0 }, needs: ['engine'], whileBusy: 'refuse' },
   // → [{name, spec}] the built-in ModelSpecs
   presets: { needs: ['engine'] },
@@ -38,8 +47,8 @@ export const REQUESTS = {
   pause: {},
   resume: {},
   stop: {},
-  // → {loss, accuracy, classes, confusion: Int32Array} on the test set
-  evaluate: { needs: ['model', 'test'], whileBusy: 'wait', pass: true },
+  // → {loss, accuracy, classes, confusion: Int32Array} on the whole test set
+  evaluate: { needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
   // (input: {rgba, width, height, darkInk} | {pixels}, {activations}) →
   //   {digit, probabilities, steps, activations?}
   predict: { args: ['input'], defaults: { activations: false }, needs: ['model'] },
@@ -47,8 +56,10 @@ export const REQUESTS = {
   kernels: { args: ['layerIndex'], needs: ['model'] },
   // (kind, args) → explain.h's traces: conv, convMap, pool, receptive, receptiveWindow, params
   explain: { args: ['kind', 'args'], defaults: { args: {} }, needs: ['engine'] },
-  // {start, count} → {pixels: Float32Array (count, 28, 28), labels: Uint8Array}
-  testImages: { defaults: { start: 0, count: 16 }, needs: ['test'] },
+  // {start, count} → {pixels: Float32Array (count, 28, 28), labels: Uint8Array}; images past
+  // the sample bring the whole test set
+  testImages: { defaults: { start: 0, count: 16 },
+    loads: ({ start, count }) => (start + count > TEST_SAMPLE ? ['test'] : ['sample']) },
   // {f16} → ArrayBuffer, the weights file (weights.h)
   saveWeights: { defaults: { f16: false }, needs: ['model'] },
   // (bytes: ArrayBuffer) → as build; a bad file rejects with bad_weights, the model stays
@@ -62,7 +73,7 @@ export const REQUESTS = {
   // (activation, xs) → {y, dy}: f and f' through the engine's activation layer
   activationCurve: { args: ['activation', 'xs'], needs: ['engine'] },
   // {start, count} → {predicted: Uint8Array, confidence: Float32Array, labels: Uint8Array}
-  testPredictions: { defaults: { start: 0, count: 10000 }, needs: ['model', 'test'], whileBusy: 'wait', pass: true },
+  testPredictions: { defaults: { start: 0, count: 10000 }, needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
   // → {inUse, heap}: bytes the engine's allocator holds, and the wasm heap's size
   memory: { needs: ['engine'] },
 };

@@ -689,6 +689,7 @@ export const sin_conexion = {
 // Class deployment (issue 13): lazy MNIST, non-secure context, updates, sharing the address.
 export const despliegue = {
   datos_test_listos: (test, train) => `MNIST: ${test} imágenes de test listas; las ${train} de entrenamiento se descargan al pulsar «Entrenar».`,
+  datos_muestra_lista: (muestra, test, train) => `MNIST: las primeras ${muestra} imágenes de test listas; las ${test} se descargan cuando hacen falta, y las ${train} de entrenamiento al pulsar «Entrenar».`,
   no_segura: 'Esta página se ha abierto por http desde otra dirección, y el navegador no la considera segura: funciona, pero el motor usa un solo hilo (entrena más despacio) y la página no se guarda para usarla sin conexión. Para tenerlo todo, ábrela con https o, en el equipo que la sirve, como http://localhost.',
   nueva_version: 'Hay una versión nueva de ConvAula.',
   recargar: 'Recargar',

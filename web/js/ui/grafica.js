@@ -20,6 +20,17 @@ const cargarUPlot = () => (cargando ??= new Promise((resolver, fallar) => {
 import { numero } from '../formato.js';
 import { el } from '../leccion/kit/dom.js';
 
+// Building a uPlot chart (its first drawing included) costs tens of milliseconds: charts that
+// appear together (the training panel's, as a run starts) are built one per animation frame,
+// so that no single frame carries them all.
+let construidaEsteCuadro = false;
+function turnoDeConstruir() {
+  if (construidaEsteCuadro) return false;
+  construidaEsteCuadro = true;
+  requestAnimationFrame(() => { construidaEsteCuadro = false; });
+  return true;
+}
+
 // Ticks every `paso` over [min, max] (a chart that asks for them), else uPlot's own round steps.
 const cadaPaso = (paso) => (paso ? (u, eje, min, max) => {
   const lista = [];
@@ -128,7 +139,11 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
     pendiente = false;
     if (!uPlot) return;
     const ancho = contenedor.clientWidth, alto = contenedor.clientHeight;
-    if (!grafica) { construir(); return; }
+    if (!grafica) {
+      if (turnoDeConstruir()) construir();
+      else programar();
+      return;
+    }
     if (grafica.width !== ancho || grafica.height !== alto) grafica.setSize({ width: ancho, height: alto });
     grafica.setData(tabla());
   }

@@ -32,9 +32,15 @@ export function pintarPlano(canvas, datos, desde, h, w, escala) {
   canvas.height = Math.max(1, h);
   const ctx = canvas.getContext('2d');
   const imagen = ctx.createImageData(canvas.width, canvas.height);
-  for (let i = 0; i < h * w; i++) {
+  // Channels written one by one: a set() of a fresh array per pixel cost 2-4x as much, and
+  // "Qué ha aprendido" paints ~70,000 pixels in one task.
+  const pixel = imagen.data;
+  for (let i = 0, o = 0; i < h * w; i++, o += 4) {
     const [r, g, b] = escala(datos[desde + i]);
-    imagen.data.set([r, g, b, 255], i * 4);
+    pixel[o] = r;
+    pixel[o + 1] = g;
+    pixel[o + 2] = b;
+    pixel[o + 3] = 255;
   }
   ctx.putImageData(imagen, 0, 0);
   return ctx;

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// primera-respuesta.mjs: from the page's load event to the answer to a digit drawn right then
+// (issue 13's "a drawn digit answered <= 1 s after load on localhost"). Figures, not a test.
+//
+//   node bench/primera-respuesta.mjs [--rounds 5]
+//
+// Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
+// to scripts/serve.mjs on loopback. As soon as the load event has fired, a 7 is drawn on the
+// drawing panel; the page answers the finished drawing once the pretrained network is in the
+// worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
+// round, in ms from the start of navigation: the load event, the pretrained network answering
+// (the active-model line), the pen lifted and the finished drawing's digit shown; then
+// "load → answer" and the load average. The last line is one JSON object.
+import { loadavg } from 'node:os';
+import { launchBrowser, startServer } from '../tests/web/harness.mjs';
+
+const args = process.argv.slice(2);
+const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
+
+async function round(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="active-model"]')?.dataset.model !== 'preentrenada') return;
+      window.__red ??= performance.now();
+      observer.disconnect();
+    }).observe(document, { subtree: true, attributes: true, childList: true });
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const canvas = page.getByTestId('draw-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const b = await canvas.boundingBox();
+  const at = (x, y) => [b.x + x * b.width, b.y + y * b.height];
+  await page.mouse.move(...at(0.25, 0.2));
+  await page.mouse.down();
+  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 6 });
+  await page.mouse.up();
+  const { penUp, respuesta } = await page.evaluate(() => new Promise((resolve) => {
+    const arriba = performance.now();
+    const salida = document.querySelector('[data-testid="prediction"]');
+    const mirar = () => {
+      if (salida.dataset.pending === 'false' && /^\d$/.test(salida.textContent)) resolve({ penUp: arriba, respuesta: performance.now() });
+      else requestAnimationFrame(mirar);
+    };
+    mirar();
+  }));
+  const r = await page.evaluate(() => ({
+    load: performance.getEntriesByType('navigation')[0].loadEventEnd, red: window.__red,
+    digito: document.querySelector('[data-testid="prediction"]').textContent,
+  }));
+  await context.close();
+  return { ...r, penUp, respuesta };
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+const results = [];
+try {
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await round(browser, server.url);
+    const f = (v) => `${v.toFixed(0)} ms`;
+    console.log(`round ${i + 1}: load ${f(r.load)}, network answering ${f(r.red)}, pen lifted ${f(r.penUp)}, ` +
+      `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
+    results.push(Math.round(r.respuesta - r.load));
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+const sorted = [...results].sort((a, b) => a - b);
+console.log(JSON.stringify({ load_to_answer_ms: results, median_ms: sorted[sorted.length >> 1], loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));

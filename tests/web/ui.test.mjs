@@ -66,7 +66,7 @@ async function expectPrediction(page) {
 // main thread runs (PerformanceObserver 'longtask'), and the delays a 10 ms interval timer
 // sees. A timer can also be late because the OS gave the CPU to someone else (the worker's
 // own threads, a parallel build), which is no task of the page's; so the longest task is
-// the hard limit, and the timer only has to be on time almost always.
+// the hard limit, and the timer's delays are a figure for the log.
 function installResponsivenessProbe(page) {
   return page.evaluate(() => {
     const probe = { longestTask: 0, gaps: [], tasks: [] };

@@ -211,6 +211,7 @@ export function crearCuaderno(raiz, motor) {
         error.detenido ? T.cuaderno_detenido : T.cuaderno_error(mensajeDeError(error)));
     } finally {
       v.vivo.textContent = '';
+      v.detalle.textContent = '';
       run = null;
       motor.liberar();
       botones('libre');

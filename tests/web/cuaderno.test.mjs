@@ -67,8 +67,15 @@ describe('Reproducir el cuaderno', () => {
   test('Keras log, pause and resume, a hidden tab, the lock, then evaluate and predict test image 0', async () => {
     const { page, context, errors } = await abrir();
     try {
+      // The Práctica, built before the run, must say the notebook holds the engine.
+      await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+      await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
+      await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
       await page.getByTestId('notebook-run').click();
       await esperarAvance(page, 1003);
+      await page.getByTestId('practice-run').click();
+      await page.waitForSelector('[data-testid="practice-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
+      assert.match(await page.getByTestId('practice-status').textContent(), /reproduciendo el cuaderno/);
       // The engine is held: the other sections' buttons say so, the training panel waits.
       assert.equal(await page.getByTestId('train-start').isDisabled(), true);
       await page.getByTestId('test0-predict').click();

@@ -121,7 +121,7 @@ void run(int op, Session& s, Bytes& in, std::vector<uint8_t>& saved) {
       const int batch = in.i8();
       const int limit = in.i8();
       const char* opts[] = {"", R"("sgd")", R"({"type": "adam", "lr": 0.5})", "{bad", R"({"type": "x"})"};
-      s.train_begin({epochs, batch, opts[in.u8() % 5], limit});
+      s.train_begin({epochs, batch, opts[in.u8() % 5], limit, 0});
       break;
     }
     case 4:

@@ -101,12 +101,12 @@ val test_images(int start, int count) {
 }
 
 // ---- training and scoring ---------------------------------------------------------------
-val train_begin(int epochs, int batch_size, std::string optimizer_json, int limit) {
-  return val(session.train_begin({epochs, batch_size, optimizer_json, limit}));
+val train_begin(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit) {
+  return val(session.train_begin({epochs, batch_size, optimizer_json, limit, val_limit}));
 }
 val train_step() { return val(session.train_step()); }
 val train_end() { return session.train_end(), val::undefined(); }
-val eval_begin() { return session.eval_begin(), val::undefined(); }
+val eval_begin(int limit) { return session.eval_begin(limit), val::undefined(); }
 val eval_step() { return val(session.eval_step()); }
 val eval_end() { return session.eval_end(), val::undefined(); }
 val eval_result() {
@@ -216,7 +216,8 @@ EMSCRIPTEN_BINDINGS(convaula) {
       N(B, "inferIpsB256", infer_ips_b256) N(B, "inferIpsB256Nt", infer_ips_b256_nt);
   value_object<BatchLog>("BatchLog") F(BatchLog, epoch) F(BatchLog, batch) F(BatchLog, batches)
       F(BatchLog, loss) F(BatchLog, accuracy) N(BatchLog, "batchLoss", batch_loss) F(BatchLog, seconds)
-      N(BatchLog, "imagesPerSecond", images_per_second) F(BatchLog, validating);
+      N(BatchLog, "imagesPerSecond", images_per_second) F(BatchLog, validating) F(BatchLog, validated)
+      N(BatchLog, "valImages", val_images);
   value_object<EpochLog>("EpochLog") F(EpochLog, epoch) F(EpochLog, loss) F(EpochLog, accuracy)
       F(EpochLog, val_loss) F(EpochLog, val_accuracy) F(EpochLog, seconds)
       N(EpochLog, "imagesPerSecond", images_per_second);

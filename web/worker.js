@@ -177,11 +177,11 @@ function saveWeights({ f16 }) {
 
 // ---- training ---------------------------------------------------------------------------
 function train(options, id) {
-  const { epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit } = options;
+  const { epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0 } = options;
   const batches = call('trainBegin', int(epochs, 'epochs'), int(batchSize, 'batchSize'),
-    optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'));
+    optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'));
   modelInfo(call('summary'));  // the run's spec: epochs, batch size and optimizer as asked
-  training = { id, batches, history: [], paused: false, stopping: false, scheduled: false, lastProgress: 0 };
+  training = { id, batches, valLimit, history: [], paused: false, stopping: false, scheduled: false, lastProgress: 0 };
   schedule();
   return PENDING;
 }
@@ -249,6 +249,7 @@ function progress(log, force) {
     type: 'progress', run: t.id, epoch: log.epoch + 1, epochs: spec.epochs, batch: log.batch + 1,
     batches: log.batches, loss: log.loss, accuracy: log.accuracy, imagesPerSecond,
     etaSeconds: imagesPerSecond > 0 ? (left * spec.batch_size) / imagesPerSecond : null,
+    validating: log.validating, validated: log.validated, valImages: log.valImages,
   });
 }
 
@@ -271,7 +272,7 @@ async function finish(stopped) {
     // Validation runs on the test set, so a finished run already has Keras's test numbers;
     // a stopped one is scored now (before `training` clears, so nothing slips in between).
     const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
-      : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet());
+      : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ limit: t.valLimit }));
     training = null;
     reply(t.id, { stopped, history: t.history, test });
   } catch (err) {
@@ -298,8 +299,8 @@ function stop() {
 // ---- scoring passes ---------------------------------------------------------------------
 // Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
 // of 256 images per engine step, SLICE_MS of steps per task.
-async function scoreTestSet() {
-  call('evalBegin');
+async function scoreTestSet({ limit = 0 } = {}) {
+  call('evalBegin', int(limit, 'limit'));
   try {
     for (;;) {
       const end = performance.now() + SLICE_MS;

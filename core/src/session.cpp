@@ -134,7 +134,7 @@ int Session::train_begin(const TrainSettings& settings) {
   // the changed spec, with the current weights carried over.
   auto next = std::make_unique<Sequential>(run_spec(current.spec(), settings));
   std::copy(current.params(), current.params() + current.param_count(), next->params());
-  auto trainer = std::make_unique<Trainer>(*next, *train_, test_.get(), settings.limit);
+  auto trainer = std::make_unique<Trainer>(*next, *train_, test_.get(), settings.limit, settings.val_limit);
   const int batches = trainer->batches_per_epoch();
   before_run_ = std::move(model_);  // nothing below throws
   model_ = std::move(next);
@@ -165,10 +165,10 @@ void Session::train_end() {
 
 // ---- scoring ----------------------------------------------------------------------------
 
-void Session::eval_begin() {
+void Session::eval_begin(int limit) {
   refuse_if_busy("score the test set");
   Sequential& model = model_ref();  // named first: no_model before no_data
-  evaluator_ = std::make_unique<Evaluator>(model, test_ref());
+  evaluator_ = std::make_unique<Evaluator>(model, test_ref(), 256, limit);
 }
 
 bool Session::eval_step() {

@@ -62,12 +62,19 @@ void check_input(const Sequential& model, const Dataset& data, const char* what)
                                        " but the model has " + std::to_string(model.classes()) + " classes");
 }
 
+// A limit below 0 is a caller's mistake, named; 0 means the whole set.
+int checked_limit(int limit, int size, const char* what) {
+  if (limit < 0) throw Error(errc::bad_argument, std::string(what) + " is " + std::to_string(limit) + ", expected >= 0");
+  return limit > 0 ? std::min(limit, size) : size;
+}
+
 }  // namespace
 
-Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size)
+Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size, int limit)
     : model_(model),
       data_(data),
       batch_size_(checked_batch(model, batch_size)),
+      size_(checked_limit(limit, data.size(), "limit")),
       confusion_(static_cast<std::size_t>(model.classes()) * model.classes(), 0),
       idx_(data.size()) {
   check_input(model, data, "evaluation data");
@@ -77,7 +84,7 @@ Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size)
 void Evaluator::step() {
   if (done()) return;
   const int k = model_.classes();
-  const int n = std::min(batch_size_, data_.size() - next_);
+  const int n = std::min(batch_size_, size_ - next_);
   gather(data_, idx_.data() + next_, n, x_, y_);
   const Tensor& p = model_.forward(x_, false);
   loss_sum_ += static_cast<double>(softmax_cross_entropy(p.data(), y_.data(), n, k, nullptr)) * n;
@@ -122,7 +129,8 @@ Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
   return out;
 }
 
-Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation, int limit)
+Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation, int limit,
+                 int val_limit)
     : model_(model),
       train_(train),
       val_(validation),
@@ -131,8 +139,9 @@ Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validat
       shuffle_rng_(model.spec().seed, 0x5eed) {
   check_input(model, train, "training data");
   if (validation) check_input(model, *validation, "validation data");
-  if (limit < 0) throw Error(errc::bad_argument, "limit is " + std::to_string(limit) + ", expected >= 0");
-  images_ = limit > 0 ? std::min(limit, train.size()) : train.size();
+  images_ = checked_limit(limit, train.size(), "limit");
+  val_limit_ = val_limit;
+  val_images_ = validation ? checked_limit(val_limit, validation->size(), "val_limit") : 0;
   if (images_ == 0) throw Error(errc::bad_argument, "training data is empty");
   batches_ = (images_ + batch_size_ - 1) / batch_size_;  // the last batch may be partial
   order_.resize(images_);
@@ -179,12 +188,13 @@ BatchLog Trainer::step() {
   log.batch_loss = loss;
   log.loss = static_cast<float>(loss_sum_ / seen_);
   log.accuracy = static_cast<float>(correct_) / static_cast<float>(seen_);
+  log.val_images = val_images_;
   log.seconds = now_seconds() - epoch_start_;
   log.images_per_second = log.seconds > 0 ? seen_ / log.seconds : 0;
   last_batch_ = log;
   if (++batch_ == batches_) {
     if (val_)
-      validation_ = std::make_unique<Evaluator>(model_, *val_);
+      validation_ = std::make_unique<Evaluator>(model_, *val_, 256, val_limit_);
     else
       finish_epoch();
   }
@@ -203,6 +213,7 @@ BatchLog Trainer::validate_step() {
   validation_->step();
   BatchLog log = last_batch_;
   log.validating = true;
+  log.validated = validation_->scored();
   if (validation_->done()) finish_epoch();
   return log;
 }

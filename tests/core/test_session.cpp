@@ -71,8 +71,8 @@ std::vector<float> image(float left, float right) {
 }
 
 // TrainSettings with every field given (GCC 12 warns about designated initializers that skip one).
-TrainSettings run(int epochs, int batch_size, std::string optimizer_json, int limit) {
-  return {epochs, batch_size, std::move(optimizer_json), limit};
+TrainSettings run(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit = 0) {
+  return {epochs, batch_size, std::move(optimizer_json), limit, val_limit};
 }
 
 int train_to_end(Session& s) {
@@ -265,6 +265,59 @@ TEST_CASE("Sliced scoring and test predictions agree with the model", "[session]
   CHECK(correct == static_cast<int>(r.accuracy * 40 + 0.5f));
   CHECK(s.test_predictions(-5, 3).count == 3);
   CHECK(s.test_predictions(39, 3).count == 1);
+}
+
+TEST_CASE("Validation after each epoch scores the test set, or its first val_limit images", "[session]") {
+  Session s;
+  ready(s);
+  const IdxPair test = halves(600, 2);
+  REQUIRE(s.load_test(test.images, test.labels) == 600);
+  check_code([&] { s.train_begin(run(1, 0, "", 0, -1)); }, errc::bad_argument);
+  check_code([&] { s.eval_begin(-1); }, errc::bad_argument);
+  CHECK_FALSE(s.training());
+  CHECK_FALSE(s.evaluating());
+
+  // 300 of the 600 test images: two validation steps (batches of 256), 256 then 300 scored.
+  s.train_begin(run(1, 32, "", 0, 300));
+  std::vector<int> validated;
+  TrainProgress last;
+  for (bool done = false; !done;) {
+    last = s.train_step();
+    CHECK(last.batch.val_images == 300);
+    if (last.batch.validating) validated.push_back(last.batch.validated);
+    done = last.done;
+  }
+  s.train_end();
+  CHECK(validated == std::vector<int>{256, 300});
+  REQUIRE(last.epoch_finished);
+  REQUIRE(last.epoch.has_validation);
+
+  // The same images scored by evaluate on the weights the run ended with (the validation ran
+  // after the epoch's last update, so nothing changed in between).
+  s.eval_begin(300);
+  while (!s.eval_step()) {}
+  const EvalResult part = s.eval_result();
+  s.eval_end();
+  CHECK(part.count == 300);
+  CHECK_THAT(part.loss, WithinAbs(last.epoch.val_loss, 1e-6));
+  CHECK_THAT(part.accuracy, WithinAbs(last.epoch.val_accuracy, 1e-6));
+
+  // No limit: all 600, as Keras's validation_data; a limit above the set's size is the whole set.
+  s.train_begin(run(1, 32, "", 0, 0));
+  validated.clear();
+  for (bool done = false; !done;) {
+    last = s.train_step();
+    if (last.batch.validating) validated.push_back(last.batch.validated);
+    done = last.done;
+  }
+  s.train_end();
+  CHECK(validated == std::vector<int>{256, 512, 600});
+  s.eval_begin(5000);
+  int steps = 1;
+  while (!s.eval_step()) ++steps;
+  CHECK(steps == 3);
+  CHECK(s.eval_result().count == 600);
+  s.eval_end();
 }
 
 TEST_CASE("Test predictions refuse a test set of another image size", "[session][regression]") {

@@ -139,6 +139,32 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.ok(r.result.test.accuracy > 0.85);
   });
 
+  it('validation after each epoch: valLimit scores the first test images, as evaluate({limit}) does', async () => {
+    const r = await inPage(page, async (c) => {
+      const ev = window.events.progress;
+      ev.length = 0;
+      const training = c.train({ epochs: 1, trainLimit: 640, valLimit: 600 });
+      const result = await training;
+      const mine = ev.filter((p) => p.run === training.id);
+      const scored = await c.evaluate({ limit: 600 });
+      const all = await c.evaluate();
+      return { result, last: mine[mine.length - 1], first: mine[0], scored, all };
+    });
+    const [epoch] = r.result.history;
+    // The epoch's last event is sent after its validation: 600 of 600 images scored.
+    assert.equal(r.last.validating, true);
+    assert.equal(r.last.validated, 600);
+    assert.equal(r.last.valImages, 600);
+    assert.equal(r.first.validating, false);
+    assert.equal(r.first.valImages, 600);
+    // Same weights, same 600 images: evaluate gives the epoch's validation figures.
+    assert.ok(Math.abs(r.scored.loss - epoch.val_loss) < 1e-6, `${r.scored.loss} vs ${epoch.val_loss}`);
+    assert.equal(r.scored.accuracy, epoch.val_accuracy);
+    assert.equal(r.scored.confusion.reduce((a, b) => a + b, 0), 600);
+    assert.equal(r.all.confusion.reduce((a, b) => a + b, 0), 10000);
+    assert.deepEqual(r.result.test, { loss: epoch.val_loss, accuracy: epoch.val_accuracy });
+  });
+
   it('predict returns 10 probabilities summing to 1, the drawing\'s steps and activations', async () => {
     const r = await inPage(page, async (c) => {
       // A white "1" stroke on a black 100x100 canvas (MNIST-style ink).

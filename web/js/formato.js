@@ -35,6 +35,11 @@ export function porcentaje(x, decimales = 1) {
   return formateador({ style: 'percent', minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);
 }
 
+// For a spreadsheet (CSV): decimal comma, no thousands separator: 60000 → "60000", 0.5 → "0,5".
+export function sinAgrupar(x, max = 6) {
+  return formateador({ useGrouping: false, maximumFractionDigits: max }).format(x);
+}
+
 // Seconds → "45 s", "3 min 05 s", "1 h 02 min".
 export function duracion(segundos) {
   const s = Math.max(0, Math.round(segundos));

@@ -39,16 +39,19 @@ export const REQUESTS = {
   presets: { needs: ['engine'] },
   // (spec: ModelSpec object or preset name) → {summary, totalParams, spec}; fresh weights
   build: { args: ['spec'], needs: ['engine'], whileBusy: 'wait' },
-  // {epochs?, batchSize?, optimizer?, trainLimit?} → {stopped, history, test}; goes on from the
-  // model's weights, streams 'progress' and 'epoch' events carrying this request's id as `run`.
+  // {epochs?, batchSize?, optimizer?, trainLimit?, valLimit?} → {stopped, history, test}; goes on
+  // from the model's weights, streams 'progress' and 'epoch' events carrying this request's id as
+  // `run`. After each epoch it validates on the test set, as Keras's validation_data; valLimit > 0
+  // validates on the first valLimit test images only (short runs in tests).
   // A diverged run rejects with 'diverged' and the model from before the run is back.
   train: { needs: ['model'], loads: ['train', 'test'], whileBusy: 'wait' },
   // No-ops without a run: a click racing the end of a run is harmless.
   pause: {},
   resume: {},
   stop: {},
-  // → {loss, accuracy, classes, confusion: Int32Array} on the whole test set
-  evaluate: { needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
+  // {limit} → {loss, accuracy, classes, confusion: Int32Array} on the whole test set (limit > 0:
+  // its first `limit` images only, for short tests)
+  evaluate: { defaults: { limit: 0 }, needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
   // (input: {rgba, width, height, darkInk} | {pixels}, {activations}) →
   //   {digit, probabilities, steps, activations?}
   predict: { args: ['input'], defaults: { activations: false }, needs: ['model'] },
@@ -79,7 +82,8 @@ export const REQUESTS = {
 };
 
 // Streams from the worker, {type, ...}: 'progress' {run, epoch, epochs, batch, batches, loss,
-// accuracy, imagesPerSecond, etaSeconds} at most ~10 a second; 'epoch' {run, epoch, epochs,
+// accuracy, imagesPerSecond, etaSeconds, validating, validated, valImages} at most ~10 a second
+// (validating: the epoch's batches are done and `validated` of `valImages` test images are scored); 'epoch' {run, epoch, epochs,
 // loss, accuracy, val_loss, val_accuracy, seconds, imagesPerSecond}; 'dataProgress' {file,
 // loaded, total}; 'dataLoaded' {train, test}: image counts once a download is in the engine;
 // 'crash' {message}: the engine is unusable and the client starts a new one.

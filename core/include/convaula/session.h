@@ -77,12 +77,14 @@ struct DropoutMask {
 
 // What may change between runs without touching the layers: 0 or "" keeps the model's own
 // value. optimizer_json is a ModelSpec "optimizer" value ("adam", {"type": "sgd", "lr": 0.1}).
-// limit > 0 trains on the first `limit` training images only.
+// limit > 0 trains on the first `limit` training images only; val_limit > 0 validates on the
+// first `val_limit` test images only (short runs in tests; Keras validates on all of them).
 struct TrainSettings {
   int epochs = 0;
   int batch_size = 0;
   std::string optimizer_json;
   int limit = 0;
+  int val_limit = 0;
 };
 
 // One step of a run: the batch's log, the epoch's log when that step ended an epoch, and
@@ -136,7 +138,8 @@ class Session {
   void train_end();
 
   // ---- scoring the test set in slices (Keras's evaluate) ----------------------------------
-  void eval_begin();
+  // limit > 0 scores the first `limit` test images only.
+  void eval_begin(int limit = 0);
   bool evaluating() const { return evaluator_ != nullptr; }
   // Scores one batch; true once the whole set is scored. Throws not_evaluating without a pass.
   bool eval_step();

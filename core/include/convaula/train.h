@@ -28,6 +28,8 @@ struct BatchLog {
   // True for the steps that score the validation set after an epoch's last batch
   // (the other fields then repeat that last batch's values).
   bool validating = false;
+  int validated = 0;    // validation images scored so far (while validating)
+  int val_images = 0;   // validation images per epoch (0 without validation)
 };
 
 struct EvalResult {
@@ -48,10 +50,12 @@ struct EpochLog {
 
 // Scores `model` on `data` one batch per step(), so a host can interleave other work
 // (the web worker answers messages between steps). Loss and accuracy as Keras's evaluate().
+// limit > 0 scores only the first `limit` images (all of them when there are fewer).
 class Evaluator {
  public:
-  Evaluator(Sequential& model, const Dataset& data, int batch_size = 256);
-  bool done() const { return next_ >= data_.size(); }
+  Evaluator(Sequential& model, const Dataset& data, int batch_size = 256, int limit = 0);
+  bool done() const { return next_ >= size_; }
+  int size() const { return size_; }
   void step();
   // Complete once done(); before that, the figures of the images scored so far.
   EvalResult result() const;
@@ -61,6 +65,7 @@ class Evaluator {
   Sequential& model_;
   const Dataset& data_;
   int batch_size_;
+  int size_;
   int next_ = 0;
   double loss_sum_ = 0;
   int correct_ = 0;
@@ -88,9 +93,10 @@ class Trainer {
  public:
   // Epochs and batch size come from the model's spec. Data are shuffled every
   // epoch from the spec's seed, so a run is reproducible. limit > 0 trains on the first
-  // `limit` images of `train` only (all of them when there are fewer).
+  // `limit` images of `train` only (all of them when there are fewer); val_limit > 0 likewise
+  // validates on the first `val_limit` images of `validation`.
   Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr,
-          int limit = 0);
+          int limit = 0, int val_limit = 0);
 
   bool done() const { return epoch_ >= epochs_; }
   int epoch() const { return epoch_; }
@@ -114,7 +120,7 @@ class Trainer {
   Sequential& model_;
   const Dataset& train_;
   const Dataset* val_;
-  int epochs_, batch_size_, images_, batches_;
+  int epochs_, batch_size_, images_, batches_, val_limit_, val_images_;
   int epoch_ = 0, batch_ = 0;
   std::vector<uint32_t> order_;
   Rng shuffle_rng_;

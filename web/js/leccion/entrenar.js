@@ -9,6 +9,10 @@ import { formula } from '../formulas.js';
 import { el } from './kit/dom.js';
 import { pintarTinta } from './kit/lienzo.js';
 import { crearBarras } from './kit/barras.js';
+import { redondearComoNumpy, vectorComoNumpy } from './numpy.js';
+import { crearCuaderno } from './cuaderno.js';
+
+export { redondearComoNumpy };
 
 const T = leccion.entrenar;
 const CLASE_KERAS = { adadelta: 'Adadelta', adam: 'Adam', rmsprop: 'RMSprop', sgd: 'SGD' };
@@ -18,16 +22,6 @@ const python = (texto) => {
   const x = leerNumero(texto);
   return Number.isFinite(x) ? String(x) + (Number.isInteger(x) ? '.0' : '') : '?';
 };
-
-// NumPy's np.round: to the nearest integer, halves to the even one (np.round(0.5) = 0,
-// np.round(1.5) = 2), unlike Math.round, which sends every half up.
-export function redondearComoNumpy(x) {
-  const abajo = Math.floor(x);
-  const resto = x - abajo;
-  if (resto > 0.5) return abajo + 1;
-  if (resto < 0.5) return abajo;
-  return abajo % 2 === 0 ? abajo : abajo + 1;
-}
 
 // entrenamiento: the training panel's object (configuracion(), alCambiarConfiguracion(fn)).
 function crearCompilar(raiz, entrenamiento) {
@@ -103,9 +97,7 @@ function crearPredecir(raiz, motor) {
     pintarTinta(imagen, pixels);
     imagen.setAttribute('aria-label', T.imagen_alt(labels[0]));
     pie.textContent = T.imagen_pie(labels[0]);
-    const filas = [];
-    for (let i = 0; i < 10; i += 4) filas.push(Array.from(p.slice(i, i + 4), (v) => decimal(v, 7)).join('  '));
-    vector.textContent = `[[${filas.join('\n  ')}]]`;
+    vector.textContent = vectorComoNumpy(p);
     mostrarBarras(p);
     const total = p.reduce((a, b) => a + b, 0);
     suma.textContent = T.suma(decimal(total, 4));
@@ -123,5 +115,6 @@ function crearPredecir(raiz, motor) {
 
 export async function crear(seccion, { motor, entrenamiento }) {
   crearCompilar(seccion.querySelector('.widgets'), entrenamiento);
+  crearCuaderno(seccion.querySelector('.widgets-despues'), motor);
   crearPredecir(seccion.querySelector('.widgets-despues'), motor);
 }

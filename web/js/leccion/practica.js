@@ -1,11 +1,16 @@
-// Section 10, «Práctica»: the lesson's exercises (ReLU → sigmoid, Adadelta → SGD and its lr, one
-// more convolutional layer, 5 × 5 kernels) as experiments: each builds a ModelSpec variant of a
-// preset, trains it briefly, and is kept with its settings in a table; the loss and accuracy
-// curves of all runs are overlaid. The worker has one model, so the main model's weights are
-// saved before each run and loaded back after it (the drawing widget waits meanwhile).
+// Section 10, «Práctica»: the lesson's exercises (ReLU → sigmoid, Adadelta → SGD and its lr, up
+// to three more convolutional layers, 5 × 5 kernels) as experiments: each builds a ModelSpec
+// variant of a preset (variantes.js), trains it, and is kept with its settings in a table; the
+// loss and accuracy curves of all runs are overlaid. Finished runs are stored in the browser
+// (practica-guardado.js) and come back after a reload; the table downloads as CSV. The worker
+// has one model, so the main model's weights are saved before each run and loaded back after it
+// (the drawing widget waits meanwhile).
 
 import { leccion, entrenamiento as TE } from '../textos.js';
 import { numero, entero, decimal, porcentaje, duracion, leerNumero } from '../formato.js';
+import { variante, MAX_CONV_EXTRA } from './variantes.js';
+import { crearGuardado } from './practica-guardado.js';
+import { descargarCsv } from './practica-csv.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
 import { el, ponerEstado } from './kit/dom.js';
 import { mensajeDeError } from '../ui/mensajes.js';
@@ -14,36 +19,22 @@ const T = leccion.practica;
 const C = leccion.comun;
 const HUECOS = 8;  // runs kept at once, one chart colour each
 const BASES = ['classroom', 'keras-mnist'];
-const IMAGENES = [2000, 5000, 10000];
-const EPOCAS = [1, 2, 3];
-// The lesson compiles with optimizer='Adadelta'; lr 1.0 is the original Keras example's
-// (tf.keras's 0.001 barely moves in one short epoch; see the training panel's note).
-const ADADELTA = { type: 'adadelta', lr: 1 };
+const IMAGENES = [2000, 5000, 10000, 60000];
+const EPOCAS = [1, 2, 3, 5, 10, 15];
+// Tests shorten the runs through this global, set before the page loads (never by the page):
+// {trainLimit, valLimit}.
+const ajustesDePrueba = () => globalThis.convaulaPruebas?.practica ?? {};
 
-/** The ModelSpec of a run: `base` (a preset's spec) with the chosen changes applied. */
-export function variante(base, { sigmoide, sgd, lr, conv, kernel5 }) {
-  const spec = structuredClone(base);
-  spec.optimizer = sgd ? { type: 'sgd', lr } : { ...ADADELTA };
-  const k = kernel5 ? 5 : 3;
-  if (conv) {
-    const ultima = spec.layers.findLastIndex((l) => l.type === 'conv2d');
-    spec.layers.splice(ultima + 1, 0, { type: 'conv2d', filters: 32, kernel: 3, activation: 'relu' });
-  }
-  for (const capa of spec.layers) {
-    if (sigmoide && capa.activation === 'relu') capa.activation = 'sigmoid';
-    if (capa.type === 'conv2d') capa.kernel = k;
-  }
-  return spec;
-}
+export { variante };
 
 // The changes, said in words, with their counts taken from the base spec.
 function diferencias(base, cambios) {
   const frases = [];
   const convs = base.layers.filter((l) => l.type === 'conv2d');
-  if (cambios.sigmoide) frases.push(T.diff_sigmoide(base.layers.filter((l) => l.activation === 'relu').length + (cambios.conv ? 1 : 0)));
+  if (cambios.sigmoide) frases.push(T.diff_sigmoide(base.layers.filter((l) => l.activation === 'relu').length + cambios.conv));
   if (cambios.sgd) frases.push(T.diff_sgd(numero(cambios.lr)));
-  if (cambios.conv) frases.push(T.diff_conv(convs.length, cambios.kernel5 ? 5 : 3));
-  if (cambios.kernel5) frases.push(T.diff_kernel(convs.length + (cambios.conv ? 1 : 0)));
+  if (cambios.conv) frases.push(T.diff_conv(cambios.conv, convs.length, cambios.kernel5 ? 5 : 3));
+  if (cambios.kernel5) frases.push(T.diff_kernel(convs.length + cambios.conv));
   return frases;
 }
 
@@ -52,7 +43,7 @@ function nombreCorto(cambios) {
   const partes = [];
   if (cambios.sigmoide) partes.push(N.sigmoide);
   if (cambios.sgd) partes.push(N.sgd(numero(cambios.lr)));
-  if (cambios.conv) partes.push(N.conv);
+  if (cambios.conv) partes.push(N.conv(cambios.conv));
   if (cambios.kernel5) partes.push(N.kernel5);
   return partes.join(', ') || N.base;
 }
@@ -67,13 +58,16 @@ function crearFormulario(motor, specs) {
   const campoLr = el('div', { class: 'campo lr' }, el('label', { for: 'practica-lr', text: T.lr_sgd }), lr);
   const cambiosCampos = el('fieldset', { class: 'cambios' }, el('legend', { text: T.cambios }),
     casilla('practica-sigmoide', T.sigmoide), casilla('practica-sgd', T.sgd), campoLr,
-    casilla('practica-conv', T.conv_extra), casilla('practica-kernel5', T.kernel5));
+    el('div', { class: 'campo' }, el('label', { for: 'practica-conv', text: T.conv_extra }),
+      el('select', { id: 'practica-conv', 'data-testid': 'practica-conv' },
+        ...Array.from({ length: MAX_CONV_EXTRA + 1 }, (_, n) => opcion(n, T.conv_opciones(n))))),
+    casilla('practica-kernel5', T.kernel5));
   const imagenes = el('select', { id: 'practica-imagenes', 'data-testid': 'practice-images' }, ...IMAGENES.map((n) => opcion(n, entero(n))));
   imagenes.value = '5000';
   const epocas = el('select', { id: 'practica-epocas' }, ...EPOCAS.map((n) => opcion(n, entero(n))));
   const diff = el('ul', { class: 'diff', 'data-testid': 'practice-diff', 'aria-live': 'polite' });
   const marcada = (id) => cambiosCampos.querySelector(`#${id}`).checked;
-  const campos = [base, ...cambiosCampos.querySelectorAll('input'), imagenes, epocas];
+  const campos = [base, ...cambiosCampos.querySelectorAll('input, select'), imagenes, epocas];
   const nodo = el('div', { class: 'practica-campos' },
     el('div', { class: 'campo' }, el('label', { for: 'practica-base', text: T.base }), base),
     cambiosCampos,
@@ -86,7 +80,8 @@ function crearFormulario(motor, specs) {
     const x = leerNumero(lr.value);
     return {
       sigmoide: marcada('practica-sigmoide'), sgd: marcada('practica-sgd'),
-      lr: Number.isFinite(x) && x > 0 ? x : 0.01, conv: marcada('practica-conv'), kernel5: marcada('practica-kernel5'),
+      lr: Number.isFinite(x) && x > 0 ? x : 0.01, conv: Number(cambiosCampos.querySelector('#practica-conv').value),
+      kernel5: marcada('practica-kernel5'),
     };
   }
 
@@ -109,7 +104,7 @@ function crearFormulario(motor, specs) {
     diff.replaceChildren(...[...(frases.length ? frases : [T.sin_cambios]), parametros].map((f) => el('li', { text: f })));
   }
 
-  for (const c of [base, ...cambiosCampos.querySelectorAll('input')]) c.addEventListener('change', describir);
+  for (const c of [base, ...cambiosCampos.querySelectorAll('input, select')]) c.addEventListener('change', describir);
   lr.addEventListener('input', describir);
   // The classroom base trains ten times faster; the lesson's network gets fewer images by default.
   base.addEventListener('change', () => { imagenes.value = base.value === 'keras-mnist' ? '2000' : '5000'; });
@@ -124,7 +119,7 @@ function crearFormulario(motor, specs) {
       return {
         spec: variante(origen, cambios), etiqueta: nombreCorto(cambios), diff: diferencias(origen, cambios),
         config: T.config(T.base_nombres[base.value], entero(Number(imagenes.value)), epocas.value),
-        imagenes: Number(imagenes.value), epocas: Number(epocas.value),
+        base: base.value, imagenes: Number(imagenes.value), epocas: Number(epocas.value),
       };
     },
   };
@@ -152,7 +147,9 @@ function crearTablero() {
     crearGrafica(lienzoPerdida, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_perdida, series: SERIES }),
     crearGrafica(lienzoPrecision, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0) }),
   ];
-  const runs = [];  // {n, hueco, etiqueta, config, diff, epocas, parametros, puntos: [[x, loss, acc]], test, segundos, estado}
+  // {n, hueco, etiqueta, config, diff, base, imagenes, epocas, parametros, puntos: [[x, loss, acc]],
+  //  test, segundos, estado}
+  const runs = [];
   let quitarUno = () => {};
 
   const fila = (r, enCurso) => {
@@ -185,6 +182,16 @@ function crearTablero() {
     graficas, tabla, vacia, runs, redibujar, pintarTabla,
     alQuitar: (fn) => { quitarUno = fn; },
     lleno: () => runs.length >= HUECOS,
+    /** Runs stored by earlier visits, each in its own colour slot (at most HUECOS). */
+    recuperar(guardados) {
+      for (const r of guardados.slice(0, HUECOS - runs.length)) {
+        const usados = new Set(runs.map((x) => x.hueco));
+        const hueco = usados.has(r.hueco) || !(r.hueco >= 0 && r.hueco < HUECOS)
+          ? [...Array(HUECOS).keys()].find((h) => !usados.has(h)) : r.hueco;
+        runs.push({ ...r, hueco });
+      }
+      redibujar();
+    },
     /** A new run in the first free colour slot. */
     nuevo(datos) {
       const usados = new Set(runs.map((r) => r.hueco));
@@ -213,18 +220,46 @@ export async function crear(seccion, { motor }) {
   const lanzar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'practice-run', text: T.lanzar });
   const detener = el('button', { type: 'button', 'data-testid': 'practice-stop', text: T.detener, disabled: true });
   const progreso = el('progress', { max: 1, value: 0, 'aria-label': T.lanzar });
+  const csv = el('button', { type: 'button', 'data-testid': 'practice-csv', text: T.csv_boton, disabled: true });
+  const almacen = el('p', { class: 'estado', role: 'status', 'data-testid': 'practice-storage' });
+  const runsGuardados = crearGuardado();
   raiz.append(
     el('div', { class: 'panel panel-leccion' },
       el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', text: T.nota_restaurar }),
       el('div', { class: 'practica' },
         el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso),
         tablero.graficas)),
-    tablero.tabla, tablero.vacia);
-  tablero.alQuitar(() => lanzar.focus());
+    tablero.tabla, tablero.vacia, el('div', { class: 'botones' }, csv), almacen);
+  csv.addEventListener('click', () => descargarCsv(tablero.runs));
+
+  // Only finished runs are stored, without the worker's run id; a failure to store loses
+  // nothing on the page and says why.
+  const paraGuardar = ({ run: _id, ...resto }) => resto;
+  async function guardar() {
+    csv.disabled = tablero.runs.length === 0;
+    try {
+      await runsGuardados.guardar(tablero.runs.filter((r) => r.estado !== 'running').map(paraGuardar));
+      ponerEstado(almacen, 'saved', tablero.runs.length ? T.guardado_ok : '');
+    } catch (error) {
+      ponerEstado(almacen, 'error', T.guardado_error[error.code] ?? T.guardado_error.no_disponible);
+    }
+  }
+  async function recuperar() {
+    try {
+      const guardados = await runsGuardados.cargar();
+      tablero.recuperar(guardados);
+      if (guardados.length) ponerEstado(almacen, 'loaded', T.guardado_recuperados(entero(guardados.length)));
+    } catch (error) {
+      ponerEstado(almacen, 'error', T.guardado_error[error.code] ?? T.guardado_error.no_disponible);
+    }
+    csv.disabled = tablero.runs.length === 0;
+  }
+  tablero.alQuitar(() => { lanzar.focus(); guardar(); });
 
   for (const { name, spec } of await motor.consultar((c) => c.presets())) specs.set(name, spec);
   let actual = null;
-  let siguienteN = 1;
+  await recuperar();
+  let siguienteN = Math.max(0, ...tablero.runs.map((r) => r.n)) + 1;
 
   function habilitar(corriendo) {
     formulario.habilitar(!corriendo);
@@ -255,8 +290,10 @@ export async function crear(seccion, { motor }) {
       actual = run;
       tablero.pintarTabla(run);
       const inicio = performance.now();
+      const prueba = ajustesDePrueba();
       const entrenando = cliente.train({
-        epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: experimento.imagenes, optimizer: experimento.spec.optimizer,
+        epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: prueba.trainLimit ?? experimento.imagenes,
+        optimizer: experimento.spec.optimizer, valLimit: prueba.valLimit ?? 0,
       });
       run.run = entrenando.id;  // the id its progress and epoch events carry
       const { stopped, test } = await entrenando;
@@ -281,16 +318,19 @@ export async function crear(seccion, { motor }) {
   }
 
   async function ejecutar() {
-    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', C.ocupado_principal);
+    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', motor.mensajeOcupado());
     if (tablero.lleno()) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
     habilitar(true);
     if (!(await motor.ocupar('practica'))) {
       habilitar(false);
-      return ponerEstado(estado, 'busy', C.ocupado_practica);
+      return ponerEstado(estado, 'busy', motor.mensajeOcupado());
     }
     const experimento = formulario.leer();
     experimento.spec.name = `practica-${siguienteN}`;
-    const run = tablero.nuevo({ n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config, epocas: experimento.epocas });
+    const run = tablero.nuevo({
+      n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
+      base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
+    });
     progreso.value = 0;
     const final = await entrenarConMotor(run, experimento);
     motor.liberar();
@@ -298,6 +338,7 @@ export async function crear(seccion, { motor }) {
     tablero.pintarTabla();
     ponerEstado(estado, ...final);
     estado.dataset.runs = String(tablero.runs.length);
+    await guardar();
   }
 
   lanzar.addEventListener('click', ejecutar);

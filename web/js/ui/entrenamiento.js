@@ -154,10 +154,11 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
       formulario.ponerSubconjuntos(train);
       ponerEstado('idle');
     },
-    // Weights loaded from a file may belong to another preset: show which one now runs.
-    modeloCargado(resumen) {
+    // Weights loaded from a file may belong to another preset: show which one now runs;
+    // `origen` ('clase': trained here) also updates the "Red activa" line.
+    modeloCargado(resumen, origen) {
       formulario.elegirPreset(resumen?.spec?.name);
-      alCambiarModelo(formulario.preset());
+      alCambiarModelo(formulario.preset(), origen);
       if (resumen?.totalParams) parametros.textContent = T.parametros(entero(resumen.totalParams));
     },
     fallo,

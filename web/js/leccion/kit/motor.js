@@ -9,6 +9,8 @@ import { ponerEstado } from './dom.js';
 
 const C = leccion.comun;
 const ENTRENANDO = ['training', 'paused'];
+// What a busy engine says, by the name of the widget holding it.
+const OCUPADO = { practica: C.ocupado_practica, cuaderno: leccion.entrenar.ocupado_cuaderno };
 
 /**
  * @param {{cliente, entrenamiento, dibujo}} app  the engine client and the training panel's and
@@ -43,6 +45,8 @@ export function crearMotor({ cliente, entrenamiento, dibujo }) {
     /** fn(state) at every change of the training panel's state (e.g. 'done' after a run). */
     alCambiarPrincipal: (fn) => entrenamiento.alCambiarEstado(fn),
     ocupadoPor: () => ocupadoPor,
+    /** The sentence for "wait": who holds the engine (the training panel when nobody does). */
+    mensajeOcupado: () => (ocupadoPor ? OCUPADO[ocupadoPor] ?? C.ocupado_practica : C.ocupado_principal),
     /** Resolves once no widget holds the engine (at once if none does). */
     libre: () => cuando(() => !ocupadoPor),
     /** fn(quien) whenever the lock is taken (quien = name) or released (null). */
@@ -66,8 +70,11 @@ export function crearMotor({ cliente, entrenamiento, dibujo }) {
       ocupadoPor = null;
       avisar();
     },
-    /** After the worker's model was replaced and restored: the widgets use it again. */
-    modeloRestaurado(resumen) { entrenamiento.modeloCargado(resumen); },
+    /**
+     * After the worker's model was replaced and restored (or replaced for good: origen 'clase'
+     * for a network trained here): the widgets use it again.
+     */
+    modeloRestaurado(resumen, origen) { entrenamiento.modeloCargado(resumen, origen); },
 
     /**
      * Runs fn(cliente) once the engine is ready and no experiment holds it; while fn runs the
@@ -98,8 +105,7 @@ export function crearMotor({ cliente, entrenamiento, dibujo }) {
      */
     accion(nodo, { botones = [], esperar = false, calculando = !esperar } = {}) {
       return async (fn) => {
-        if (!esperar && ocupadoPor) return void ponerEstado(nodo, 'busy', C.ocupado_practica);
-        if (!esperar && motor.principalEntrenando()) return void ponerEstado(nodo, 'busy', C.ocupado_principal);
+        if (!esperar && (ocupadoPor || motor.principalEntrenando())) return void ponerEstado(nodo, 'busy', motor.mensajeOcupado());
         for (const b of botones) b.disabled = true;
         if (calculando) ponerEstado(nodo, 'working', C.calculando);
         try {

@@ -1,0 +1,160 @@
+// cuaderno.test.mjs: «Reproducir el cuaderno» (section 8) in Debian's Chromium, shortened by the
+// test-only hook (globalThis.convaulaPruebas, set before the page loads): the Keras-style log,
+// pause and resume, a hidden tab, the engine lock, the final evaluate and predict, and "Detener"
+// putting back the network from before. The full 15-epoch run is bench/cuaderno.mjs.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IDLE, READY, openPage, useApp } from './harness.mjs';
+
+const app = useApp('cuaderno');
+// 20 batches of 32 per epoch, validation and evaluate on the first 500 test images.
+const CORTO = { epochs: 2, trainLimit: 640, valLimit: 500, testLimit: 500 };
+
+async function abrir(ajustes = CORTO) {
+  const opened = await openPage(app.browser, app.server.url, '');
+  await opened.context.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, ajustes);
+  await opened.page.reload();
+  await opened.page.setViewportSize({ width: 1280, height: 800 });
+  await opened.page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+  await opened.page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+  await opened.page.waitForSelector('#entrenar[data-ready="true"]', { timeout: 60_000, state: 'attached' });
+  return opened;
+}
+
+const estado = (page) => page.getByTestId('notebook-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+const barra = (page) => page.getByTestId('notebook-progress').evaluate((el) => ({ ...el.dataset, value: el.value }));
+const esperarEstado = (page, estados, timeout = 180_000) => page.waitForFunction(
+  (s) => s.includes(document.querySelector('[data-testid="notebook-status"]').dataset.state), estados, { timeout });
+// How far the run is, as one number: epoch × 1000 + batch.
+const avance = async (page) => { const b = await barra(page); return Number(b.epoch ?? 0) * 1000 + Number(b.batch ?? 0); };
+const esperarAvance = (page, minimo, timeout = 60_000) => page.waitForFunction((m) => {
+  const d = document.querySelector('[data-testid="notebook-progress"]').dataset;
+  return Number(d.epoch ?? 0) * 1000 + Number(d.batch ?? 0) >= m;
+}, minimo, { timeout });
+
+// The test-0 prediction of «Evaluar y predecir» (the drawing's network).
+async function prediccionTest0(page) {
+  await page.getByTestId('test0-predict').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="test0-onehot"]')?.dataset.value);
+  const probs = await page.evaluate(() => Array.from({ length: 10 },
+    (_, d) => Number(document.querySelector(`[data-testid="test0-prob-${d}"]`).dataset.value)));
+  await page.evaluate(() => { delete document.querySelector('[data-testid="test0-onehot"]').dataset.value; });
+  return probs;
+}
+
+// Another tab in front, and the page told it is hidden, as a browser does on a tab switch.
+async function ocultar(page, context) {
+  const otra = await context.newPage();
+  await otra.goto(`${app.server.url}img/icono.svg`);
+  await otra.bringToFront();
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  return async () => {
+    await page.evaluate(() => {
+      delete document.visibilityState;
+      delete document.hidden;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.bringToFront();
+    await otra.close();
+  };
+}
+
+describe('Reproducir el cuaderno', () => {
+  test('Keras log, pause and resume, a hidden tab, the lock, then evaluate and predict test image 0', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      // The Práctica, built before the run, must say the notebook holds the engine.
+      await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+      await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
+      await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+      await page.getByTestId('notebook-run').click();
+      await esperarAvance(page, 1003);
+      await page.getByTestId('practice-run').click();
+      await page.waitForSelector('[data-testid="practice-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
+      assert.match(await page.getByTestId('practice-status').textContent(), /reproduciendo el cuaderno/);
+      // The engine is held: the other sections' buttons say so, the training panel waits.
+      assert.equal(await page.getByTestId('train-start').isDisabled(), true);
+      await page.getByTestId('test0-predict').click();
+      await page.waitForFunction(() => /reproduciendo el cuaderno/.test(document.querySelector('.prediccion-test0')?.closest('.panel')?.querySelector('.estado')?.textContent ?? ''));
+
+      // Pause: no progress while paused; resume goes on from there.
+      await page.getByTestId('notebook-pause').click();
+      await esperarEstado(page, ['paused'], 10_000);
+      await page.waitForTimeout(300);  // a slice already running may still report once
+      const enPausa = await avance(page);
+      await page.waitForTimeout(1500);
+      assert.equal(await avance(page), enPausa, 'no batch while paused');
+      assert.equal(await page.getByTestId('notebook-resume').isDisabled(), false);
+      await page.getByTestId('notebook-resume').click();
+      await esperarEstado(page, ['training'], 10_000);
+      await esperarAvance(page, enPausa + 1);
+
+      // A hidden tab does not stall the run (the worker trains; the page only listens).
+      const mostrar = await ocultar(page, context);
+      const oculta = await avance(page);
+      await page.waitForTimeout(2500);
+      const despues = await avance(page);
+      const s = await estado(page);
+      assert.ok(s.state !== 'training' || despues > oculta, `progress ${oculta} → ${despues} while hidden`);
+      await mostrar();
+
+      await esperarEstado(page, ['done']);
+      const log = (await page.getByTestId('notebook-log').textContent()).split('\n').filter(Boolean);
+      const n = '\\d+,\\d{4}';
+      const epoca = new RegExp(`^20/20 \\[={30}\\] - \\d+ s \\d+ ms/step - loss: ${n} - accuracy: ${n} - val_loss: ${n} - val_accuracy: ${n}$`);
+      assert.match(log[0], /^model\.fit\(X_train, y_train, batch_size=32, epochs=2, verbose=1, validation_data=\(X_test, y_test\)\)$/);
+      assert.deepEqual(log.filter((l) => /^Epoch /.test(l)), ['Epoch 1/2', 'Epoch 2/2']);
+      assert.equal(log.filter((l) => epoca.test(l)).length, 2, log.join('\n'));
+      assert.equal(log.at(-2), 'score = model.evaluate(X_test, y_test, verbose=1)');
+      // 500 test images in batches of 32, as Keras counts steps.
+      assert.match(log.at(-1), new RegExp(`^16/16 \\[={30}\\] - \\d+ s - loss: ${n} - accuracy: ${n}$`));
+
+      const score = await page.getByTestId('notebook-score').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+      assert.ok(Number(score.accuracy) > 0.3, `test accuracy ${score.accuracy} after 1,280 images`);
+      assert.match(score.text, /^score = \[\d+,\d{4}, \d,\d{4}\]/);
+      // model.predict's ten probabilities and np.round of them (halves to even).
+      const texto = await page.getByTestId('notebook-predict').textContent();
+      const probs = texto.match(/\d+,\d{7}/g).map((x) => Number(x.replace(',', '.')));
+      assert.equal(probs.length, 10);
+      assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      const redondeo = await page.getByTestId('notebook-round').evaluate((el) => ({ value: el.dataset.value, text: el.textContent }));
+      assert.equal(redondeo.value, probs.map((p) => (p > 0.5 ? 1 : 0)).join(','));
+      assert.equal(redondeo.text, `[[${redondeo.value.split(',').join(', ')}]]`);
+      const respuesta = await page.getByTestId('notebook-answer').evaluate((el) => ({ ...el.dataset }));
+      assert.equal(respuesta.label, '7');  // X_test[0]
+      assert.equal(Number(respuesta.digit), probs.indexOf(Math.max(...probs)));
+
+      // The notebook's network now answers the drawings; the lock is free again.
+      assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'clase');
+      assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+      const p = await prediccionTest0(page);
+      p.forEach((x, d) => assert.ok(Math.abs(x - probs[d]) < 1e-6, `p(${d}) ${x} vs ${probs[d]}`));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"Detener" ends the run and puts back the network from before', async () => {
+    const { page, context, errors } = await abrir({ ...CORTO, epochs: 5 });
+    try {
+      const antes = await prediccionTest0(page);
+      await page.getByTestId('notebook-run').click();
+      await esperarAvance(page, 1005);
+      await page.getByTestId('notebook-stop').click();
+      await esperarEstado(page, ['stopped'], 60_000);
+      assert.match((await estado(page)).text, /Ha vuelto la red que tenías/);
+      assert.equal(await page.getByTestId('notebook-result').isHidden(), true);
+      assert.equal(await page.getByTestId('notebook-run').isDisabled(), false);
+      const despues = await prediccionTest0(page);
+      assert.deepEqual(despues, antes);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,187 @@
+// practica.test.mjs: the Práctica (section 10) in Debian's Chromium. The variant specs against
+// the engine (every combination builds, within the memory budget, with the expected layers);
+// each experiment (sigmoid, SGD, extra convolutions, 5 × 5 kernels) trained with the test-only
+// hook (globalThis.convaulaPruebas: a few hundred images); the runs kept across a reload; the
+// CSV download; and storage failures (no IndexedDB, a full quota) said in Spanish, losing nothing.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { IDLE, READY, openPage, useApp } from './harness.mjs';
+
+const app = useApp('practica');
+const CORTO = { trainLimit: 256, valLimit: 256 };
+
+// The app with the hook (and `antes`, more init code: a storage failure) set before it loads.
+async function abrir({ antes } = {}) {
+  const opened = await openPage(app.browser, app.server.url, '');
+  await opened.context.addInitScript((c) => { globalThis.convaulaPruebas = { practica: c }; }, CORTO);
+  if (antes) await opened.context.addInitScript(antes);
+  await opened.page.reload();
+  await opened.page.setViewportSize({ width: 1280, height: 800 });
+  await opened.page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+  await irAPractica(opened.page);
+  return opened;
+}
+
+async function irAPractica(page) {
+  await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+  await page.waitForSelector('#practica[data-ready="true"]', { timeout: 60_000, state: 'attached' });
+  await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
+}
+
+const filas = (page) => page.locator('[data-testid="practice-runs"] tbody tr');
+
+// One experiment on the classroom base: `cambios` ticks the form, then it runs to the end.
+async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kernel5 = false }) {
+  await page.getByTestId('practice-base').selectOption('classroom');
+  await page.getByTestId('practica-sigmoide').setChecked(sigmoide);
+  await page.getByTestId('practica-sgd').setChecked(sgd);
+  await page.getByTestId('practica-conv').selectOption(String(conv));
+  await page.getByTestId('practica-kernel5').setChecked(kernel5);
+  const antes = await filas(page).count();
+  await page.getByTestId('practice-run').click();
+  await page.waitForFunction((n) => {
+    const s = document.querySelector('[data-testid="practice-status"]');
+    return ['done', 'error'].includes(s.dataset.state) && Number(s.dataset.runs) === n;
+  }, antes + 1, { timeout: 120_000 });
+  const s = await page.getByTestId('practice-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+  assert.equal(s.state, 'done', s.text);
+  const ultima = filas(page).last();
+  return { texto: await ultima.textContent(), precision: Number(await ultima.locator('td[data-value]').getAttribute('data-value')) };
+}
+
+describe('Práctica', () => {
+  test('every variant spec is accepted by the engine and has the expected layers', async () => {
+    const { page, context } = await openPage(app.browser, app.server.url);
+    try {
+      const r = await page.evaluate(async () => {
+        const { ConvAulaClient } = await import('/js/client.js');
+        const { variante } = await import('/js/leccion/variantes.js');
+        const c = new ConvAulaClient('/worker.js');
+        await c.init();
+        const presets = Object.fromEntries((await c.presets()).map((p) => [p.name, p.spec]));
+        const out = [];
+        for (const base of ['classroom', 'keras-mnist']) {
+          for (let conv = 0; conv <= 3; conv++) {
+            for (const kernel5 of [false, true]) {
+              for (const [sigmoide, sgd] of [[false, false], [true, true]]) {
+                const cambios = { sigmoide, sgd, lr: 0.05, conv, kernel5 };
+                const spec = variante(presets[base], cambios);
+                const m = await c.build(spec);
+                const params = (await c.explain('params', { spec })).reduce((n, f) => n + f.total, 0);
+                out.push({ base, cambios, baseLayers: presets[base].layers.length, summary: m.summary, totalParams: m.totalParams, params, spec: m.spec });
+              }
+            }
+          }
+        }
+        let fuera = null;
+        try { variante(presets.classroom, { conv: 4 }); } catch (e) { fuera = e.name; }
+        c.terminate();
+        return { out, fuera };
+      });
+      assert.equal(r.out.length, 32);
+      for (const { base, cambios, baseLayers, summary, totalParams, params, spec } of r.out) {
+        const que = `${base} ${JSON.stringify(cambios)}`;
+        assert.equal(summary.length, baseLayers + cambios.conv, que);
+        assert.equal(totalParams, params, que);
+        const convs = spec.layers.filter((l) => l.type === 'conv2d');
+        assert.equal(convs.length, 2 + cambios.conv, que);  // both presets have two
+        assert.ok(convs.every((l) => l.kernel === (cambios.kernel5 ? 5 : 3)), que);
+        assert.equal(convs.filter((l) => l.padding === 'same').length, cambios.conv, que);
+        const acts = spec.layers.map((l) => l.activation).filter(Boolean);
+        assert.equal(acts.at(-1), 'softmax', que);  // the output stays softmax
+        assert.equal(acts.includes('relu'), !cambios.sigmoide, que);
+        assert.equal(spec.optimizer.type, cambios.sgd ? 'sgd' : 'adadelta', que);
+        assert.equal(spec.optimizer.lr, Math.fround(cambios.sgd ? 0.05 : 1), que);  // the engine keeps float32
+        // The extra layers keep the size: the layer after the last one is as without them.
+        const ultimaConv = summary.findLastIndex((l) => l.kerasClass === 'Conv2D');
+        assert.deepEqual(summary[ultimaConv].output.slice(0, 2), summary[ultimaConv - cambios.conv].output.slice(0, 2), que);
+      }
+      // Hand-computed: keras-mnist + 1 extra 3 × 3 layer of 32 filters, 'same': conv2d_2 has
+      // 3·3·64·32 + 32 = 18,464 parameters; pooling gives 12·12·32 = 4608 inputs to the dense
+      // layer, 4608·128 + 128 = 589,952; total 320 + 18,496 + 18,464 + 589,952 + 1290 = 628,522.
+      const uno = r.out.find((o) => o.base === 'keras-mnist' && o.cambios.conv === 1 && !o.cambios.kernel5 && !o.cambios.sgd);
+      assert.equal(uno.totalParams, 628522);
+      assert.equal(r.fuera, 'RangeError');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('each experiment trains; the runs survive a reload and download as CSV', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      const runs = [
+        await experimento(page, { sigmoide: true }),
+        await experimento(page, { sgd: true }),
+        await experimento(page, { conv: 2 }),
+        await experimento(page, { kernel5: true }),
+      ];
+      assert.match(runs[0].texto, /sigmoide/);
+      assert.match(runs[1].texto, /SGD lr 0,01/);
+      assert.match(runs[2].texto, /\+2 conv/);
+      assert.match(runs[3].texto, /kernel 5×5/);
+      for (const r of runs) assert.ok(r.precision > 0 && r.precision <= 1, r.texto);
+      await page.waitForSelector('[data-testid="practice-storage"][data-state="saved"]', { state: 'attached' });
+
+      // A reload finds the four runs, with their results and curves.
+      await page.reload();
+      await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+      await irAPractica(page);
+      assert.equal(await filas(page).count(), 4);
+      assert.equal(await page.getByTestId('practice-storage').getAttribute('data-state'), 'loaded');
+      const precisiones = await page.locator('[data-testid="practice-runs"] tbody td[data-value]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.value)));
+      assert.deepEqual(precisiones, runs.map((r) => r.precision));
+      assert.ok(Number(await page.getByTestId('practice-chart-loss').getAttribute('data-puntos')) > 4);
+
+      // The CSV: a header and one row per run, ';' between fields, decimal commas.
+      const [descarga] = await Promise.all([page.waitForEvent('download'), page.getByTestId('practice-csv').click()]);
+      assert.equal(descarga.suggestedFilename(), 'practica-convaula.csv');
+      const texto = await readFile(await descarga.path(), 'utf8');
+      assert.equal(texto.charCodeAt(0), 0xFEFF);
+      const lineas = texto.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida test', 'Precisión test', 'Estado']);
+      assert.equal(lineas.length, 5);
+      assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4']);
+      assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5']);
+      for (const [i, l] of lineas.slice(1).entries()) {
+        assert.equal(l[2], 'Red rápida');
+        assert.equal(l[9], 'terminado');
+        assert.match(l[8], /^0,\d{1,4}$|^1$/);
+        assert.ok(Math.abs(Number(l[8].replace(',', '.')) - runs[i].precision) < 1e-4, `${l[8]} vs ${runs[i].precision}`);
+      }
+      // Removing a run is stored too.
+      await page.locator('[data-testid="practice-runs"] tbody tr').first().locator('button').click();
+      await page.waitForSelector('[data-testid="practice-storage"][data-state="saved"]', { state: 'attached' });
+      await page.reload();
+      await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+      await irAPractica(page);
+      assert.equal(await filas(page).count(), 3);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [caso, antes, frase] of [
+    ['no IndexedDB (private mode)', () => { Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }); }, /no deja guardar datos/],
+    ['a full quota', () => {
+      IDBObjectStore.prototype.put = function put() { throw new DOMException('full', 'QuotaExceededError'); };
+    }, /No queda espacio/],
+  ]) {
+    test(`storage failure, ${caso}: a Spanish message, the run stays in the table`, async () => {
+      const { page, context, errors } = await abrir({ antes });
+      try {
+        const r = await experimento(page, { sigmoide: true });
+        assert.ok(r.precision > 0);
+        await page.waitForSelector('[data-testid="practice-storage"][data-state="error"]', { state: 'attached' });
+        assert.match(await page.getByTestId('practice-storage').textContent(), frase);
+        assert.equal(await filas(page).count(), 1);
+        assert.equal(await page.getByTestId('practice-csv').isDisabled(), false);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

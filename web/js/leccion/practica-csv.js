@@ -1,0 +1,40 @@
+// The Práctica's table as a CSV file for a spreadsheet: Spanish headers, ';' between fields and
+// decimal commas (what a Spanish-language spreadsheet expects), UTF-8 with a BOM so that accents
+// survive, one row per run.
+
+import { leccion } from '../textos.js';
+import { sinAgrupar } from '../formato.js';
+
+const T = leccion.practica;
+
+// A field with ';', '"' or a line break goes between quotes, its quotes doubled.
+const campo = (v) => {
+  const s = String(v ?? '');
+  return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** runs: the table's runs → the CSV text (without the BOM). */
+export function csvDeRuns(runs) {
+  const filas = [T.csv_columnas];
+  for (const r of runs) {
+    filas.push([
+      r.n, r.etiqueta, T.base_nombres[r.base] ?? r.base, r.imagenes, r.epocas, r.parametros,
+      r.segundos === null ? '' : sinAgrupar(r.segundos, 1),
+      r.test ? sinAgrupar(r.test.loss, 4) : '', r.test ? sinAgrupar(r.test.accuracy, 4) : '',
+      T.csv_estados[r.estado] ?? r.estado, r.diff.join(' '),
+    ]);
+  }
+  return filas.map((f) => f.map(campo).join(';')).join('\r\n') + '\r\n';
+}
+
+/** Hands the CSV to the browser as a download. */
+export function descargarCsv(runs, nombre = T.csv_archivo) {
+  const url = URL.createObjectURL(new Blob(['\uFEFF', csvDeRuns(runs)], { type: 'text/csv;charset=utf-8' }));
+  const enlace = document.createElement('a');
+  enlace.href = url;
+  enlace.download = nombre;
+  document.body.append(enlace);
+  enlace.click();
+  enlace.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -159,7 +159,11 @@ describe('lesson sections 6–10', () => {
       assert.equal(await page.locator('[data-testid="kernels"] canvas').count(), 16);
       await page.getByTestId('act-show').click();
       await page.waitForSelector('[data-testid="activations"][data-layers="7"]', { state: 'attached' });
-      assert.equal(await page.locator('[data-testid="activations"] .mapa').count(), 1 + 16 + 16 + 32 + 32);
+      assert.equal(await page.locator('[data-testid="activations"] .mapa').count(), 1, 'the input image');
+      // Each conv/pooling layer's maps in one canvas: 16 + 16 + 32 + 32 maps, of the sizes the layers give.
+      const mosaicos = await page.locator('[data-testid="activations"] canvas.mapas').evaluateAll((cs) => cs.map((c) => [Number(c.dataset.maps), c.width, c.height]));
+      assert.deepEqual(mosaicos.map(([n]) => n), [16, 16, 32, 32]);
+      for (const [n, w, h] of mosaicos) assert.ok(w > 0 && h > 0 && n > 0, `${n} maps in ${w} × ${h}`);
       await page.getByTestId('confusion-compute').click();
       await page.waitForSelector('[data-testid="errors-gallery"] canvas', { timeout: 60_000, state: 'attached' });
       const counts = await page.locator('[data-testid="confusion"] td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.count)));

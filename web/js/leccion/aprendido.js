@@ -5,7 +5,7 @@
 import { leccion } from '../textos.js';
 import { numero, entero, porcentaje } from '../formato.js';
 import { el } from './kit/dom.js';
-import { pintarPlano, pintarTinta, escalaGris, escalaDivergente } from './kit/lienzo.js';
+import { pintarPlano, pintarMosaico, pintarTinta, escalaGris, escalaDivergente } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
 import { crearBarras } from './kit/barras.js';
 
@@ -45,20 +45,17 @@ function crearKernels(raiz, motor) {
 
 // One layer's output: feature maps as small pictures, a dense layer as bars, the last one
 // (the ten probabilities) as the page's probability bars.
-function bloqueCapa({ name, kerasClass, shape: [c, h, w], data }, esUltima) {
+function bloqueCapa({ name, kerasClass, shape: [c, h, w], data }, esUltima, columnas) {
   const forma = h > 1 ? `${h} × ${w} × ${c}` : entero(c);
   const titulo = el('h4', { text: T.capa(name, kerasClass, forma) });
   if (kerasClass === 'Flatten') return el('div', { class: 'capa' }, titulo, el('p', { class: 'ayuda', text: T.aplanado(entero(c)) }));
   if (h > 1) {
     let min = Infinity, max = -Infinity;
     for (const v of data) { if (v < min) min = v; if (v > max) max = v; }
-    const escala = escalaGris(Math.min(0, min), max);
-    const mapas = el('div', { class: 'mapas', role: 'img', 'aria-label': T.mapa_alt(name, entero(c), h, w) },
-      ...Array.from({ length: c }, (_, i) => {
-        const lienzo = el('canvas', { class: 'mapa', 'aria-hidden': 'true' });
-        pintarPlano(lienzo, data, i * h * w, h, w, escala);
-        return lienzo;
-      }));
+    const mapas = el('canvas', {
+      class: 'mapas', role: 'img', 'aria-label': T.mapa_alt(name, entero(c), h, w), 'data-maps': String(c),
+    });
+    pintarMosaico(mapas, data, c, h, w, escalaGris(Math.min(0, min), max), columnas);
     return el('div', { class: 'capa', 'data-kind': 'maps' }, titulo, mapas);
   }
   if (esUltima && c === 10) {
@@ -83,9 +80,12 @@ function crearActivaciones(raiz, motor, dibujo) {
     alCambiar({ pixels, activaciones }) {
       const imagen = el('canvas', { class: 'mapa entrada-capa', role: 'img', 'aria-label': T.entrada_alt });
       pintarTinta(imagen, pixels);
+      // As many maps to a row as ~3.4rem cells fit (the old grid's auto-fill), up to 16.
+      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      const columnas = Math.max(4, Math.min(16, Math.floor((capas.clientWidth || 60 * rem) / (3.6 * rem))));
       capas.replaceChildren(
         el('div', { class: 'capa' }, el('h4', { text: T.entrada_alt }), imagen),
-        ...activaciones.map((a, i) => bloqueCapa(a, i === activaciones.length - 1)));
+        ...activaciones.map((a, i) => bloqueCapa(a, i === activaciones.length - 1, columnas)));
       capas.dataset.layers = String(activaciones.length);
     },
   });

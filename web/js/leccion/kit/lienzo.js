@@ -46,6 +46,34 @@ export function pintarPlano(canvas, datos, desde, h, w, escala) {
   return ctx;
 }
 
+/**
+ * Paints `c` planes of h × w (channel-major in `datos`) side by side into one canvas, `columnas`
+ * to a row with a transparent pixel between them, all through one colour scale. One canvas and
+ * one putImageData instead of one canvas per map: "Qué ha aprendido" shows 160 maps, and their
+ * getContext calls, compositor layers and commits made a long task wherever the section woke.
+ */
+export function pintarMosaico(canvas, datos, c, h, w, escala, columnas) {
+  const filas = Math.ceil(c / columnas);
+  canvas.width = columnas * (w + 1) - 1;
+  canvas.height = filas * (h + 1) - 1;
+  const ctx = canvas.getContext('2d');
+  const imagen = ctx.createImageData(canvas.width, canvas.height);
+  const pixel = imagen.data, fila = canvas.width * 4;
+  for (let k = 0; k < c; k++) {
+    const origen = (Math.floor(k / columnas) * (h + 1)) * fila + (k % columnas) * (w + 1) * 4;
+    for (let y = 0; y < h; y++)
+      for (let x = 0, i = k * h * w + y * w, o = origen + y * fila; x < w; x++, i++, o += 4) {
+        const [r, g, b] = escala(datos[i]);
+        pixel[o] = r;
+        pixel[o + 1] = g;
+        pixel[o + 2] = b;
+        pixel[o + 3] = 255;
+      }
+  }
+  ctx.putImageData(imagen, 0, 0);
+  return ctx;
+}
+
 /** The one ink painter: MNIST-style pixels (ink 1 on 0) as dark ink on white paper, like the drawing. */
 export function pintarTinta(canvas, pixels, w = 28, h = 28) {
   return pintarPlano(canvas, pixels, 0, h, w, escalaTinta);

@@ -572,7 +572,7 @@ export const leccion = {
     cuaderno_titulo: 'Reproducir el cuaderno',
     cuaderno_texto: 'Este botón ejecuta la celda de entrenamiento del cuaderno tal cual: la red de la lección, Adadelta con learning_rate=1.0, lotes de 32 imágenes y 15 épocas con las 60.000 imágenes de entrenamiento; al final de cada época mide la red con las 10.000 imágenes de test, como hace validation_data. Después llama a model.evaluate y predice la imagen de test 0, igual que el cuaderno.',
     cuaderno_codigo: "model.compile(loss='categorical_crossentropy',\n              optimizer=tf.keras.optimizers.Adadelta(learning_rate=1.0),\n              metrics=['accuracy'])\nmodel.fit(X_train, y_train, batch_size=32, epochs=15, verbose=1,\n          validation_data=(X_test, y_test))\nscore = model.evaluate(X_test, y_test, verbose=1)",
-    cuaderno_duracion: 'Tarda: cada época recorre las 60.000 imágenes, y en un portátil de dos núcleos las 15 épocas llevan una hora o más (la línea de progreso calcula cuánto queda). Sigue entrenando aunque cambies de pestaña, y puedes pausarlo y reanudarlo cuando quieras.',
+    cuaderno_duracion: 'Tarda: cada época recorre las 60.000 imágenes, y las 15 épocas llevan de un cuarto de hora a más de media hora según el equipo (la línea de progreso calcula cuánto queda). Sigue entrenando aunque cambies de pestaña, y puedes pausarlo y reanudarlo cuando quieras.',
     cuaderno_red: 'Al terminar, la red del cuaderno pasa a ser la que lee tus dibujos. Si lo detienes antes, vuelve la red que tenías.',
     cuaderno_boton: 'Reproducir el cuaderno',
     cuaderno_listo: 'Listo para reproducir el cuaderno.',

@@ -72,9 +72,16 @@ function text(value, what) {
 }
 
 // ---- init: the fastest variant this browser runs ----------------------------------------
-async function init({ variant }) {
+// `weights`: the URL of a weights file to load once the engine runs (the page's pretrained
+// network). It is downloaded here, while the engine compiles, and not by the page: a response
+// body is read by the thread that fetched it, and the page's main thread is busy building the
+// page at that moment. The answer then has `network` (loadWeights's result) or `networkError`
+// ({code, message}: the engine itself started).
+async function init({ variant, weights }) {
   if (info) return info;
   if (variant !== undefined && !VARIANTS.includes(variant)) throw bad('variant', variant);
+  const download = weights === undefined ? null : fetchWeights(text(weights, 'weights'));
+  download?.catch(() => {});  // awaited below, once the engine runs
   const simd = WebAssembly.validate(SIMD_PROBE);
   const threads = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   variant ??= simd ? (threads ? 'simd-mt' : 'simd') : 'scalar';
@@ -85,7 +92,18 @@ async function init({ variant }) {
   });
   const count = call('setThreads', variant === 'simd-mt' ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1);
   info = { variant, threads: count, simd: variant !== 'scalar' };
-  return info;
+  if (!download) return info;
+  try {
+    return { ...info, network: loadWeights({ bytes: await download }) };
+  } catch (err) {
+    return { ...info, networkError: { code: err?.code ?? 'internal', message: String(err?.message ?? err) } };
+  }
+}
+
+async function fetchWeights(url) {
+  const r = await fetch(new URL(url, self.location.href)).catch(() => null);
+  if (!r?.ok) throw new EngineError('network', `cannot fetch ${url.slice(0, 80)}`);
+  return r.arrayBuffer();
 }
 
 function crash(message) {

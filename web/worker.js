@@ -77,8 +77,14 @@ function text(value, what) {
 // body is read by the thread that fetched it, and the page's main thread is busy building the
 // page at that moment. The answer then has `network` (loadWeights's result) or `networkError`
 // ({code, message}: the engine itself started).
-async function init({ variant, weights }) {
+let starting = null;                      // the first init() while it runs
+function init(args) {
   if (info) return info;
+  starting ??= start(args).finally(() => { starting = null; });
+  return starting;
+}
+
+async function start({ variant, weights }) {
   if (variant !== undefined && !VARIANTS.includes(variant)) throw bad('variant', variant);
   const download = weights === undefined ? null : fetchWeights(text(weights, 'weights'));
   download?.catch(() => {});  // awaited below, once the engine runs
@@ -425,6 +431,9 @@ async function dispatch(type, payload, id) {
   }
   const request = REQUESTS[type];
   const args = withDefaults(request.defaults, payload ?? {});
+  // A request that arrives while the engine starts waits for it (a page's sections may ask
+  // while a restarted worker is still loading its network) rather than failing unsupported.
+  if (starting && request.needs?.includes('engine')) await starting.catch(() => {});
   check(request);
   if (request.whileBusy === 'wait') {
     while (scoring) await scoring.catch(() => {});

@@ -14,6 +14,8 @@ export const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.ur
 // test accuracy; null if the build has none (the page then opens with a fresh network).
 export const preentrenada = fetch(new URL('../models/keras-mnist.json', import.meta.url))
   .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+let leida;  // what preentrenada resolved with, once it has
+preentrenada.then((info) => { leida = info; });
 
 /**
  * Starts the engine in the client's current worker: {engine: init()'s result, red: the
@@ -23,8 +25,9 @@ export const preentrenada = fetch(new URL('../models/keras-mnist.json', import.m
  * as unhandled; awaiting it still throws.
  */
 export function arrancarMotor() {
-  const inicio = preentrenada.then((info) => cliente.init(
-    info ? { weights: new URL(`../models/${info.file}`, import.meta.url).href } : {}));
+  const pedir = (info) => cliente.init(info ? { weights: new URL(`../models/${info.file}`, import.meta.url).href } : {});
+  // After a crash the manifest is known: init is sent at once, ahead of any other request.
+  const inicio = leida !== undefined ? pedir(leida) : preentrenada.then(pedir);
   const engine = inicio.then(({ variant, threads, simd }) => ({ variant, threads, simd }));
   const red = inicio.then((r) => r.network ?? null);
   // The worker answers in order: the training form's presets after the network, not before it.

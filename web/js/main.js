@@ -62,10 +62,12 @@ const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos
   actualizacion.guardarUsados(usados);
 });
 // The client has already started a fresh worker: say what happened and set it up again.
+// Its init goes first, before any other widget's request can reach the new worker.
 cliente.on('crash', async () => {
+  const otraVez = arrancarMotor();
   modeloActivo.mostrar('reiniciando');  // the new worker has no network until it is loaded again
   estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
-  arrancar(arrancarMotor());
+  arrancar(otraVez);
 });
 
 // Drawing works with the pretrained network as soon as it is in the worker, before MNIST

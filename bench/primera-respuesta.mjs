@@ -2,7 +2,12 @@
 // primera-respuesta.mjs: from the page's load event to the answer to a digit drawn right then
 // (issue 13's "a drawn digit answered <= 1 s after load on localhost"). Figures, not a test.
 //
-//   node bench/primera-respuesta.mjs [--rounds 5]
+//   node bench/primera-respuesta.mjs [--rounds 5] [--root DIR]...
+//
+// With several --root DIR (assembled pages, e.g. another commit's web/dist), each round opens
+// every one of them in turn, each served by its own scripts/serve.mjs, so a loaded machine's
+// noise falls on all alike; the summary then gives each one's median and their ratio to the
+// first. Without --root it measures web/dist.
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
 // to scripts/serve.mjs on loopback. As soon as the load event has fired, a 7 is drawn on the
@@ -16,6 +21,7 @@ import { launchBrowser, startServer } from '../tests/web/harness.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
+const ROOTS = args.flatMap((a, i) => (a === '--root' ? [args[i + 1]] : []));
 
 async function round(browser, url) {
   const context = await browser.newContext();
@@ -54,20 +60,32 @@ async function round(browser, url) {
   return { ...r, penUp, respuesta };
 }
 
-const server = await startServer();
+const servers = ROOTS.length
+  ? await Promise.all(ROOTS.map((root) => startServer({ args: ['--root', root] })))
+  : [await startServer()];
+const names = ROOTS.length ? ROOTS : ['web/dist'];
 const browser = await launchBrowser();
-const results = [];
+const results = names.map(() => []);
 try {
   for (let i = 0; i < ROUNDS; i++) {
-    const r = await round(browser, server.url);
-    const f = (v) => `${v.toFixed(0)} ms`;
-    console.log(`round ${i + 1}: load ${f(r.load)}, network answering ${f(r.red)}, pen lifted ${f(r.penUp)}, ` +
-      `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
-    results.push(Math.round(r.respuesta - r.load));
+    for (const [k, server] of servers.entries()) {
+      const r = await round(browser, server.url);
+      const f = (v) => `${v.toFixed(0)} ms`;
+      console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen lifted ${f(r.penUp)}, ` +
+        `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
+      results[k].push(Math.round(r.respuesta - r.load));
+    }
   }
 } finally {
   await browser.close();
-  server.close();
+  for (const server of servers) server.close();
 }
-const sorted = [...results].sort((a, b) => a - b);
-console.log(JSON.stringify({ load_to_answer_ms: results, median_ms: sorted[sorted.length >> 1], loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
+if (names.length === 1) {
+  console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+} else {
+  console.log(JSON.stringify({
+    roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)) })),
+    loadavg: loadavg().map((v) => Number(v.toFixed(2))),
+  }));
+}

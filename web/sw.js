@@ -106,7 +106,10 @@ self.addEventListener('install', (event) => {
 // once per service-worker start and written through.
 let record = null;
 // A page's message may come before the activate event has written the record (fetches wait for
-// it, messages do not): until the record names this build, wait for that.
+// it, messages do not): until the record names this build, wait for that. Only this instance's
+// own activate event ends that wait: an instance started later (the browser stops an idle
+// service worker and starts a new one for the next message) never sees one, so it waits only
+// while this worker is still activating, else it would never answer.
 let activated;
 const activation = new Promise((resolve) => { activated = resolve; });
 async function readRecord() {
@@ -114,7 +117,7 @@ async function readRecord() {
     const kept = await (await caches.open(STATE)).match(RECORD);
     record = kept ? await kept.json() : { active: null, older: {} };
   }
-  if (record.active !== VERSION) await activation;
+  if (record.active !== VERSION && self.serviceWorker?.state !== 'activated') await activation;
   return record;
 }
 async function writeRecord(next) {

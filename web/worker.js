@@ -72,9 +72,22 @@ function text(value, what) {
 }
 
 // ---- init: the fastest variant this browser runs ----------------------------------------
-async function init({ variant }) {
+// `weights`: the URL of a weights file to load once the engine runs (the page's pretrained
+// network). It is downloaded here, while the engine compiles, and not by the page: a response
+// body is read by the thread that fetched it, and the page's main thread is busy building the
+// page at that moment. The answer then has `network` (loadWeights's result) or `networkError`
+// ({code, message}: the engine itself started).
+let starting = null;                      // the first init() while it runs
+function init(args) {
   if (info) return info;
+  starting ??= start(args).finally(() => { starting = null; });
+  return starting;
+}
+
+async function start({ variant, weights }) {
   if (variant !== undefined && !VARIANTS.includes(variant)) throw bad('variant', variant);
+  const download = weights === undefined ? null : fetchWeights(text(weights, 'weights'));
+  download?.catch(() => {});  // awaited below, once the engine runs
   const simd = WebAssembly.validate(SIMD_PROBE);
   const threads = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   variant ??= simd ? (threads ? 'simd-mt' : 'simd') : 'scalar';
@@ -85,7 +98,18 @@ async function init({ variant }) {
   });
   const count = call('setThreads', variant === 'simd-mt' ? Math.min(navigator.hardwareConcurrency || 1, 8) : 1);
   info = { variant, threads: count, simd: variant !== 'scalar' };
-  return info;
+  if (!download) return info;
+  try {
+    return { ...info, network: loadWeights({ bytes: await download }) };
+  } catch (err) {
+    return { ...info, networkError: { code: err?.code ?? 'internal', message: String(err?.message ?? err) } };
+  }
+}
+
+async function fetchWeights(url) {
+  const r = await fetch(new URL(url, self.location.href)).catch(() => null);
+  if (!r?.ok) throw new EngineError('network', `cannot fetch ${url.slice(0, 80)}`);
+  return r.arrayBuffer();
 }
 
 function crash(message) {
@@ -407,6 +431,9 @@ async function dispatch(type, payload, id) {
   }
   const request = REQUESTS[type];
   const args = withDefaults(request.defaults, payload ?? {});
+  // A request that arrives while the engine starts waits for it (a page's sections may ask
+  // while a restarted worker is still loading its network) rather than failing unsupported.
+  if (starting && request.needs?.includes('engine')) await starting.catch(() => {});
   check(request);
   if (request.whileBusy === 'wait') {
     while (scoring) await scoring.catch(() => {});

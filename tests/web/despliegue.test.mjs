@@ -79,12 +79,34 @@ async function newPage(browser) {
 }
 
 // Resolves once the service worker controls the page and has stored what the page used.
-const stored = (page) => page.evaluate(() => new Promise((resolve) => {
-  const ask = () => navigator.serviceWorker.controller.postMessage({ type: 'convaula-guardar' });
-  navigator.serviceWorker.addEventListener('message', ({ data }) => { if (data?.type === 'convaula-guardado') resolve(data.version); });
-  if (navigator.serviceWorker.controller) ask();
-  else navigator.serviceWorker.addEventListener('controllerchange', ask, { once: true });
-}));
+// Fails within STORED_MS (or at once if the install failed) with where the service worker got
+// to, instead of waiting for the suite's time limit: a page whose service worker's install
+// failed never gets a controller, and one that never answers would hang the whole file.
+const STORED_MS = 120_000;
+const stored = (page) => page.evaluate((ms) => new Promise((resolve, reject) => {
+  const sw = navigator.serviceWorker;
+  const fail = async (why) => {
+    const r = await sw.getRegistration();
+    const state = { controller: sw.controller?.state ?? null, installing: r?.installing?.state ?? null,
+      waiting: r?.waiting?.state ?? null, active: r?.active?.state ?? null };
+    reject(new Error(`service worker: ${why} (${JSON.stringify(state)})`));
+  };
+  const timer = setTimeout(() => fail(`no 'convaula-guardado' within ${ms} ms of asking`), ms);
+  const ask = () => sw.controller.postMessage({ type: 'convaula-guardar' });
+  sw.addEventListener('message', ({ data }) => {
+    if (data?.type !== 'convaula-guardado') return;
+    clearTimeout(timer);
+    resolve(data.version);
+  });
+  if (sw.controller) { ask(); return; }
+  sw.addEventListener('controllerchange', ask, { once: true });
+  sw.getRegistration().then((r) => r?.installing?.addEventListener('statechange', ({ target }) => {
+    if (target.state === 'redundant' && !sw.controller) {
+      clearTimeout(timer);
+      fail('its install failed: the page will never be controlled');
+    }
+  }));
+}), STORED_MS);
 
 const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.textContent }));
 

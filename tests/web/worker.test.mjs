@@ -450,6 +450,31 @@ describe('worker, not isolated', { timeout: 300_000 }, () => {
     r.probs[0].forEach((p, i) => assert.ok(Math.abs(p - r.probs[1][i]) < 1e-4, `class ${i}: ${p} vs ${r.probs[1][i]}`));
   });
 
+  it('init({weights}) loads a weights file the worker downloads itself; a bad one leaves the engine running', async () => {
+    const r = await watched.page.evaluate(async () => {
+      const { ConvAulaClient } = await import('/js/client.js');
+      const answers = [];
+      for (const weights of ['/models/keras-mnist.cvw', '/models/keras-mnist.json']) {
+        const c = new ConvAulaClient('/worker.js');
+        const info = await c.init({ weights });
+        const digit = await c.predict({ pixels: new Float32Array(784) }).then((p) => p.digit, (e) => e.code);
+        c.terminate();
+        answers.push({ info, digit });
+      }
+      return answers;
+    });
+    const [loaded, bad] = r;
+    assert.equal(loaded.info.variant, 'simd');
+    assert.equal(loaded.info.network.totalParams, 1199882);
+    assert.equal(loaded.info.network.spec.name, 'keras-mnist');
+    assert.equal(loaded.info.networkError, undefined);
+    assert.ok(Number.isInteger(loaded.digit), `predicts with the loaded network: ${loaded.digit}`);
+    assert.equal(bad.info.variant, 'simd');
+    assert.equal(bad.info.network, undefined);
+    assert.equal(bad.info.networkError.code, 'bad_weights');
+    assert.equal(bad.digit, 'no_model');
+  });
+
   it('a crashed worker rejects pending calls with worker_crash and is replaced', async () => {
     const r = await inPage(watched.page, async (c) => {
       const crashes = [];

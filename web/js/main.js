@@ -1,6 +1,6 @@
 // Wires the page: fills in the Spanish text, starts the engine's worker, and connects the widgets.
 
-import { ConvAulaClient } from './client.js';
+import { cliente, preentrenada, primerArranque, arrancarMotor } from './arranque.js';
 import { motor as T } from './textos.js';
 import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
@@ -18,6 +18,7 @@ import { crearCompartir } from './ui/compartir.js';
 import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 import { crearMotor } from './leccion/kit/motor.js';
 import { cargarSecciones } from './leccion/kit/secciones.js';
+import { cuandoLibre } from './leccion/kit/reposo.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
@@ -27,16 +28,7 @@ crearContexto(document.querySelector('#contexto-nota'));
 crearCompartir(document.querySelector('#boton-compartir'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
 
-// The pretrained network (README, "Modelo preentrenado"), fetched while the engine starts:
-// models/keras-mnist.json names the weights file and records its test accuracy.
-const preentrenada = (async () => {
-  const enModelos = (archivo) => fetch(new URL(`../models/${archivo}`, import.meta.url));
-  const info = await enModelos('keras-mnist.json').then((r) => (r.ok ? r.json() : null));
-  const pesos = info && await enModelos(info.file).then((r) => (r.ok ? r.arrayBuffer() : null));
-  return pesos ? { ...info, bytes: pesos } : null;
-})().catch(() => null);
-
-const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.url).href);
+// The engine's worker and the pretrained network were started by arranque.js, ahead of this.
 const estadoMotor = crearEstadoMotor(document.querySelector('#estado-motor'));
 const dibujo = crearDibujo(document.querySelector('.panel-dibujo'), cliente);
 const pesos = crearPesos(document.querySelector('.panel-pesos'), cliente, {
@@ -70,30 +62,27 @@ const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos
   actualizacion.guardarUsados(usados);
 });
 // The client has already started a fresh worker: say what happened and set it up again.
+// Its init goes first, before any other widget's request can reach the new worker.
 cliente.on('crash', async () => {
+  const otraVez = arrancarMotor();
   modeloActivo.mostrar('reiniciando');  // the new worker has no network until it is loaded again
   estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
-  arrancar();
+  arrancar(otraVez);
 });
 
-// Drawing works with the pretrained network as soon as it is in the worker, before MNIST arrives.
-async function cargarPreentrenada() {
-  const red = await preentrenada;
+// Drawing works with the pretrained network as soon as it is in the worker, before MNIST
+// arrives; without it (or if it fails to load) a fresh model of the preset is built instead.
+async function arrancar({ engine, presets, red }) {
   try {
-    if (!red) throw new Error('no pretrained weights');
-    entrenamiento.modeloCargado(await cliente.loadWeights(red.bytes));
-    modeloActivo.mostrar('preentrenada', porcentaje(red.testAccuracy, 2));
-  } catch {
-    modeloActivo.mostrar('sin_preentrenada');
-  }
-}
-
-// The model is built before the data arrives, so drawing works while MNIST downloads.
-async function arrancar() {
-  try {
-    estadoMotor.mostrarMotor(await cliente.init());
-    await entrenamiento.prepararModelos(await cliente.presets(), (await preentrenada)?.preset);
-    await cargarPreentrenada();
+    estadoMotor.mostrarMotor(await engine);
+    const resumen = await red.catch(() => null);
+    await entrenamiento.prepararModelos(await presets, (await preentrenada)?.preset, resumen);
+    if (resumen) {
+      entrenamiento.modeloCargado(resumen);
+      modeloActivo.mostrar('preentrenada', porcentaje((await preentrenada).testAccuracy, 2));
+    } else {
+      modeloActivo.mostrar('sin_preentrenada');
+    }
     iniciarSecciones();
     const datos = await abrirDatos();
     entrenamiento.datosListos(datos);
@@ -129,7 +118,7 @@ function iniciarSecciones() {
 // takes them from the HTTP cache instead of downloading them a second time. It must keep,
 // besides its light set, this browser's engine. A page the service worker already controls
 // is a later visit: it already works offline.
-const arranque = arrancar();
+const arranque = arrancar(primerArranque);
 // Paths under the site's root: what the page itself fetched (modules, KaTeX's fonts), the
 // worker's engine and the test-set sample.
 const usados = () => {
@@ -140,6 +129,7 @@ const usados = () => {
   return [...propios, 'data/test-sample-', ...(variante ? [`wasm/convaula-${variante}.`] : [])];
 };
 const guardada = arranque.then(() => actualizacion.guardarUsados(usados()));
+// Its install downloads the light set: not while the first drawing is being answered.
 crearSinConexion(document.querySelector('#sin-conexion'),
-  navigator.serviceWorker?.controller ? Promise.resolve() : guardada, arranque);
+  navigator.serviceWorker?.controller ? Promise.resolve() : guardada, arranque.then(cuandoLibre));
 const actualizacion = crearActualizacion(document.querySelector('#actualizacion'));

@@ -29,7 +29,9 @@
 export const TEST_SAMPLE = 1000;
 
 export const REQUESTS = {
-  // {variant?: 'simd-mt'|'simd'|'scalar'} → {variant, threads, simd}
+  // {variant?: 'simd-mt'|'simd'|'scalar', weights?: URL} → {variant, threads, simd}; with
+  // `weights` the worker downloads that weights file while the engine starts and loads it:
+  // the answer then also has `network` (as loadWeights's) or `networkError` ({code, message})
   init: {},
   // {sets, trainLimit} → {train, test}: downloads the MNIST sets not loaded yet ('dataProgress'
   // events) and gives the image counts in the engine (test: TEST_SAMPLE while only the sample is

@@ -144,10 +144,13 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
     alCambiarConfiguracion: cambioConfiguracion.on,
     // presets: [{name, spec}] from client.presets(); builds the initial model, `inicial` if
     // given (the pretrained network's preset), else the one chosen before a crash.
-    async prepararModelos(presets, inicial) {
+    // `cargado`: the summary of a network already in the worker (the pretrained one), which
+    // is kept; without it a fresh model of the preset is built.
+    async prepararModelos(presets, inicial, cargado = null) {
       ponerEstado('loading');
       formulario.ponerPresets(presets, inicial ?? formulario.preset());
-      await construir(formulario.preset(), { rellenar: true });
+      if (!cargado) return construir(formulario.preset(), { rellenar: true });
+      formulario.rellenar(formulario.preset());
     },
     // train: how many training images were loaded; offers the subsets that fit.
     datosListos({ train }) {

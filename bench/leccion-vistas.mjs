@@ -46,17 +46,19 @@ async function dibujar(page, trazos) {
   }
 }
 
-// One cold visit: bytes counted by CDP (page and its dedicated workers) until the drawing is
-// answered, then until the data has loaded. The drawing starts as soon as the canvas can take it.
+// One cold visit: bytes counted from Playwright's finished requests (the page's and its dedicated
+// workers': the worker downloads the pretrained network itself; a CDP session on the page sees
+// only the page's), bodies as sent plus headers, until the drawing is answered, then until the
+// data has loaded. The drawing starts as soon as the canvas can take it.
 async function medir(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   let bytes = 0;
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  const pendientes = [];
+  context.on('requestfinished', (request) => pendientes.push(request.sizes()
+    .then((t) => { bytes += t.responseBodySize + t.responseHeadersSize; }, () => {})));
+  const contar = async () => { await Promise.all(pendientes); return bytes; };
   await page.addInitScript(() => {
     // The first time the prediction shows a digit, relative to navigation start.
     new MutationObserver((_, obs) => {
@@ -69,15 +71,15 @@ async function medir(browser, url) {
     }).observe(document, { childList: true, subtree: true });
   });
   await page.goto(url);
-  // The drawing panel answers once a model is in the worker (data-model set by main.js).
-  await page.waitForSelector('[data-testid="active-model"][data-model]', { state: 'attached', timeout: 90_000 });
+  // The drawing panel answers once a model is in the worker (data-model set by main.js past "cargando").
+  await page.waitForSelector('[data-testid="active-model"][data-model]:not([data-model="cargando"])', { state: 'attached', timeout: 90_000 });
   await dibujar(page, SEVEN);
   await page.waitForFunction(() => window.__primera !== undefined, null, { timeout: 60_000 });
   const primera = await page.evaluate(() => window.__primera);
-  const bytesPrimera = bytes;
+  const bytesPrimera = await contar();
   await page.waitForSelector(IDLE, { state: 'attached', timeout: 120_000 });
   await page.waitForTimeout(1500);
-  const r = { msPrimeraRespuesta: Math.round(primera), bytesHastaRespuesta: bytesPrimera, bytesTrasDatos: bytes };
+  const r = { msPrimeraRespuesta: Math.round(primera), bytesHastaRespuesta: bytesPrimera, bytesTrasDatos: await contar() };
   await context.close();
   return r;
 }

@@ -27,6 +27,7 @@ crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll
 crearContexto(document.querySelector('#contexto-nota'));
 crearCompartir(document.querySelector('#boton-compartir'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
+modeloActivo.mostrar('cargando');
 
 // The engine's worker and the pretrained network were started by arranque.js, ahead of this.
 const estadoMotor = crearEstadoMotor(document.querySelector('#estado-motor'));

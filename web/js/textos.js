@@ -700,6 +700,7 @@ export const modelo_activo = {
   entrenando: 'Red activa: la que se está entrenando en clase ahora mismo.',
   clase: 'Red activa: entrenada en clase.',
   archivo: (nombre) => `Red activa: cargada del archivo «${nombre}».`,
+  cargando: 'Red activa: cargando la red preentrenada… Puedes ir dibujando: responderá en cuanto llegue.',
   sin_preentrenada: 'No se ha encontrado la red preentrenada: entrena una en clase para que lea tus dígitos.',
   reiniciando: 'Red activa: ninguna por ahora; el motor se está reiniciando y vuelve a cargar la red preentrenada.',
 };

@@ -106,6 +106,8 @@ void Conv2D::finish_weight_grad_winograd(int slots_used) {
   std::vector<float>& sum = wino_du_[0];
   for (int slot = 1; slot < slots_used; ++slot)
     for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += wino_du_[slot][i];
+  // The kernel adds; the layer's gradient is written (Layer::backward).
+  std::fill(dw_, dw_ + static_cast<std::size_t>(filters_) * geom_.c * 9, 0.0f);
   kernels::winograd_weight_grad_finish(winograd_forward_geom(geom_), sum.data(), dw_);
 }
 

@@ -6,6 +6,7 @@
 
 #include "convaula/error.h"
 #include "convaula/parallel.h"
+#include "kernels.h"
 
 namespace convaula {
 
@@ -51,13 +52,8 @@ class Adadelta : public Optimizer {
   }
   const char* name() const override { return "Adadelta"; }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
-    for (std::size_t i = begin; i < end; ++i) {
-      const float g = p.grad[i];
-      acc_[i] = rho_ * acc_[i] + (1.0f - rho_) * g * g;
-      const float u = g * std::sqrt(delta_[i] + eps_) / std::sqrt(acc_[i] + eps_);
-      p.value[i] -= lr_ * u;
-      delta_[i] = rho_ * delta_[i] + (1.0f - rho_) * u * u;
-    }
+    kernels::adadelta_update({rho_, eps_, lr_}, p.value + begin, p.grad + begin,
+                             acc_.data() + begin, delta_.data() + begin, end - begin);
   }
 
  private:

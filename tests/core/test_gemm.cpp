@@ -193,6 +193,30 @@ TEST_CASE("mul matches mul_ref on odd sizes", "[kernels]") {
   }
 }
 
+TEST_CASE("adadelta_update matches adadelta_update_ref on odd sizes", "[kernels][optimizer]") {
+  // Three steps on the same state, so acc and delta are no longer zero. The two differ at
+  // most by a fused multiply-add the compiler may form in the scalar loop: a few ulps of
+  // each term, hence 1e-6 relative (or 1e-7 absolute, for values that cancel to ~0).
+  Rng rng(19);
+  const AdadeltaParams p{0.95f, 1e-7f, 1.0f};
+  for (int n : {1, 3, 7, 13, 33, 101}) {
+    INFO("n = " << n);
+    auto value = random_vec(n, rng), acc = random_vec(n, rng, 0.0f, 0.01f);
+    auto delta = random_vec(n, rng, 0.0f, 0.01f);
+    auto value_ref = value, acc_ref = acc, delta_ref = delta;
+    for (int step = 0; step < 3; ++step) {
+      const auto grad = random_vec(n, rng, -0.1f, 0.1f);
+      adadelta_update(p, value.data(), grad.data(), acc.data(), delta.data(), n);
+      adadelta_update_ref(p, value_ref.data(), grad.data(), acc_ref.data(), delta_ref.data(), n);
+    }
+    for (int i = 0; i < n; ++i) {
+      CHECK_THAT(value[i], WithinRel(value_ref[i], 1e-6f) || WithinAbs(value_ref[i], 1e-7));
+      CHECK_THAT(acc[i], WithinRel(acc_ref[i], 1e-6f));
+      CHECK_THAT(delta[i], WithinRel(delta_ref[i], 1e-6f));
+    }
+  }
+}
+
 TEST_CASE("col2im is the adjoint of im2col", "[kernels][conv]") {
   // For any img and col: <im2col(img), col> == <img, col2im(col)>; a wrong index in
   // either (padding, stride) breaks the identity.

@@ -16,4 +16,14 @@ void adadelta_update_ref(const AdadeltaParams& p, float* value, const float* gra
   }
 }
 
+void adam_update_ref(const AdamParams& p, float* value, const float* grad, float* m, float* v,
+                     std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float g = grad[i];
+    m[i] = p.b1 * m[i] + (1.0f - p.b1) * g;
+    v[i] = p.b2 * v[i] + (1.0f - p.b2) * g * g;
+    value[i] -= p.lr_t * m[i] / (std::sqrt(v[i]) + p.eps);
+  }
+}
+
 }  // namespace convaula::kernels

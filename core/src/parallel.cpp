@@ -40,12 +40,13 @@ int ThreadPool::set_threads(int n) {
 
 namespace {
 
-// How long a waiting thread polls before it sleeps: longer than the serial pieces between
-// two parallel_for calls of a training step (a Winograd weight transform, the loss; up to a
-// few hundred microseconds in wasm), far shorter than a lesson's pauses, after which every
-// worker sleeps. In wasm a wake-up through Atomics.notify takes tens of microseconds or more
-// before the woken Web Worker runs, which is most of a small layer's time.
-constexpr auto kSpinTime = std::chrono::microseconds(1000);
+// How long a waiting thread polls before it sleeps: about what the old fixed count of
+// polls took in wasm (1 << 16, ~65 us), now by the clock on every target. Longer spins
+// measured worse on this shared 2-core machine under load (4 to 10): a thread that spins
+// while the one it waits for is descheduled takes that thread's core (Chromium, 2 threads,
+// 1 ms: one-image inference 4.7-5.5 ms against ~1 ms, training 0.67-0.83x of 1 thread
+// against 0.83-1.03x with 65 us; see the branch's report). Lessons' pauses sleep either way.
+constexpr auto kSpinTime = std::chrono::microseconds(65);
 // The clock is read once per this many polls: a poll is a load (plus an x86 pause), the
 // clock a call into the OS or, in wasm, into JavaScript's performance.now().
 constexpr int kPollsPerClock = 256;

@@ -168,7 +168,7 @@ TEST_CASE("an exception in any part reaches the caller after every part has retu
 
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
 TEST_CASE("idle workers sleep: a paused pool burns no CPU", "[parallel]") {
-  // Waiting threads spin for about a millisecond before they sleep; a lesson's pauses
+  // Waiting threads spin for a short while (65 us) before they sleep; a lesson's pauses
   // (seconds) must not keep a core busy. Over 300 ms of idling after a job, 3 spinning
   // workers would use ~900 ms of CPU time; sleeping ones use next to none.
   ThreadPool pool;

@@ -123,6 +123,27 @@ void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int 
 void mul(const float* x, const float* mask, float* y, std::size_t n);
 void mul_ref(const float* x, const float* mask, float* y, std::size_t n);
 
+// Adadelta (tf.keras's formulas, optimizer.h) over n parameters:
+//   acc = rho acc + (1 - rho) g^2;  u = g sqrt(delta + eps) / sqrt(acc + eps);
+//   value -= lr u;  delta = rho delta + (1 - rho) u^2.
+struct AdadeltaParams {
+  float rho, eps, lr;
+};
+void adadelta_update(const AdadeltaParams& p, float* value, const float* grad, float* acc,
+                     float* delta, std::size_t n);
+void adadelta_update_ref(const AdadeltaParams& p, float* value, const float* grad, float* acc,
+                         float* delta, std::size_t n);
+
+// Adam (tf.keras, optimizer.h) over n parameters, lr_t already bias-corrected for the step:
+//   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  value -= lr_t m / (sqrt(v) + eps).
+struct AdamParams {
+  float b1, b2, eps, lr_t;
+};
+void adam_update(const AdamParams& p, float* value, const float* grad, float* m, float* v,
+                 std::size_t n);
+void adam_update_ref(const AdamParams& p, float* value, const float* grad, float* m, float* v,
+                     std::size_t n);
+
 // For about `seconds`, runs two mul-add microkernels, independent chains held in
 // registers and the GEMM micro-kernel on L1-resident panels, and returns the best
 // GFLOP/s reached (2 flops per lane per mul-add): the practical peak of this

@@ -53,7 +53,6 @@ TrainRates train_rates(Sequential& model, int batches, int threads, Rng& rng) {
   std::vector<uint8_t> labels(batch);
   for (auto& l : labels) l = static_cast<uint8_t>(rng.below(10));
   auto step = [&] {
-    model.zero_grad();
     model.forward(x, true);
     model.backward(labels.data());
     model.optimizer().step({model.params(), model.grads(), model.param_count()});

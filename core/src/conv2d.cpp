@@ -109,7 +109,9 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
     Scratch& s = scratch_[slot];
     float* dw = slot == 0 ? dw_ : s.dw.data();
     float* db = slot == 0 ? db_ : s.dw.data() + nw;
-    if (slot != 0) std::fill(s.dw.begin(), s.dw.end(), 0.0f);
+    // Gradients are written, not added to (Layer::backward): the first image's weight
+    // product overwrites dw, the bias sums start from zero.
+    std::fill(db, db + filters_, 0.0f);
     kernels::act_backward(to_kernel(act_), out.image(begin), dout.image(begin), end - begin,
                           static_cast<int>(out.shape().per_image()));
     for (int n = begin; n < end; ++n) {
@@ -122,7 +124,8 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
       }
       kernels::im2col(geom_, in.image(n), s.col.data());
       // dweight (F, CKK) += d (F, P) * col^T (P, CKK)
-      kernels::gemm(false, true, filters_, ckk, plane, d, plane, s.col.data(), plane, 1.0f, dw, ckk);
+      kernels::gemm(false, true, filters_, ckk, plane, d, plane, s.col.data(), plane,
+                    n == begin ? 0.0f : 1.0f, dw, ckk);
       kernels::bias_grad_rows(d, filters_, plane, db);
       if (!din) continue;
       // dcol (CKK, P) = weight^T (CKK, F) * d (F, P), then scattered back onto the image
@@ -134,8 +137,9 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
   });
   const int used = std::min(pool.threads(), in.shape().n);
   if (winograd_) finish_weight_grad_winograd(used);
+  // Winograd's slots hold only their bias sums here (their weight shares are in wino_du_).
   for (int slot = 1; slot < used; ++slot)
-    for (std::size_t i = 0; i < nw + filters_; ++i) dw_[i] += scratch_[slot].dw[i];
+    for (std::size_t i = winograd_ ? nw : 0; i < nw + filters_; ++i) dw_[i] += scratch_[slot].dw[i];
 }
 
 std::vector<ParamView> Conv2D::params() {

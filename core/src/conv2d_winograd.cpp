@@ -48,11 +48,12 @@ Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
 }
 
 // One scratch per slot, big enough for both directions (the kernel rewrites all of it
-// that it reads, so the two can share it).
+// that it reads, so the two can share it); sized by scratch_size, which the memory
+// estimate uses too.
 void Conv2D::plan_winograd(int slots) {
-  const std::size_t need = std::max(kernels::winograd_scratch_size(winograd_forward_geom(geom_)),
-                                     kernels::winograd_scratch_size(winograd_adjoint_geom(geom_)));
-  wino_u_.resize(kernels::winograd_weights_size(winograd_forward_geom(geom_)));
+  const ScratchSize size = scratch_size({1, geom_.c, geom_.h, geom_.w});
+  const std::size_t need = size.per_slot - size.shared;  // the tiles; shared is U's size
+  wino_u_.resize(size.shared);
   if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
   for (auto& s : wino_scratch_) s.resize(need);
   if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
@@ -106,6 +107,8 @@ void Conv2D::finish_weight_grad_winograd(int slots_used) {
   std::vector<float>& sum = wino_du_[0];
   for (int slot = 1; slot < slots_used; ++slot)
     for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += wino_du_[slot][i];
+  // The kernel adds; the layer's gradient is written (Layer::backward).
+  std::fill(dw_, dw_ + static_cast<std::size_t>(filters_) * geom_.c * 9, 0.0f);
   kernels::winograd_weight_grad_finish(winograd_forward_geom(geom_), sum.data(), dw_);
 }
 

@@ -31,4 +31,22 @@ namespace convaula {
 void parallel_gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda,
                    const float* B, int ldb, float beta, float* C, int ldc);
 
+// One GEMM's operands, for running several in one parallel region.
+struct GemmArgs {
+  bool trans_a, trans_b;
+  int M, N, K;
+  const float* A;
+  int lda;
+  const float* B;
+  int ldb;
+  float beta;
+  float* C;
+  int ldc;
+};
+void parallel_gemm(const GemmArgs& g);
+// Two independent GEMMs in one parallel_for (one wake-up and one wait instead of two),
+// each cut into the same blocks as parallel_gemm cuts it: results are the same as two
+// parallel_gemm calls.
+void parallel_gemm2(const GemmArgs& a, const GemmArgs& b);
+
 }  // namespace convaula

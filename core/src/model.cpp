@@ -234,7 +234,7 @@ void Sequential::set_optimizer(const OptimizerSpec& spec) {
 int Sequential::max_batch() const { return batch_limit(acts_per_image_); }
 
 void Sequential::zero_grad() {
-  // 4.8 MB for keras-mnist every batch: worth splitting across the threads.
+  // Not needed before backward(), which writes every gradient; 4.8 MB for keras-mnist.
   const int n = static_cast<int>(grads_.size());
   ThreadPool::global().parallel_for((n + 65535) / 65536, [&](int b, int e, int) {
     std::fill(grads_.begin() + b * 65536L, grads_.begin() + std::min<long>(n, e * 65536L), 0.0f);

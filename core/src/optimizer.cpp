@@ -6,6 +6,7 @@
 
 #include "convaula/error.h"
 #include "convaula/parallel.h"
+#include "kernels.h"
 
 namespace convaula {
 
@@ -51,13 +52,8 @@ class Adadelta : public Optimizer {
   }
   const char* name() const override { return "Adadelta"; }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
-    for (std::size_t i = begin; i < end; ++i) {
-      const float g = p.grad[i];
-      acc_[i] = rho_ * acc_[i] + (1.0f - rho_) * g * g;
-      const float u = g * std::sqrt(delta_[i] + eps_) / std::sqrt(acc_[i] + eps_);
-      p.value[i] -= lr_ * u;
-      delta_[i] = rho_ * delta_[i] + (1.0f - rho_) * u * u;
-    }
+    kernels::adadelta_update({rho_, eps_, lr_}, p.value + begin, p.grad + begin,
+                             acc_.data() + begin, delta_.data() + begin, end - begin);
   }
 
  private:
@@ -77,13 +73,8 @@ class Adam : public Optimizer {
     lr_t_ = static_cast<float>(lr_ * std::sqrt(1.0 - std::pow(b2_, t)) / (1.0 - std::pow(b1_, t)));
   }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
-    const float lr_t = lr_t_;
-    for (std::size_t i = begin; i < end; ++i) {
-      const float g = p.grad[i];
-      m_[i] = b1_ * m_[i] + (1.0f - b1_) * g;
-      v_[i] = b2_ * v_[i] + (1.0f - b2_) * g * g;
-      p.value[i] -= lr_t * m_[i] / (std::sqrt(v_[i]) + eps_);
-    }
+    kernels::adam_update({b1_, b2_, eps_, lr_t_}, p.value + begin, p.grad + begin,
+                         m_.data() + begin, v_.data() + begin, end - begin);
   }
 
  private:

@@ -2,6 +2,7 @@
 #include "convaula/parallel.h"
 
 #include <algorithm>
+#include <chrono>
 #include <system_error>
 
 namespace convaula {
@@ -39,22 +40,27 @@ int ThreadPool::set_threads(int n) {
 
 namespace {
 
-// How long a waiting thread polls before it sleeps: ~50-100 us, longer than the gap
-// between two parallel_for calls of a training step, much shorter than a lesson's pauses.
-// An x86 pause takes tens of cycles; a wasm poll is a plain load.
-#if defined(__x86_64__) || defined(__i386__)
-constexpr int kSpins = 1 << 12;
-#else
-constexpr int kSpins = 1 << 16;
-#endif
+// How long a waiting thread polls before it sleeps: about what the old fixed count of
+// polls took in wasm (1 << 16, ~65 us), now by the clock on every target. Longer spins
+// measured worse on this shared 2-core machine under load (4 to 10): a thread that spins
+// while the one it waits for is descheduled takes that thread's core (Chromium, 2 threads,
+// 1 ms: one-image inference 4.7-5.5 ms against ~1 ms, training 0.67-0.83x of 1 thread
+// against 0.83-1.03x with 65 us; see the branch's report). Lessons' pauses sleep either way.
+constexpr auto kSpinTime = std::chrono::microseconds(65);
+// The clock is read once per this many polls: a poll is a load (plus an x86 pause), the
+// clock a call into the OS or, in wasm, into JavaScript's performance.now().
+constexpr int kPollsPerClock = 256;
 
 // Every 64 polls the thread yields its core: with more threads than free cores (other
 // programs on a school PC), the thread being waited for may need exactly this one.
 template <class Ready>
 bool spin_until(Ready&& ready) {
-  for (int i = 0; i < kSpins; ++i) {
+  using clock = std::chrono::steady_clock;
+  const clock::time_point until = clock::now() + kSpinTime;
+  for (int i = 1;; ++i) {
     if (ready()) return true;
-    if (i % 64 == 63) {
+    if (i % kPollsPerClock == 0 && clock::now() >= until) return ready();
+    if (i % 64 == 0) {
       std::this_thread::yield();
       continue;
     }
@@ -62,7 +68,6 @@ bool spin_until(Ready&& ready) {
     __builtin_ia32_pause();
 #endif
   }
-  return ready();
 }
 
 }  // namespace
@@ -70,26 +75,32 @@ bool spin_until(Ready&& ready) {
 void ThreadPool::worker_loop(int slot) {
   long seen = 0;
   for (;;) {
-    Job job;
-    void* fn;
-    int n, parts;
-    spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
-    {
+    auto ready = [&] {
+      return stopping_.load(std::memory_order_seq_cst) ||
+             generation_.load(std::memory_order_seq_cst) != seen;
+    };
+    if (!spin_until(ready)) {
+      // Announce the sleep before the last check (both seq_cst): either run() sees
+      // sleepers_ > 0 and notifies under the mutex, or this check sees its new generation.
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_.load(std::memory_order_relaxed) != seen; });
-      if (stopping_) return;
-      seen = generation_.load(std::memory_order_relaxed);
-      job = job_;
-      fn = job_fn_;
-      n = job_n_;
-      parts = job_parts_;
+      sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      wake_.wait(lock, ready);
+      sleepers_.fetch_sub(1, std::memory_order_relaxed);
     }
+    if (stopping_.load(std::memory_order_acquire)) return;
+    seen = generation_.load(std::memory_order_acquire);
+    // Published before the bump that made `ready` true; run() does not change them until
+    // this worker has counted itself done below.
+    const Job job = job_;
+    void* const fn = job_fn_;
+    const int n = job_n_, parts = job_parts_;
     if (slot < parts) {
       int b, e;
       split_range(n, parts, slot, &b, &e);
       run_part(job, fn, b, e, slot);
     }
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (pending_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        main_sleeps_.load(std::memory_order_seq_cst)) {
       std::lock_guard<std::mutex> lock(mutex_);  // orders this notify after the waiter's check
       done_.notify_one();
     }
@@ -103,31 +114,33 @@ void ThreadPool::run(int n, Job job, void* fn) {
     job(fn, 0, n, 0);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    job_ = job;
-    job_fn_ = fn;
-    job_n_ = n;
-    job_parts_ = parts;
-    pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+  job_ = job;
+  job_fn_ = fn;
+  job_n_ = n;
+  job_parts_ = parts;
+  pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+  generation_.fetch_add(1, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+    // A worker between its announcement and its wait holds the mutex: taking it here
+    // makes the notify land after that worker is waiting.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    wake_.notify_all();
   }
-  wake_.notify_all();
   int b, e;
   split_range(n, parts, 0, &b, &e);
   run_part(job, fn, b, e, 0);
   // Even when a part threw: the workers still use fn, which lives in the caller's frame.
-  if (!spin_until([&] { return pending_.load(std::memory_order_acquire) == 0; })) {
+  auto done = [&] { return pending_.load(std::memory_order_seq_cst) == 0; };
+  if (!spin_until(done)) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+    main_sleeps_.store(true, std::memory_order_seq_cst);
+    done_.wait(lock, done);
+    main_sleeps_.store(false, std::memory_order_relaxed);
   }
+  // Every worker wrote error_ (under the mutex) before its pending_ decrement, which the
+  // loads above saw.
   std::exception_ptr error;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    job_ = nullptr;
-    job_fn_ = nullptr;
-    std::swap(error, error_);
-  }
+  std::swap(error, error_);
   if (error) std::rethrow_exception(error);
 }
 

@@ -86,10 +86,19 @@ void Dropout::forward(const Tensor& in, Tensor& out, bool training) {
 
 void Dropout::backward(const Tensor&, const Tensor&, Tensor& dout, Tensor* din) {
   if (!din) return;
-  if (rate_ == 0.0f)
+  if (rate_ == 0.0f) {
     std::copy(dout.data(), dout.data() + dout.size(), din->data());
-  else
-    kernels::mul(dout.data(), mask_.data(), din->data(), dout.size());
+    return;
+  }
+  // The lesson's first Dropout (1.2 MB per batch) is split across the threads; below
+  // kMinSplit values waking them would cost more than the product.
+  constexpr std::size_t kMinSplit = 1 << 16;
+  if (dout.size() < kMinSplit)
+    return kernels::mul(dout.data(), mask_.data(), din->data(), dout.size());
+  const std::size_t per = dout.shape().per_image();
+  ThreadPool::global().parallel_for(dout.shape().n, [&](int b, int e, int) {
+    kernels::mul(dout.image(b), mask_.image(b), din->image(b), (e - b) * per);
+  });
 }
 
 }  // namespace convaula

@@ -166,7 +166,6 @@ BatchLog Trainer::step() {
   const int n = std::min(batch_size_, images_ - start);
   gather(train_, order_.data() + start, n, x_, y_);
 
-  model_.zero_grad();
   const Tensor& probs = model_.forward(x_, true);
   const int correct = count_correct(probs, y_.data());
   const float loss = model_.backward(y_.data());

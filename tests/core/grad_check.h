@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -162,9 +163,10 @@ inline std::vector<GradError> check_layer_gradients(Layer& layer, const Tensor& 
   Rng rng(opt.seed);
   const Tensor r = random_tensor(out.shape(), rng);
 
-  // Analytic: backward adds into the grads, so they start at zero; it may overwrite dout.
+  // Analytic: backward writes the grads without reading them, so they start as NaN (a
+  // gradient left unwritten fails the comparison); it may overwrite dout.
   auto views = layer.params();
-  for (auto& v : views) std::fill(v.grad, v.grad + v.size, 0.0f);
+  for (auto& v : views) std::fill(v.grad, v.grad + v.size, std::numeric_limits<float>::quiet_NaN());
   layer.forward(x, out, opt.training);
   Tensor dout = r, din(x.shape());
   layer.backward(x, out, dout, &din);

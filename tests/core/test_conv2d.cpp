@@ -1,6 +1,7 @@
 // Tests for Conv2D: the lesson's hand-computed edge detector, shapes and parameter counts,
 // TensorFlow's 'same' padding, gradient checks and bad shapes.
 #include <catch2/catch.hpp>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -192,7 +193,7 @@ TEST_CASE("Conv2D gives the same results on several threads", "[conv2d][threads]
   const Tensor r = random_tensor(conv.output_shape(in), rng);
   const auto run = [&](int threads, std::vector<float>& dw, Tensor& out, Tensor& din) {
     ThreadPool::global().set_threads(threads);
-    std::fill(b.dw.begin(), b.dw.end(), 0.0f);
+    std::fill(b.dw.begin(), b.dw.end(), std::numeric_limits<float>::quiet_NaN());  // overwritten
     out.resize(conv.output_shape(in));
     din.resize(in);
     conv.forward(x, out, true);

@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <ctime>
+#include <thread>
 
 #include "convaula/model.h"
 #include "convaula/parallel.h"
@@ -162,3 +165,33 @@ TEST_CASE("an exception in any part reaches the caller after every part has retu
     CHECK(sum == 3);
   }
 }
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+TEST_CASE("idle workers sleep: a paused pool burns no CPU", "[parallel]") {
+  // Waiting threads spin for a short while (65 us) before they sleep; a lesson's pauses
+  // (seconds) must not keep a core busy. Over 300 ms of idling after a job, 3 spinning
+  // workers would use ~900 ms of CPU time; sleeping ones use next to none.
+  ThreadPool pool;
+  if (pool.set_threads(4) < 4) {
+    WARN("this build has no threads: skipped");
+    return;
+  }
+  std::atomic<int> sum{0};
+  pool.parallel_for(4, [&](int b, int e, int) { sum += e - b; });
+  CHECK(sum == 4);
+  auto cpu_ms = [] {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the spin
+  const double before = cpu_ms();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double used = cpu_ms() - before;
+  INFO("CPU time over 300 ms idle: " << used << " ms");
+  CHECK(used < 60.0);
+  // and they still wake up for the next job
+  pool.parallel_for(4, [&](int b, int e, int) { sum += e - b; });
+  CHECK(sum == 8);
+}
+#endif

@@ -45,9 +45,11 @@ class Layer {
 
   // in (N, C, H, W) -> out (N, C', H', W'); `training` switches dropout on.
   virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;
-  // Adds parameter gradients into the bound gradient buffer; writes din when it
-  // is not null (the first layer's input gradient is never needed). `dout` may be
-  // overwritten: fused activations fold their derivative into it in place.
+  // Writes this batch's parameter gradients over the bound gradient buffer (nothing
+  // is cleared first: a training step would otherwise clear, then read back, 4.8 MB
+  // for the lesson's network); writes din when it is not null (the first layer's input
+  // gradient is never needed). `dout` may be overwritten: fused activations fold their
+  // derivative into it in place.
   virtual void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) = 0;
 
   virtual std::vector<ParamView> params() { return {}; }

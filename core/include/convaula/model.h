@@ -103,7 +103,8 @@ class Sequential {
   const Tensor& activation(int layer) const { return acts_[layer]; }
 
   // Backward pass of the fused softmax + cross-entropy for the last forward
-  // (which must have been a training one); adds into grads(). Returns the loss.
+  // (which must have been a training one); writes every gradient of grads() (no
+  // zero_grad needed before it). Returns the loss.
   float backward(const uint8_t* labels);
   Optimizer& optimizer() { return *optimizer_; }
   // Replaces the optimizer (new state) from a spec.

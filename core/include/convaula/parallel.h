@@ -54,20 +54,27 @@ class ThreadPool {
   void worker_loop(int slot);
   void stop_workers();
 
-  // Waiting spins on the atomics for a while before blocking on the condition
-  // variables: a training step is a chain of short parallel_for calls, and a wake-up
-  // through the OS (or, in wasm, Atomics.wait/notify between Web Workers) costs as much
-  // as a small layer. The mutex still orders every sleep against every wake-up.
+  // Waiting spins on the atomics for up to a fixed time (spin_until in parallel.cpp) before
+  // blocking on the condition variables: a training step is a chain of short parallel_for
+  // calls with short serial pieces between them, and a wake-up through the OS (or, in wasm,
+  // Atomics.wait/notify between Web Workers) costs as much as a small layer. A thread
+  // announces that it sleeps (sleepers_, main_sleeps_) before its last check, so the other
+  // side takes the mutex and notifies only when someone may sleep: with every thread
+  // spinning, a parallel_for touches no mutex at all.
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
+  // The current job: written by run() before it bumps generation_, read by the workers after
+  // they see the bump; run() returns only once every worker is done with it.
   Job job_ = nullptr;
   void* job_fn_ = nullptr;
   int job_n_ = 0, job_parts_ = 0;
-  std::atomic<long> generation_{0};  // bumped (under mutex_) once per job
+  std::atomic<long> generation_{0};  // bumped once per job
   std::atomic<int> pending_{0};      // workers yet to finish the current job
-  bool stopping_ = false;
-  std::exception_ptr error_;  // the first exception of the current job's parts
+  std::atomic<int> sleepers_{0};     // workers asleep (or about to be) on wake_
+  std::atomic<bool> main_sleeps_{false};  // run()'s caller asleep (or about to be) on done_
+  std::atomic<bool> stopping_{false};
+  std::exception_ptr error_;  // the first exception of the current job's parts (under mutex_)
 };
 
 // Splits [0, n) into `parts` near-equal contiguous ranges; range i is [begin, end).

@@ -13,10 +13,9 @@
 // (the page's main thread, the engine's worker, its pthreads) the busy time before the answer
 // and the trace events that fill it; and the main thread's tasks over 50 ms. The last line is
 // one JSON object with the milestones of every round and the load average.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../tests/web/harness.mjs';
+import { launchBrowser, startServer } from '../tests/web/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -26,19 +25,6 @@ const DIST = option('--root', `${ROOT}web/dist`);
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm',
   'disabled-by-default-v8.compile', 'blink.user_timing', 'loading'];
 
-function startServer() {
-  const child = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`, '--root', DIST],
-    { env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], close: () => child.kill() });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
-}
 
 // The page's milestones, in performance.now() ms (the page's clock starts at navigation).
 function watchMilestones() {
@@ -167,7 +153,7 @@ async function round(browser, url) {
   return m;
 }
 
-const server = await startServer();
+const server = await startServer({ args: ['--root', DIST] });
 const browser = await launchBrowser();
 const all = [];
 try {

@@ -4,25 +4,9 @@
 //   node bench/leccion-vistas.mjs OUT_DIR        (serves web/dist with scripts/serve.mjs)
 //   node bench/leccion-vistas.mjs --solo-medir   (no screenshots; prints the figures)
 //   CONVAULA_DIST=DIR serves another assembled page (e.g. an older build, for "before" figures).
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage } from '../tests/web/harness.mjs';
+import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
 
-function startServer() {
-  const serve = fileURLToPath(new URL('../scripts/serve.mjs', import.meta.url));
-  const root = process.env.CONVAULA_DIST ? ['--root', process.env.CONVAULA_DIST] : [];
-  const child = spawn(process.execPath, [serve, ...root], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], close: () => child.kill() });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
 
 const SECCIONES = ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist', 'maxpooling',
   'dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
@@ -107,7 +91,8 @@ async function capturar(browser, url, dir) {
 
 const soloMedir = process.argv.includes('--solo-medir');
 const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
-const [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+const [server, browser] = await Promise.all([
+  startServer({ args: process.env.CONVAULA_DIST ? ['--root', process.env.CONVAULA_DIST] : [] }), launchBrowser()]);
 try {
   if (!soloMedir) {
     await mkdir(dir, { recursive: true });

@@ -18,10 +18,9 @@
 // functions the profiler sampled in it by self time. The last line is one JSON object with
 // each run's longest task (wall and CPU ms) and the load average. --no-isolation serves the
 // page without COOP/COEP: the engine then trains on one thread instead of one per core.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, waitState } from '../tests/web/harness.mjs';
+import { launchBrowser, startServer, waitState } from '../tests/web/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -33,19 +32,6 @@ const SCROLL_FIRST = args.includes('--scroll-first');
 const NO_ISOLATION = args.includes('--no-isolation');
 const LONG_MS = 50;
 
-function startServer() {
-  const child = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`, '--root', DIST, ...(NO_ISOLATION ? ['--no-isolation'] : [])],
-    { env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], close: () => child.kill() });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
-  });
-}
 
 // The renderer main thread of the page: the thread named CrRendererMain whose process ran
 // the page's navigation (the one with the most RunTask time, if several renderers exist).
@@ -158,7 +144,7 @@ async function oneRun(browser, url) {
   return most ? [most.dur / 1000, (most.tdur ?? NaN) / 1000] : [0, 0];
 }
 
-const server = await startServer();
+const server = await startServer({ isolation: !NO_ISOLATION, args: ['--root', DIST] });
 const browser = await launchBrowser();
 const longest = [];
 try {

@@ -28,41 +28,29 @@ export function prepararLienzo(canvas, { alto, fijarAlto = false } = {}) {
  * value (CSS scales it up, pixelated). escala(v) → [r, g, b].
  */
 export function pintarPlano(canvas, datos, desde, h, w, escala) {
-  canvas.width = Math.max(1, w);
-  canvas.height = Math.max(1, h);
+  return pintarMosaico(canvas, datos, 1, h, w, escala, 1, desde);
+}
+
+/**
+ * Paints `c` planes of h × w (channel-major in `datos`, from `desde`) side by side into one
+ * canvas, `columnas` to a row with a transparent pixel between them, all through one colour
+ * scale. One canvas and one putImageData instead of one canvas per map: "Qué ha aprendido"
+ * shows 160 maps, and their getContext calls, compositor layers and commits made a long task
+ * wherever the section woke.
+ */
+export function pintarMosaico(canvas, datos, c, h, w, escala, columnas, desde = 0) {
+  const filas = Math.ceil(c / columnas);
+  canvas.width = Math.max(1, columnas * (w + 1) - 1);
+  canvas.height = Math.max(1, filas * (h + 1) - 1);
   const ctx = canvas.getContext('2d');
   const imagen = ctx.createImageData(canvas.width, canvas.height);
   // Channels written one by one: a set() of a fresh array per pixel cost 2-4x as much, and
   // "Qué ha aprendido" paints ~70,000 pixels in one task.
-  const pixel = imagen.data;
-  for (let i = 0, o = 0; i < h * w; i++, o += 4) {
-    const [r, g, b] = escala(datos[desde + i]);
-    pixel[o] = r;
-    pixel[o + 1] = g;
-    pixel[o + 2] = b;
-    pixel[o + 3] = 255;
-  }
-  ctx.putImageData(imagen, 0, 0);
-  return ctx;
-}
-
-/**
- * Paints `c` planes of h × w (channel-major in `datos`) side by side into one canvas, `columnas`
- * to a row with a transparent pixel between them, all through one colour scale. One canvas and
- * one putImageData instead of one canvas per map: "Qué ha aprendido" shows 160 maps, and their
- * getContext calls, compositor layers and commits made a long task wherever the section woke.
- */
-export function pintarMosaico(canvas, datos, c, h, w, escala, columnas) {
-  const filas = Math.ceil(c / columnas);
-  canvas.width = columnas * (w + 1) - 1;
-  canvas.height = filas * (h + 1) - 1;
-  const ctx = canvas.getContext('2d');
-  const imagen = ctx.createImageData(canvas.width, canvas.height);
   const pixel = imagen.data, fila = canvas.width * 4;
   for (let k = 0; k < c; k++) {
     const origen = (Math.floor(k / columnas) * (h + 1)) * fila + (k % columnas) * (w + 1) * 4;
     for (let y = 0; y < h; y++)
-      for (let x = 0, i = k * h * w + y * w, o = origen + y * fila; x < w; x++, i++, o += 4) {
+      for (let x = 0, i = desde + k * h * w + y * w, o = origen + y * fila; x < w; x++, i++, o += 4) {
         const [r, g, b] = escala(datos[i]);
         pixel[o] = r;
         pixel[o + 1] = g;

@@ -11,13 +11,14 @@
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
 // to scripts/serve.mjs on loopback. As soon as the load event has fired, a 7 is drawn on the
-// drawing panel; the page answers the finished drawing once the pretrained network is in the
+// drawing panel (bench/siete.mjs); the page answers the finished drawing once the pretrained network is in the
 // worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
 // round, in ms from the start of navigation: the load event, the pretrained network answering
-// (the active-model line), the pen lifted and the finished drawing's digit shown; then
+// (the active-model line), the pen down and lifted, and the finished drawing's digit shown; then
 // "load → answer" and the load average. The last line is one JSON object.
 import { loadavg } from 'node:os';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
+import { dibujarSiete } from './siete.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
@@ -34,30 +35,16 @@ async function round(browser, url) {
       observer.disconnect();
     }).observe(document, { subtree: true, attributes: true, childList: true });
   });
-  await page.goto(url, { waitUntil: 'load' });
-  const canvas = page.getByTestId('draw-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const b = await canvas.boundingBox();
-  const at = (x, y) => [b.x + x * b.width, b.y + y * b.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 6 });
-  await page.mouse.up();
-  const { penUp, respuesta } = await page.evaluate(() => new Promise((resolve) => {
-    const arriba = performance.now();
-    const salida = document.querySelector('[data-testid="prediction"]');
-    const mirar = () => {
-      if (salida.dataset.pending === 'false' && /^\d$/.test(salida.textContent)) resolve({ penUp: arriba, respuesta: performance.now() });
-      else requestAnimationFrame(mirar);
-    };
-    mirar();
-  }));
+  await page.goto(url, { waitUntil: 'commit' });
+  const { penDown, penUp, answer: respuesta } = await dibujarSiete(page);
+  // The active-model line may come after the answer: the page answers the drawing first.
+  await page.waitForFunction(() => window.__red !== undefined, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({
     load: performance.getEntriesByType('navigation')[0].loadEventEnd, red: window.__red,
     digito: document.querySelector('[data-testid="prediction"]').textContent,
   }));
   await context.close();
-  return { ...r, penUp, respuesta };
+  return { ...r, penDown, penUp, respuesta };
 }
 
 const servers = ROOTS.length
@@ -71,7 +58,7 @@ try {
     for (const [k, server] of servers.entries()) {
       const r = await round(browser, server.url);
       const f = (v) => `${v.toFixed(0)} ms`;
-      console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen lifted ${f(r.penUp)}, ` +
+      console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
         `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
       results[k].push(Math.round(r.respuesta - r.load));
     }

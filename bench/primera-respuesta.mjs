@@ -15,7 +15,9 @@
 // worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
 // round, in ms from the start of navigation: the load event, the pretrained network answering
 // (the active-model line), the pen down and lifted, and the finished drawing's digit shown; then
-// "load → answer" and the load average. The last line is one JSON object.
+// "load → answer" and the load average. The last line is one JSON object, with the medians of
+// load → answer and of navigation → answer (work moved before the load event moves the first
+// one and not the second).
 import { loadavg } from 'node:os';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
 import { dibujarSiete } from './siete.mjs';
@@ -53,6 +55,7 @@ const servers = ROOTS.length
 const names = ROOTS.length ? ROOTS : ['web/dist'];
 const browser = await launchBrowser();
 const results = names.map(() => []);
+const desdeNavegacion = names.map(() => []);  // the answer in ms from the start of navigation
 try {
   for (let i = 0; i < ROUNDS; i++) {
     for (const [k, server] of servers.entries()) {
@@ -61,6 +64,7 @@ try {
       console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
         `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
       results[k].push(Math.round(r.respuesta - r.load));
+      desdeNavegacion[k].push(Math.round(r.respuesta));
     }
   }
 } finally {
@@ -69,10 +73,12 @@ try {
 }
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {
-  console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+  console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]),
+    navigation_to_answer_ms: desdeNavegacion[0], navigation_median_ms: median(desdeNavegacion[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
 } else {
   console.log(JSON.stringify({
-    roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)) })),
+    roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)),
+      navigation_to_answer_ms: desdeNavegacion[k], navigation_median_ms: median(desdeNavegacion[k]) })),
     loadavg: loadavg().map((v) => Number(v.toFixed(2))),
   }));
 }

@@ -1,6 +1,7 @@
 // What the first drawn-digit answer needs, started before the page's other modules arrive:
 // index.html loads this module `async`, so it runs as soon as it and client.js are in, while
-// main.js's larger module graph is still downloading. It starts the engine's worker, which
+// main.js's larger module graph is still downloading. It takes over the engine's worker that
+// js/temprano.js started (or starts it, if that script did not run first), which
 // loads the pretrained network (README, "Modelo preentrenado") on its own: it reads the
 // manifest, downloads the weights while its engine compiles, and loads them. The request rides
 // on the worker's URL (client.js, option `init`), because a message would wait for the page's
@@ -14,7 +15,11 @@ import { ConvAulaClient } from './client.js';
 const MANIFIESTO = new URL('../models/keras-mnist.json', import.meta.url).href;
 const INICIO = { manifest: MANIFIESTO };
 
-export const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.url).href, { init: INICIO });
+// js/temprano.js has usually started the worker already, with this same init: it is taken over.
+const temprano = window.__convaulaTemprano;
+window.__convaulaTemprano = null;  // too late for temprano.js, if it has not run yet
+export const cliente = new ConvAulaClient(new URL('../worker.js', import.meta.url).href,
+  temprano ? { init: temprano.init, adopt: temprano } : { init: INICIO });
 
 // The manifest as the page reads it (test accuracy, preset), null without one.
 export const preentrenada = fetch(MANIFIESTO).then((r) => (r.ok ? r.json() : null)).catch(() => null);

@@ -6,8 +6,8 @@
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker) to
 // scripts/serve.mjs on loopback, recorded with a Chromium trace (devtools.timeline, v8, wasm)
-// from before navigation until the answer. As soon as the load event has fired, a 7 is drawn as
-// bench/primera-respuesta.mjs draws it. Printed per round, in ms from the start of navigation:
+// from before navigation until the answer. As soon as the load event has fired, a 7 is drawn
+// (bench/siete.mjs). Printed per round, in ms from the start of navigation:
 // the page's milestones (DOMContentLoaded, load, engine shown, pretrained network answering, pen
 // down and up, digit shown); every request (page and worker) with its start and end; per thread
 // (the page's main thread, the engine's worker, its pthreads) the busy time before the answer
@@ -16,6 +16,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
+import { dibujarSiete } from './siete.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -39,26 +40,8 @@ function watchMilestones() {
 }
 
 async function drawAndWait(page) {
-  const canvas = page.getByTestId('draw-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const b = await canvas.boundingBox();
-  const at = (x, y) => [b.x + x * b.width, b.y + y * b.height];
-  const down = await page.evaluate(() => performance.now());
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 6 });
-  await page.mouse.up();
-  return page.evaluate((pluma) => new Promise((resolve) => {
-    const arriba = performance.now();
-    const salida = document.querySelector('[data-testid="prediction"]');
-    const mirar = () => {
-      if (salida.dataset.pending === 'false' && /^\d$/.test(salida.textContent)) {
-        resolve({ ...window.__hitos, load: performance.getEntriesByType('navigation')[0].loadEventEnd,
-          penDown: pluma, penUp: arriba, answer: performance.now() });
-      } else requestAnimationFrame(mirar);
-    };
-    mirar();
-  }), down);
+  const m = await dibujarSiete(page);
+  return { ...m, ...await page.evaluate(() => ({ ...window.__hitos, load: performance.getEntriesByType('navigation')[0].loadEventEnd })) };
 }
 
 const threadNames = (events) => {
@@ -93,7 +76,7 @@ async function round(browser, url) {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.addInitScript(watchMilestones);
   await browser.startTracing(page, { categories: CATEGORIES });
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'commit' });
   const m = await drawAndWait(page);
   const trace = JSON.parse((await browser.stopTracing()).toString());
   await context.close();

@@ -11,13 +11,16 @@
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
 // to scripts/serve.mjs on loopback. As soon as the load event has fired, a 7 is drawn on the
-// drawing panel; the page answers the finished drawing once the pretrained network is in the
+// drawing panel (bench/siete.mjs); the page answers the finished drawing once the pretrained network is in the
 // worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
 // round, in ms from the start of navigation: the load event, the pretrained network answering
-// (the active-model line), the pen lifted and the finished drawing's digit shown; then
-// "load → answer" and the load average. The last line is one JSON object.
+// (the active-model line), the pen down and lifted, and the finished drawing's digit shown; then
+// "load → answer" and the load average. The last line is one JSON object, with the medians of
+// load → answer and of navigation → answer (work moved before the load event moves the first
+// one and not the second).
 import { loadavg } from 'node:os';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
+import { dibujarSiete } from './siete.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
@@ -34,30 +37,16 @@ async function round(browser, url) {
       observer.disconnect();
     }).observe(document, { subtree: true, attributes: true, childList: true });
   });
-  await page.goto(url, { waitUntil: 'load' });
-  const canvas = page.getByTestId('draw-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const b = await canvas.boundingBox();
-  const at = (x, y) => [b.x + x * b.width, b.y + y * b.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  for (const [x, y] of [[0.75, 0.2], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 6 });
-  await page.mouse.up();
-  const { penUp, respuesta } = await page.evaluate(() => new Promise((resolve) => {
-    const arriba = performance.now();
-    const salida = document.querySelector('[data-testid="prediction"]');
-    const mirar = () => {
-      if (salida.dataset.pending === 'false' && /^\d$/.test(salida.textContent)) resolve({ penUp: arriba, respuesta: performance.now() });
-      else requestAnimationFrame(mirar);
-    };
-    mirar();
-  }));
+  await page.goto(url, { waitUntil: 'commit' });
+  const { penDown, penUp, answer: respuesta } = await dibujarSiete(page);
+  // The active-model line may come after the answer: the page answers the drawing first.
+  await page.waitForFunction(() => window.__red !== undefined, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({
     load: performance.getEntriesByType('navigation')[0].loadEventEnd, red: window.__red,
     digito: document.querySelector('[data-testid="prediction"]').textContent,
   }));
   await context.close();
-  return { ...r, penUp, respuesta };
+  return { ...r, penDown, penUp, respuesta };
 }
 
 const servers = ROOTS.length
@@ -66,14 +55,16 @@ const servers = ROOTS.length
 const names = ROOTS.length ? ROOTS : ['web/dist'];
 const browser = await launchBrowser();
 const results = names.map(() => []);
+const desdeNavegacion = names.map(() => []);  // the answer in ms from the start of navigation
 try {
   for (let i = 0; i < ROUNDS; i++) {
     for (const [k, server] of servers.entries()) {
       const r = await round(browser, server.url);
       const f = (v) => `${v.toFixed(0)} ms`;
-      console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen lifted ${f(r.penUp)}, ` +
+      console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
         `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
       results[k].push(Math.round(r.respuesta - r.load));
+      desdeNavegacion[k].push(Math.round(r.respuesta));
     }
   }
 } finally {
@@ -82,10 +73,12 @@ try {
 }
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {
-  console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+  console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]),
+    navigation_to_answer_ms: desdeNavegacion[0], navigation_median_ms: median(desdeNavegacion[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
 } else {
   console.log(JSON.stringify({
-    roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)) })),
+    roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)),
+      navigation_to_answer_ms: desdeNavegacion[k], navigation_median_ms: median(desdeNavegacion[k]) })),
     loadavg: loadavg().map((v) => Number(v.toFixed(2))),
   }));
 }

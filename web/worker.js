@@ -73,10 +73,11 @@ function text(value, what) {
 
 // ---- init: the fastest variant this browser runs ----------------------------------------
 // `weights`: the URL of a weights file to load once the engine runs (the page's pretrained
-// network). It is downloaded here, while the engine compiles, and not by the page: a response
-// body is read by the thread that fetched it, and the page's main thread is busy building the
-// page at that moment. The answer then has `network` (loadWeights's result) or `networkError`
-// ({code, message}: the engine itself started).
+// network); `manifest`: the URL of a model manifest naming one. It is downloaded here, while
+// the engine compiles, and not by the page: a response body is read by the thread that
+// fetched it, and the page's main thread is busy building the page at that moment. The answer
+// then has `network` (loadWeights's result) or `networkError` ({code, message}: the engine
+// itself started).
 let starting = null;                      // the first init() while it runs
 function init(args) {
   if (info) return info;
@@ -84,9 +85,10 @@ function init(args) {
   return starting;
 }
 
-async function start({ variant, weights }) {
+async function start({ variant, weights, manifest }) {
   if (variant !== undefined && !VARIANTS.includes(variant)) throw bad('variant', variant);
-  const download = weights === undefined ? null : fetchWeights(text(weights, 'weights'));
+  const download = weights !== undefined ? fetchWeights(text(weights, 'weights'))
+    : manifest !== undefined ? fetchNamedWeights(text(manifest, 'manifest')) : null;
   download?.catch(() => {});  // awaited below, once the engine runs
   const simd = WebAssembly.validate(SIMD_PROBE);
   const threads = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
@@ -108,8 +110,18 @@ async function start({ variant, weights }) {
 
 async function fetchWeights(url) {
   const r = await fetch(new URL(url, self.location.href)).catch(() => null);
-  if (!r?.ok) throw new EngineError('network', `cannot fetch ${url.slice(0, 80)}`);
+  if (!r?.ok) throw new EngineError('network', `cannot fetch ${String(url).slice(0, 80)}`);
   return r.arrayBuffer();
+}
+
+// A manifest ({file, ...}, as models/keras-mnist.json) names its weights file relative to itself.
+async function fetchNamedWeights(url) {
+  const where = new URL(url, self.location.href);
+  const r = await fetch(where).catch(() => null);
+  if (!r?.ok) throw new EngineError('network', `cannot fetch ${url.slice(0, 80)}`);
+  const { file } = await r.json().catch(() => ({}));
+  if (typeof file !== 'string' || file === '') throw new EngineError('bad_weights', `${url.slice(0, 80)} names no weights file`);
+  return fetchWeights(new URL(file, where).href);
 }
 
 function crash(message) {
@@ -431,9 +443,11 @@ async function dispatch(type, payload, id) {
   }
   const request = REQUESTS[type];
   const args = withDefaults(request.defaults, payload ?? {});
-  // A request that arrives while the engine starts waits for it (a page's sections may ask
-  // while a restarted worker is still loading its network) rather than failing unsupported.
-  if (starting && request.needs?.includes('engine')) await starting.catch(() => {});
+  // A request that arrives while the engine starts waits for it, and for the network it loads
+  // (a page's sections may ask while a restarted worker is still loading its network; a digit
+  // drawn at open is answered the moment the pretrained network is in), rather than failing
+  // with unsupported or no_model. Every need implies the engine.
+  if (starting && request.needs?.length) await starting.catch(() => {});
   check(request);
   if (request.whileBusy === 'wait') {
     while (scoring) await scoring.catch(() => {});
@@ -454,14 +468,30 @@ async function dispatch(type, payload, id) {
   }
 }
 
-self.onmessage = async ({ data: { id, type, payload } }) => {
+async function handle({ id, type, payload }) {
   try {
     const result = await dispatch(type, payload, id);
     if (result !== PENDING) reply(id, result);
   } catch (err) {
     failed(id, err);
   }
-};
+}
+self.onmessage = ({ data }) => handle(data);
+
+// The first init may come with this worker's URL (#init=<JSON payload>, client.js's `init`
+// option): it starts now, as request 0. A message would come later: the page's main thread
+// hands a new worker its first messages only once it is free, and at that moment it is
+// busy evaluating the page's modules.
+const early = new URLSearchParams(self.location.hash.slice(1)).get('init');
+if (early !== null) {
+  let payload;
+  try {
+    payload = JSON.parse(early);
+  } catch {
+    payload = early;  // refused by init's checks, as a message with that payload would be
+  }
+  handle({ id: 0, type: 'init', payload });
+}
 
 function reply(id, result) {
   self.postMessage({ id, ok: true, result }, transferables(result));

@@ -206,28 +206,29 @@ Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
     layers_.push_back(std::move(lp.layer));
   }
   acts_per_image_ = plan.acts_per_image;
-  params_.assign(plan.params, 0.0f);
-  grads_.assign(plan.params, 0.0f);
+  param_count_ = plan.params;
+  params_.reset(new float[param_count_]);
+  grads_.reset(new float[param_count_]);
   std::size_t offset = 0;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->bind(plan.layers[i].in, params_.data() + offset, grads_.data() + offset);
+    layers_[i]->bind(plan.layers[i].in, params_.get() + offset, grads_.get() + offset);
     offset += summary_[i].params;
   }
   layers_.back()->set_fused_softmax(true);
   acts_.resize(layers_.size());
   dacts_.resize(layers_.size());
+  std::fill_n(params_.get(), param_count_, 0.0f);  // what a layer's init() leaves
   reset(spec_.seed);
 }
 
 void Sequential::reset(uint64_t seed) {
   Rng rng(seed);
   for (auto& l : layers_) l->init(rng);
-  zero_grad();
   set_optimizer(spec_.optimizer);
 }
 
 void Sequential::set_optimizer(const OptimizerSpec& spec) {
-  optimizer_ = make_optimizer(spec, params_.size());
+  optimizer_ = make_optimizer(spec, param_count_);
   spec_.optimizer = spec;
 }
 
@@ -235,9 +236,9 @@ int Sequential::max_batch() const { return batch_limit(acts_per_image_); }
 
 void Sequential::zero_grad() {
   // Not needed before backward(), which writes every gradient; 4.8 MB for keras-mnist.
-  const int n = static_cast<int>(grads_.size());
-  ThreadPool::global().parallel_for((n + 65535) / 65536, [&](int b, int e, int) {
-    std::fill(grads_.begin() + b * 65536L, grads_.begin() + std::min<long>(n, e * 65536L), 0.0f);
+  const long n = static_cast<long>(param_count_);
+  ThreadPool::global().parallel_for(static_cast<int>((n + 65535) / 65536), [&](int b, int e, int) {
+    std::fill(grads_.get() + b * 65536L, grads_.get() + std::min<long>(n, e * 65536L), 0.0f);
   });
 }
 
@@ -296,15 +297,15 @@ std::string Sequential::summary_table() const {
                   r.output.keras_str().c_str(), r.params);
     os << line << "\n" << (i + 1 < summary_.size() ? rule : thick) << "\n";
   }
-  os << "Total params: " << with_commas(params_.size()) << "\n"
-     << "Trainable params: " << with_commas(params_.size()) << "\n"
+  os << "Total params: " << with_commas(param_count_) << "\n"
+     << "Trainable params: " << with_commas(param_count_) << "\n"
      << "Non-trainable params: 0\n"
      << rule << "\n";
   return os.str();
 }
 
 std::vector<uint8_t> Sequential::save_weights(WeightsDtype dtype) const {
-  return encode_weights(spec_.to_json(), params_.data(), params_.size(), dtype);
+  return encode_weights(spec_.to_json(), params_.get(), param_count_, dtype);
 }
 
 void Sequential::load_weights(const uint8_t* data, std::size_t size) {
@@ -320,15 +321,17 @@ void Sequential::load_weights(const uint8_t* data, std::size_t size) {
                                        quote(theirs.architecture_json(), 2 * kMaxQuote) +
                                        ", not for '" + quote(spec_.name) + "' " +
                                        quote(spec_.architecture_json(), 2 * kMaxQuote));
-  if (f.params.size() != params_.size())
+  if (f.params.size() != param_count_)
     throw Error(errc::bad_weights, "weights file has " + std::to_string(f.params.size()) +
                                        " parameters, the model needs " +
-                                       std::to_string(params_.size()));
-  std::copy(f.params.begin(), f.params.end(), params_.begin());
+                                       std::to_string(param_count_));
+  std::copy(f.params.begin(), f.params.end(), params_.get());
 }
 
 std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
-  const WeightsFile f = decode_weights(data, size);
+  // The page's first answer waits for this: the parameters are decoded once, straight into
+  // the model's buffer (no second copy), and its gradients and optimizer state stay unwritten.
+  const WeightsHeader f = read_weights(data, size);
   // The embedded spec is checked as far as it can be without building it: parsed (bounded),
   // planned, its parameter count compared with the file's, its memory estimated.
   ModelSpec spec;
@@ -339,8 +342,8 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
   } catch (const Error& e) {
     throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
   }
-  if (need.params != f.params.size())
-    throw Error(errc::bad_weights, "weights file has " + with_commas(f.params.size()) +
+  if (need.params != f.count)
+    throw Error(errc::bad_weights, "weights file has " + with_commas(f.count) +
                                        " parameters, but its model '" + quote(spec.name) +
                                        "' needs " + with_commas(need.params));
   try {
@@ -349,7 +352,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
     throw Error(errc::too_large, std::string("weights file's model: ") + e.what());
   }
   auto model = std::make_unique<Sequential>(std::move(spec));
-  std::copy(f.params.begin(), f.params.end(), model->params());
+  decode_params(f, model->params());
   return model;
 }
 

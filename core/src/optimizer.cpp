@@ -22,11 +22,11 @@ void check_range(const char* field, float v, float lo, float hi, bool lo_open) {
 
 class Sgd : public Optimizer {
  public:
-  Sgd(const OptimizerSpec& s, std::size_t n)
-      : momentum_(s.momentum), nesterov_(s.nesterov), v_(s.momentum > 0 ? n : 0) {
+  explicit Sgd(const OptimizerSpec& s) : momentum_(s.momentum), nesterov_(s.nesterov) {
     lr_ = s.effective_lr();
   }
   const char* name() const override { return "SGD"; }
+  void allocate(std::size_t n) override { v_.assign(momentum_ > 0 ? n : 0, 0.0f); }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
     if (momentum_ == 0.0f) {
       for (std::size_t i = begin; i < end; ++i) p.value[i] -= lr_ * p.grad[i];
@@ -46,11 +46,11 @@ class Sgd : public Optimizer {
 
 class Adadelta : public Optimizer {
  public:
-  Adadelta(const OptimizerSpec& s, std::size_t n)
-      : rho_(s.rho > 0 ? s.rho : 0.95f), eps_(s.epsilon), acc_(n), delta_(n) {
+  explicit Adadelta(const OptimizerSpec& s) : rho_(s.rho > 0 ? s.rho : 0.95f), eps_(s.epsilon) {
     lr_ = s.effective_lr();
   }
   const char* name() const override { return "Adadelta"; }
+  void allocate(std::size_t n) override { acc_.assign(n, 0.0f), delta_.assign(n, 0.0f); }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
     kernels::adadelta_update({rho_, eps_, lr_}, p.value + begin, p.grad + begin,
                              acc_.data() + begin, delta_.data() + begin, end - begin);
@@ -63,11 +63,11 @@ class Adadelta : public Optimizer {
 
 class Adam : public Optimizer {
  public:
-  Adam(const OptimizerSpec& s, std::size_t n)
-      : b1_(s.beta_1), b2_(s.beta_2), eps_(s.epsilon), m_(n), v_(n) {
+  explicit Adam(const OptimizerSpec& s) : b1_(s.beta_1), b2_(s.beta_2), eps_(s.epsilon) {
     lr_ = s.effective_lr();
   }
   const char* name() const override { return "Adam"; }
+  void allocate(std::size_t n) override { m_.assign(n, 0.0f), v_.assign(n, 0.0f); }
   void prepare() override {
     const double t = static_cast<double>(iterations_);
     lr_t_ = static_cast<float>(lr_ * std::sqrt(1.0 - std::pow(b2_, t)) / (1.0 - std::pow(b1_, t)));
@@ -84,11 +84,11 @@ class Adam : public Optimizer {
 
 class RmsProp : public Optimizer {
  public:
-  RmsProp(const OptimizerSpec& s, std::size_t n)
-      : rho_(s.rho > 0 ? s.rho : 0.9f), eps_(s.epsilon), ms_(n) {
+  explicit RmsProp(const OptimizerSpec& s) : rho_(s.rho > 0 ? s.rho : 0.9f), eps_(s.epsilon) {
     lr_ = s.effective_lr();
   }
   const char* name() const override { return "RMSprop"; }
+  void allocate(std::size_t n) override { ms_.assign(n, 0.0f); }
   void update(const ParamView& p, std::size_t begin, std::size_t end) override {
     for (std::size_t i = begin; i < end; ++i) {
       const float g = p.grad[i];
@@ -105,6 +105,10 @@ class RmsProp : public Optimizer {
 }  // namespace
 
 void Optimizer::step(const ParamView& p) {
+  if (p.size != size_)
+    throw Error(errc::internal, "optimizer made for " + std::to_string(size_) +
+                                    " parameters stepped with " + std::to_string(p.size));
+  if (iterations_ == 0) allocate(size_);
   ++iterations_;
   prepare();
   // Chunks of whole cache lines keep threads off each other's lines.
@@ -141,10 +145,13 @@ void OptimizerSpec::validate() const {
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, std::size_t n) {
   spec.validate();
-  if (spec.type == "sgd") return std::make_unique<Sgd>(spec, n);
-  if (spec.type == "adadelta") return std::make_unique<Adadelta>(spec, n);
-  if (spec.type == "adam") return std::make_unique<Adam>(spec, n);
-  return std::make_unique<RmsProp>(spec, n);
+  std::unique_ptr<Optimizer> o;
+  if (spec.type == "sgd") o = std::make_unique<Sgd>(spec);
+  else if (spec.type == "adadelta") o = std::make_unique<Adadelta>(spec);
+  else if (spec.type == "adam") o = std::make_unique<Adam>(spec);
+  else o = std::make_unique<RmsProp>(spec);
+  o->size_ = n;
+  return o;
 }
 
 }  // namespace convaula

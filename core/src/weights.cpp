@@ -147,24 +147,17 @@ void check_crc(const uint8_t* data, std::size_t size) {
   }
 }
 
-std::vector<float> decode_params(const uint8_t* p, std::size_t count, WeightsDtype dtype) {
-  std::vector<float> out(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    out[i] = dtype == WeightsDtype::f16 ? half_to_float(uint16_t(get_le(p + 2 * i, 2)))
-                                        : bit_copy<float>(uint32_t(get_le(p + 4 * i, 4)));
-    check_finite_param(i, out[i], out[i], "weights file");
-  }
-  return out;
-}
-
-constexpr std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
+// t[0] is the byte-at-a-time table; t[k][n] is n's CRC advanced by k more zero bytes.
+constexpr std::array<std::array<uint32_t, 256>, 4> make_crc_tables() {
+  std::array<std::array<uint32_t, 256>, 4> t{};
   for (uint32_t n = 0; n < 256; ++n) {
     uint32_t c = n;
     for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[n] = c;
+    t[0][n] = c;
   }
-  return table;
+  for (int k = 1; k < 4; ++k)
+    for (uint32_t n = 0; n < 256; ++n) t[k][n] = (t[k - 1][n] >> 8) ^ t[0][t[k - 1][n] & 0xFFu];
+  return t;
 }
 
 }  // namespace
@@ -194,7 +187,7 @@ std::vector<uint8_t> encode_weights(const std::string& spec_json, const float* p
   return out;
 }
 
-WeightsFile decode_weights(const uint8_t* data, std::size_t size) {
+WeightsHeader read_weights(const uint8_t* data, std::size_t size) {
   check_size_and_magic(data, size);
   Cursor in{data, size - kCrcBytes, 4};
   const uint64_t version = in.uint(4);
@@ -203,14 +196,42 @@ WeightsFile decode_weights(const uint8_t* data, std::size_t size) {
                                        ", this build reads version " +
                                        std::to_string(kWeightsVersion));
   }
-  WeightsFile f;
-  f.spec_json = read_spec(in);
-  f.dtype = read_dtype(in);
+  WeightsHeader h;
+  h.spec_json = read_spec(in);
+  h.dtype = read_dtype(in);
   const uint64_t count = in.uint(8);
-  const uint8_t* raw = take_params(in, count, f.dtype);
-  // Structure first (its errors say more), then integrity, then values.
+  h.raw = take_params(in, count, h.dtype);
+  h.count = std::size_t(count);
+  // Structure first (its errors say more), then integrity; the values when decoded.
   check_crc(data, size);
-  f.params = decode_params(raw, std::size_t(count), f.dtype);
+  return h;
+}
+
+void decode_params(const WeightsHeader& h, float* out) {
+  // Branch-free conversions the compiler vectorizes (a network's 1.2 M parameters are decoded
+  // on the page's way to its first answer); one finiteness check per block of values.
+  constexpr std::size_t kBlock = 4096;
+  for (std::size_t b = 0; b < h.count; b += kBlock) {
+    const std::size_t e = std::min(h.count, b + kBlock);
+    if (h.dtype == WeightsDtype::f16) {
+      for (std::size_t i = b; i < e; ++i) out[i] = half_to_float(uint16_t(get_le(h.raw + 2 * i, 2)));
+    } else {
+      for (std::size_t i = b; i < e; ++i) out[i] = bit_copy<float>(uint32_t(get_le(h.raw + 4 * i, 4)));
+    }
+    bool finite = true;
+    for (std::size_t i = b; i < e; ++i) finite &= std::isfinite(out[i]);
+    if (finite) continue;
+    for (std::size_t i = b; i < e; ++i) check_finite_param(i, out[i], out[i], "weights file");
+  }
+}
+
+WeightsFile decode_weights(const uint8_t* data, std::size_t size) {
+  const WeightsHeader h = read_weights(data, size);
+  WeightsFile f;
+  f.spec_json = h.spec_json;
+  f.dtype = h.dtype;
+  f.params.resize(h.count);
+  decode_params(h, f.params.data());
   return f;
 }
 
@@ -239,21 +260,26 @@ uint16_t float_to_half(float f) {
 }
 
 float half_to_float(uint16_t h) {
+  // The 15 bits below the sign, moved to a float's exponent and mantissa positions, read as
+  // 2^-112 times the half's magnitude: normals and subnormals alike (the float is then
+  // subnormal itself), so one multiply rescales both. Exponent 31 (inf, NaN) maps to 255.
   const uint32_t sign = uint32_t(h & 0x8000u) << 16;
-  const uint32_t exp = (h >> 10) & 0x1Fu;
-  const uint32_t mant = h & 0x3FFu;
-  if (exp == 0) {
-    const float v = std::ldexp(float(mant), -24);  // subnormal (or zero): mant * 2^-24
-    return sign ? -v : v;
-  }
-  if (exp == 31) return bit_copy<float>(sign | 0x7F800000u | (mant << 13));
-  return bit_copy<float>(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+  const uint32_t magnitude = uint32_t(h & 0x7FFFu) << 13;
+  const float scaled = bit_copy<float>(magnitude) * 0x1p112f;
+  const uint32_t bits = magnitude >= (0x7C00u << 13) ? 0x7F800000u | magnitude : bit_copy<uint32_t>(scaled);
+  return bit_copy<float>(sign | bits);
 }
 
 uint32_t crc32(const uint8_t* data, std::size_t size) {
-  static constexpr std::array<uint32_t, 256> table = make_crc_table();
+  // Slicing by 4: four table lookups per 4 bytes instead of one per byte.
+  static constexpr std::array<std::array<uint32_t, 256>, 4> t = make_crc_tables();
   uint32_t c = 0xFFFFFFFFu;
-  for (std::size_t i = 0; i < size; ++i) c = table[(c ^ data[i]) & 0xFFu] ^ (c >> 8);
+  std::size_t i = 0;
+  for (; i + 4 <= size; i += 4) {
+    c ^= uint32_t(data[i]) | uint32_t(data[i + 1]) << 8 | uint32_t(data[i + 2]) << 16 | uint32_t(data[i + 3]) << 24;
+    c = t[3][c & 0xFFu] ^ t[2][(c >> 8) & 0xFFu] ^ t[1][(c >> 16) & 0xFFu] ^ t[0][c >> 24];
+  }
+  for (; i < size; ++i) c = t[0][(c ^ data[i]) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 

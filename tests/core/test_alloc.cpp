@@ -219,3 +219,34 @@ TEST_CASE("refusing the 300-byte huge-model weights file allocates almost nothin
   CHECK(message == "weights file has 0 parameters, but its model 'model' needs 52,101,130");
   CHECK(bytes < (1u << 20));
 }
+
+TEST_CASE("loading a network allocates its parameters and gradients, not a decoded copy or optimizer state",
+          "[alloc][memory]") {
+  // The page's first answer waits for load_model: its cost is mostly fresh memory's first
+  // touch, so it allocates only the model (the gradients stay unwritten), decodes the file
+  // straight into the parameters, and the optimizer's state waits for a first step.
+  std::vector<uint8_t> file;
+  std::size_t params = 0;
+  {
+    Sequential source(preset_spec("keras-mnist"));
+    params = source.param_count();
+    file = source.save_weights(WeightsDtype::f16);
+  }
+  const uint64_t base = g_live;
+  g_peak = base;
+  auto model = load_model(file.data(), file.size());
+  const uint64_t peak = g_peak - base, kept = g_live - base;
+  const uint64_t model_bytes = 2 * params * sizeof(float);  // parameters and gradients
+  INFO(params << " parameters: at most " << peak << " B live while loading, " << kept << " B kept");
+  CHECK(peak <= model_bytes + 256 * 1024);
+  CHECK(kept <= model_bytes + 256 * 1024);
+
+  // Adadelta's two state vectors arrive with the first step.
+  Tensor x({2, 1, 28, 28});
+  std::vector<uint8_t> y{3, 7};
+  model->forward(x, true);
+  model->backward(y.data());
+  const uint64_t before = g_live;
+  model->optimizer().step({model->params(), model->grads(), model->param_count()});
+  CHECK(g_live - before >= 2 * params * sizeof(float));
+}

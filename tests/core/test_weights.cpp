@@ -225,3 +225,45 @@ TEST_CASE("encode_weights refuses parameters that could not be loaded back", "[w
   REQUIRE_THROWS_WITH(encode_weights(kSpec, big, 1, WeightsDtype::f16),
                       Contains("parameter 0 is 100000") && Contains("65504"));
 }
+
+TEST_CASE("half_to_float gives every half's value", "[weights][half]") {
+  // All 65,536 halves against the definition: (-1)^s * 2^(e-15) * (1 + m/1024) for normals,
+  // 2^-24 * m for subnormals, inf and NaN (payload kept) for e = 31.
+  for (uint32_t h = 0; h <= 0xFFFFu; ++h) {
+    const uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+    const float inf = std::numeric_limits<float>::infinity();
+    const float magnitude = e == 0    ? std::ldexp(float(m), -24)
+                            : e == 31 ? (m ? std::numeric_limits<float>::quiet_NaN() : inf)
+                                      : std::ldexp(1.0f + float(m) / 1024.0f, int(e) - 15);
+    const float expected = (h & 0x8000u) ? -magnitude : magnitude;
+    const float got = half_to_float(uint16_t(h));
+    INFO("half 0x" << std::hex << h);
+    if (e == 31 && m != 0) {
+      REQUIRE(std::isnan(got));
+      REQUIRE((bits(got) & 0x7FFFFFu) == m << 13);  // the payload, in the top mantissa bits
+      REQUIRE(std::signbit(got) == bool(h & 0x8000u));
+    } else {
+      REQUIRE(bits(got) == bits(expected));
+    }
+  }
+}
+
+TEST_CASE("crc32 matches a bit-at-a-time CRC at every length and alignment", "[weights]") {
+  const auto slow = [](const uint8_t* p, std::size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < n; ++i) {
+      c ^= p[i];
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  std::vector<uint8_t> b(80);
+  uint32_t x = 12345;
+  for (auto& v : b) v = uint8_t((x = x * 1103515245u + 12345u) >> 23);
+  for (std::size_t start = 0; start < 4; ++start) {
+    for (std::size_t n = 0; start + n <= b.size(); ++n) {
+      INFO("bytes [" << start << ", " << start + n << ")");
+      REQUIRE(crc32(b.data() + start, n) == slow(b.data() + start, n));
+    }
+  }
+}

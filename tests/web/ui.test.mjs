@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { trainStatus, useApp, waitState } from './harness.mjs';
+import { READY, trainStatus, useApp, waitState } from './harness.mjs';
 
 // Runs in the page: the page's scroll width, and the elements that stick out of the viewport.
 // The section strip on phones scrolls sideways on purpose; everything else must fit. Content
@@ -110,6 +110,45 @@ describe('ConvAula page', () => {
       assert.deepEqual(errors, []);
       assert.deepEqual(outside, []);
     } finally {
+      await context.close();
+    }
+  });
+
+  test('a digit drawn while the pretrained network is still downloading is answered by it', async () => {
+    // The weights are held back until the 7 is drawn. The drawing's request waits in the
+    // worker for the network (no error, no fresh model built meanwhile) and is answered as
+    // soon as the network is in (README, "Modelo preentrenado").
+    const context = await app.browser.newContext();
+    let soltar;
+    const retenidos = new Promise((resolve) => { soltar = resolve; });
+    let pedidos = 0;
+    await context.route('**/models/keras-mnist.cvw', async (route) => {
+      pedidos++;
+      await retenidos;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url);
+      await draw(page, SEVEN);
+      await page.waitForTimeout(500);
+      assert.equal(pedidos, 1, 'the worker asked for the weights once');
+      assert.equal(await page.getByTestId('prediction').getAttribute('data-pending'), 'true');
+      assert.equal(await page.getByTestId('prediction').textContent(), '');
+      assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'cargando');
+      soltar();
+      await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]').dataset.pending === 'false', null, { timeout: READY });
+      const { digit } = await expectPrediction(page);
+      assert.equal(digit, 7);
+      await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: READY });
+      assert.equal(await page.locator('#dibujo-error').isHidden(), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      soltar();
       await context.close();
     }
   });

@@ -475,6 +475,38 @@ describe('worker, not isolated', { timeout: 300_000 }, () => {
     assert.equal(bad.digit, 'no_model');
   });
 
+  it('an init handed over with the worker\'s URL starts at once; a drawing sent meanwhile waits for its network', async () => {
+    const r = await watched.page.evaluate(async () => {
+      const { ConvAulaClient } = await import('/js/client.js');
+      const c = new ConvAulaClient('/worker.js', { init: { manifest: '/models/keras-mnist.json' } });
+      // Sent before the worker has even started: answered once the network is in, not no_model.
+      const early = c.predict({ pixels: new Float32Array(784) }).then((p) => p.digit, (e) => e.code);
+      const info = await c.started;
+      const digit = await early;
+      // The same request by message gives the same network.
+      const again = await c.loadWeights(await (await fetch('/models/keras-mnist.cvw')).arrayBuffer());
+      c.terminate();
+      const bad = [];
+      for (const manifest of ['/models/keras-mnist.cvw', '/css/app.css']) {
+        const b = new ConvAulaClient('/worker.js', { init: { manifest } });
+        const i = await b.started;
+        bad.push({ variant: i.variant, network: i.network ?? null, code: i.networkError?.code });
+        b.terminate();
+      }
+      const plain = new ConvAulaClient('/worker.js');
+      const none = plain.started;
+      plain.terminate();
+      return { info, digit, totalAgain: again.totalParams, bad, none };
+    });
+    assert.equal(r.info.variant, 'simd');
+    assert.equal(r.info.network.totalParams, 1199882);
+    assert.equal(r.info.network.spec.name, 'keras-mnist');
+    assert.equal(r.totalAgain, 1199882);
+    assert.ok(Number.isInteger(r.digit), `the early drawing is answered by the network: ${r.digit}`);
+    assert.deepEqual(r.bad, [{ variant: 'simd', network: null, code: 'bad_weights' }, { variant: 'simd', network: null, code: 'bad_weights' }]);
+    assert.equal(r.none, null, 'without the option there is no early init');
+  });
+
   it('a crashed worker rejects pending calls with worker_crash and is replaced', async () => {
     const r = await inPage(watched.page, async (c) => {
       const crashes = [];

@@ -27,14 +27,23 @@ export class ConvAulaError extends Error {
 }
 
 export class ConvAulaClient {
-  /** @param {string|URL} workerUrl the module worker, resolved against the page's URL. */
-  constructor(workerUrl = './worker.js') {
+  /**
+   * @param {string|URL} workerUrl the module worker, resolved against the page's URL.
+   * @param {{init?: object, adopt?: {worker: Worker, eventos: Event[]}}} [options]
+   *   `init`: init()'s payload, handed to the first worker with its URL so that it starts at
+   *   once (a message posted to a new worker reaches it only when the page's main thread is
+   *   free); its answer is the promise `client.started`. `adopt`: that first worker, already
+   *   started with `init` in its URL (js/temprano.js), and the events it fired meanwhile,
+   *   handled now in order.
+   */
+  constructor(workerUrl = './worker.js', { init, adopt } = {}) {
     this.workerUrl = workerUrl;
     this.listeners = new Map(EVENTS.map((t) => [t, new Set()]));
-    this.pending = new Map(); // id -> {resolve, reject}
+    this.pending = new Map(); // id -> {resolve, reject}; 0 is the init handed over with the URL
     this.nextId = 1;
     this.worker = null;
-    this.startWorker();
+    this.started = init === undefined ? null : new Promise((resolve, reject) => this.pending.set(0, { resolve, reject }));
+    this.startWorker(init, adopt);
   }
 
   /** Subscribes to one of protocolo.js's EVENTS; returns a function that unsubscribes. */
@@ -53,8 +62,10 @@ export class ConvAulaClient {
 
   // ---- plumbing -----------------------------------------------------------------
 
-  startWorker() {
-    const worker = new Worker(this.workerUrl, { type: 'module' });
+  startWorker(init, adopt) {
+    const url = new URL(this.workerUrl, globalThis.location?.href);
+    if (init !== undefined) url.hash = `init=${encodeURIComponent(JSON.stringify(init))}`;
+    const worker = adopt?.worker ?? new Worker(url, { type: 'module' });
     this.worker = worker;
     // A dead worker's last queued messages must not reach its successor's callers.
     worker.onmessage = (e) => { if (worker === this.worker) this.receive(e.data); };
@@ -65,6 +76,10 @@ export class ConvAulaClient {
     };
     worker.onerror = crash;
     worker.onmessageerror = crash;
+    for (const e of adopt?.eventos.splice(0) ?? []) {
+      if (e.type === 'message') worker.onmessage(e);
+      else crash(e);
+    }
   }
 
   restart(message) {

@@ -74,9 +74,13 @@ cliente.on('crash', async () => {
 // Drawing works with the pretrained network as soon as it is in the worker, before MNIST
 // arrives; without it (or if it fails to load) a fresh model of the preset is built instead.
 async function arrancar({ engine, presets, red }) {
+  dibujo.modeloEnCamino();
   try {
     estadoMotor.mostrarMotor(await engine);
     const resumen = await red.catch(() => null);
+    // The drawing is answered by the worker directly (modeloEnCamino): the training panel's
+    // form waits until nobody is drawing, so that a first stroke is not slowed down by it.
+    if (resumen) await cuandoLibre();
     await entrenamiento.prepararModelos(await presets, (await preentrenada)?.preset, resumen);
     if (resumen) {
       entrenamiento.modeloCargado(resumen);

@@ -11,7 +11,8 @@
 //              options object after them is merged into the payload as well
 //   defaults   payload fields the worker fills in when absent (undefined counts as absent)
 //   needs      what must exist first: 'engine' (init done), 'model', 'train', 'test' (data
-//              sets), else the request fails with unsupported / no_model / no_data
+//              sets), else the request fails with unsupported / no_model / no_data; while an
+//              init is under way, a request with needs waits for it (and the network it loads)
 //   whileBusy  'wait': waits for a scoring pass (evaluate, testPredictions) to end and is
 //              refused with busy while training, because it replaces or reads the model or
 //              the data those use; 'refuse': refused with busy during either
@@ -29,9 +30,12 @@
 export const TEST_SAMPLE = 1000;
 
 export const REQUESTS = {
-  // {variant?: 'simd-mt'|'simd'|'scalar', weights?: URL} → {variant, threads, simd}; with
-  // `weights` the worker downloads that weights file while the engine starts and loads it:
-  // the answer then also has `network` (as loadWeights's) or `networkError` ({code, message})
+  // {variant?: 'simd-mt'|'simd'|'scalar', weights?: URL, manifest?: URL} → {variant, threads,
+  // simd}; with `weights` the worker downloads that weights file while the engine starts and
+  // loads it, with `manifest` the one a model manifest names (models/keras-mnist.json's `file`,
+  // relative to it): the answer then also has `network` (as loadWeights's) or `networkError`
+  // ({code, message}). A client can hand the first init to the worker with its URL instead of a
+  // message (client.js, option `init`): it is then request 0, answered like any other.
   init: {},
   // {sets, trainLimit} → {train, test}: downloads the MNIST sets not loaded yet ('dataProgress'
   // events) and gives the image counts in the engine (test: TEST_SAMPLE while only the sample is

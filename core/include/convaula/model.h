@@ -71,6 +71,7 @@ struct SummaryRow {
 
 class Sequential {
  public:
+  // Glorot-uniform weights and zero biases from spec.seed (see reset).
   explicit Sequential(ModelSpec spec);
 
   const ModelSpec& spec() const { return spec_; }
@@ -87,13 +88,14 @@ class Sequential {
   int max_batch() const;
 
   // One flat buffer for all parameters (Keras order: each layer's kernel then bias).
-  std::size_t param_count() const { return params_.size(); }
-  float* params() { return params_.data(); }
-  const float* params() const { return params_.data(); }
-  float* grads() { return grads_.data(); }
+  std::size_t param_count() const { return param_count_; }
+  float* params() { return params_.get(); }
+  const float* params() const { return params_.get(); }
+  // Written by backward(), undefined before the first one (or zero_grad()).
+  float* grads() { return grads_.get(); }
   void zero_grad();
   // Re-initializes the weights (glorot_uniform, zero bias), dropout streams and
-  // the optimizer state from `seed`.
+  // the optimizer state (allocated at its first step) from `seed`.
   void reset(uint64_t seed);
 
   // x (N, C, H, W) -> probabilities (N, K). Activations stay readable until the
@@ -119,7 +121,10 @@ class Sequential {
   ModelSpec spec_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<SummaryRow> summary_;
-  std::vector<float> params_, grads_;
+  // Allocated without being written: the pages of a buffer nobody writes are never mapped
+  // (keras-mnist's 4.8 MB of gradients, when its network is only drawn on).
+  std::size_t param_count_ = 0;
+  std::unique_ptr<float[]> params_, grads_;
   std::unique_ptr<Optimizer> optimizer_;
   const Tensor* input_ = nullptr;  // the last forward's input, read again by backward
   std::vector<Tensor> acts_;       // acts_[i] = output of layer i

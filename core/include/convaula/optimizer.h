@@ -52,6 +52,9 @@ class Optimizer {
   int64_t iterations() const { return iterations_; }
 
  protected:
+  // The state vectors (zeros), made at the first step: a model that never trains never
+  // writes them (keras-mnist with Adadelta: 9.6 MB).
+  virtual void allocate(std::size_t n) = 0;
   // Called once per step before update(), e.g. for Adam's bias correction.
   virtual void prepare() {}
   // Updates elements [begin, end) of p; state vectors are indexed the same way.
@@ -59,6 +62,10 @@ class Optimizer {
 
   float lr_ = 0.0f;
   int64_t iterations_ = 0;
+
+ private:
+  friend std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec&, std::size_t);
+  std::size_t size_ = 0;  // the parameter count it was made for
 };
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec, std::size_t param_count);

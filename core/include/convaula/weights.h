@@ -39,6 +39,20 @@ struct WeightsFile {
 // Throws Error(errc::bad_weights) saying what was expected and what was found.
 WeightsFile decode_weights(const uint8_t* data, std::size_t size);
 
+// decode_weights in two halves, for a caller that decodes the parameters straight into their
+// final buffer (load_model: no second copy of a network's weights). read_weights checks the
+// structure and the checksum; `raw` points into the caller's bytes, which must outlive it.
+struct WeightsHeader {
+  std::string spec_json;
+  WeightsDtype dtype = WeightsDtype::f32;
+  std::size_t count = 0;
+  const uint8_t* raw = nullptr;
+};
+WeightsHeader read_weights(const uint8_t* data, std::size_t size);
+// Writes the header's `count` parameters to out; throws Error(bad_weights) naming the first
+// one that is not finite (out is then partly written).
+void decode_params(const WeightsHeader& h, float* out);
+
 // IEEE binary16 conversion; round-to-nearest-even, keeps subnormals, inf and NaN.
 uint16_t float_to_half(float f);
 float half_to_float(uint16_t h);

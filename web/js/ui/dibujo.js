@@ -28,7 +28,8 @@ export function crearDibujo(raiz, cliente) {
     },
   });
 
-  let listo = false;      // a model exists in the worker
+  let listo = false;      // a model exists in the worker, or one is on its way (enCamino)
+  let enCamino = false;   // the worker is loading a network: it answers once that is in
   let sucio = false;      // drawing changed since the last prediction was requested
   let enVuelo = false;    // at most one predict in the worker at a time
   let cuadroPedido = false;
@@ -61,12 +62,19 @@ export function crearDibujo(raiz, cliente) {
       mostrar(r, trazoAcabado);
       error.hidden = true;
     } catch (e) {
+      if (enCamino && (e.code === 'no_model' || e.code === 'unsupported')) {
+        // The network on its way did not come (a build without one, a failed download): the
+        // drawing is answered once the page has built a model (modeloCambiado).
+        listo = enCamino = false;
+        sucio = true;
+        return;
+      }
       error.textContent = mensajeDeError(e);
       error.hidden = false;
     } finally {
       enVuelo = false;
       marcarPendiente();
-      if (sucio) pedirPrediccion();
+      if (sucio && listo) pedirPrediccion();
     }
   }
 
@@ -105,10 +113,18 @@ export function crearDibujo(raiz, cliente) {
     // Called once a model exists, and again whenever its weights change.
     modeloCambiado() {
       listo = true;
+      enCamino = false;
+      if (!trazos.vacio()) pedirPrediccion();
+    },
+    // The worker is starting and loading the pretrained network: a drawing is sent at once,
+    // and the worker answers it the moment the network is in, without waiting for the page's
+    // main thread to hear of it first (README, "Modelo preentrenado").
+    modeloEnCamino() {
+      listo = enCamino = true;
       if (!trazos.vacio()) pedirPrediccion();
     },
     // The worker's model is briefly another one (a Práctica experiment): wait for modeloCambiado.
-    pausar() { listo = false; },
+    pausar() { listo = enCamino = false; },
     /** client.predict's input for the current drawing (as the engine reads it), or null if empty. */
     imagen: () => trazos.imagen(),
     /** fn() each time a stroke ends. */

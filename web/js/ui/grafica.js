@@ -4,7 +4,7 @@
 // body's class changes), crisp on HiDPI screens (uPlot draws at devicePixelRatio). uPlot styles
 // its elements through the CSSOM, which the page's Content-Security-Policy allows.
 // Points may arrive at any rate: the chart redraws at most once per animation frame.
-// uPlot itself is imported when a chart first comes near the screen (off the page's start).
+// uPlot itself is imported when a chart first comes near the screen, in an idle moment.
 
 // npm ships uPlot minified only as a classic script (51 kB against the module's 145 kB): it is
 // added as a <script> from our origin (script-src 'self') and defines window.uPlot.
@@ -19,6 +19,7 @@ const cargarUPlot = () => (cargando ??= new Promise((resolver, fallar) => {
 
 import { numero } from '../formato.js';
 import { el } from '../leccion/kit/dom.js';
+import { cuandoLibre } from '../leccion/kit/reposo.js';
 
 // Building a uPlot chart (its first drawing included) costs tens of milliseconds: charts that
 // appear together (the training panel's, as a run starts) are built one per animation frame,
@@ -154,10 +155,13 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
   }
 
   new ResizeObserver(programar).observe(contenedor);
+  // The training panel's charts are near the drawing at open: uPlot's script and their first
+  // build (~200 ms of main thread together on a school PC) wait until nobody is drawing and the
+  // page is idle, so that a student's first digit is not held up.
   const cerca = new IntersectionObserver((entradas) => {
     if (!entradas.some((e) => e.isIntersecting)) return;
     cerca.disconnect();
-    cargarUPlot().then(programar);
+    cuandoLibre().then(cargarUPlot).then(cuandoLibre).then(programar);
   }, { rootMargin: '100% 0px' });
   cerca.observe(contenedor);
   // Projector mode changes the colours and the type: build the chart again with them.

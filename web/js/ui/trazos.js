@@ -83,8 +83,10 @@ export function crearTrazos(lienzo, { alTrazar }) {
   };
   lienzo.addEventListener('pointerup', terminar);
   lienzo.addEventListener('pointercancel', terminar);
+  // Sized by the observer's first call, which comes with the page's first layout: calling
+  // ajustarTamano() here read clientWidth and forced a layout of the whole page in the middle of
+  // main.js (70-110 ms on a loaded 2-core machine), which the first frame then did again.
   new ResizeObserver(ajustarTamano).observe(lienzo);
-  ajustarTamano();
 
   // The strokes again on the engine's canvas, pen proportional to their box (see GROSOR_DIGITO),
   // each one a quadratic curve through the midpoints of its segments (mouse paths are jagged).

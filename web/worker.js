@@ -488,7 +488,7 @@ if (early !== null) {
   try {
     payload = JSON.parse(early);
   } catch {
-    payload = early;  // refused by init's checks, as a message with that payload would be
+    payload = early;  // handled as a message with that payload would be
   }
   handle({ id: 0, type: 'init', payload });
 }

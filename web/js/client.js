@@ -63,9 +63,7 @@ export class ConvAulaClient {
   // ---- plumbing -----------------------------------------------------------------
 
   startWorker(init, adopt) {
-    const url = new URL(this.workerUrl, globalThis.location?.href);
-    if (init !== undefined) url.hash = `init=${encodeURIComponent(JSON.stringify(init))}`;
-    const worker = adopt?.worker ?? new Worker(url, { type: 'module' });
+    const worker = adopt?.worker ?? new Worker(conInit(this.workerUrl, init), { type: 'module' });
     this.worker = worker;
     // A dead worker's last queued messages must not reach its successor's callers.
     worker.onmessage = (e) => { if (worker === this.worker) this.receive(e.data); };
@@ -119,6 +117,14 @@ export class ConvAulaClient {
   emit(type, data) {
     for (const fn of this.listeners.get(type) ?? []) fn(data);
   }
+}
+
+// The worker's URL carrying its first init (worker.js reads #init=<JSON>); js/temprano.js,
+// a classic script that cannot import this, builds the same URL.
+function conInit(workerUrl, init) {
+  const url = new URL(workerUrl, globalThis.location?.href);
+  if (init !== undefined) url.hash = `init=${encodeURIComponent(JSON.stringify(init))}`;
+  return url;
 }
 
 // One method per request, e.g. client.kernels(1) sends {type: 'kernels', payload: {layerIndex: 1}}.

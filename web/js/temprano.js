@@ -15,7 +15,7 @@
   const aqui = document.currentScript.src;
   const init = { manifest: new URL('../models/keras-mnist.json', aqui).href };
   const url = new URL('../worker.js', aqui);
-  url.hash = `init=${encodeURIComponent(JSON.stringify(init))}`;
+  url.hash = `init=${encodeURIComponent(JSON.stringify(init))}`;  // as client.js's conInit()
   let worker;
   try {
     worker = new Worker(url, { type: 'module' });

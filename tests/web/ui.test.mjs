@@ -227,6 +227,28 @@ describe('ConvAula page', () => {
     }
   });
 
+  test('a lesson section that cannot be built says so in Spanish, and the others still are', async () => {
+    // Its module cannot be downloaded (offline on a first visit, a server gone): the section
+    // says so under its title instead of staying half empty without a word (kit/secciones.js).
+    const context = await app.browser.newContext();
+    await context.route('**/js/leccion/relu.js', (route) => route.abort());
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url);
+      await page.locator('#relu').scrollIntoViewIfNeeded();
+      const aviso = page.locator('#relu [data-testid="section-error"]');
+      await aviso.waitFor({ timeout: READY });
+      assert.match(await aviso.textContent(), /^Esta parte de la lección no se ha podido preparar\. Vuelve a cargar la página/);
+      assert.equal(await aviso.getAttribute('role'), 'alert');
+      assert.ok(await page.locator('#relu').getAttribute('data-error'));
+      await page.waitForSelector('#dropout[data-ready="true"]', { timeout: READY });
+      assert.equal(await page.locator('#dropout [data-testid="section-error"]').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('drawing with the mouse gives a live prediction with ten probabilities summing to 1', async () => {
     const { page, context, errors } = await openApp();
     try {

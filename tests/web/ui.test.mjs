@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { READY, trainStatus, useApp, waitState } from './harness.mjs';
+import { READY, openPage, trainStatus, useApp, waitState } from './harness.mjs';
 
 // Runs in the page: the page's scroll width, and the elements that stick out of the viewport.
 // The section strip on phones scrolls sideways on purpose; everything else must fit. Content
@@ -149,6 +149,102 @@ describe('ConvAula page', () => {
       assert.deepEqual(errors, []);
     } finally {
       soltar();
+      await context.close();
+    }
+  });
+
+  test('a finished drawing reaches the worker at once, without waiting for the answer to the stroke in progress', async () => {
+    // While the network loads, the stroke's first request waits in the worker. When the pen
+    // lifts, the finished drawing is sent too, not after a round trip of the first answer
+    // through the page: both are answered the moment the network is in.
+    const context = await app.browser.newContext();
+    let soltar;
+    const retenidos = new Promise((resolve) => { soltar = resolve; });
+    await context.route('**/models/keras-mnist.cvw', async (route) => {
+      await retenidos;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__predicts = 0;
+      const enviar = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message?.type === 'predict') window.__predicts++;
+        return enviar.call(this, message, ...rest);
+      };
+    });
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url);
+      await draw(page, SEVEN);
+      await page.waitForTimeout(500);
+      assert.equal(await page.evaluate(() => window.__predicts), 2, 'the stroke in progress and the finished drawing are both in the worker');
+      assert.equal(await page.getByTestId('prediction').getAttribute('data-pending'), 'true');
+      soltar();
+      await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]').dataset.pending === 'false', null, { timeout: READY });
+      const { digit } = await expectPrediction(page);
+      assert.equal(digit, 7);
+      assert.deepEqual(errors, []);
+    } finally {
+      soltar();
+      await context.close();
+    }
+  });
+
+  test('work that waits for a quiet page waits for a drawn digit\'s answer too, but not for ever', async () => {
+    // js/leccion/kit/reposo.js: uPlot, the training form and the lesson's sections wait with
+    // cuandoLibre(); the drawing marks its predictions with esperarRespuesta().
+    const { page, context, errors } = await openPage(app.browser, app.server.url);
+    try {
+      const r = await page.evaluate(async () => {
+        const { cuandoLibre, esperarRespuesta } = await import('/js/leccion/kit/reposo.js');
+        const pausa = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+        let responder;
+        esperarRespuesta(new Promise((resolve) => { responder = resolve; }));
+        let t0 = performance.now();
+        let libre = null;
+        cuandoLibre().then(() => { libre = performance.now() - t0; });
+        await pausa(1500);  // an idle page: before, cuandoLibre() resolved within a frame or two
+        const antes = libre;
+        responder();
+        while (libre === null && performance.now() - t0 < 10_000) await pausa(10);
+        // An answer that never comes holds the wait for RESPUESTA_MAX_MS (3 s), no longer.
+        esperarRespuesta(new Promise(() => {}));
+        t0 = performance.now();
+        let nunca = null;
+        cuandoLibre().then(() => { nunca = performance.now() - t0; });
+        while (nunca === null && performance.now() - t0 < 10_000) await pausa(10);
+        return { antes, libre, nunca };
+      });
+      assert.equal(r.antes, null, 'still waiting while the answer is outstanding');
+      assert.ok(r.libre >= 1500 && r.libre < 5000, `free once answered (${r.libre} ms)`);
+      assert.ok(r.nunca >= 2900 && r.nunca < 8000, `an answer that never comes holds it about 3 s (${r.nunca} ms)`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a lesson section that cannot be built says so in Spanish, and the others still are', async () => {
+    // Its module cannot be downloaded (offline on a first visit, a server gone): the section
+    // says so under its title instead of staying half empty without a word (kit/secciones.js).
+    const context = await app.browser.newContext();
+    await context.route('**/js/leccion/relu.js', (route) => route.abort());
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url);
+      await page.locator('#relu').scrollIntoViewIfNeeded();
+      const aviso = page.locator('#relu [data-testid="section-error"]');
+      await aviso.waitFor({ timeout: READY });
+      assert.match(await aviso.textContent(), /^Esta parte de la lección no se ha podido preparar\. Vuelve a cargar la página/);
+      assert.equal(await aviso.getAttribute('role'), 'alert');
+      assert.ok(await page.locator('#relu').getAttribute('data-error'));
+      await page.waitForSelector('#dropout[data-ready="true"]', { timeout: READY });
+      assert.equal(await page.locator('#dropout [data-testid="section-error"]').count(), 0);
+    } finally {
       await context.close();
     }
   });

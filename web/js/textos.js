@@ -206,6 +206,8 @@ export const leccion = {
     calculando: 'Calculando…',
     ocupado_practica: 'Ahora mismo el motor está entrenando un experimento de la Práctica; espera a que acabe.',
     ocupado_principal: 'Ahora mismo se está entrenando la red principal; espera a que acabe o detenla.',
+    // A section whose build failed (kit/secciones.js); `motivo` is an engine error's sentence, or ''.
+    seccion_fallo: (motivo) => `Esta parte de la lección no se ha podido preparar.${motivo ? ` ${motivo}` : ''} Vuelve a cargar la página para verla completa.`,
   },
 
   pregunta: {

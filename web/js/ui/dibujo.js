@@ -10,6 +10,7 @@ import { pintarTinta } from '../leccion/kit/lienzo.js';
 import { crearQueVe } from './que-ve.js';
 import { crearTrazos } from './trazos.js';
 import { mensajeDeError } from './mensajes.js';
+import { esperarRespuesta } from '../leccion/kit/reposo.js';
 
 export function crearDibujo(raiz, cliente) {
   const salida = raiz.querySelector('[data-testid="prediction"]');
@@ -31,14 +32,18 @@ export function crearDibujo(raiz, cliente) {
   let listo = false;      // a model exists in the worker, or one is on its way (enCamino)
   let enCamino = false;   // the worker is loading a network: it answers once that is in
   let sucio = false;      // drawing changed since the last prediction was requested
-  let enVuelo = false;    // at most one predict in the worker at a time
+  // Predicts in the worker: one while the pen moves; a finished stroke's drawing is sent at
+  // once even if one is there (so two at most), instead of a round trip through this thread
+  // after the first answer: with a network still loading, both are answered the moment it is in.
+  let enVuelo = 0;
+  let pedidos = 0;        // predicts sent; an answer is shown only if no later one is in flight
   let cuadroPedido = false;
   let generacion = 0;     // bumped by "Borrar" so late answers for an old drawing are dropped
   let anunciar = false;   // screen readers hear the answer once per stroke, not every frame
 
   // data-pending on the prediction: "true" while the bars may still change for this drawing
   // (tests wait for "false" to read the answer to the finished drawing).
-  const marcarPendiente = () => { salida.dataset.pending = String(sucio || enVuelo); };
+  const marcarPendiente = () => { salida.dataset.pending = String(sucio || enVuelo > 0); };
 
   function pedirPrediccion() {
     sucio = true;
@@ -49,20 +54,23 @@ export function crearDibujo(raiz, cliente) {
   }
 
   async function predecir() {
-    if (!listo || enVuelo || !sucio || trazos.vacio()) return;
-    sucio = false;
-    enVuelo = true;
-    const miGeneracion = generacion;
     const trazoAcabado = !trazos.trazando();  // only the finished drawing's answer is announced
+    if (!listo || !sucio || trazos.vacio() || enVuelo >= (trazoAcabado ? 2 : 1)) return;
+    sucio = false;
+    enVuelo++;
+    const miPedido = ++pedidos;
+    const miGeneracion = generacion;
+    const enRed = enCamino;  // sent to a network still loading
     const inicio = performance.now();
     try {
-      const r = await cliente.predict(trazos.imagen());
-      if (miGeneracion !== generacion) return;
+      const r = await esperarRespuesta(cliente.predict(trazos.imagen()));
+      // A later drawing's answer is on its way: this one would be painted over at once.
+      if (miGeneracion !== generacion || miPedido !== pedidos) return;
       salida.dataset.ms = String(Math.round(performance.now() - inicio));
       mostrar(r, trazoAcabado);
       error.hidden = true;
     } catch (e) {
-      if (enCamino && (e.code === 'no_model' || e.code === 'unsupported')) {
+      if (enRed && (e.code === 'no_model' || e.code === 'unsupported')) {
         // The network on its way did not come (a build without one, a failed download): the
         // drawing is answered once the page has built a model (modeloCambiado).
         listo = enCamino = false;
@@ -72,7 +80,7 @@ export function crearDibujo(raiz, cliente) {
       error.textContent = mensajeDeError(e);
       error.hidden = false;
     } finally {
-      enVuelo = false;
+      enVuelo--;
       marcarPendiente();
       if (sucio && listo) pedirPrediccion();
     }

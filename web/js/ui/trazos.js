@@ -29,14 +29,18 @@ export function crearTrazos(lienzo, { alTrazar }) {
     const dpr = window.devicePixelRatio || 1;
     const lado = Math.round(lienzo.clientWidth * dpr);
     if (!lado || lado === lienzo.width) return;
-    // Keep what was drawn across rotations and zoom: copy, resize, paint back scaled.
-    const copia = document.createElement('canvas');
-    copia.width = lienzo.width; copia.height = lienzo.height;
-    copia.getContext('2d').drawImage(lienzo, 0, 0);
+    // Keep what was drawn across rotations and zoom: copy, resize, paint back scaled (the first
+    // sizing, at open, has nothing to keep).
+    let copia = null;
+    if (trazos.length) {
+      copia = document.createElement('canvas');
+      copia.width = lienzo.width; copia.height = lienzo.height;
+      copia.getContext('2d').drawImage(lienzo, 0, 0);
+    }
     lienzo.width = lienzo.height = lado;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, lado, lado);
-    if (trazos.length) ctx.drawImage(copia, 0, 0, lado, lado);
+    if (copia) ctx.drawImage(copia, 0, 0, lado, lado);
   }
 
   function punto(evento) {

@@ -5,16 +5,27 @@
 // page opens gets the answer first, instead of waiting behind the sections near the drawing.
 
 import { cuandoLibre } from './reposo.js';
+import { el } from './dom.js';
+import { leccion } from '../../textos.js';
+import { mensajeDeError } from '../../ui/mensajes.js';
 
 /**
  * @param {Object<string, () => Promise<{crear: Function}>>} modulos  section id → its import
  * @param {object} app  passed to every module's crear(seccion, app)
  * Every section gets data-ready="true" once its crear() has finished (tests and screenshots
- * wait for it), or data-error if it failed.
+ * wait for it), or data-error if it failed: its module could not be downloaded (offline, and
+ * not kept by the service worker), or the engine crashed while the section was asking it for
+ * something. The section then says so in Spanish, under its title.
  */
 export function cargarSecciones(modulos, app) {
   const fallo = (seccion) => (error) => {
+    if (seccion.dataset.error) return;
     seccion.dataset.error = String(error);
+    const aviso = el('p', { class: 'error', role: 'alert', 'data-testid': 'section-error',
+      text: leccion.comun.seccion_fallo(error?.code ? mensajeDeError(error) : '') });
+    const titulo = seccion.querySelector('h2');
+    if (titulo) titulo.after(aviso);
+    else seccion.prepend(aviso);
     console.error(error);
   };
   // The queue waits for a section's crear() only up to its first await (the part that holds

@@ -53,6 +53,19 @@ function readPrediction(page) {
   }));
 }
 
+// Holds the pretrained weights' download back until soltar(); pedidos() counts the requests.
+async function retenerPesos(context) {
+  let soltar;
+  const retenidos = new Promise((resolve) => { soltar = resolve; });
+  let pedidos = 0;
+  await context.route('**/models/keras-mnist.cvw', async (route) => {
+    pedidos++;
+    await retenidos;
+    await route.continue();
+  });
+  return { soltar, pedidos: () => pedidos };
+}
+
 async function expectPrediction(page) {
   await page.waitForFunction(() => /^\d$/.test(document.querySelector('[data-testid="prediction"]').textContent));
   const { text, probs } = await readPrediction(page);
@@ -119,14 +132,7 @@ describe('ConvAula page', () => {
     // worker for the network (no error, no fresh model built meanwhile) and is answered as
     // soon as the network is in (README, "Modelo preentrenado").
     const context = await app.browser.newContext();
-    let soltar;
-    const retenidos = new Promise((resolve) => { soltar = resolve; });
-    let pedidos = 0;
-    await context.route('**/models/keras-mnist.cvw', async (route) => {
-      pedidos++;
-      await retenidos;
-      await route.continue();
-    });
+    const pesos = await retenerPesos(context);
     const page = await context.newPage();
     const errors = [];
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
@@ -136,11 +142,11 @@ describe('ConvAula page', () => {
       await page.goto(app.server.url);
       await draw(page, SEVEN);
       await page.waitForTimeout(500);
-      assert.equal(pedidos, 1, 'the worker asked for the weights once');
+      assert.equal(pesos.pedidos(), 1, 'the worker asked for the weights once');
       assert.equal(await page.getByTestId('prediction').getAttribute('data-pending'), 'true');
       assert.equal(await page.getByTestId('prediction').textContent(), '');
       assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'cargando');
-      soltar();
+      pesos.soltar();
       await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]').dataset.pending === 'false', null, { timeout: READY });
       const { digit } = await expectPrediction(page);
       assert.equal(digit, 7);
@@ -148,7 +154,7 @@ describe('ConvAula page', () => {
       assert.equal(await page.locator('#dibujo-error').isHidden(), true);
       assert.deepEqual(errors, []);
     } finally {
-      soltar();
+      pesos.soltar();
       await context.close();
     }
   });
@@ -158,12 +164,7 @@ describe('ConvAula page', () => {
     // lifts, the finished drawing is sent too, not after a round trip of the first answer
     // through the page: both are answered the moment the network is in.
     const context = await app.browser.newContext();
-    let soltar;
-    const retenidos = new Promise((resolve) => { soltar = resolve; });
-    await context.route('**/models/keras-mnist.cvw', async (route) => {
-      await retenidos;
-      await route.continue();
-    });
+    const pesos = await retenerPesos(context);
     const page = await context.newPage();
     await page.addInitScript(() => {
       window.__predicts = 0;
@@ -182,13 +183,13 @@ describe('ConvAula page', () => {
       await page.waitForTimeout(500);
       assert.equal(await page.evaluate(() => window.__predicts), 2, 'the stroke in progress and the finished drawing are both in the worker');
       assert.equal(await page.getByTestId('prediction').getAttribute('data-pending'), 'true');
-      soltar();
+      pesos.soltar();
       await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]').dataset.pending === 'false', null, { timeout: READY });
       const { digit } = await expectPrediction(page);
       assert.equal(digit, 7);
       assert.deepEqual(errors, []);
     } finally {
-      soltar();
+      pesos.soltar();
       await context.close();
     }
   });

@@ -29,9 +29,16 @@ const respuestas = new Set();  // answers a student is waiting for (esperarRespu
  * queued behind a lesson section's build. Returns `promesa`.
  */
 export function esperarRespuesta(promesa) {
-  const fin = Promise.race([promesa.then(() => {}, () => {}), new Promise((r) => setTimeout(r, RESPUESTA_MAX_MS))]);
+  // One per prediction, up to one a frame while the pen moves: the timer goes with the answer.
+  let reloj;
+  const fin = new Promise((resolve) => {
+    reloj = setTimeout(resolve, RESPUESTA_MAX_MS);
+    promesa.then(resolve, resolve);
+  }).then(() => {
+    clearTimeout(reloj);
+    respuestas.delete(fin);
+  });
   respuestas.add(fin);
-  fin.then(() => respuestas.delete(fin));
   return promesa;
 }
 

@@ -72,8 +72,8 @@ struct SummaryRow {
 // How a new Sequential's weights start.
 enum class InitialWeights {
   glorot,  // glorot_uniform weights and zero biases from spec.seed (see reset)
-  // Unwritten, for a caller that writes every one of them next (load_model): no draws, no
-  // first touch of 4.8 MB twice. The dropout streams are seeded as with glorot.
+  // Unwritten, for a caller that writes every one of them next (load_model): no zero fill and
+  // no 1.2 M draws before the file's values. The dropout streams are seeded as with glorot.
   unwritten,
 };
 

@@ -111,7 +111,6 @@ export function escalaGris(min = 0, max = 1) {
   };
 }
 
-
 /** Diverging scale: negative blue, zero white, positive red; `limite` is the largest |value|. */
 export function escalaDivergente(limite) {
   const l = limite || 1;

@@ -83,6 +83,11 @@ void Conv2D::init(Rng& rng) {
   std::fill(b_, b_ + filters_, 0.0f);
 }
 
+// One draw per weight in init().
+void Conv2D::init_streams(Rng& rng) {
+  rng.advance(static_cast<uint64_t>(filters_) * geom_.c * kernel_ * kernel_);
+}
+
 void Conv2D::forward(const Tensor& in, Tensor& out, bool) {
   if (winograd_) return forward_winograd(in, out);
   const int ckk = geom_.c * kernel_ * kernel_, plane = geom_.oh * geom_.ow;

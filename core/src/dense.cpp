@@ -39,6 +39,9 @@ void Dense::init(Rng& rng) {
   std::fill(b_, b_ + units_, 0.0f);
 }
 
+// One draw per weight in init().
+void Dense::init_streams(Rng& rng) { rng.advance(static_cast<uint64_t>(inputs_) * units_); }
+
 void Dense::forward(const Tensor& in, Tensor& out, bool) {
   const int n = in.shape().n;
   // out (N, U) = in (N, I) * weight (I, U), then + bias and the activation

@@ -195,7 +195,7 @@ void check_memory_budget(const MemoryEstimate& m) {
                                    ", over the memory budget of " + format_mib(memory_budget()));
 }
 
-Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
+Sequential::Sequential(ModelSpec spec, InitialWeights weights) : spec_(std::move(spec)) {
   ModelPlan plan = plan_model(spec_);
   check_memory_budget(estimate(spec_, plan, ThreadPool::global().threads()));
   std::map<std::string, int> seen;
@@ -217,8 +217,14 @@ Sequential::Sequential(ModelSpec spec) : spec_(std::move(spec)) {
   layers_.back()->set_fused_softmax(true);
   acts_.resize(layers_.size());
   dacts_.resize(layers_.size());
-  std::fill_n(params_.get(), param_count_, 0.0f);  // what a layer's init() leaves
-  reset(spec_.seed);
+  if (weights == InitialWeights::glorot) {
+    std::fill_n(params_.get(), param_count_, 0.0f);  // what a layer's init() leaves
+    reset(spec_.seed);
+    return;
+  }
+  Rng rng(spec_.seed);
+  for (auto& l : layers_) l->init_streams(rng);
+  set_optimizer(spec_.optimizer);
 }
 
 void Sequential::reset(uint64_t seed) {
@@ -351,7 +357,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
   } catch (const Error& e) {
     throw Error(errc::too_large, std::string("weights file's model: ") + e.what());
   }
-  auto model = std::make_unique<Sequential>(std::move(spec));
+  auto model = std::make_unique<Sequential>(std::move(spec), InitialWeights::unwritten);
   decode_params(f, model->params());
   return model;
 }

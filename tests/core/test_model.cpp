@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,36 @@ TEST_CASE("Weights save and load round trip", "[model][weights]") {
   Sequential third(retrained);
   third.load_weights(f32.data(), f32.size());
   CHECK(same_bits(params_of(third), original));
+}
+
+TEST_CASE("A model loaded from its file trains exactly as the model it was saved from",
+          "[model][weights][determinism]") {
+  // load_model() builds the model without drawing initial weights (it overwrites them all), and
+  // must still seed the dropout streams as a model that drew them: the same masks, so the same
+  // training.
+  // A dropout after each layer that has weights: each one's draws must be skipped exactly.
+  const ModelSpec spec = ModelSpec::from_json(R"({
+    "name": "tiny-dropout", "input": [6, 6, 1],
+    "layers": [
+      {"type": "conv2d", "filters": 2, "kernel": 3, "activation": "relu"},
+      {"type": "dropout", "rate": 0.5},
+      {"type": "max_pooling2d", "pool": 2},
+      {"type": "flatten"},
+      {"type": "dense", "units": 6, "activation": "relu"},
+      {"type": "dropout", "rate": 0.5},
+      {"type": "dense", "units": 3, "activation": "softmax"}],
+    "optimizer": {"type": "adam", "lr": 0.01}, "batch_size": 8, "epochs": 1, "seed": 5})");
+  Sequential saved(spec);
+  const std::vector<uint8_t> file = saved.save_weights(WeightsDtype::f32);
+  const std::unique_ptr<Sequential> loaded = load_model(file.data(), file.size());
+  REQUIRE(same_bits(params_of(*loaded), params_of(saved)));
+
+  const Dataset data = bar_images(160, 3);
+  for (Sequential* m : {&saved, loaded.get()}) {
+    Trainer t(*m, data);
+    while (!t.done()) t.step();
+  }
+  CHECK(same_bits(params_of(*loaded), params_of(saved)));
 }
 
 TEST_CASE("Weights for another model or corrupt files are refused, params unchanged",

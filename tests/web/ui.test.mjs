@@ -228,6 +228,67 @@ describe('ConvAula page', () => {
     }
   });
 
+  test('a canvas painted again shows only the new picture, whatever its size or layout', async () => {
+    // kit/lienzo.js keeps each canvas's size and pixel buffer while they still fit (the drawing's
+    // steps are repainted every frame): nothing of the last picture may show through.
+    const { page, context, errors } = await openPage(app.browser, app.server.url);
+    try {
+      const r = await page.evaluate(async () => {
+        const { pintarTinta, pintarMosaico, escalaGris } = await import('/js/leccion/kit/lienzo.js');
+        const pixeles = (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        const nuevo = () => document.createElement('canvas');
+        const rampa = (n, k) => Float32Array.from({ length: n }, (_, i) => ((i * k) % 11) / 10);
+        const igual = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+        const c = nuevo(), m = nuevo(), casos = [];
+        for (const [datos, w, h] of [[rampa(784, 3), 28, 28], [rampa(784, 7), 28, 28], [rampa(400, 5), 20, 20]]) {
+          pintarTinta(c, datos, w, h);
+          const fresco = nuevo();
+          pintarTinta(fresco, datos, w, h);
+          casos.push({ tamano: [c.width, c.height], igual: igual(pixeles(c), pixeles(fresco)) });
+        }
+        // The same canvas size with another layout: 4 planes of 3 × 3 two to a row (7 × 7), then
+        // 2 of 3 × 3 in a column (3 × 7) and 1 of 7 × 7; the 1-pixel gaps are transparent.
+        for (const [n, h, w, columnas] of [[4, 3, 3, 2], [2, 3, 3, 1], [1, 7, 7, 1], [4, 3, 3, 2]]) {
+          const datos = rampa(n * h * w, n + w);
+          pintarMosaico(m, datos, n, h, w, escalaGris(), columnas);
+          const fresco = nuevo();
+          pintarMosaico(fresco, datos, n, h, w, escalaGris(), columnas);
+          casos.push({ tamano: [m.width, m.height], igual: igual(pixeles(m), pixeles(fresco)) });
+        }
+        const tinta = nuevo();
+        pintarTinta(tinta, Float32Array.from([1, 0, 0.5, 0.25]), 2, 2);
+        return { casos, grises: pixeles(tinta).filter((_, i) => i % 4 === 0), opaco: pixeles(tinta).filter((_, i) => i % 4 === 3) };
+      });
+      assert.deepEqual(r.casos.map((x) => x.tamano), [[28, 28], [28, 28], [20, 20], [7, 7], [3, 7], [7, 7], [7, 7]]);
+      for (const [i, x] of r.casos.entries()) assert.ok(x.igual, `case ${i}: the repainted canvas equals a fresh one`);
+      assert.deepEqual(r.grises, [0, 255, 127, 191], 'ink 1 is black, 0 white paper');
+      assert.deepEqual(r.opaco, [255, 255, 255, 255]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the tab icon comes once the page is quiet, and nothing asks for /favicon.ico', async () => {
+    // An SVG icon is a document of its own for the page's main thread (main.js sets it when
+    // the page is quiet); until then the empty one keeps the browser from asking /favicon.ico.
+    const context = await app.browser.newContext();
+    const respuestas = new Map();  // path → status
+    context.on('response', (r) => respuestas.set(new URL(r.url()).pathname, r.status()));
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url, { waitUntil: 'domcontentloaded' });
+      assert.equal(await page.locator('link[rel="icon"]').getAttribute('href'), 'data:,');
+      await page.waitForFunction(() => document.querySelector('link[rel="icon"]').getAttribute('href') === 'img/icono.svg', null, { timeout: READY });
+      for (let i = 0; i < 100 && !respuestas.has('/img/icono.svg'); i++) await page.waitForTimeout(100);
+      assert.equal(respuestas.get('/img/icono.svg'), 200, 'the icon is fetched');
+      assert.ok(!respuestas.has('/favicon.ico'), 'no request for /favicon.ico');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a lesson section that cannot be built says so in Spanish, and the others still are', async () => {
     // Its module cannot be downloaded (offline on a first visit, a server gone): the section
     // says so under its title instead of staying half empty without a word (kit/secciones.js).

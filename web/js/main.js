@@ -24,6 +24,12 @@ aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
 crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
 
+// Chromium renders an SVG tab icon as a document of its own on this thread: a 20-70 ms task that
+// fell in the middle of a digit drawn right after load. It comes once the page is quiet.
+cuandoLibre().then(() => {
+  const icono = document.querySelector('link[rel="icon"]');
+  icono.href = icono.dataset.href;
+});
 crearContexto(document.querySelector('#contexto-nota'));
 crearCompartir(document.querySelector('#boton-compartir'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));

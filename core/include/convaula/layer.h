@@ -41,7 +41,13 @@ class Layer {
   virtual Shape output_shape(const Shape& in) const = 0;
   virtual std::size_t param_count(const Shape& /*in*/) const { return 0; }
   virtual void bind(const Shape& /*in*/, float* /*w*/, float* /*dw*/) {}
+  // Draws the initial weights from `rng` (glorot_uniform, zero bias) and seeds the layer's
+  // own random streams (dropout) from it.
   virtual void init(Rng& /*rng*/) {}
+  // What init() does to `rng` and to the layer's streams, without writing a weight: a model
+  // whose weights are about to be loaded draws exactly the dropout masks it would have drawn
+  // if it had been initialized first. Layers whose init() writes weights override it.
+  virtual void init_streams(Rng& rng) { init(rng); }
 
   // in (N, C, H, W) -> out (N, C', H', W'); `training` switches dropout on.
   virtual void forward(const Tensor& in, Tensor& out, bool training) = 0;

@@ -69,10 +69,17 @@ struct SummaryRow {
   std::size_t params;
 };
 
+// How a new Sequential's weights start.
+enum class InitialWeights {
+  glorot,  // glorot_uniform weights and zero biases from spec.seed (see reset)
+  // Unwritten, for a caller that writes every one of them next (load_model): no zero fill and
+  // no 1.2 M draws before the file's values. The dropout streams are seeded as with glorot.
+  unwritten,
+};
+
 class Sequential {
  public:
-  // Glorot-uniform weights and zero biases from spec.seed (see reset).
-  explicit Sequential(ModelSpec spec);
+  explicit Sequential(ModelSpec spec, InitialWeights weights = InitialWeights::glorot);
 
   const ModelSpec& spec() const { return spec_; }
   int layer_count() const { return static_cast<int>(layers_.size()); }

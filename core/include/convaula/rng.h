@@ -22,10 +22,26 @@ class Rng {
 
   uint32_t next_u32() {
     uint64_t old = state_;
-    state_ = old * 6364136223846793005ULL + inc_;
+    state_ = old * kMultiplier + inc_;
     auto xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
     auto rot = static_cast<uint32_t>(old >> 59u);
     return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+  }
+
+  // As `delta` calls of next_u32(), in O(log delta) steps: the LCG's jump ahead (O'Neill's
+  // pcg32_advance, after Brown, "Random Number Generation with Arbitrary Strides", 1994).
+  void advance(uint64_t delta) {
+    uint64_t mult = kMultiplier, plus = inc_;  // one step: state * mult + plus
+    uint64_t acc_mult = 1, acc_plus = 0;       // the steps taken so far, composed
+    for (; delta > 0; delta >>= 1) {
+      if (delta & 1u) {
+        acc_mult *= mult;
+        acc_plus = acc_plus * mult + plus;
+      }
+      plus = (mult + 1) * plus;  // two steps of (mult, plus) are one of (mult², (mult + 1)·plus)
+      mult *= mult;
+    }
+    state_ = acc_mult * state_ + acc_plus;
   }
 
   // Uniform in [0, 1) with 24 random bits: exactly representable as float.
@@ -47,6 +63,7 @@ class Rng {
   }
 
  private:
+  static constexpr uint64_t kMultiplier = 6364136223846793005ULL;
   uint64_t state_ = 0, inc_ = 1;
 };
 

@@ -2,7 +2,7 @@
 // intermediate images (client.predict's steps): input, ink box, crop, 20×20 fit, 28×28 placement.
 
 import { que_ve as T } from '../textos.js';
-import { pintarTinta } from '../leccion/kit/lienzo.js';
+import { dimensionar, pintarTinta } from '../leccion/kit/lienzo.js';
 import { el } from '../leccion/kit/dom.js';
 
 const PASOS = ['entrada', 'caja', 'recorte', 'ajuste', 'colocado'];
@@ -25,10 +25,11 @@ export function crearQueVe(lista) {
   function mostrar(fuente, steps) {
     if (!steps || steps.empty) { vaciar(); return; }
     for (const lienzo of Object.values(lienzos)) delete lienzo.dataset.vacio;
+    // Repainted every frame while the pen moves: the size is set only when it changes, and the
+    // engine's canvas (opaque, white paper) covers the last frame.
     for (const paso of ['entrada', 'caja']) {
       const lienzo = lienzos[paso];
-      lienzo.width = fuente.width;
-      lienzo.height = fuente.height;
+      dimensionar(lienzo, fuente.width, fuente.height);
       lienzo.getContext('2d').drawImage(fuente, 0, 0);
     }
     const { x0, y0, x1, y1 } = steps.box;

@@ -18,6 +18,7 @@ class Conv2D : public Layer {
   std::size_t param_count(const Shape& in) const override;
   void bind(const Shape& in, float* w, float* dw) override;
   void init(Rng& rng) override;
+  void init_streams(Rng& rng) override;
   void forward(const Tensor& in, Tensor& out, bool training) override;
   void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;
   std::vector<ParamView> params() override;

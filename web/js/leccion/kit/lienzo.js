@@ -40,10 +40,7 @@ export function pintarPlano(canvas, datos, desde, h, w, escala) {
  */
 export function pintarMosaico(canvas, datos, c, h, w, escala, columnas, desde = 0) {
   const filas = Math.ceil(c / columnas);
-  canvas.width = Math.max(1, columnas * (w + 1) - 1);
-  canvas.height = Math.max(1, filas * (h + 1) - 1);
-  const ctx = canvas.getContext('2d');
-  const imagen = ctx.createImageData(canvas.width, canvas.height);
+  const { ctx, imagen } = lienzoDePixeles(canvas, columnas * (w + 1) - 1, filas * (h + 1) - 1, `${c},${columnas}`);
   // Channels written one by one: a set() of a fresh array per pixel cost 2-4x as much, and
   // "Qué ha aprendido" paints ~70,000 pixels in one task.
   const pixel = imagen.data, fila = canvas.width * 4;
@@ -62,9 +59,45 @@ export function pintarMosaico(canvas, datos, c, h, w, escala, columnas, desde = 
   return ctx;
 }
 
-/** The one ink painter: MNIST-style pixels (ink 1 on 0) as dark ink on white paper, like the drawing. */
+/**
+ * The one ink painter: MNIST-style pixels (ink 1 on 0) as dark ink on white paper, like the
+ * drawing (255 - ink·255 in each channel). No colour-scale call or array per pixel, as
+ * pintarPlano makes: the drawing's steps are painted on every frame while the pen moves.
+ */
 export function pintarTinta(canvas, pixels, w = 28, h = 28) {
-  return pintarPlano(canvas, pixels, 0, h, w, escalaTinta);
+  const { ctx, imagen } = lienzoDePixeles(canvas, w, h, 'tinta');
+  const pixel = imagen.data;
+  for (let i = 0, o = 0, n = w * h; i < n; i++, o += 4) {
+    pixel[o] = pixel[o + 1] = pixel[o + 2] = 255 - byte(pixels[i]);
+    pixel[o + 3] = 255;
+  }
+  ctx.putImageData(imagen, 0, 0);
+  return ctx;
+}
+
+/**
+ * Sets a canvas's backing store to w × h pixels (at least 1 × 1) only if that changes it:
+ * assigning width or height, even its current value, clears and reallocates it.
+ */
+export function dimensionar(canvas, w, h) {
+  w = Math.max(1, w);
+  h = Math.max(1, h);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+}
+
+// Each canvas's last ImageData, reused while its size and layout (`forma`) stay: a frame's
+// repaint then writes every pixel it wrote before and allocates nothing.
+const imagenes = new WeakMap();
+function lienzoDePixeles(canvas, w, h, forma) {
+  dimensionar(canvas, w, h);
+  const ctx = canvas.getContext('2d');
+  let guardada = imagenes.get(canvas);
+  if (guardada?.forma !== forma || guardada.imagen.width !== canvas.width || guardada.imagen.height !== canvas.height) {
+    guardada = { forma, imagen: ctx.createImageData(canvas.width, canvas.height) };
+    imagenes.set(canvas, guardada);
+  }
+  return { ctx, imagen: guardada.imagen };
 }
 
 const byte = (t) => Math.round(255 * Math.min(1, Math.max(0, t)));
@@ -77,12 +110,6 @@ export function escalaGris(min = 0, max = 1) {
     return [g, g, g];
   };
 }
-
-/** Ink 1 on 0 as dark on white paper. */
-const escalaTinta = (v) => {
-  const g = 255 - byte(v);
-  return [g, g, g];
-};
 
 /** Diverging scale: negative blue, zero white, positive red; `limite` is the largest |value|. */
 export function escalaDivergente(limite) {

@@ -231,8 +231,7 @@ TEST_CASE("A model loaded from its file trains exactly as the model it was saved
           "[model][weights][determinism]") {
   // load_model() builds the model without drawing initial weights (it overwrites them all), and
   // must still seed the dropout streams as a model that drew them: the same masks, so the same
-  // training.
-  // A dropout after each layer that has weights: each one's draws must be skipped exactly.
+  // training. A dropout after each layer with weights: each one's draws are skipped exactly.
   const ModelSpec spec = ModelSpec::from_json(R"({
     "name": "tiny-dropout", "input": [6, 6, 1],
     "layers": [

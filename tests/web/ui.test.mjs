@@ -240,20 +240,21 @@ describe('ConvAula page', () => {
         const rampa = (n, k) => Float32Array.from({ length: n }, (_, i) => ((i * k) % 11) / 10);
         const igual = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
         const c = nuevo(), m = nuevo(), casos = [];
-        for (const [datos, w, h] of [[rampa(784, 3), 28, 28], [rampa(784, 7), 28, 28], [rampa(400, 5), 20, 20]]) {
-          pintarTinta(c, datos, w, h);
+        // pintar(canvas) on the reused canvas and on a fresh one: the same pixels.
+        const repintar = (lienzo, pintar) => {
+          pintar(lienzo);
           const fresco = nuevo();
-          pintarTinta(fresco, datos, w, h);
-          casos.push({ tamano: [c.width, c.height], igual: igual(pixeles(c), pixeles(fresco)) });
+          pintar(fresco);
+          casos.push({ tamano: [lienzo.width, lienzo.height], igual: igual(pixeles(lienzo), pixeles(fresco)) });
+        };
+        for (const [datos, w, h] of [[rampa(784, 3), 28, 28], [rampa(784, 7), 28, 28], [rampa(400, 5), 20, 20]]) {
+          repintar(c, (lienzo) => pintarTinta(lienzo, datos, w, h));
         }
         // The same canvas size with another layout: 4 planes of 3 × 3 two to a row (7 × 7), then
         // 2 of 3 × 3 in a column (3 × 7) and 1 of 7 × 7; the 1-pixel gaps are transparent.
         for (const [n, h, w, columnas] of [[4, 3, 3, 2], [2, 3, 3, 1], [1, 7, 7, 1], [4, 3, 3, 2]]) {
           const datos = rampa(n * h * w, n + w);
-          pintarMosaico(m, datos, n, h, w, escalaGris(), columnas);
-          const fresco = nuevo();
-          pintarMosaico(fresco, datos, n, h, w, escalaGris(), columnas);
-          casos.push({ tamano: [m.width, m.height], igual: igual(pixeles(m), pixeles(fresco)) });
+          repintar(m, (lienzo) => pintarMosaico(lienzo, datos, n, h, w, escalaGris(), columnas));
         }
         const tinta = nuevo();
         pintarTinta(tinta, Float32Array.from([1, 0, 0.5, 0.25]), 2, 2);

@@ -12,11 +12,7 @@ export function prepararLienzo(canvas, { alto, fijarAlto = false } = {}) {
   const ancho = canvas.clientWidth;
   const h = alto ?? canvas.clientHeight;
   if (fijarAlto) canvas.style.height = `${h}px`;
-  const w = Math.round(ancho * dpr), hh = Math.round(h * dpr);
-  if (canvas.width !== w || canvas.height !== hh) {
-    canvas.width = w;
-    canvas.height = hh;
-  }
+  dimensionar(canvas, Math.round(ancho * dpr), Math.round(h * dpr));
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, ancho, h);
@@ -76,12 +72,10 @@ export function pintarTinta(canvas, pixels, w = 28, h = 28) {
 }
 
 /**
- * Sets a canvas's backing store to w × h pixels (at least 1 × 1) only if that changes it:
- * assigning width or height, even its current value, clears and reallocates it.
+ * Sets a canvas's backing store to w × h pixels only if that changes it: assigning width or
+ * height, even its current value, clears and reallocates it.
  */
 export function dimensionar(canvas, w, h) {
-  w = Math.max(1, w);
-  h = Math.max(1, h);
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
 }
@@ -90,7 +84,7 @@ export function dimensionar(canvas, w, h) {
 // repaint then writes every pixel it wrote before and allocates nothing.
 const imagenes = new WeakMap();
 function lienzoDePixeles(canvas, w, h, forma) {
-  dimensionar(canvas, w, h);
+  dimensionar(canvas, Math.max(1, w), Math.max(1, h));
   const ctx = canvas.getContext('2d');
   let guardada = imagenes.get(canvas);
   if (guardada?.forma !== forma || guardada.imagen.width !== canvas.width || guardada.imagen.height !== canvas.height) {

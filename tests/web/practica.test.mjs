@@ -14,6 +14,7 @@ const CORTO = { trainLimit: 256, valLimit: 256 };
 // The app with the hook (and `antes`, more init code: a storage failure) set before it loads.
 async function abrir({ antes } = {}) {
   const opened = await openPage(app.browser, app.server.url, '');
+  escuchar(opened.page);
   await opened.context.addInitScript((c) => { globalThis.convaulaPruebas = { practica: c }; }, CORTO);
   if (antes) await opened.context.addInitScript(antes);
   await opened.page.reload();
@@ -23,10 +24,41 @@ async function abrir({ antes } = {}) {
   return opened;
 }
 
+// The page's last console lines, kept for a failure's message.
+const consola = new WeakMap();
+function escuchar(page) {
+  if (consola.has(page)) return;
+  const lineas = [];
+  consola.set(page, lineas);
+  const t0 = Date.now();
+  const anotar = (texto) => { lineas.push(`${Date.now() - t0} ms ${texto}`); if (lineas.length > 60) lineas.shift(); };
+  page.on('console', (m) => anotar(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => anotar(`pageerror: ${e}`));
+  page.on('requestfailed', (r) => anotar(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('load', () => anotar('load'));
+}
+
 async function irAPractica(page) {
+  escuchar(page);
   await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
-  await page.waitForSelector('#practica[data-ready="true"]', { timeout: 60_000, state: 'attached' });
-  await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
+  try {
+    // A section that failed says so at once (data-error), rather than after the timeout.
+    await page.waitForSelector('#practica:is([data-ready="true"], [data-error])', { timeout: 60_000, state: 'attached' });
+    const fallo = await page.locator('#practica').getAttribute('data-error');
+    if (fallo !== null) throw new Error(`the Práctica failed to build: ${fallo}`);
+    await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
+  } catch (error) {
+    // What every section, the Práctica's status and the console said: enough to tell a hang
+    // from a failure when this happens only now and then.
+    const estado = await page.evaluate(() => ({
+      secciones: [...document.querySelectorAll('main section[id]')].map((s) => `${s.id}: ${s.dataset.ready ? 'ready' : '-'} ${s.dataset.error ?? ''}`),
+      practica: document.querySelector('[data-testid="practice-status"]')?.outerHTML ?? null,
+      entrenamiento: document.querySelector('[data-testid="train-status"]')?.outerHTML ?? null,
+      serviceWorker: navigator.serviceWorker?.controller?.state ?? null,
+    })).catch((e) => String(e));
+    error.message += `\n${JSON.stringify(estado, null, 1)}\n${consola.get(page).join('\n')}`;
+    throw error;
+  }
 }
 
 const filas = (page) => page.locator('[data-testid="practice-runs"] tbody tr');

@@ -312,6 +312,34 @@ describe('ConvAula page', () => {
     }
   });
 
+  test('the section the reader went to stays on screen while the ones above it are built, and a reload comes back to it', async () => {
+    // A jump to the last section leaves the tail of the one above it on screen; building that
+    // one used to push the Práctica five screens down, out of reach of its own observer, and a
+    // reload's pixel-exact restoration landed in the middle of the lesson (kit/secciones.js).
+    const { page, context, errors } = await openApp({ width: 1280, height: 800 });
+    const arriba = () => page.locator('#practica').evaluate((s) => Math.round(s.getBoundingClientRect().top));
+    const construidas = (page) => page.waitForFunction(() => ['aprendido', 'practica']
+      .every((id) => document.getElementById(id).dataset.ready === 'true'), null, { timeout: READY });
+    try {
+      assert.equal(await page.locator('#aprendido').getAttribute('data-ready'), null, 'not built yet: far from the top');
+      await page.locator('#practica').evaluate((s) => s.scrollIntoView({ behavior: 'instant' }));
+      const antes = await arriba();
+      assert.ok(antes > 0 && antes < 800, `the Práctica is on screen (${antes})`);
+      await construidas(page);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.ok(Math.abs(await arriba() - antes) <= 2, `the Práctica stayed at ${antes} px (${await arriba()})`);
+
+      await page.reload();
+      await page.waitForSelector('#train-status[data-state="idle"]', { timeout: READY, state: 'attached' });
+      await construidas(page);
+      const despues = await arriba();
+      assert.ok(despues >= 0 && despues < 800, `after the reload the Práctica is on screen (${despues})`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('drawing with the mouse gives a live prediction with ten probabilities summing to 1', async () => {
     const { page, context, errors } = await openApp();
     try {

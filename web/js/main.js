@@ -17,12 +17,13 @@ import { crearActualizacion } from './ui/actualizacion.js';
 import { crearCompartir } from './ui/compartir.js';
 import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 import { crearMotor } from './leccion/kit/motor.js';
-import { cargarSecciones } from './leccion/kit/secciones.js';
+import { cargarSecciones, volverAlLugar } from './leccion/kit/secciones.js';
 import { cuandoLibre } from './leccion/kit/reposo.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
 crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
+volverAlLugar([...document.querySelectorAll('main section[data-section]')]);
 
 // Chromium renders an SVG tab icon as a document of its own on this thread: a 20-70 ms task that
 // fell in the middle of a digit drawn right after load. It comes once the page is quiet.

@@ -18,6 +18,8 @@ import { mensajeDeError } from '../../ui/mensajes.js';
  * something. The section then says so in Spanish, under its title.
  */
 export function cargarSecciones(modulos, app) {
+  const secciones = Object.keys(modulos).map((id) => document.getElementById(id));
+  const obras = anclarLectura(secciones);
   const fallo = (seccion) => (error) => {
     if (seccion.dataset.error) return;
     seccion.dataset.error = String(error);
@@ -36,8 +38,10 @@ export function cargarSecciones(modulos, app) {
       await cuandoLibre();
       const m = await modulos[seccion.id]();
       await cuandoLibre();
+      const obra = obras.empezar(seccion);
       Promise.resolve(m.crear(seccion, app))
-        .then(() => { seccion.dataset.ready = 'true'; }, fallo(seccion));
+        .then(() => { seccion.dataset.ready = 'true'; }, fallo(seccion))
+        .finally(obra);
     }).catch(fallo(seccion));
   };
   const observador = new IntersectionObserver((entradas) => {
@@ -47,5 +51,127 @@ export function cargarSecciones(modulos, app) {
       empezar(seccion);
     }
   }, { rootMargin: '100% 0px' });
-  for (const id of Object.keys(modulos)) observador.observe(document.getElementById(id));
+  for (const seccion of secciones) observador.observe(seccion);
+}
+
+// Where the reader is: {seccion, top}, the section they asked for (objetivo, below), else the
+// first section whose top is on screen (the last one at the end of the page: a jump to a section
+// near the end leaves shorter ones above it on screen too), else the section that covers the top
+// of the screen (top < 0); null above them.
+function medirLugar(secciones) {
+  if (objetivo) return { seccion: objetivo, top: objetivo.getBoundingClientRect().top };
+  const alFinal = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+  let lugar = null;
+  for (const seccion of secciones) {
+    const { top, bottom } = seccion.getBoundingClientRect();
+    if (top >= 0 && top < innerHeight) {
+      if (!lugar || lugar.top < 0 || alFinal) lugar = { seccion, top };
+      if (!alFinal) break;
+    } else if (top < 0 && bottom > 0) lugar = { seccion, top };
+  }
+  return lugar;
+}
+
+const CLAVE_LUGAR = 'convaula-lugar';
+
+// The section the reader asked for (a link to it, a reload that came back to it) until they
+// scroll by hand: that one is the place, whatever else shows on screen.
+let objetivo = null;
+let siguiendo = false;
+function seguirObjetivo(secciones) {
+  if (siguiendo) return;
+  siguiendo = true;
+  const deLaMano = () => { objetivo = null; };
+  for (const tipo of ['wheel', 'touchstart', 'keydown', 'pointerdown']) addEventListener(tipo, deLaMano, { passive: true, capture: true });
+  const alEnlace = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    objetivo = secciones.find((s) => s.id === id) ?? null;
+  };
+  addEventListener('hashchange', alEnlace);
+  if (location.hash) alEnlace();
+}
+
+/**
+ * A reload (or a step back to the page) returns to the section the reader was at, not to the
+ * same pixel: on a new load the sections above it are not built yet, so that pixel is somewhere
+ * else, and the browser's own restoration kept moving the page while they were being built
+ * (a reader at the Práctica ended up in the middle of the lesson). Call once, as the page starts.
+ */
+export function volverAlLugar(secciones) {
+  seguirObjetivo(secciones);
+  if (!('scrollRestoration' in history)) return;
+  history.scrollRestoration = 'manual';
+  addEventListener('pagehide', () => {
+    const lugar = medirLugar(secciones);
+    try {
+      sessionStorage.setItem(CLAVE_LUGAR, JSON.stringify(lugar && { id: lugar.seccion.id, top: lugar.top }));
+    } catch { /* storage refused (private mode): the page opens at the top */ }
+  });
+  const tipo = performance.getEntriesByType('navigation')[0]?.type;
+  if (location.hash || !['reload', 'back_forward'].includes(tipo)) return;
+  let guardado = null;
+  try { guardado = JSON.parse(sessionStorage.getItem(CLAVE_LUGAR)); } catch { /* none */ }
+  const seccion = guardado && secciones.find((s) => s.id === guardado.id);
+  if (!seccion) return;
+  window.scrollTo({ top: scrollY + seccion.getBoundingClientRect().top - guardado.top, behavior: 'instant' });
+  objetivo = seccion;
+}
+
+/**
+ * Keeps the section the reader went to where it is on screen while the sections above it are
+ * built. A built section grows by its widgets, up to thousands of pixels. The browser's own
+ * scroll anchoring holds the element at the top of the screen, and when that is the tail of the
+ * section being built (a jump to the last section, which cannot reach the top of the screen),
+ * the new widgets push everything below it away: the section the reader chose ended up screens
+ * further down, and if that happened before its own observer fired, it was never built at all.
+ *
+ * The reader's place (medirLugar) is taken whenever a scroll ends; when a section above it grows
+ * during its build, the page scrolls by as much as the place moved, in the same frame (before it
+ * is painted, and before the observers look). Nothing is done while a scroll is under way (a
+ * smooth scroll to a link, a finger on a phone), nor for sections that change later (a window
+ * resized): the browser's anchoring stays in charge then. Returns {empezar(seccion)}: call it as
+ * a section's build starts; it returns the function to call when the build has ended.
+ */
+function anclarLectura(secciones) {
+  seguirObjetivo(secciones);
+  const enObra = new Set();
+  let lugar = null;
+  const medir = () => { lugar = medirLugar(secciones); };
+  let desplazando = false;
+  let reloj = 0;
+  let propio = null;  // where this function's own last scroll left the page
+  const terminado = () => { clearTimeout(reloj); desplazando = false; medir(); };
+  addEventListener('scroll', () => {
+    if (propio !== null && Math.abs(scrollY - propio) < 1) return;
+    propio = null;
+    desplazando = true;
+    // Browsers without scrollend: a scroll has ended once its events stop.
+    clearTimeout(reloj);
+    reloj = setTimeout(terminado, 'onscrollend' in window ? 1000 : 150);
+  }, { passive: true });
+  addEventListener('scrollend', terminado);
+  addEventListener('resize', medir);
+
+  const observador = new ResizeObserver((entradas) => {
+    if (!lugar || desplazando) return;
+    const arriba = entradas.some(({ target }) => enObra.has(target)
+      && target.compareDocumentPosition(lugar.seccion) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const deriva = lugar.seccion.getBoundingClientRect().top - lugar.top;
+    if (arriba && Math.abs(deriva) >= 1) {
+      window.scrollBy({ top: deriva, behavior: 'instant' });
+      propio = scrollY;
+    }
+    medir();
+  });
+  for (const seccion of secciones) observador.observe(seccion);
+  medir();
+
+  return {
+    empezar(seccion) {
+      if (!desplazando) medir();
+      enObra.add(seccion);
+      // Its last growth is laid out in the next frame; the observer sees it then.
+      return () => requestAnimationFrame(() => requestAnimationFrame(() => enObra.delete(seccion)));
+    },
+  };
 }

@@ -334,6 +334,15 @@ describe('ConvAula page', () => {
       await construidas(page);
       const despues = await arriba();
       assert.ok(despues >= 0 && despues < 800, `after the reload the Práctica is on screen (${despues})`);
+
+      // A link's smooth scroll passes sections that are built on the way: it still ends at its
+      // section, at the section's scroll margin (0.5rem).
+      await page.click('nav a[href="#maxpooling"]');
+      await page.waitForSelector('#maxpooling[data-ready="true"]', { timeout: READY, state: 'attached' });
+      await page.waitForFunction(() => Math.abs(document.getElementById('maxpooling').getBoundingClientRect().top - 8) <= 2, null, { timeout: 10_000 })
+        .catch(() => {});
+      const enlace = await page.locator('#maxpooling').evaluate((s) => Math.round(s.getBoundingClientRect().top));
+      assert.ok(Math.abs(enlace - 8) <= 2, `the link's section is at the top (${enlace})`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -59,7 +59,7 @@ export function cargarSecciones(modulos, app) {
 // near the end leaves shorter ones above it on screen too), else the section that covers the top
 // of the screen (top < 0); null above them.
 function medirLugar(secciones) {
-  if (objetivo) return { seccion: objetivo, top: objetivo.getBoundingClientRect().top };
+  if (objetivo) return objetivo;
   const alFinal = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
   let lugar = null;
   for (const seccion of secciones) {
@@ -74,8 +74,11 @@ function medirLugar(secciones) {
 
 const CLAVE_LUGAR = 'convaula-lugar';
 
-// The section the reader asked for (a link to it, a reload that came back to it) until they
-// scroll by hand: that one is the place, whatever else shows on screen.
+// The section the reader asked for (a link to it, a reload that came back to it) and where on
+// screen it belongs, {seccion, top, enCamino}: that one is the place, whatever else shows on
+// screen, and the page goes back to it when sections built meanwhile moved it. It is let go when
+// the reader scrolls by hand, or when any other scroll takes it off the screen (a script's, a
+// test's); enCamino while the link's own scroll is under way.
 let objetivo = null;
 let siguiendo = false;
 function seguirObjetivo(secciones) {
@@ -83,12 +86,24 @@ function seguirObjetivo(secciones) {
   siguiendo = true;
   const deLaMano = () => { objetivo = null; };
   for (const tipo of ['wheel', 'touchstart', 'keydown', 'pointerdown']) addEventListener(tipo, deLaMano, { passive: true, capture: true });
-  const alEnlace = () => {
-    const id = decodeURIComponent(location.hash.slice(1));
-    objetivo = secciones.find((s) => s.id === id) ?? null;
+  addEventListener('scroll', () => {
+    if (!objetivo || objetivo.enCamino) return;
+    const { top, bottom } = objetivo.seccion.getBoundingClientRect();
+    if (bottom <= 0 || top >= innerHeight) objetivo = null;
+  }, { passive: true });
+  addEventListener('scrollend', () => { if (objetivo) objetivo.enCamino = false; });
+  // A link to a section (the navigation's, clicked or taken with the keyboard; the address's
+  // own #fragment at open) asks for it: its top goes at its scroll margin.
+  const pedir = (hash) => {
+    const id = decodeURIComponent(hash.slice(1));
+    const seccion = secciones.find((s) => s.id === id);
+    if (seccion) objetivo = { seccion, top: parseFloat(getComputedStyle(seccion).scrollMarginTop) || 0, enCamino: true };
   };
-  addEventListener('hashchange', alEnlace);
-  if (location.hash) alEnlace();
+  addEventListener('click', (e) => {
+    const enlace = e.target.closest?.('a[href^="#"]');
+    if (enlace) pedir(enlace.hash);
+  });
+  if (location.hash) pedir(location.hash);
 }
 
 /**
@@ -114,7 +129,7 @@ export function volverAlLugar(secciones) {
   const seccion = guardado && secciones.find((s) => s.id === guardado.id);
   if (!seccion) return;
   window.scrollTo({ top: scrollY + seccion.getBoundingClientRect().top - guardado.top, behavior: 'instant' });
-  objetivo = seccion;
+  objetivo = { seccion, top: guardado.top, enCamino: false };
 }
 
 /**
@@ -128,9 +143,11 @@ export function volverAlLugar(secciones) {
  * The reader's place (medirLugar) is taken whenever a scroll ends; when a section above it grows
  * during its build, the page scrolls by as much as the place moved, in the same frame (before it
  * is painted, and before the observers look). Nothing is done while a scroll is under way (a
- * smooth scroll to a link, a finger on a phone), nor for sections that change later (a window
- * resized): the browser's anchoring stays in charge then. Returns {empezar(seccion)}: call it as
- * a section's build starts; it returns the function to call when the build has ended.
+ * smooth scroll to a link, a finger on a phone), nor, unless the reader asked for a section, for
+ * sections that change later (a window resized): the browser's anchoring stays in charge then.
+ * A section asked for is put back at its place whenever anything moved it, until the reader
+ * scrolls by hand. Returns {empezar(seccion)}: call it as a section's build starts; it returns
+ * the function to call when the build has ended.
  */
 function anclarLectura(secciones) {
   seguirObjetivo(secciones);
@@ -140,7 +157,21 @@ function anclarLectura(secciones) {
   let desplazando = false;
   let reloj = 0;
   let propio = null;  // where this function's own last scroll left the page
-  const terminado = () => { clearTimeout(reloj); desplazando = false; medir(); };
+  // Puts the place back where it belongs, when it moved.
+  const corregir = () => {
+    const deriva = lugar ? lugar.seccion.getBoundingClientRect().top - lugar.top : 0;
+    if (Math.abs(deriva) < 1) return;
+    window.scrollBy({ top: deriva, behavior: 'instant' });
+    propio = scrollY;
+  };
+  // A link's smooth scroll aims where the section was when it started: sections built on the
+  // way move it, so the page goes to the section the reader asked for once the scroll is over.
+  const terminado = () => {
+    clearTimeout(reloj);
+    desplazando = false;
+    medir();
+    if (objetivo) corregir();
+  };
   addEventListener('scroll', () => {
     if (propio !== null && Math.abs(scrollY - propio) < 1) return;
     propio = null;
@@ -156,11 +187,7 @@ function anclarLectura(secciones) {
     if (!lugar || desplazando) return;
     const arriba = entradas.some(({ target }) => enObra.has(target)
       && target.compareDocumentPosition(lugar.seccion) & Node.DOCUMENT_POSITION_FOLLOWING);
-    const deriva = lugar.seccion.getBoundingClientRect().top - lugar.top;
-    if (arriba && Math.abs(deriva) >= 1) {
-      window.scrollBy({ top: deriva, behavior: 'instant' });
-      propio = scrollY;
-    }
+    if (arriba || objetivo) corregir();
     medir();
   });
   for (const seccion of secciones) observador.observe(seccion);

@@ -2,10 +2,11 @@
 // arranque-traza.mjs: where the time goes from navigation to the first drawn-digit answer
 // (issue 13's "<= 1 s after load"). Figures, not a test.
 //
-//   node bench/arranque-traza.mjs [--rounds 3] [--root web/dist]
+//   node bench/arranque-traza.mjs [--rounds 3] [--root web/dist] [--ventana-nueva]
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker) to
-// scripts/serve.mjs on loopback, recorded with a Chromium trace (devtools.timeline, v8, wasm)
+// scripts/serve.mjs on loopback, from a window left to settle first (bench/siete.mjs; with
+// --ventana-nueva, at once), recorded with a Chromium trace (devtools.timeline, v8, wasm)
 // from before navigation until the answer. As soon as the load event has fired, a 7 is drawn
 // (bench/siete.mjs). Printed per round, in ms from the start of navigation:
 // the page's milestones (DOMContentLoaded, load, engine shown, pretrained network answering, pen
@@ -16,13 +17,14 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
-import { dibujarSiete } from './siete.mjs';
+import { dibujarSiete, ventanaAbierta } from './siete.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const ROUNDS = Number(option('--rounds', 3));
 const DIST = option('--root', `${ROOT}web/dist`);
+const NUEVA = args.includes('--ventana-nueva');  // as primera-respuesta.mjs
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm',
   'disabled-by-default-v8.compile', 'blink.user_timing', 'loading'];
 
@@ -72,7 +74,7 @@ const ms = (us) => (us / 1000).toFixed(0);
 
 async function round(browser, url) {
   const context = await browser.newContext();
-  const page = await context.newPage();
+  const page = await ventanaAbierta(context, { nueva: NUEVA });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.addInitScript(watchMilestones);
   await browser.startTracing(page, { categories: CATEGORIES });

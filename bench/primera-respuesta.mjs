@@ -2,7 +2,7 @@
 // primera-respuesta.mjs: from the page's load event to the answer to a digit drawn right then
 // (issue 13's "a drawn digit answered <= 1 s after load on localhost"). Figures, not a test.
 //
-//   node bench/primera-respuesta.mjs [--rounds 5] [--root DIR]...
+//   node bench/primera-respuesta.mjs [--rounds 5] [--root DIR]... [--ventana-nueva | --comparar-ventanas]
 //
 // With several --root DIR (assembled pages, e.g. another commit's web/dist), each round opens
 // every one of them in turn, each served by its own scripts/serve.mjs, so a loaded machine's
@@ -10,7 +10,10 @@
 // first. Without --root it measures web/dist.
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
-// to scripts/serve.mjs on loopback. As soon as the load event has fired, a 7 is drawn on the
+// to scripts/serve.mjs on loopback, from a window that was opened first and left to settle
+// (bench/siete.mjs, ventanaAbierta: Chromium loads its own omnibox UI with every new window).
+// --ventana-nueva navigates as soon as the window exists, as this bench did before;
+// --comparar-ventanas measures both ways in alternation. As soon as the load event has fired, a 7 is drawn on the
 // drawing panel (bench/siete.mjs); the page answers the finished drawing once the pretrained network is in the
 // worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
 // round, in ms from the start of navigation: the load event, the pretrained network answering
@@ -20,15 +23,18 @@
 // one and not the second).
 import { loadavg } from 'node:os';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
-import { dibujarSiete } from './siete.mjs';
+import { dibujarSiete, ventanaAbierta } from './siete.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
 const ROOTS = args.flatMap((a, i) => (a === '--root' ? [args[i + 1]] : []));
+// How the page's window is opened (bench/siete.mjs, ventanaAbierta): settled first, or (--ventana-nueva)
+// navigated at once, Chromium's own window UI loading alongside; --comparar-ventanas alternates both.
+const VENTANAS = args.includes('--comparar-ventanas') ? [false, true] : [args.includes('--ventana-nueva')];
 
-async function round(browser, url) {
+async function round(browser, url, nueva) {
   const context = await browser.newContext();
-  const page = await context.newPage();
+  const page = await ventanaAbierta(context, { nueva });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.addInitScript(() => {
     new MutationObserver((_, observer) => {
@@ -49,17 +55,20 @@ async function round(browser, url) {
   return { ...r, penDown, penUp, respuesta };
 }
 
-const servers = ROOTS.length
+const porRaiz = ROOTS.length
   ? await Promise.all(ROOTS.map((root) => startServer({ args: ['--root', root] })))
   : [await startServer()];
-const names = ROOTS.length ? ROOTS : ['web/dist'];
+const raices = ROOTS.length ? ROOTS : ['web/dist'];
+// Each case is a root and a way of opening the window.
+const servers = porRaiz.flatMap((server) => VENTANAS.map((nueva) => ({ ...server, nueva })));
+const names = raices.flatMap((root) => VENTANAS.map((nueva) => (VENTANAS.length > 1 ? `${root} (${nueva ? 'new' : 'settled'} window)` : root)));
 const browser = await launchBrowser();
 const results = names.map(() => []);
 const desdeNavegacion = names.map(() => []);  // the answer in ms from the start of navigation
 try {
   for (let i = 0; i < ROUNDS; i++) {
     for (const [k, server] of servers.entries()) {
-      const r = await round(browser, server.url);
+      const r = await round(browser, server.url, server.nueva);
       const f = (v) => `${v.toFixed(0)} ms`;
       console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
         `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
@@ -69,7 +78,7 @@ try {
   }
 } finally {
   await browser.close();
-  for (const server of servers) server.close();
+  for (const server of porRaiz) server.close();
 }
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {

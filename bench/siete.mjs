@@ -8,6 +8,8 @@
 // not in the page. Each of the 13 pointer events then waits for the page to take it, so a busy
 // main thread shows as a slow stroke.
 
+import { readFileSync } from 'node:fs';
+
 /** Draws the 7 and resolves with {penDown, penUp, answer} (the page's ms) once it is answered. */
 export async function dibujarSiete(page) {
   // Right after 'commit' the evaluation may still land in the blank document before it.
@@ -46,4 +48,29 @@ export async function dibujarSiete(page) {
     };
     mirar();
   }), penDown);
+}
+
+/**
+ * The page a round navigates in: a new window (`context`, fresh caches, no service worker),
+ * opened the way a teacher's browser is, before she types the address. Chromium loads, with
+ * each new window, its own omnibox popup (chrome://omnibox-popup.top-chrome, a WebUI renderer
+ * of about 100 modules): 0.8-1.6 s of one core in a trace, and it fell in the middle of the
+ * page's load on a 2-core machine, as did the closing of the last round's window. So the
+ * window shows about:blank until the machine's CPUs are at least 80% idle over a quarter
+ * second (/proc/stat; 6 s at most), and only then is the page's address opened.
+ * `nueva` (the benches' --ventana-nueva) navigates at once, as the benches did until then.
+ */
+export async function ventanaAbierta(context, { nueva = false } = {}) {
+  const page = await context.newPage();
+  if (nueva) return page;
+  await page.goto('about:blank');
+  const cpu = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  for (const until = Date.now() + 6000; Date.now() < until;) {
+    const a = cpu();
+    await new Promise((r) => setTimeout(r, 250));
+    const b = cpu();
+    const total = b.reduce((sum, v, i) => sum + v - a[i], 0);
+    if (total > 0 && (b[3] + b[4] - a[3] - a[4]) / total >= 0.8) break;  // idle + iowait
+  }
+  return page;
 }

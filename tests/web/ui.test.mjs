@@ -343,6 +343,16 @@ describe('ConvAula page', () => {
         .catch(() => {});
       const enlace = await page.locator('#maxpooling').evaluate((s) => Math.round(s.getBoundingClientRect().top));
       assert.ok(Math.abs(enlace - 8) <= 2, `the link's section is at the top (${enlace})`);
+
+      // A link to the section already at its place scrolls nothing, and must not hold that
+      // section against the next scroll: a script's scroll to ReLU was pulled back to Maxpooling.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 1200)));  // the link's scroll is over
+      await page.click('nav a[href="#maxpooling"]');
+      await page.locator('#relu').evaluate((s) => s.scrollIntoView({ behavior: 'instant' }));
+      await page.waitForSelector('#relu[data-ready="true"]', { timeout: READY, state: 'attached' });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 1200)));  // scrollend, any correction
+      const relu = await page.locator('#relu').evaluate((s) => Math.round(s.getBoundingClientRect().top));
+      assert.ok(Math.abs(relu - 8) <= 2, `ReLU stays where the script put it (${relu})`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

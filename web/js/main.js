@@ -22,8 +22,9 @@ import { cuandoLibre } from './leccion/kit/reposo.js';
 
 aplicarTextos(document);
 crearProyector(document.querySelector('#boton-proyector'));
-crearNavegacion(document.querySelector('.navegacion'), document.querySelectorAll('main section[data-section]'));
-volverAlLugar([...document.querySelectorAll('main section[data-section]')]);
+const secciones = [...document.querySelectorAll('main section[data-section]')];
+crearNavegacion(document.querySelector('.navegacion'), secciones);
+volverAlLugar(secciones);
 
 // Chromium renders an SVG tab icon as a document of its own on this thread: a 20-70 ms task that
 // fell in the middle of a digit drawn right after load. It comes once the page is quiet.

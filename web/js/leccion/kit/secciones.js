@@ -93,11 +93,14 @@ function seguirObjetivo(secciones) {
   }, { passive: true });
   addEventListener('scrollend', () => { if (objetivo) objetivo.enCamino = false; });
   // A link to a section (the navigation's, clicked or taken with the keyboard; the address's
-  // own #fragment at open) asks for it: its top goes at its scroll margin.
+  // own #fragment at open) asks for it: its top goes at its scroll margin. A section already
+  // there gets no scroll, so none is under way (nor a scrollend to end it).
   const pedir = (hash) => {
     const id = decodeURIComponent(hash.slice(1));
     const seccion = secciones.find((s) => s.id === id);
-    if (seccion) objetivo = { seccion, top: parseFloat(getComputedStyle(seccion).scrollMarginTop) || 0, enCamino: true };
+    if (!seccion) return;
+    const top = parseFloat(getComputedStyle(seccion).scrollMarginTop) || 0;
+    objetivo = { seccion, top, enCamino: Math.abs(seccion.getBoundingClientRect().top - top) >= 1 };
   };
   addEventListener('click', (e) => {
     const enlace = e.target.closest?.('a[href^="#"]');

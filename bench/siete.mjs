@@ -54,7 +54,7 @@ export async function dibujarSiete(page) {
  * The page a round navigates in: a new window (`context`, fresh caches, no service worker),
  * opened the way a teacher's browser is, before she types the address. Chromium loads, with
  * each new window, its own omnibox popup (chrome://omnibox-popup.top-chrome, a WebUI renderer
- * of about 100 modules): 0.8-1.6 s of one core in a trace, and it fell in the middle of the
+ * of about 100 modules): 0.7-1.6 s of one core in a trace, and it fell in the middle of the
  * page's load on a 2-core machine, as did the closing of the last round's window. So the
  * window shows about:blank until the machine's CPUs are at least 80% idle over a quarter
  * second (/proc/stat; 6 s at most), and only then is the page's address opened.

@@ -55,20 +55,21 @@ async function round(browser, url, nueva) {
   return { ...r, penDown, penUp, respuesta };
 }
 
-const porRaiz = ROOTS.length
+const servers = ROOTS.length
   ? await Promise.all(ROOTS.map((root) => startServer({ args: ['--root', root] })))
   : [await startServer()];
-const raices = ROOTS.length ? ROOTS : ['web/dist'];
 // Each case is a root and a way of opening the window.
-const servers = porRaiz.flatMap((server) => VENTANAS.map((nueva) => ({ ...server, nueva })));
-const names = raices.flatMap((root) => VENTANAS.map((nueva) => (VENTANAS.length > 1 ? `${root} (${nueva ? 'new' : 'settled'} window)` : root)));
+const cases = (ROOTS.length ? ROOTS : ['web/dist']).flatMap((root, k) => VENTANAS.map((nueva) => ({
+  url: servers[k].url, nueva, name: VENTANAS.length > 1 ? `${root} (${nueva ? 'new' : 'settled'} window)` : root,
+})));
+const names = cases.map((c) => c.name);
 const browser = await launchBrowser();
 const results = names.map(() => []);
 const desdeNavegacion = names.map(() => []);  // the answer in ms from the start of navigation
 try {
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [k, server] of servers.entries()) {
-      const r = await round(browser, server.url, server.nueva);
+    for (const [k, { url, nueva }] of cases.entries()) {
+      const r = await round(browser, url, nueva);
       const f = (v) => `${v.toFixed(0)} ms`;
       console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
         `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
@@ -78,7 +79,7 @@ try {
   }
 } finally {
   await browser.close();
-  for (const server of porRaiz) server.close();
+  for (const server of servers) server.close();
 }
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {

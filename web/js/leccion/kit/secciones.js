@@ -78,12 +78,9 @@ const CLAVE_LUGAR = 'convaula-lugar';
 // screen it belongs, {seccion, top, enCamino}: that one is the place, whatever else shows on
 // screen, and the page goes back to it when sections built meanwhile moved it. It is let go when
 // the reader scrolls by hand, or when any other scroll takes it off the screen (a script's, a
-// test's); enCamino while the link's own scroll is under way.
+// test's); enCamino while the link's own scroll is under way. Followed from volverAlLugar on.
 let objetivo = null;
-let siguiendo = false;
 function seguirObjetivo(secciones) {
-  if (siguiendo) return;
-  siguiendo = true;
   const deLaMano = () => { objetivo = null; };
   for (const tipo of ['wheel', 'touchstart', 'keydown', 'pointerdown']) addEventListener(tipo, deLaMano, { passive: true, capture: true });
   addEventListener('scroll', () => {
@@ -153,7 +150,6 @@ export function volverAlLugar(secciones) {
  * the function to call when the build has ended.
  */
 function anclarLectura(secciones) {
-  seguirObjetivo(secciones);
   const enObra = new Set();
   let lugar = null;
   const medir = () => { lugar = medirLugar(secciones); };

@@ -10,7 +10,7 @@
 // ("log: GET /path 200 1234 br"), which the tests and bench/carga.mjs count bytes with.
 // The first line is always "ConvAula: http://127.0.0.1:PORT/" (tests wait for it).
 //
-// What a class cannot knock over (README, "Despliegue"): every response, errors included,
+// What a class cannot knock over (README, "Despliegue (deployment)"): every response, errors included,
 // carries the CSP, nosniff and COOP/COEP/CORP; nothing outside the root is served (symlinks
 // are resolved and checked); a bad URL is a 400, an unreadable or vanishing file (a request
 // during build-web.sh's rm/cp) a 403/404, and a stream that fails halfway is closed without

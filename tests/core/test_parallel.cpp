@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <thread>
 
 #include "convaula/model.h"
@@ -169,8 +168,8 @@ TEST_CASE("an exception in any part reaches the caller after every part has retu
 #if defined(__linux__) && !defined(__EMSCRIPTEN__)
 TEST_CASE("idle workers sleep: a paused pool burns no CPU", "[parallel]") {
   // Waiting threads spin for a short while (65 us) before they sleep; a lesson's pauses
-  // (seconds) must not keep a core busy. Over 300 ms of idling after a job, 3 spinning
-  // workers would use ~900 ms of CPU time; sleeping ones use next to none.
+  // (seconds) must not keep a core busy: after a job, every worker goes to sleep on the
+  // pool's condition variable. (What an idle pool costs in CPU time is a bench figure.)
   ThreadPool pool;
   if (pool.set_threads(4) < 4) {
     WARN("this build has no threads: skipped");
@@ -179,17 +178,9 @@ TEST_CASE("idle workers sleep: a paused pool burns no CPU", "[parallel]") {
   std::atomic<int> sum{0};
   pool.parallel_for(4, [&](int b, int e, int) { sum += e - b; });
   CHECK(sum == 4);
-  auto cpu_ms = [] {
-    timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-  };
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the spin
-  const double before = cpu_ms();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const double used = cpu_ms() - before;
-  INFO("CPU time over 300 ms idle: " << used << " ms");
-  CHECK(used < 60.0);
+  // Polled, not timed: the loop's bound is a hang guard only.
+  for (int i = 0; i < 100000 && pool.sleeping() < 3; ++i) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  CHECK(pool.sleeping() == 3);
   // and they still wake up for the next job
   pool.parallel_for(4, [&](int b, int e, int) { sum += e - b; });
   CHECK(sum == 8);

@@ -1,9 +1,11 @@
-// hosts.test.mjs: the README's nginx, Apache and Caddy blocks ("Despliegue"), run as written
-// (only the root and the listening address changed) on loopback against web/dist: security
-// headers, the wasm type, precompressed copies with Content-Encoding and Vary, data/*.gz left
-// alone, 304 on revalidation. A server that is not installed is skipped (they are not project
-// dependencies: `apt-get install nginx-light apache2 caddy` to run these).
-import { after, describe, test } from 'node:test';
+// hosts.test.mjs: deploy/'s configurations for nginx, Apache and Caddy, run as written (only the
+// root and the listening address changed) on loopback against web/dist: security headers, the
+// wasm type, precompressed copies with Content-Encoding and Vary, data/*.gz left alone, 304 on
+// revalidation, and the page in Chromium cross-origin isolated with the engine on 2 threads.
+// deploy/_headers (Netlify, Cloudflare Pages) sends what serve.mjs sends. scripts/setup.sh
+// installs Debian's nginx, apache2 and caddy; a server is skipped, saying so, only where the
+// system's package lists lack it.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { get } from './http.mjs';
+import { launchBrowser } from './harness.mjs';
+import { get, startServer } from './http.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'web', 'dist');
@@ -20,7 +23,8 @@ const has = (bin) => { try { execFileSync('sh', ['-c', `command -v ${bin}`]); re
 const freePort = () => new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });
-const block = async (lang) => (await readFile(join(ROOT, 'README.md'), 'utf8')).match(new RegExp('```' + lang + '\\n([\\s\\S]*?)```'))[1];
+const deployed = (file) => readFile(join(ROOT, 'deploy', file), 'utf8');
+const skip = (bin) => !has(bin) && `${bin} is not installed (scripts/setup.sh installs it where the package exists)`;
 const scratch = [];
 after(async () => { for (const d of scratch) await rm(d, { recursive: true, force: true }); });
 
@@ -66,12 +70,31 @@ async function checkServer(port) {
   return { original };
 }
 
-describe('the README\'s host configurations', () => {
-  test('nginx', { skip: !has('nginx') && 'nginx is not installed' }, async () => {
+// The page from this host in Chromium: cross-origin isolated, so the engine runs 2 threads.
+async function checkThreads(browser, port) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForSelector('[data-testid="engine-variant"][data-variant]', { timeout: 90_000, state: 'attached' });
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    assert.equal(await page.getByTestId('engine-variant').getAttribute('data-variant'), 'simd-mt');
+    assert.match(await page.getByTestId('engine-variant').textContent(), /\b2 hilos/);
+  } finally {
+    await context.close();
+  }
+}
+
+describe('deploy/\'s host configurations', () => {
+  let browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  test('nginx (deploy/nginx.conf)', { skip: skip('nginx') }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convaula-nginx-'));
     scratch.push(dir);
     const port = await freePort();
-    const server = (await block('nginx')).replace('listen 443 ssl;', `listen 127.0.0.1:${port};`)
+    const server = (await deployed('nginx.conf')).replace('listen 443 ssl;', `listen 127.0.0.1:${port};`)
       .replace('/srv/convaula', DIST).replace('include mime.types;', 'include /etc/nginx/mime.types;');
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir};`).join(' ');
     await writeFile(join(dir, 'nginx.conf'), `pid ${dir}/pid; error_log ${dir}/error.log; events {}\n` +
@@ -80,12 +103,13 @@ describe('the README\'s host configurations', () => {
     try {
       await waitListening(port);
       await checkServer(port);
+      await checkThreads(browser, port);
     } finally {
       child.kill();
     }
   });
 
-  test('Apache', { skip: !has('apache2') && 'apache2 is not installed' }, async () => {
+  test('Apache (deploy/apache-convaula.conf)', { skip: skip('apache2') }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convaula-apache-'));
     scratch.push(dir);
     const port = await freePort();
@@ -95,11 +119,12 @@ describe('the README\'s host configurations', () => {
     await writeFile(join(dir, 'httpd.conf'), `ServerRoot ${dir}\nServerName localhost\nListen 127.0.0.1:${port}\n` +
       `PidFile ${dir}/pid\nErrorLog ${dir}/error.log\n${modules}\nTypesConfig /etc/mime.types\nDirectoryIndex index.html\n` +
       `DocumentRoot ${DIST}\nUser nobody\nGroup nogroup\n<Directory ${DIST}>\n  Require all granted\n</Directory>\n` +
-      (await block('apache')).replaceAll('/srv/convaula', DIST));
+      (await deployed('apache-convaula.conf')).replaceAll('/srv/convaula', DIST));
     const child = spawn('apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: 'inherit', env: { ...process.env, APACHE_RUN_DIR: dir } });
     try {
       await waitListening(port);
       await checkServer(port);
+      await checkThreads(browser, port);
       const json = await get(port, '/models/keras-mnist.json', { headers: { 'accept-encoding': 'gzip, br' } });
       assert.equal(json.headers['content-encoding'], 'br');
       assert.match(json.headers['content-type'], /^application\/json/);
@@ -109,19 +134,38 @@ describe('the README\'s host configurations', () => {
     }
   });
 
-  test('Caddy', { skip: !has('caddy') && 'caddy is not installed' }, async () => {
+  test('Caddy (deploy/Caddyfile)', { skip: skip('caddy') }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convaula-caddy-'));
     scratch.push(dir);
     const port = await freePort();
-    const site = (await block('caddy')).replace('aula.example.org', `http://127.0.0.1:${port}`).replace('/srv/convaula', DIST);
+    const site = (await deployed('Caddyfile')).replace('aula.example.org', `http://127.0.0.1:${port}`).replace('/srv/convaula', DIST);
     await writeFile(join(dir, 'Caddyfile'), `{\n  admin off\n  auto_https off\n}\n${site}`);
     const child = spawn('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
       { stdio: 'ignore', env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });
     try {
       await waitListening(port);
       await checkServer(port);
+      await checkThreads(browser, port);
     } finally {
       child.kill();
+    }
+  });
+
+  test('deploy/_headers (Netlify, Cloudflare Pages) sends the headers serve.mjs sends', async () => {
+    const lines = (await deployed('_headers')).split('\n');
+    assert.equal(lines[0], '/*', 'one rule, for every path');
+    const headers = Object.fromEntries(lines.slice(1).filter((l) => l.trim()).map((l) => {
+      const [, name, value] = l.match(/^\s+([\w-]+): (.*)$/);
+      return [name.toLowerCase(), value];
+    }));
+    const server = await startServer({ args: ['--root', DIST] });
+    try {
+      const served = (await get(server.port, '/')).headers;
+      for (const [name, value] of Object.entries(headers)) assert.equal(value, served[name], name);
+      assert.deepEqual(Object.keys(headers).sort(), ['cache-control', 'content-security-policy', 'cross-origin-embedder-policy',
+        'cross-origin-opener-policy', 'cross-origin-resource-policy', 'x-content-type-options']);
+    } finally {
+      server.close();
     }
   });
 });

@@ -100,7 +100,7 @@ describe('the lesson after training', () => {
 
       // A practice run: the main model is saved, the variant trains, the main model comes back.
       await visit(page, 'practica');
-      await page.getByTestId('practica-sigmoide').check();
+      await page.getByTestId('practice-sigmoid').check();
       await page.waitForFunction(() => /sigmoide/.test(document.querySelector('[data-testid="practice-diff"]').textContent));
       await page.getByTestId('practice-images').selectOption('2000');
       await page.getByTestId('practice-run').click();

@@ -204,7 +204,7 @@ describe('the page', () => {
       await tab(140);
       for (const id of ['preset', 'tasa', 'lote', 'epocas', 'subconjunto', 'train-start', 'draw-clear', 'weights-save', 'weights-load',
         'dropout-next', 'dropout-predict-twice', 'relu-slider', 'relu-layers', 'test0-predict',
-        'kernels-refresh', 'act-show', 'confusion-compute', 'practica-sigmoide', 'practice-run']) {
+        'kernels-refresh', 'act-show', 'confusion-compute', 'practice-sigmoid', 'practice-run']) {
         assert.ok(reached.has(id), `Tab reaches ${id}`);
       }
     } finally {

@@ -102,10 +102,10 @@ describe('when something goes wrong', () => {
     }
   });
 
-  test('a crashed engine is restarted, the page says so, and the pretrained network is back', async () => {
+  test('an engine that traps is restarted, the page says so, and the pretrained network is back', async () => {
     const opened = await openPage(app.browser, app.server.url, 'js/client.js');  // a context to set up first
     const { context } = opened;
-    // Keep a handle on the page's workers so the test can make the engine's one fail.
+    // Keep a handle on the page's workers so the test can make the engine's one trap.
     await context.addInitScript(() => {
       const Original = window.Worker;
       window.__workers = [];
@@ -128,7 +128,9 @@ describe('when something goes wrong', () => {
         const cerca = r.bottom > -innerHeight && r.top < 2 * innerHeight;  // secciones.js's rootMargin
         return !cerca || s.dataset.ready === 'true';
       }), null, { timeout: READY });
-      await page.evaluate(() => window.__workers[0].onerror(new ErrorEvent('error', { message: 'out of memory' })));
+      // A real wasm trap: the engine executes __builtin_trap (protocolo.js's 'trap'), sent to
+      // the page's own worker as its client would send it.
+      await page.evaluate(() => window.__workers[0].postMessage({ id: 1e9, type: 'trap', payload: {} }));
       await page.waitForSelector('#motor-error:not([hidden])');
       const said = await page.locator('#motor-error').textContent();
       assert.match(said, /se ha vuelto a arrancar con la red preentrenada/);

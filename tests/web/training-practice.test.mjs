@@ -69,10 +69,10 @@ const filas = (page) => page.locator('[data-testid="practice-runs"] tbody tr');
 // One experiment on the classroom base: `cambios` ticks the form, then it runs to the end.
 async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kernel5 = false }) {
   await page.getByTestId('practice-base').selectOption('classroom');
-  await page.getByTestId('practica-sigmoide').setChecked(sigmoide);
-  await page.getByTestId('practica-sgd').setChecked(sgd);
-  await page.getByTestId('practica-conv').selectOption(String(conv));
-  await page.getByTestId('practica-kernel5').setChecked(kernel5);
+  await page.getByTestId('practice-sigmoid').setChecked(sigmoide);
+  await page.getByTestId('practice-sgd').setChecked(sgd);
+  await page.getByTestId('practice-conv').selectOption(String(conv));
+  await page.getByTestId('practice-kernel5').setChecked(kernel5);
   const antes = await filas(page).count();
   await page.getByTestId('practice-run').click();
   await page.waitForFunction((n) => {
@@ -254,7 +254,7 @@ describe('the engine lock during a Práctica experiment', () => {
       }, titulo);
 
       await page.getByTestId('practice-base').selectOption('keras-mnist');
-      await page.getByTestId('practica-kernel5').check();
+      await page.getByTestId('practice-kernel5').check();
       await page.getByTestId('practice-images').selectOption('2000');
       await page.getByTestId('practice-run').click();
       await page.waitForSelector('[data-testid="practice-status"][data-state="training"]', { state: 'attached', timeout: 60_000 });

@@ -500,18 +500,24 @@ describe('worker, not isolated', { timeout: 300_000 }, () => {
     assert.equal(r.none, null, 'without the option there is no early init');
   });
 
-  it('a crashed worker rejects pending calls with worker_crash and is replaced', async () => {
+  it('a wasm trap in the engine rejects the pending calls with worker_crash and a new worker takes over', async () => {
     const r = await inPage(watched.page, async (c) => {
       const crashes = [];
       c.on('crash', (e) => crashes.push(e.message));
-      const pending = c.evaluate();
-      // What the browser fires when a worker dies (an uncaught error, out of memory).
-      c.worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash', cancelable: true }));
-      const code = await pending.then(() => 'resolved', (e) => e.code);
-      const info = await c.init();
-      return { code, crashes, variant: info.variant };
+      const first = c.worker;
+      // The engine executes __builtin_trap; a call sent after it is pending when the worker dies.
+      const trapped = c.trap().then(() => 'resolved', (e) => e.code);
+      const queued = c.memory().then(() => 'resolved', (e) => e.code);
+      const guard = (p) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('hang'), 60_000))]);
+      const codes = await guard(Promise.all([trapped, queued]));
+      const info = await guard(c.init());
+      return { codes, crashes, replaced: c.worker !== first, variant: info.variant };
     });
-    assert.deepEqual(r, { code: 'worker_crash', crashes: ['simulated crash'], variant: 'simd' });
+    assert.deepEqual(r.codes, ['worker_crash', 'worker_crash']);
+    assert.equal(r.crashes.length, 1);
+    assert.match(r.crashes[0], /unreachable/);
+    assert.equal(r.replaced, true);
+    assert.equal(r.variant, 'simd');
   });
 
   it('made no request outside localhost and logged no console error', () => {

@@ -85,6 +85,9 @@ export const REQUESTS = {
   testPredictions: { defaults: { start: 0, count: 10000 }, needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
   // → {inUse, heap}: bytes the engine's allocator holds, and the wasm heap's size
   memory: { needs: ['engine'] },
+  // → rejected with worker_crash: the engine executes a wasm trap (__builtin_trap), as a bug in
+  // it would; the worker also sends 'crash', and the client starts a new worker. For tests.
+  trap: { needs: ['engine'] },
 };
 
 // Streams from the worker, {type, ...}: 'progress' {run, epoch, epochs, batch, batches, loss,

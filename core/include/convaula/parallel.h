@@ -33,6 +33,8 @@ class ThreadPool {
   // running: fewer where the platform cannot start threads (single-threaded wasm).
   int set_threads(int n);
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  // Workers asleep on the pool's condition variable (or about to be): idle ones stop spinning.
+  int sleeping() const { return sleepers_.load(std::memory_order_seq_cst); }
 
   // Calls fn(begin, end, slot) on `parts` contiguous ranges covering [0, n), one
   // per slot, slot 0 on the calling thread; parts = min(n, threads()). Blocks

@@ -53,15 +53,15 @@ function nombreCorto(cambios) {
 function crearFormulario(motor, specs) {
   const opcion = (v, t) => el('option', { value: v, text: t });
   const base = el('select', { id: 'practica-base', 'data-testid': 'practice-base' }, ...BASES.map((b) => opcion(b, T.base_nombres[b])));
-  const casilla = (id, texto) => el('label', { class: 'casilla' }, el('input', { type: 'checkbox', id, 'data-testid': id }), el('span', { text: texto }));
+  const casilla = (id, testid, texto) => el('label', { class: 'casilla' }, el('input', { type: 'checkbox', id, 'data-testid': testid }), el('span', { text: texto }));
   const lr = el('input', { id: 'practica-lr', type: 'text', inputmode: 'decimal', value: numero(0.01), autocomplete: 'off' });
   const campoLr = el('div', { class: 'campo lr' }, el('label', { for: 'practica-lr', text: T.lr_sgd }), lr);
   const cambiosCampos = el('fieldset', { class: 'cambios' }, el('legend', { text: T.cambios }),
-    casilla('practica-sigmoide', T.sigmoide), casilla('practica-sgd', T.sgd), campoLr,
+    casilla('practica-sigmoide', 'practice-sigmoid', T.sigmoide), casilla('practica-sgd', 'practice-sgd', T.sgd), campoLr,
     el('div', { class: 'campo' }, el('label', { for: 'practica-conv', text: T.conv_extra }),
-      el('select', { id: 'practica-conv', 'data-testid': 'practica-conv' },
+      el('select', { id: 'practica-conv', 'data-testid': 'practice-conv' },
         ...Array.from({ length: MAX_CONV_EXTRA + 1 }, (_, n) => opcion(n, T.conv_opciones(n))))),
-    casilla('practica-kernel5', T.kernel5));
+    casilla('practica-kernel5', 'practice-kernel5', T.kernel5));
   const imagenes = el('select', { id: 'practica-imagenes', 'data-testid': 'practice-images' }, ...IMAGENES.map((n) => opcion(n, entero(n))));
   imagenes.value = '5000';
   const epocas = el('select', { id: 'practica-epocas' }, ...EPOCAS.map((n) => opcion(n, entero(n))));

@@ -108,7 +108,7 @@ const stored = (page) => page.evaluate((ms) => new Promise((resolve, reject) => 
   }));
 }), STORED_MS);
 
-const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.textContent }));
+const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.title }));
 
 // serve.mjs --log lines since `from`: [{method, path, status, bytes}].
 function logged(server, from = 0) {

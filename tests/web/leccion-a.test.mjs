@@ -91,13 +91,13 @@ describe('Lección, secciones 1–5', () => {
     }
   });
 
-  test('Capas convolutivas: 104 neurons sharing 9 weights, a 4 × 8 × 13 tensor, 36 inputs and a 5 × 5 field', async () => {
+  test('Capas convolutivas: 104 neurons sharing 9 weights, an 8 × 13 × 4 tensor, 36 inputs and a 5 × 5 field', async () => {
     const { page, context, errors } = await openApp();
     try {
       await visitar(page, 'capas-convolutivas');
       assert.match(await esperarTexto(page, 'capas-neuronas', /104/), /8 × 13 = 104/);
       assert.match(await texto(page, 'capas-pesos'), /Solo 9!/);
-      assert.match(await esperarTexto(page, 'capas-tensor', /×/), /4 × 8 × 13/);
+      assert.match(await esperarTexto(page, 'capas-tensor', /×/), /8 × 13 × 4 \(alto × ancho × canales\)/);
       assert.match(await esperarTexto(page, 'capas-36', /36/), /4 × 3 × 3 = 36/);
       assert.match(await texto(page, 'capas-campo'), /5 × 5/);
       await esperarTexto(page, 'capas-segunda-lectura', /columnas 0 a 4/);

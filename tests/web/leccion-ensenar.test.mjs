@@ -56,7 +56,7 @@ async function neuronaSegunda(page, i) {
 }
 
 describe('Lección: enseñar antes de contar (issue 16)', () => {
-  test('four edge maps of a real digit from the engine, a corner channel, the lesson\'s 4 × 8 × 13 crop', async () => {
+  test('four edge maps of a real digit from the engine, a corner channel, the lesson\'s 8 × 13 × 4 crop', async () => {
     const { page, context, errors } = await openApp();
     try {
       // Section 2's map of the same image with the vertical kernel, for comparison.
@@ -82,7 +82,7 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       await page.getByTestId('bordes-tipo').selectOption('recorte');
       await esperarTexto(page, 'bordes-tensor', /5 × 8 × 13/);
       await page.getByTestId('bordes-esquina').uncheck();
-      assert.match(await esperarTexto(page, 'bordes-tensor', /4 × 8 × 13/), /4 × 8 × 13/);
+      assert.match(await esperarTexto(page, 'bordes-tensor', /8 × 13 × 4/), /8 × 13 × 4/);
       assert.equal(await page.locator('[data-testid="bordes-mapas"] canvas').count(), 4);
       assert.equal(await dato(page, 'bordes-mapa-verticales', 'ancho'), '13');
       // Another test image: new maps.
@@ -178,7 +178,7 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await esperarDato(page, 'pregunta-pesos-veredicto', 'correcta', 'true');
-      assert.match(await texto(page, 'pregunta-pesos-motor'), /9 pesos \(10 parámetros con el bias\)\. Las 104 neuronas/);
+      assert.match(await texto(page, 'pregunta-pesos-motor'), /9 pesos \(10 parámetros con el sesgo\)\. Las 104 neuronas/);
       r = await responder(page, 'pregunta-entradas', { escribir: '36' });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /4 × 3 × 3 = 36/);
@@ -222,7 +222,7 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       assert.equal(r.correcta, true);
 
       // Test image 0 is a 7: the row is 0000000100.
-      await esperarTexto(page, 'tarea-onehot', /nº 0 es un 7/);
+      await esperarTexto(page, 'tarea-onehot', /n\.º 0 es un 7/);
       await page.getByTestId('tarea-onehot-3').click();
       await page.getByTestId('tarea-onehot-7').click();
       r = await responder(page, 'tarea-onehot', {});
@@ -234,7 +234,7 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       assert.match(r.motor, /etiqueta 7 → \[0, 0, 0, 0, 0, 0, 0, 1, 0, 0\]/);
       // The next image (a 2): a fresh row to fill.
       await page.getByTestId('tarea-onehot-otra').click();
-      await esperarTexto(page, 'tarea-onehot', /nº 1 es un 2/);
+      await esperarTexto(page, 'tarea-onehot', /n\.º 1 es un 2/);
       assert.equal(await page.getByTestId('tarea-onehot-7').getAttribute('aria-pressed'), 'false');
       assert.equal(await page.getByTestId('tarea-onehot-veredicto').isVisible(), false);
       assert.deepEqual(errors, []);

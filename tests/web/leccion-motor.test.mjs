@@ -76,7 +76,7 @@ describe('the engine lock during a Práctica experiment', () => {
         estado: document.querySelector('[data-testid="practice-status"]').dataset.state,
         texto: document.querySelector('#maxpooling .fuente-desc').textContent,
       }));
-      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen nº 0/, 'max-pooling still shows the test image');
+      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen n\.º 0/, 'max-pooling still shows the test image');
 
       await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 400_000, state: 'attached' });
       await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);

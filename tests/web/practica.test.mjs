@@ -172,7 +172,7 @@ describe('Práctica', () => {
       const texto = await readFile(await descarga.path(), 'utf8');
       assert.equal(texto.charCodeAt(0), 0xFEFF);
       const lineas = texto.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
-      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida test', 'Precisión test', 'Estado']);
+      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida (prueba)', 'Exactitud (prueba)', 'Estado']);
       assert.equal(lineas.length, 5);
       assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4']);
       assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5']);

@@ -116,7 +116,9 @@ describe('ConvAula page', () => {
         assert.ok(s.title.length > 2, `${s.id} has a heading`);
         assert.ok(s.intro.length > 120 && !/próximamente/i.test(s.intro), `${s.id} has a real intro`);
       }
-      assert.match(await page.getByTestId('engine-variant').textContent(), /^Motor: WebAssembly/);
+      // Students see that the engine is ready; which variant runs is in the line's tooltip.
+      assert.equal(await page.getByTestId('engine-variant').textContent(), 'Motor listo');
+      assert.match(await page.getByTestId('engine-variant').getAttribute('title'), /^Motor: WebAssembly/);
       assert.match(await page.getByTestId('preset').inputValue(), /^(classroom|keras-mnist)$/);
       // Nothing untranslated slipped through: every data-t element got its text.
       assert.equal(await page.locator('[data-t]:empty').count(), 0);

@@ -115,8 +115,8 @@ export async function tareaNormalizar(raiz, motor) {
       const x = leerNumero(texto);
       if (Number.isNaN(x)) throw Object.assign(new Error('not a number'), { message_es: P.numero_invalido });
       const v = (await cliente.testImages({ start: n, count: 1 })).pixels[i];
-      // Three decimals asked: a correctly rounded (or truncated) answer is within 0.001.
-      return { correcta: Math.abs(x - v) <= 0.001, respuesta: T.normalizar_respuesta(entero(byte), decimal(v, 4)) };
+      // Four decimals asked, four shown: a correctly rounded (or truncated) answer is within 0.0001.
+      return { correcta: Math.abs(x - v) <= 0.0001 + 1e-9, respuesta: T.normalizar_respuesta(entero(byte), decimal(v, 4)) };
     },
   });
 }

@@ -8,6 +8,8 @@ import { entero, numero, porcentaje } from '../formato.js';
 import { crearRejilla } from './kit/rejilla.js';
 import { gris } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
+import { el } from './kit/dom.js';
+import { preguntaDesplazar } from './preguntas.js';
 
 const T = leccion.maxpooling;
 const POOL = 2;
@@ -16,6 +18,9 @@ const valor = (x) => numero(x, 3);
 
 export function crear(seccion, { motor, dibujo }) {
   const raiz = seccion.querySelector('[data-parte="pooling"]');
+  const prediccion = el('div', { class: 'preguntas' });
+  raiz.before(prediccion);
+  preguntaDesplazar(prediccion, motor, () => {});
   const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const lista = raiz.querySelector('select');
   const lienzoMapa = raiz.querySelector('[data-parte="activacion"]');

@@ -47,6 +47,10 @@ describe('lesson sections 6–10', () => {
 
       // Dropout: each step draws another mask from the engine's Dropout layer.
       await visit(page, 'dropout');
+      // Predict first: the step-by-step masks show once the prediction is answered.
+      await page.getByTestId('pregunta-apagadas-opcion-1').check();
+      await page.getByTestId('pregunta-apagadas-comprobar').click();
+      await page.waitForSelector('[data-testid="pregunta-apagadas"][data-state="resuelta"]');
       const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
       assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
       assert.match(await page.getByTestId('dropout-summary').textContent(), /se multiplican por 2\./);
@@ -74,6 +78,9 @@ describe('lesson sections 6–10', () => {
       await page.getByTestId('relu-slider').fill('-3');
       await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
       assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
+      await page.getByTestId('pregunta-gradiente-opcion-3').check();
+      await page.getByTestId('pregunta-gradiente-comprobar').click();
+      await page.waitForSelector('[data-testid="pregunta-gradiente"][data-state="resuelta"]');
       await page.getByTestId('relu-layers').fill('10');
       assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       // The bars agree with the text: the first of n layers receives 0,25^n, the last 0,25.

@@ -149,9 +149,12 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false, 'no answer before the student\'s');
       let r = await responder(page, 'pregunta-homogenea', { opcion: 2 });  // 1.800
       assert.equal(r.correcta, false);
-      assert.match(r.motor, /1 × 200 \+ 0 × 200 \+ \(-1\) × 200 .* = 0\. Con todos a 37 da 0/);
+      // A first wrong answer: a hint and a second try, the engine's answer still hidden.
+      assert.equal(await page.getByTestId('pregunta-homogenea-pista').isVisible(), true);
+      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false);
       r = await responder(page, 'pregunta-homogenea', { opcion: 0 });
       assert.equal(r.correcta, true);
+      assert.match(r.motor, /1 × 200 \+ 0 × 200 \+ \(-1\) × 200 .* = 0\. Con todos a 37 da 0/);
 
       await visitar(page, 'capas-convolutivas');
       assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'the counts wait for an answer');
@@ -160,15 +163,16 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       await page.keyboard.type('936');
       await page.keyboard.press('Enter');
       await esperarDato(page, 'pregunta-neuronas-veredicto', 'correcta', 'false');
-      assert.match(await texto(page, 'pregunta-neuronas-motor'), /8 × 13 = 104 neuronas/);
+      assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'a wrong first answer keeps the counts hidden');
       await page.getByTestId('pregunta-neuronas-respuesta').fill('');
       await page.getByTestId('pregunta-neuronas-respuesta').focus();
       await page.keyboard.type('104');
       await page.keyboard.press('Enter');
       await esperarDato(page, 'pregunta-neuronas-veredicto', 'correcta', 'true');
       assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), true, 'answering opens the counts');
+      assert.match(await texto(page, 'pregunta-neuronas-motor'), /8 × 13 = 104 neuronas/);
       const opciones = await page.locator('[data-testid="pregunta-pesos"] label').allTextContents();
-      const nueve = opciones.findIndex((t) => /Solo 9/.test(t));
+      const nueve = opciones.findIndex((t) => t.trim() === '9');
       assert.ok(nueve >= 0, opciones.join(' | '));
       r = await responder(page, 'pregunta-pesos', { opcion: (nueve + 1) % opciones.length });
       assert.equal(r.correcta, false);
@@ -207,35 +211,35 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
       assert.ok(byte > 60 && byte < 195, `a grey pixel: ${byte}`);
       let r = await responder(page, 'tarea-normalizar', { escribir: '1' });
       assert.equal(r.correcta, false);
-      r = await responder(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(3).replace('.', ',') });
+      r = await responder(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4).replace('.', ',') });
       assert.equal(r.correcta, true);
       assert.match(r.motor, new RegExp(`${byte} / 255 = 0,\\d{4}`));
       // Dot decimals are read too.
-      r = await responder(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(3) });
+      r = await responder(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4) });
       assert.equal(r.correcta, true);
 
       await esperarTexto(page, 'tarea-forma', /\(10000, 28, 28\)/);
       r = await responder(page, 'tarea-forma', { escribir: '(10000, 28, 28)' });
       assert.equal(r.correcta, false);
-      assert.match(r.motor, /\(10000, 28, 28, 1\)/);
       r = await responder(page, 'tarea-forma', { escribir: '(10000, 28, 28, 1)' });
       assert.equal(r.correcta, true);
+      assert.match(r.motor, /\(10000, 28, 28, 1\)/);
 
-      // Test image 0 is a 7: the row is 0000000100.
-      await esperarTexto(page, 'tarea-onehot', /n\.º 0 es un 7/);
+      // The exercise starts past the eight rows the table shows: test image 8 is a 5.
+      await esperarTexto(page, 'tarea-onehot', /n\.º 8 es un 5/);
       await page.getByTestId('tarea-onehot-3').click();
-      await page.getByTestId('tarea-onehot-7').click();
+      await page.getByTestId('tarea-onehot-5').click();
       r = await responder(page, 'tarea-onehot', {});
       assert.equal(r.correcta, false, 'two ones');
       await page.getByTestId('tarea-onehot-3').press('Enter');  // a toggle button, by keyboard
       assert.equal(await page.getByTestId('tarea-onehot-3').getAttribute('aria-pressed'), 'false');
       r = await responder(page, 'tarea-onehot', {});
       assert.equal(r.correcta, true);
-      assert.match(r.motor, /etiqueta 7 → \[0, 0, 0, 0, 0, 0, 0, 1, 0, 0\]/);
-      // The next image (a 2): a fresh row to fill.
+      assert.match(r.motor, /etiqueta 5 → \[0, 0, 0, 0, 0, 1, 0, 0, 0, 0\]/);
+      // The next image (a 9): a fresh row to fill.
       await page.getByTestId('tarea-onehot-otra').click();
-      await esperarTexto(page, 'tarea-onehot', /n\.º 1 es un 2/);
-      assert.equal(await page.getByTestId('tarea-onehot-7').getAttribute('aria-pressed'), 'false');
+      await esperarTexto(page, 'tarea-onehot', /n\.º 9 es un 9/);
+      assert.equal(await page.getByTestId('tarea-onehot-5').getAttribute('aria-pressed'), 'false');
       assert.equal(await page.getByTestId('tarea-onehot-veredicto').isVisible(), false);
       assert.deepEqual(errors, []);
     } finally {
@@ -318,12 +322,12 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
         await foto('[data-testid="pregunta-homogenea"]', 'pregunta-homogenea');
 
         await visitar(page, 'capas-convolutivas');
-        await esperarTexto(page, 'bordes-tensor', /4 × 26 × 26/);
+        await esperarTexto(page, 'bordes-tensor', /26 × 26 × 4/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes');
         // The lesson's 10 × 15 crop with the corner channel: five 8 × 13 maps.
         await page.getByTestId('bordes-tipo').selectOption('recorte');
         await pulsar('bordes-esquina');
-        await esperarTexto(page, 'bordes-tensor', /5 × 8 × 13/);
+        await esperarTexto(page, 'bordes-tensor', /8 × 13 × 5/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes-recorte-esquina');
         await page.getByTestId('pregunta-neuronas-respuesta').fill('104');
         await pulsar('pregunta-neuronas-comprobar');
@@ -341,8 +345,8 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
         await foto('#capas-convolutivas [data-parte="campo-receptivo"]', 'campo-receptivo');
 
         await visitar(page, 'mnist');
-        await esperarTexto(page, 'tarea-onehot', /es un 7/);
-        await pulsar('tarea-onehot-7');
+        await esperarTexto(page, 'tarea-onehot', /es un 5/);
+        await pulsar('tarea-onehot-5');
         await pulsar('tarea-onehot-comprobar');
         await esperarDato(page, 'tarea-onehot-veredicto', 'correcta', 'true');
         await foto('[data-testid="tarea-onehot"]', 'tarea-onehot');
@@ -351,6 +355,10 @@ describe('Lección: enseñar antes de contar (issue 16)', () => {
         await foto('[data-testid="tarea-forma"]', 'tarea-forma');
         await esperarTexto(page, 'mnist-total', /\d/);
         await foto('#mnist [data-parte="modelo"]', 'resumen-con-pooling');
+        // The switch waits for the pooling question's answer.
+        await page.getByTestId('pregunta-pooling-opcion-2').check();
+        await pulsar('pregunta-pooling-comprobar');
+        await esperarDato(page, 'pregunta-pooling-veredicto', 'correcta', 'true');
         await pulsar('mnist-con-pooling');
         await esperarDato(page, 'mnist-resumen', 'pooling', 'sin');
         await foto('#mnist [data-parte="modelo"]', 'resumen-sin-pooling');

@@ -9,11 +9,11 @@
 // A first visit is what the service worker stores at install (sw.js's PRECACHE), plus the
 // engine a desktop browser runs (convaula-simd-mt.*; the MNIST test-set sample is in PRECACHE),
 // asked for with Accept-Encoding: br, gzip as Chromium does. Only 127.0.0.1 is ever contacted.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from '../tests/web/http.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -27,20 +27,6 @@ async function firstVisit() {
   const files = JSON.parse(sw.match(/^const FILES = (.*);$/m)[1]);
   const later = Object.keys(files).filter((p) => /^wasm\/convaula-simd-mt\./.test(p));
   return ['', ...precache.filter((p) => p !== 'index.html'), 'sw.js', ...later];
-}
-
-function startServer() {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'serve.mjs'), '--root', DIST],
-    { env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = out.match(/127\.0\.0\.1:(\d+)\//);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited ${code}`)));
-  });
 }
 
 function fetchOne(port, path, agent) {
@@ -80,7 +66,7 @@ const memory = async (pid) => {
 };
 
 const paths = await firstVisit();
-const { child, port } = await startServer();
+const { child, port } = await startServer({ args: ['--root', DIST] });
 try {
   const idle = await memory(child.pid);
   const t0 = performance.now();

@@ -11,26 +11,52 @@
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
 // to scripts/serve.mjs on loopback, from a window that was opened first and left to settle
-// (bench/siete.mjs, ventanaAbierta: Chromium loads its own omnibox UI with every new window).
+// (ventanaAbierta below: Chromium loads its own omnibox UI with every new window).
 // --ventana-nueva navigates as soon as the window exists, as this bench did before;
 // --comparar-ventanas measures both ways in alternation. As soon as the load event has fired, a 7 is drawn on the
-// drawing panel (bench/siete.mjs); the page answers the finished drawing once the pretrained network is in the
+// drawing panel (drawSeven, tests/web/acts.mjs: the tests' own stroke); the page answers the finished drawing once the pretrained network is in the
 // worker (the prediction's data-pending is "false" again after the pen lifted). Printed per
 // round, in ms from the start of navigation: the load event, the pretrained network answering
 // (the active-model line), the pen down and lifted, and the finished drawing's digit shown; then
 // "load → answer" and the load average. The last line is one JSON object, with the medians of
 // load → answer and of navigation → answer (work moved before the load event moves the first
 // one and not the second).
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { drawSeven } from '../tests/web/acts.mjs';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
-import { dibujarSiete, ventanaAbierta } from './siete.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
 const ROOTS = args.flatMap((a, i) => (a === '--root' ? [args[i + 1]] : []));
-// How the page's window is opened (bench/siete.mjs, ventanaAbierta): settled first, or (--ventana-nueva)
+// How the page's window is opened (ventanaAbierta): settled first, or (--ventana-nueva)
 // navigated at once, Chromium's own window UI loading alongside; --comparar-ventanas alternates both.
 const VENTANAS = args.includes('--comparar-ventanas') ? [false, true] : [args.includes('--ventana-nueva')];
+
+/**
+ * The page a round navigates in: a new window (`context`, fresh caches, no service worker),
+ * opened the way a teacher's browser is, before she types the address. Chromium loads, with
+ * each new window, its own omnibox popup (chrome://omnibox-popup.top-chrome, a WebUI renderer
+ * of about 100 modules): 0.7-1.6 s of one core in a trace, and it fell in the middle of the
+ * page's load on a 2-core machine, as did the closing of the last round's window. So the
+ * window shows about:blank until the machine's CPUs are at least 80% idle over a quarter
+ * second (/proc/stat; 6 s at most), and only then is the page's address opened.
+ * `nueva` (--ventana-nueva) navigates at once.
+ */
+export async function ventanaAbierta(context, { nueva = false } = {}) {
+  const page = await context.newPage();
+  if (nueva) return page;
+  await page.goto('about:blank');
+  const cpu = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  for (const until = Date.now() + 6000; Date.now() < until;) {
+    const a = cpu();
+    await new Promise((r) => setTimeout(r, 250));
+    const b = cpu();
+    const total = b.reduce((sum, v, i) => sum + v - a[i], 0);
+    if (total > 0 && (b[3] + b[4] - a[3] - a[4]) / total >= 0.8) break;  // idle + iowait
+  }
+  return page;
+}
 
 async function round(browser, url, nueva) {
   const context = await browser.newContext();
@@ -44,7 +70,7 @@ async function round(browser, url, nueva) {
     }).observe(document, { subtree: true, attributes: true, childList: true });
   });
   await page.goto(url, { waitUntil: 'commit' });
-  const { penDown, penUp, answer: respuesta } = await dibujarSiete(page);
+  const { penDown, penUp, answer: respuesta } = await drawSeven(page);
   // The active-model line may come after the answer: the page answers the drawing first.
   await page.waitForFunction(() => window.__red !== undefined, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({

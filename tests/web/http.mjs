@@ -1,28 +1,36 @@
-// http.mjs: helpers of the server tests (serve.test.mjs, hosts.test.mjs): scripts/serve.mjs
-// started on a free loopback port, and raw requests to 127.0.0.1.
+// http.mjs: scripts/serve.mjs started on a free loopback port, and raw requests to 127.0.0.1.
+// Shared by the server tests (serve.test.mjs, hosts.test.mjs), the browser suites (through
+// harness.mjs) and the benches; it imports nothing of Playwright or node:test.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 const SERVE = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
 
-/** Starts serve.mjs with `args`; resolves {port, out(), close()} once it prints its URL. */
-export function serve(args, { uid, gid } = {}) {
-  const child = spawn(process.execPath, [SERVE, ...args], {
+/**
+ * Starts serve.mjs (PORT=0: a free port); resolves {url, port, out(), child, close()} once it
+ * prints its URL. `args` are more options (--root DIR, --log: out() then has one "log:" line
+ * per response); `isolation: false` adds --no-isolation; uid/gid run it as another user.
+ */
+export function startServer({ isolation = true, args = [], uid, gid } = {}) {
+  const argv = [SERVE, ...(isolation ? [] : ['--no-isolation']), ...args];
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'pipe'], uid, gid,
   });
   let out = '';
-  child.stdout.on('data', (c) => { out += c; });
-  child.stderr.on('data', (c) => { out += c; });
   return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      const m = out.match(/ConvAula: http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) {
-        clearInterval(check);
-        resolve({ port: Number(m[1]), out: () => out, child, close: () => child.kill() });
+    let started = false;
+    const read = (chunk) => {
+      out += chunk;
+      const m = out.match(/ConvAula: (http:\/\/127\.0\.0\.1:(\d+)\/)/);
+      if (m && !started) {
+        started = true;
+        resolve({ url: m[1], port: Number(m[2]), out: () => out, child, close: () => child.kill() });
       }
-    }, 20);
-    child.on('exit', (code) => { clearInterval(check); reject(new Error(`serve.mjs exited with ${code}: ${out}`)); });
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', (chunk) => { out += chunk; process.stderr.write(chunk); });
+    child.on('exit', (code) => { if (!started) reject(new Error(`serve.mjs exited with ${code}: ${out}`)); });
   });
 }
 
@@ -40,4 +48,3 @@ export function get(port, path, { method = 'GET', headers = {}, onResponse } = {
     req.end();
   });
 }
-

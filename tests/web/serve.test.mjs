@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
-import { get, serve } from './http.mjs';
+import { get, startServer } from './http.mjs';
 
 const MAIN_JS = 'export const x = 1;\n'.repeat(200);
 
@@ -36,7 +36,7 @@ describe('serve.mjs', () => {
     await symlink(dir, join(root, 'arriba'));
     await symlink('bucle', join(root, 'bucle'));
     await symlink(join(root, 'js', 'main.js'), join(root, 'dentro.js'));
-    server = await serve(['--root', root]);
+    server = await startServer({ args: ['--root', root] });
   });
   after(async () => {
     server?.close();
@@ -161,7 +161,7 @@ describe('serve.mjs', () => {
     if (asNobody) {
       await chmod(dir, 0o755);
       for (const d of [root, join(root, 'js')]) await chmod(d, 0o755);
-      other = await serve(['--root', root], { uid: 65534, gid: 65534 });
+      other = await startServer({ args: ['--root', root], uid: 65534, gid: 65534 });
     }
     try {
       const r = await get(other.port, '/privado.js');
@@ -175,7 +175,7 @@ describe('serve.mjs', () => {
   });
 
   test('--no-isolation leaves COOP/COEP out but keeps the CSP and nosniff', async () => {
-    const plain = await serve(['--root', root, '--no-isolation']);
+    const plain = await startServer({ args: ['--root', root, '--no-isolation'] });
     try {
       const r = await get(plain.port, '/%');
       assert.equal(r.status, 400);
@@ -191,7 +191,7 @@ describe('serve.mjs', () => {
 describe('serve.mjs class mode', () => {
   test('--class on all interfaces prints every LAN URL and a QR code; checked through loopback only', async () => {
     const root = fileURLToPath(new URL('../fixtures', import.meta.url));
-    const s = await serve(['--root', root, '--class']);
+    const s = await startServer({ args: ['--root', root, '--class'] });
     try {
       // Whatever name the devices use is answered (here through 127.0.0.1).
       const r = await get(s.port, '/', { headers: { host: `aula.test:${s.port}` } });
@@ -213,7 +213,7 @@ describe('serve.mjs class mode', () => {
 
   test('--class --host 127.0.0.1 answers any Host name on loopback', async () => {
     const root = fileURLToPath(new URL('../fixtures', import.meta.url));
-    const s = await serve(['--root', root, '--class', '--host', '127.0.0.1']);
+    const s = await startServer({ args: ['--root', root, '--class', '--host', '127.0.0.1'] });
     try {
       const r = await get(s.port, '/no-existe', { headers: { host: 'aula.test' } });
       assert.equal(r.status, 404);

@@ -3,7 +3,7 @@
 // worker's own files are then asked for while main.js's thirty modules are still being asked
 // for (HTTP/1.1 allows six connections). Started by arranque.js (an async module, which waits
 // for its imports) instead, the worker began evaluating 200-300 ms later on a loaded 2-core
-// machine (bench/arranque-traza.mjs). Made parser-blocking, it started earlier still but held
+// machine (bench/primera-respuesta.mjs). Made parser-blocking, it started earlier still but held
 // the load event back as much, and the answer came no sooner (bench/primera-respuesta.mjs).
 //
 // The worker gets its first request, loading the pretrained network, with its URL (client.js,

@@ -1,6 +1,6 @@
 // The Práctica's experiments as ModelSpecs: a preset's spec with the lesson's changes applied
 // (ReLU → sigmoid, Adadelta → SGD, extra convolutional layers, 5 × 5 kernels). Pure functions,
-// no DOM, so the engine can be asked about every combination (tests/web/practica.test.mjs).
+// no DOM, so the engine can be asked about every combination (tests/web/training-practice.test.mjs).
 
 // The lesson compiles with optimizer='Adadelta'; lr 1.0 is the original Keras example's
 // (tf.keras's 0.001 barely moves in one short epoch; see the training panel's note).

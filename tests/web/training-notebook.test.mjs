@@ -1,12 +1,13 @@
-// cuaderno.test.mjs: «Reproducir el cuaderno» (section 8) in Debian's Chromium, shortened by the
+// training-notebook.test.mjs: «Reproducir el cuaderno» (section 8) in Debian's Chromium, shortened by the
 // test-only hook (globalThis.convaulaPruebas, set before the page loads): the Keras-style log,
 // pause and resume, a hidden tab, the engine lock, the final evaluate and predict, and "Detener"
 // putting back the network from before. The full 15-epoch run is bench/cuaderno.mjs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDLE, READY, openPage, useApp } from './harness.mjs';
+import { hideTab } from './acts.mjs';
 
-const app = useApp('cuaderno');
+const app = useApp('training-notebook');
 // 20 batches of 32 per epoch, validation and evaluate on the first 500 test images.
 const CORTO = { epochs: 2, trainLimit: 640, valLimit: 500, testLimit: 500 };
 
@@ -42,28 +43,7 @@ async function prediccionTest0(page) {
   return probs;
 }
 
-// Another tab in front, and the page told it is hidden, as a browser does on a tab switch.
-async function ocultar(page, context) {
-  const otra = await context.newPage();
-  await otra.goto(`${app.server.url}img/icono.svg`);
-  await otra.bringToFront();
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-  return async () => {
-    await page.evaluate(() => {
-      delete document.visibilityState;
-      delete document.hidden;
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    await page.bringToFront();
-    await otra.close();
-  };
-}
-
-describe('Reproducir el cuaderno', () => {
+describe('running the notebook (Reproducir el cuaderno)', () => {
   test('Keras log, pause and resume, a hidden tab, the lock, then evaluate and predict test image 0', async () => {
     const { page, context, errors } = await abrir();
     try {
@@ -94,7 +74,7 @@ describe('Reproducir el cuaderno', () => {
       await esperarAvance(page, enPausa + 1);
 
       // A hidden tab does not stall the run (the worker trains; the page only listens).
-      const mostrar = await ocultar(page, context);
+      const mostrar = await hideTab(page, app.server.url);
       const oculta = await avance(page);
       await page.waitForTimeout(2500);
       const despues = await avance(page);

@@ -1,11 +1,13 @@
-// worker.test.mjs: the engine worker through client.js in real Chromium, with and without cross-origin isolation.
+// worker-protocol.test.mjs: the engine worker through client.js in real Chromium, with and without
+// cross-origin isolation, and the data sets it downloads (counted by serve.mjs --log). How fast
+// it answers (predict while training, a refusal) is bench/fluidez.mjs's figure.
 //
 // One page per suite holds one ConvAulaClient as window.client; each test drives it with
 // page.evaluate, so what is checked is exactly what the UI gets. Tests in a suite run in
 // order and share the loaded data and model, as a lesson would.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { firstVisit, launchBrowser, openPage, startServer } from './harness.mjs';
 
 // Runs fn(client, arg) in the page; a rejection comes back as {error: {code, message_es}}, with
 // the Spanish sentence the page would show (web/js/ui/mensajes.js).
@@ -28,7 +30,7 @@ async function openClient(browser, server) {
     window.client = new ConvAulaClient('/worker.js');
     window.events = { progress: [], epoch: [], dataProgress: [] };
     for (const type of Object.keys(window.events)) {
-      window.client.on(type, (e) => window.events[type].push({ ...e, at: performance.now() }));
+      window.client.on(type, (e) => window.events[type].push({ ...e }));
     }
   });
   return watched;
@@ -87,9 +89,8 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
   it('training classroom on 10,000 images lowers the loss and raises the accuracy', async () => {
     const r = await inPage(page, async (c) => {
       await c.build('classroom');
-      const started = performance.now();
       const result = await c.train({ epochs: 1, trainLimit: 10000 });
-      return { result, seconds: (performance.now() - started) / 1000, progress: window.events.progress };
+      return { result, progress: window.events.progress };
     });
     const { result, progress } = r;
     assert.equal(result.stopped, false);
@@ -102,9 +103,6 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.ok(last.accuracy > first.accuracy + 0.1, `accuracy ${first.accuracy} -> ${last.accuracy}`);
     assert.ok(result.test.accuracy > 0.85, `test accuracy ${result.test.accuracy}`);
     assert.ok(last.imagesPerSecond > 0 && last.etaSeconds === 0);
-    // At most ~10 a second (measured on arrival, so single gaps jitter with the page's load).
-    const perSecond = ((progress.length - 1) * 1000) / (last.at - first.at);
-    assert.ok(perSecond <= 11, `${perSecond.toFixed(1)} progress events a second`);
     console.log(`classroom, isolated: ${Math.round(last.imagesPerSecond)} images/s`);
   });
 
@@ -116,9 +114,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       const until = async (cond) => { while (!cond()) await wait(20); };
       const training = c.train({ epochs: 3, trainLimit: 10000 });
       await until(() => ev.length >= 2);
-      const t0 = performance.now();
       const during = await c.predict({ pixels: new Float32Array(784) });
-      const predictMs = performance.now() - t0;
       await c.pause();
       await wait(150);  // a slice already running may still report once
       const atPause = ev.length;
@@ -129,11 +125,10 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       await until(() => ev.length > atPause + 1);
       await c.stop();
       const result = await training;
-      return { predictMs, whilePaused, during: during.probabilities.length, paused: pausedPredict.probabilities.length, result };
+      return { whilePaused, during: during.probabilities.length, paused: pausedPredict.probabilities.length, result };
     });
     assert.equal(r.during, 10);
     assert.equal(r.paused, 10);
-    assert.ok(r.predictMs < 500, `predict took ${r.predictMs} ms while training`);
     assert.equal(r.whilePaused, 0);
     assert.equal(r.result.stopped, true);
     assert.ok(r.result.test.accuracy > 0.85);
@@ -191,24 +186,16 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.deepEqual(r.acts[r.acts.length - 1], ['dense_1', [10, 1, 1], 10]);
   });
 
-  it('a corrupt weights file is rejected with bad_weights and the model keeps predicting', async () => {
+  it('saved weights load back with the same predictions; half precision makes a smaller file', async () => {
     const r = await inPage(page, async (c) => {
       const input = { pixels: (await c.testImages({ start: 0, count: 1 })).pixels };
       const before = Array.from((await c.predict(input)).probabilities);
       const file = await c.saveWeights();
-      const corrupt = file.slice(0);
-      new Uint8Array(corrupt)[corrupt.byteLength >> 1] ^= 0xff;
-      let error = null;
-      try { await c.loadWeights(corrupt); } catch (e) { error = { code: e.code, message_es: window.mensaje(e) }; }
-      const afterBad = Array.from((await c.predict(input)).probabilities);
       const reloaded = await c.loadWeights(file);
       const afterGood = Array.from((await c.predict(input)).probabilities);
       const half = await c.saveWeights({ f16: true });
-      return { error, before, afterBad, afterGood, name: reloaded.spec.name, sizes: [file.byteLength, half.byteLength] };
+      return { before, afterGood, name: reloaded.spec.name, sizes: [file.byteLength, half.byteLength] };
     });
-    assert.equal(r.error.code, 'bad_weights');
-    assert.match(r.error.message_es, /pesos/);
-    assert.deepEqual(r.afterBad, r.before);
     assert.deepEqual(r.afterGood, r.before);
     assert.equal(r.name, 'classroom');
     assert.ok(r.sizes[1] < r.sizes[0] * 0.6, `f16 ${r.sizes[1]} vs f32 ${r.sizes[0]}`);
@@ -331,9 +318,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       c.pause(); c.resume(); c.resume(); c.pause(); c.resume();
       await wait(300);
       const fetched = window.events.dataProgress.length;
-      const t0 = performance.now();
       const busy = await c.loadData({ sets: ['train', 'test'] }).then(() => 'loaded', (e) => e.code);
-      const busyMs = performance.now() - t0;
       await c.pause();
       await wait(200);  // a slice already running may still report once
       const atPause = ev.length;
@@ -342,10 +327,9 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       await c.resume();
       await c.stop();
       const result = await run;
-      return { busy, busyMs, fetchedDuring: window.events.dataProgress.length - fetched, whilePaused, stopped: result.stopped };
+      return { busy, fetchedDuring: window.events.dataProgress.length - fetched, whilePaused, stopped: result.stopped };
     });
     assert.equal(r.busy, 'busy');
-    assert.ok(r.busyMs < 1000, `loadData took ${r.busyMs} ms to refuse`);
     assert.equal(r.fetchedDuring, 0);
     assert.equal(r.whilePaused, 0);  // one loop, and it stopped
     assert.equal(r.stopped, true);
@@ -370,9 +354,15 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       'bad_argument', 'bad_argument', 'ok']);
   });
 
-  it('30 uploads of a 60 MB corrupt weights file are refused, leak nothing, and the engine goes on', async () => {
+  it('corrupt weights (a flipped byte; 30 uploads of 60 MB) are refused with bad_weights, leak nothing, change nothing', async () => {
     const r = await inPage(page, async (c) => {
       const { mensajeDeError } = await import('/js/ui/mensajes.js');
+      const input = { pixels: (await c.testImages({ start: 0, count: 1 })).pixels };
+      const before = Array.from((await c.predict(input)).probabilities);
+      const saved = await c.saveWeights();
+      const flipped = saved.slice(0);
+      new Uint8Array(flipped)[flipped.byteLength >> 1] ^= 0xff;
+      const flippedCode = await c.loadWeights(flipped).then(() => 'loaded', (e) => e.code);
       // The weights magic, then garbage: the file a student might pick by mistake.
       const file = new Uint8Array(60 * 1024 * 1024);
       for (let i = 0; i < file.length; i += 4096) file[i] = (i * 2654435761) >>> 24;
@@ -388,14 +378,17 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
         if (i === 0) afterOne = await c.memory();
       }
       const last = await c.memory();
+      const afterBad = Array.from((await c.predict(input)).probabilities);
       // A drawn "1" is still read by the pretrained network, and training starts.
       await c.loadWeights(await (await fetch('/models/keras-mnist.cvw')).arrayBuffer());
       const w = 100, h = 100, rgba = new Uint8ClampedArray(w * h * 4);
       for (let y = 20; y < 80; y++) for (let x = 46; x < 54; x++) rgba.set([255, 255, 255, 255], (y * w + x) * 4);
       const digit = (await c.predict({ rgba, width: w, height: h, darkInk: false })).digit;
       const run = await c.train({ epochs: 1, trainLimit: 320 });
-      return { codes: [...codes], messages: [...messages], first, afterOne, last, digit, trained: run.history.length };
+      return { flippedCode, before, afterBad, codes: [...codes], messages: [...messages], first, afterOne, last, digit, trained: run.history.length };
     });
+    assert.equal(r.flippedCode, 'bad_weights');
+    assert.deepEqual(r.afterBad, r.before, 'the model predicts exactly as before');
     assert.deepEqual(r.codes, ['bad_weights']);
     assert.equal(r.messages.length, 1);
     assert.match(r.messages[0], /pesos/);
@@ -524,5 +517,133 @@ describe('worker, not isolated', { timeout: 300_000 }, () => {
   it('made no request outside localhost and logged no console error', () => {
     assert.deepEqual(watched.outside, []);
     assert.deepEqual(watched.errors, []);
+  });
+});
+
+// serve.mjs --log lines: [{method, path, status, bytes}].
+function logged(server) {
+  return server.out().split('\n').filter((l) => l.startsWith('log: ')).map((l) => {
+    const [, method, path, status, bytes] = l.split(' ');
+    return { method, path, status, bytes: Number(bytes) };
+  });
+}
+
+describe('worker, data sets', { timeout: 300_000 }, () => {
+  let browser;
+  before(async () => { browser = await launchBrowser(); });
+  after(async () => { await browser?.close(); });
+
+  it('loadData({sets}): the test set alone, then the training set without the test set again', async () => {
+    const server = await startServer({ args: ['--log'] });
+    const { context, page, errors } = await firstVisit(browser);
+    try {
+      await page.goto(`${server.url}js/client.js`);
+      const counts = await page.evaluate(async () => {
+        const { ConvAulaClient } = await import('/js/client.js');
+        const client = new ConvAulaClient('/worker.js');
+        await client.init();
+        const test = await client.loadData({ sets: ['test'] });
+        const again = await client.loadData({ sets: ['test'] });
+        // Two calls at once share one download.
+        const [both, both2] = await Promise.all([client.loadData({ sets: ['train', 'test'], trainLimit: 1000 }),
+          client.loadData({ sets: ['train'] })]);
+        client.terminate();
+        return { test, again, both, both2 };
+      });
+      const data = logged(server).filter((r) => r.path.startsWith('/data/')).map((r) => r.path).sort();
+      assert.deepEqual(counts.test, { train: 0, test: 10000 });
+      assert.deepEqual(counts.again, { train: 0, test: 10000 });
+      assert.deepEqual(counts.both, { train: 1000, test: 10000 });
+      assert.deepEqual(counts.both2, { train: 60000, test: 10000 });
+      assert.deepEqual(data, ['/data/t10k-images-idx3-ubyte.gz', '/data/t10k-labels-idx1-ubyte.gz',
+        '/data/train-images-idx3-ubyte.gz', '/data/train-labels-idx1-ubyte.gz'], 'each file once');
+      // The browser asks a plain file's page for /favicon.ico: the only 404 allowed.
+      const others = logged(server).filter((r) => r.status !== '200' && r.status !== '304' && r.path !== '/favicon.ico');
+      assert.deepEqual(others, []);
+      assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+    } finally {
+      await context.close();
+      server.close();
+    }
+  });
+
+  it('the test-set sample is the test set\'s prefix; images past it, evaluate and a run bring the whole set', async () => {
+    const server = await startServer({ args: ['--log'] });
+    const { context, page, errors } = await firstVisit(browser);
+    try {
+      await page.goto(`${server.url}js/client.js`);
+      const dataFiles = () => logged(server).filter((r) => r.path.startsWith('/data/')).map((r) => r.path).sort();
+      const r = await page.evaluate(async () => {
+        const { ConvAulaClient } = await import('/js/client.js');
+        const { TEST_SAMPLE } = await import('/js/protocolo.js');
+        const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+        const client = new ConvAulaClient('/worker.js');
+        const loaded = [];
+        client.on('dataLoaded', (d) => loaded.push(d));
+        await client.init();
+        const sample = await client.loadData({ sets: ['sample'] });
+        const first = await client.testImages({ start: 0, count: TEST_SAMPLE });
+        const inside = await client.testImages({ start: TEST_SAMPLE - 3, count: 3 });
+        const eventsBefore = loaded.length;
+        // Images TEST_SAMPLE - 2 .. TEST_SAMPLE + 1: past the sample, so the whole set comes.
+        const across = await client.testImages({ start: TEST_SAMPLE - 2, count: 4 });
+        const again = await client.testImages({ start: 0, count: TEST_SAMPLE });
+        const sampleAfter = await client.loadData({ sets: ['sample'] });
+        client.terminate();
+
+        // Fresh engines on the sample: evaluate scores all 10,000 images; a run validates on them.
+        const onSample = async () => {
+          const c = new ConvAulaClient('/worker.js');
+          await c.init();
+          await c.loadData({ sets: ['sample'] });
+          await c.build('classroom');
+          return c;
+        };
+        const scorer = await onSample();
+        const { confusion } = await scorer.evaluate();
+        scorer.terminate();
+        const trainer = await onSample();
+        const runLoaded = [];
+        trainer.on('dataLoaded', (d) => runLoaded.push(d));
+        await trainer.train({ epochs: 1, trainLimit: 64 });
+        const afterRun = await trainer.loadData({ sets: ['sample'] });
+        trainer.terminate();
+        return {
+          TEST_SAMPLE, sample, sampleAfter, loaded, eventsBefore, runLoaded, afterRun,
+          firstCount: first.labels.length,
+          inside: same([...inside.pixels], [...first.pixels.subarray((TEST_SAMPLE - 3) * 784)]),
+          acrossKept: same([...across.pixels.subarray(0, 2 * 784)], [...first.pixels.subarray((TEST_SAMPLE - 2) * 784)])
+            && same([...across.labels.subarray(0, 2)], [...first.labels.subarray(TEST_SAMPLE - 2)]),
+          acrossLabels: [...across.labels],
+          againPixels: same([...again.pixels], [...first.pixels]),
+          againLabels: same([...again.labels], [...first.labels]),
+          scored: confusion.reduce((a, b) => a + b, 0),
+        };
+      });
+      console.log(`test-set sample: ${JSON.stringify(r)}; files ${dataFiles().join(' ')}`);
+      assert.equal(r.TEST_SAMPLE, 1000);
+      assert.deepEqual(r.sample, { train: 0, test: 1000 });
+      assert.equal(r.firstCount, 1000);
+      assert.equal(r.eventsBefore, 1, 'images inside the sample fetch nothing more');
+      assert.equal(r.inside, true);
+      assert.equal(r.acrossKept, true, 'test images 998 and 999 are the same before and after');
+      assert.equal(r.againPixels, true, 'the whole set starts with the sample, pixel for pixel');
+      assert.equal(r.againLabels, true);
+      // MNIST's test labels 998-1001 (read from t10k-labels-idx1-ubyte at offset 8 + index).
+      assert.deepEqual(r.acrossLabels, [8, 9, 9, 0]);
+      assert.deepEqual(r.sampleAfter, { train: 0, test: 10000 }, 'the whole set holds the sample');
+      assert.deepEqual(r.loaded.map((d) => d.test), [1000, 10000]);
+      assert.equal(r.scored, 10000);
+      assert.deepEqual(r.runLoaded, [{ type: 'dataLoaded', train: 60000, test: 10000 }]);
+      assert.deepEqual(r.afterRun, { train: 60000, test: 10000 });
+      const each = (file, n) => Array(n).fill(`/data/${file}.gz`);
+      assert.deepEqual(dataFiles(), [...each('t10k-images-idx3-ubyte', 3), ...each('t10k-labels-idx1-ubyte', 3),
+        ...each('test-sample-images-idx3-ubyte', 3), ...each('test-sample-labels-idx1-ubyte', 3),
+        ...each('train-images-idx3-ubyte', 1), ...each('train-labels-idx1-ubyte', 1)], 'three engines, each file once');
+      assert.deepEqual(errors.filter((e) => !/status of 404/.test(e)), []);
+    } finally {
+      await context.close();
+      server.close();
+    }
   });
 });

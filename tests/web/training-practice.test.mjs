@@ -1,14 +1,17 @@
-// practica.test.mjs: the Práctica (section 10) in Debian's Chromium. The variant specs against
+// training-practice.test.mjs: the Práctica (section 10) in Debian's Chromium. The variant specs against
 // the engine (every combination builds, within the memory budget, with the expected layers);
 // each experiment (sigmoid, SGD, extra convolutions, 5 × 5 kernels) trained with the test-only
 // hook (globalThis.convaulaPruebas: a few hundred images); the runs kept across a reload; the
-// CSV download; and storage failures (no IndexedDB, a full quota) said in Spanish, losing nothing.
+// CSV download; storage failures (no IndexedDB, a full quota) said in Spanish, losing nothing;
+// and the engine lock while an experiment trains (web/js/leccion/kit/motor.js): every section
+// that asks the engine about the model says it is busy or waits, never shows the experiment's.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { IDLE, READY, openPage, useApp } from './harness.mjs';
+import { SEVEN, answer, draw, visit } from './acts.mjs';
 
-const app = useApp('practica');
+const app = useApp('training-practice');
 const CORTO = { trainLimit: 256, valLimit: 256 };
 
 // The app with the hook (and `antes`, more init code: a storage failure) set before it loads.
@@ -216,4 +219,85 @@ describe('Práctica', () => {
       }
     });
   }
+});
+
+// The experiment's states while it holds the engine.
+const EXPERIMENTO = ['saving', 'building', 'training', 'restoring'];
+// The status line of the panel that holds `testid` (the runner's busy / error messages).
+const panelState = (page, testid) => page.getByTestId(testid).evaluate((b) => b.closest('.panel').querySelector('.estado').dataset.state);
+
+describe('the engine lock during a Práctica experiment', () => {
+  test('sections that read the model wait or say busy, and never show the experiment\'s model', async () => {
+    const { page, context, errors } = await app.openApp({ width: 1280, height: 800 });
+    try {
+      for (const id of ['maxpooling', 'entrenar', 'aprendido', 'dropout', 'convolucion', 'practica']) await visit(page, id);
+      const titulo = '#maxpooling [data-parte="titulo-activacion"]';
+      // Max-pooling shows the layer its pooling receives: the lesson's conv2, 64 channels of 24 × 24.
+      await page.waitForFunction((s) => /24 × 24/.test(document.querySelector(s).textContent), titulo);
+      await page.waitForSelector('[data-testid="kernels"][data-count="32"]', { state: 'attached' });
+      await page.waitForSelector('[data-testid="activations"][data-layers]', { state: 'attached' });
+      const capas = await page.getByTestId('activations').getAttribute('data-layers');
+      await draw(page, SEVEN);
+      await answer(page);
+
+      // Every change of these results is stamped with the experiment's state at that moment.
+      await page.evaluate((s) => {
+        window.__cambios = [];
+        const estado = () => document.querySelector('[data-testid="practice-status"]').dataset.state;
+        const vigilar = (nombre, nodo) => new MutationObserver(() => window.__cambios.push([nombre, estado()]))
+          .observe(nodo, { childList: true, subtree: true, characterData: true, attributes: true });
+        vigilar('maxpooling', document.querySelector(s));
+        vigilar('activaciones', document.querySelector('[data-testid="activations"]'));
+        vigilar('kernels', document.querySelector('[data-testid="kernels"]'));
+        vigilar('convolucion', document.querySelector('[data-testid="conv-mapa"]'));
+        vigilar('dropout', document.querySelector('[data-testid="dropout-predict-result"]'));
+        vigilar('test0', document.querySelector('[data-testid="test0-onehot"]'));
+      }, titulo);
+
+      await page.getByTestId('practice-base').selectOption('keras-mnist');
+      await page.getByTestId('practica-kernel5').check();
+      await page.getByTestId('practice-images').selectOption('2000');
+      await page.getByTestId('practice-run').click();
+      await page.waitForSelector('[data-testid="practice-status"][data-state="training"]', { state: 'attached', timeout: 60_000 });
+
+      // Buttons that ask the engine say it is busy; the choosers and cursor-driven widgets wait.
+      for (const id of ['kernels-refresh', 'confusion-compute', 'test0-predict', 'lesson-evaluate']) {
+        await page.getByTestId(id).click();
+        assert.equal(await panelState(page, id), 'busy', `${id} says the engine is busy`);
+      }
+      // The training panel would swap the model too: it waits, and so do the weights' buttons.
+      assert.equal(await page.getByTestId('train-start').isDisabled(), true, '"Entrenar" waits for the experiment');
+      assert.equal(await page.getByTestId('weights-save').isDisabled(), true, 'saving weights waits for the experiment');
+      for (const id of ['maxpooling-dibujo', 'convolucion-dibujo', 'act-dibujo', 'dropout-predict-twice']) await page.getByTestId(id).click();
+      await page.waitForTimeout(1500);
+      // Read in one page task: while the experiment holds the engine, max-pooling still shows test image 0.
+      const ahora = await page.evaluate(() => ({
+        estado: document.querySelector('[data-testid="practice-status"]').dataset.state,
+        texto: document.querySelector('#maxpooling .fuente-desc').textContent,
+      }));
+      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen n\.º 0/, 'max-pooling still shows the test image');
+
+      await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 400_000, state: 'attached' });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);
+      // The waiting calls run now, on the main model: the drawing, conv2's 64 channels of 24 × 24.
+      await page.waitForFunction(() => /dibujo/.test(document.querySelector('#maxpooling .fuente-desc').textContent), null, { timeout: 30_000 });
+      await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });
+      await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
+      assert.match(await page.locator(titulo).textContent(), /24 × 24/);
+      assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 64);
+      assert.equal(await page.getByTestId('activations').getAttribute('data-layers'), capas);
+      assert.match(await page.locator('[data-testid="activations"] h4').nth(1).textContent(), /26 × 26 × 32/);
+      await page.getByTestId('kernels-refresh').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="kernels"]').closest('.panel').querySelector('.estado').dataset.state === 'done');
+      assert.equal(await page.getByTestId('kernels').getAttribute('data-count'), '32');
+
+      const cambios = await page.evaluate(() => window.__cambios);
+      assert.ok(cambios.some(([n]) => n === 'maxpooling'), 'max-pooling was redrawn once the experiment ended');
+      assert.deepEqual(cambios.filter(([, estado]) => EXPERIMENTO.includes(estado)), [],
+        'nothing that reads the model changed while the experiment held the engine');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -3,13 +3,13 @@
 // what they spend their time on. Figures, not a pass/fail test (issue 12: the longest one was
 // 276-372 ms on a quiet machine, under 100 ms before).
 //
-//   node bench/tareas-largas.mjs [--runs 3] [--seconds 8] [--root web/dist] [--scroll-first] [--no-isolation]
+//   node bench/tools/tareas-largas.mjs [--runs 3] [--seconds 8] [--root web/dist] [--scroll-first] [--no-isolation]
 //
 // Each run opens the page in Debian's Chromium (served by scripts/serve.mjs on loopback, with
-// COOP/COEP), waits for the engine, picks the classroom preset and all 60.000 images as ui.test.mjs
+// COOP/COEP), waits for the engine, picks the classroom preset and all 60.000 images as tests/web/training-panel.test.mjs
 // does, and presses "Entrenar" with a Chromium trace (devtools.timeline) and a V8 CPU profile
 // (CDP Profiler, 200 µs sampling) recording for `seconds`. The click scrolls the training
-// panel into view, as in ui.test.mjs, so the lesson sections near it are built meanwhile;
+// panel into view, as in that test, so the lesson sections near it are built meanwhile;
 // --scroll-first scrolls there and waits for them before the click, which leaves the run's own
 // tasks. It prints, per run: every main-thread task over 50 ms (the trace's RunTask on the
 // page's main thread) with its time since the click, its wall time and the main thread's CPU
@@ -20,9 +20,9 @@
 // page without COOP/COEP: the engine then trains on one thread instead of one per core.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, startServer, waitState } from '../tests/web/harness.mjs';
+import { launchBrowser, startServer, waitState } from '../../tests/web/harness.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const RUNS = Number(option('--runs', 3));

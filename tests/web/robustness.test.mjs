@@ -1,0 +1,171 @@
+// robustness.test.mjs: what goes wrong in class, in Debian's Chromium, and how the page takes
+// it: files that are not weights are refused in Spanish and the network stays; out-of-range
+// values in the training form are refused next to the field; a diverging run stops with a
+// Spanish explanation and the network from before; a crashed engine is restarted with the
+// pretrained network; a lesson section that cannot be built says so. The worker's own answers
+// to bad requests are worker-protocol.test.mjs. Files go to build/artifacts/robustness/.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { READY, openPage, trainStatus, useApp, waitPretrained, waitState } from './harness.mjs';
+import { activeModel, handwritten } from './acts.mjs';
+
+const app = useApp('robustness');
+const ARTIFACTS = app.artifacts;
+const openApp = () => app.openApp({ pretrained: true });
+
+describe('when something goes wrong', () => {
+
+  test('files that are not weights (random bytes, a PNG, an empty file, a big file) are refused and the network stays', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      const png = await page.screenshot();
+      const files = [
+        { name: 'ruido.pesos', buffer: randomBytes(5000), expect: 'bad_weights' },
+        { name: 'foto.png', buffer: png, expect: 'bad_weights' },
+        { name: 'vacio.pesos', buffer: Buffer.alloc(0), expect: 'archivo_vacio' },
+        { path: `${ARTIFACTS}enorme.bin`, expect: 'archivo_grande' },  // over Playwright's 50 MB for buffers
+      ];
+      await writeFile(files[3].path, Buffer.alloc(70 * 1024 * 1024));
+      const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({
+        bad_weights: m.errores.bad_weights, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
+      })));
+      const message = page.getByTestId('weights-message');
+      for (const { name = 'enorme.bin', buffer, path, expect } of files) {
+        await message.evaluate((el) => { el.dataset.state = ''; el.textContent = ''; });
+        await page.getByTestId('weights-load').setInputFiles(path ?? { name, mimeType: 'application/octet-stream', buffer });
+        await page.waitForSelector('[data-testid="weights-message"][data-state="error"]');
+        assert.ok((await message.textContent()).includes(textos[expect]), `${name}: ${await message.textContent()}`);
+        assert.equal(await activeModel(page), 'preentrenada', `${name} left the network alone`);
+      }
+      assert.equal((await handwritten(page, 1)).digit, 1);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('every input box refuses values out of range', async () => {
+    const { page, context } = await openApp();
+    try {
+      const bad = { tasa: ['0', '-1', 'abc', '101', '1e9', ''], lote: ['0', '1025', '1.5', 'x'], epocas: ['0', '101', '2,5'] };
+      for (const [field, values] of Object.entries(bad)) {
+        for (const value of values) {
+          await page.fill(`#${field}`, value);
+          await page.getByTestId('train-start').click();
+          assert.equal(await page.locator(`#${field}`).getAttribute('aria-invalid'), 'true', `${field} = "${value}"`);
+          assert.ok(await page.locator(`#${field}-error`).isVisible(), `${field} = "${value}" shows its error`);
+          assert.equal((await trainStatus(page)).state, 'idle');
+          // The message says what is wrong, in Spanish.
+          if (field === 'tasa' && value === '0') assert.match(await page.locator('#tasa-error').textContent(), /mayor que 0/);
+        }
+        await page.fill(`#${field}`, { tasa: '1', lote: '32', epocas: '1' }[field]);
+        await page.locator(`#${field}`).dispatchEvent('change');
+        assert.equal(await page.locator(`#${field}`).getAttribute('aria-invalid'), 'false');
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('training that diverges (SGD, lr = 100) stops with a Spanish explanation and the old network still answers', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      const before = await handwritten(page, 3);
+      assert.equal(before.digit, 3);
+      // The lesson's network itself, so the network from before "Entrenar" is the pretrained one.
+      await page.selectOption('#optimizador', 'sgd');
+      await page.fill('#tasa', '100');
+      await page.getByTestId('train-start').click();
+      await page.waitForSelector('[data-testid="train-status"][data-error="diverged"]', { timeout: 60_000 });
+      const s = await trainStatus(page);
+      console.log(`diverged after ${s.batch ?? 0} progress reports: ${s.text}`);
+      assert.equal(s.state, 'error');
+      assert.match(s.text, /NaN/);
+      assert.match(s.text, /tasa de aprendizaje de 100/);
+      assert.match(s.text, /Prueba con una tasa 10 o 100 veces menor/);
+      assert.match(s.text, /Se ha recuperado la red que había antes/);
+      assert.equal(await activeModel(page), 'preentrenada');
+      assert.equal(await page.getByTestId('preset').inputValue(), 'keras-mnist');
+      // The restored weights are the very same: same digit, same probabilities.
+      const after = await handwritten(page, 3);
+      assert.equal(after.digit, before.digit);
+      // The same network answers the same strokes; 1e-3, not bit-equality: the notice above the
+      // canvas moves it by a fraction of a pixel, so the strokes rasterize a little differently
+      // (2e-6 apart seen here). Fresh or other weights would differ by far more.
+      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-3, `p(${d}) ${before.probs[d]} → ${p}`));
+      assert.equal(await page.getByTestId('train-start').isDisabled(), false, 'a new run can start');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a crashed engine is restarted, the page says so, and the pretrained network is back', async () => {
+    const opened = await openPage(app.browser, app.server.url, 'js/client.js');  // a context to set up first
+    const { context } = opened;
+    // Keep a handle on the page's workers so the test can make the engine's one fail.
+    await context.addInitScript(() => {
+      const Original = window.Worker;
+      window.__workers = [];
+      window.Worker = class extends Original {
+        constructor(...args) { super(...args); window.__workers.push(this); }
+      };
+    });
+    const { page } = opened;
+    const errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    try {
+      await page.goto(app.server.url);
+      await waitPretrained(page);
+      const before = await handwritten(page, 0);
+      // The lesson's sections near the drawing are built once it has been answered (reposo.js);
+      // the crash comes after they are, as it would in class: this test is about the restart,
+      // not about a section whose build a crash cuts short (issue 13's note).
+      await page.waitForFunction(() => [...document.querySelectorAll('main section[data-section]')].every((s) => {
+        const r = s.getBoundingClientRect();
+        const cerca = r.bottom > -innerHeight && r.top < 2 * innerHeight;  // secciones.js's rootMargin
+        return !cerca || s.dataset.ready === 'true';
+      }), null, { timeout: READY });
+      await page.evaluate(() => window.__workers[0].onerror(new ErrorEvent('error', { message: 'out of memory' })));
+      await page.waitForSelector('#motor-error:not([hidden])');
+      const said = await page.locator('#motor-error').textContent();
+      assert.match(said, /se ha vuelto a arrancar con la red preentrenada/);
+      await page.waitForFunction(() => window.__workers.length === 2);
+      await waitPretrained(page);
+      const after = await handwritten(page, 0);
+      assert.equal(after.digit, before.digit);
+      // The same network answers the same strokes; 1e-3, not bit-equality: the notice above the
+      // canvas moves it by a fraction of a pixel, so the strokes rasterize a little differently
+      // (2e-6 apart seen here). Fresh or other weights would differ by far more.
+      after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-3, `p(${d}) ${before.probs[d]} → ${p}`));
+      await waitState(page, ['idle'], READY);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a lesson section that cannot be built says so in Spanish, and the others still are', async () => {
+    // Its module cannot be downloaded (offline on a first visit, a server gone): the section
+    // says so under its title instead of staying half empty without a word (kit/secciones.js).
+    const context = await app.browser.newContext();
+    await context.route('**/js/leccion/relu.js', (route) => route.abort());
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(app.server.url);
+      await page.locator('#relu').scrollIntoViewIfNeeded();
+      const aviso = page.locator('#relu [data-testid="section-error"]');
+      await aviso.waitFor({ timeout: READY });
+      assert.match(await aviso.textContent(), /^Esta parte de la lección no se ha podido preparar\. Vuelve a cargar la página/);
+      assert.equal(await aviso.getAttribute('role'), 'alert');
+      assert.ok(await page.locator('#relu').getAttribute('data-error'));
+      await page.waitForSelector('#dropout[data-ready="true"]', { timeout: READY });
+      assert.equal(await page.locator('#dropout [data-testid="section-error"]').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -593,7 +593,7 @@ export const leccion = {
     optimizer: 'optimizer: cómo se mueven los pesos en cada lote. La lección usa Adadelta, que ajusta por sí solo el tamaño de cada paso.',
     nota_adadelta: 'El cuaderno escribe optimizer=\'Adadelta\', y con ese nombre tf.keras usa learning_rate=0.001, que aprende muy despacio. Por eso el código pone learning_rate=1.0: es el valor del ejemplo original de Keras para MNIST y el que hace práctico entrenar en clase.',
     metrics: 'metrics = [\'accuracy\']: la exactitud (accuracy), la fracción de imágenes bien clasificadas. No se usa para aprender, solo para que tú veas cómo va.',
-    fit_texto: 'model.fit recorre los datos por lotes; cada pasada completa es una época. validation_data hace que, al final de cada época, se mida la red con las imágenes de prueba. Pulsa «Entrenar» en el panel y mira las gráficas.',
+    fit_texto: 'model.fit recorre los datos por lotes; cada pasada completa es una época. validation_data hace que, al final de cada época, se mida la red con las imágenes de prueba: la red no aprende de ellas, pero si eligiéramos la mejor época o los hiperparámetros mirando esa cifra, dejarían de medir imágenes nuevas (para eso se aparta una parte del entrenamiento como validación). Pulsa «Entrenar» en el panel y mira las gráficas.',
     evaluar_titulo: 'Evaluar y predecir',
     evaluar_texto: 'model.evaluate mide la pérdida y la exactitud con las 10.000 imágenes de prueba, que la red nunca ha usado para aprender. Después, como en la lección, le pedimos a la red que prediga la imagen de prueba 0.',
     evaluar_boton: 'Evaluar en el conjunto de prueba (model.evaluate)',

@@ -167,6 +167,51 @@ export async function visit(page, id, { ready = true } = {}) {
   if (ready) await page.waitForSelector(`#${id}[data-ready="true"]`, { timeout: 60_000, state: 'attached' });
 }
 
+/**
+ * Answers a lesson question: option `opcion` (its index) or typed `escribir`, then
+ * "Comprobar"; resolves with {correcta, motor (the engine's answer, '' while hidden), estado
+ * (the form's: abierta, segunda after a first wrong answer, resuelta)} once it has a verdict.
+ */
+export async function answerQuestion(page, id, { opcion, escribir }) {
+  const timeout = 60_000;  // a section still being built on a busy machine
+  if (opcion !== undefined) await page.getByTestId(`${id}-opcion-${opcion}`).check({ timeout });
+  if (escribir !== undefined) await page.getByTestId(`${id}-respuesta`).fill(escribir, { timeout });
+  await page.getByTestId(`${id}-veredicto`).evaluate((el) => { el.dataset.correcta = ''; });
+  await page.getByTestId(`${id}-comprobar`).click();
+  await page.waitForFunction((t) => ['true', 'false'].includes(document.querySelector(`[data-testid="${t}-veredicto"]`).dataset.correcta), id);
+  return page.getByTestId(id).evaluate((form, t) => ({
+    correcta: form.querySelector(`[data-testid="${t}-veredicto"]`).dataset.correcta === 'true',
+    motor: form.querySelector(`[data-testid="${t}-motor"]`).textContent,
+    estado: form.dataset.state,
+  }), id);
+}
+
+/**
+ * Draws `strokes` on a lesson section's own drawing pad (data-testid `testid`), by mouse or,
+ * with `touch`, as a finger (a CDP touch sequence: Chromium turns it into pointer events).
+ */
+export async function drawOnPad(page, testid, strokes, { touch = false } = {}) {
+  const pad = page.getByTestId(testid);
+  await pad.scrollIntoViewIfNeeded();
+  const b = await pad.boundingBox();
+  const at = ([x, y]) => [b.x + x * b.width, b.y + y * b.height];
+  const cdp = touch ? await page.context().newCDPSession(page) : null;
+  const finger = (type, p) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p[0], y: p[1] }] : [] });
+  for (const [first, ...rest] of strokes) {
+    if (touch) {
+      await finger('touchStart', at(first));
+      for (const p of rest) await finger('touchMove', at(p));
+      await finger('touchEnd');
+      continue;
+    }
+    await page.mouse.move(...at(first));
+    await page.mouse.down();
+    for (const p of rest) await page.mouse.move(...at(p), { steps: 6 });
+    await page.mouse.up();
+  }
+  await cdp?.detach();
+}
+
 /** The text of the element with data-testid `testid`. */
 export const text = (page, testid) => page.getByTestId(testid).textContent();
 

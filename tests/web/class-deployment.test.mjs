@@ -12,7 +12,8 @@ import { STYLES, drawSeven, handwritten } from './acts.mjs';
 
 const app = useApp('class-deployment');
 
-const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.textContent }));
+// The engine variant's sentence is the status line's tooltip (the line says only that it is ready).
+const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.title }));
 
 describe('deployed for a class', { timeout: 900_000 }, () => {
 

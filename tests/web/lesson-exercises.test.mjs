@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { IDLE, READY, useApp } from './harness.mjs';
-import { text, visit, waitText } from './acts.mjs';
+import { answerQuestion, text, visit, waitText } from './acts.mjs';
 
 const app = useApp('lesson-exercises');
 const SECCIONES = ['convolucion', 'capas-convolutivas', 'mnist'];
@@ -24,16 +24,6 @@ async function secondLayerNeuron(page, i) {
   return [box.x + (box.width - side * 15) / 2 + (i + 2.5) * side, box.y + label + side / 2];
 }
 
-// Answers a question: an option (index) or typed text, then "Comprobar"; returns the verdict.
-async function answerQuestion(page, id, { opcion, escribir }) {
-  if (opcion !== undefined) await page.getByTestId(`${id}-opcion-${opcion}`).check();
-  if (escribir !== undefined) await page.getByTestId(`${id}-respuesta`).fill(escribir);
-  const antes = await page.getByTestId(`${id}-motor`).textContent();
-  await page.getByTestId(`${id}-veredicto`).evaluate((el) => { el.dataset.correcta = ''; });
-  await page.getByTestId(`${id}-comprobar`).click();
-  await page.waitForFunction((t) => ['true', 'false'].includes(document.querySelector(`[data-testid="${t}-veredicto"]`).dataset.correcta), id);
-  return { correcta: await dataOf(page, `${id}-veredicto`, 'correcta') === 'true', motor: await text(page, `${id}-motor`), antes };
-}
 
 describe('answering the lesson\'s questions', () => {
 
@@ -46,9 +36,12 @@ describe('answering the lesson\'s questions', () => {
       assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false, 'no answer before the student\'s');
       let r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 2 });  // 1.800
       assert.equal(r.correcta, false);
-      assert.match(r.motor, /1 × 200 \+ 0 × 200 \+ \(-1\) × 200 .* = 0\. Con todos a 37 da 0/);
+      // A first wrong answer: a hint and a second try, the engine's answer still hidden.
+      assert.equal(await page.getByTestId('pregunta-homogenea-pista').isVisible(), true);
+      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false);
       r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
       assert.equal(r.correcta, true);
+      assert.match(r.motor, /1 × 200 \+ 0 × 200 \+ \(-1\) × 200 .* = 0\. Con todos a 37 da 0/);
 
       await visit(page, 'capas-convolutivas', { ready: false });
       assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'the counts wait for an answer');
@@ -57,15 +50,16 @@ describe('answering the lesson\'s questions', () => {
       await page.keyboard.type('936');
       await page.keyboard.press('Enter');
       await waitData(page, 'pregunta-neuronas-veredicto', 'correcta', 'false');
-      assert.match(await text(page, 'pregunta-neuronas-motor'), /8 × 13 = 104 neuronas/);
+      assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'a wrong first answer keeps the counts hidden');
       await page.getByTestId('pregunta-neuronas-respuesta').fill('');
       await page.getByTestId('pregunta-neuronas-respuesta').focus();
       await page.keyboard.type('104');
       await page.keyboard.press('Enter');
       await waitData(page, 'pregunta-neuronas-veredicto', 'correcta', 'true');
       assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), true, 'answering opens the counts');
+      assert.match(await text(page, 'pregunta-neuronas-motor'), /8 × 13 = 104 neuronas/);
       const opciones = await page.locator('[data-testid="pregunta-pesos"] label').allTextContents();
-      const nueve = opciones.findIndex((t) => /Solo 9/.test(t));
+      const nueve = opciones.findIndex((t) => t.trim() === '9');
       assert.ok(nueve >= 0, opciones.join(' | '));
       r = await answerQuestion(page, 'pregunta-pesos', { opcion: (nueve + 1) % opciones.length });
       assert.equal(r.correcta, false);
@@ -75,10 +69,10 @@ describe('answering the lesson\'s questions', () => {
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await waitData(page, 'pregunta-pesos-veredicto', 'correcta', 'true');
-      assert.match(await text(page, 'pregunta-pesos-motor'), /9 pesos \(10 parámetros con el bias\)\. Las 104 neuronas/);
+      assert.match(await text(page, 'pregunta-pesos-motor'), /9 pesos \(10 parámetros con el sesgo\)\. Las 104 neuronas/);
       r = await answerQuestion(page, 'pregunta-entradas', { escribir: '36' });
       assert.equal(r.correcta, true);
-      assert.match(r.motor, /4 × 3 × 3 = 36/);
+      assert.match(r.motor, /3 × 3 × 4 = 36/);
       // Not a number: a Spanish error, no verdict change.
       await page.getByTestId('pregunta-campo-respuesta').fill('cinco');
       await page.getByTestId('pregunta-campo-comprobar').click();
@@ -95,6 +89,44 @@ describe('answering the lesson\'s questions', () => {
     }
   });
 
+  test('a wrong first answer gets a hint and a second try, a second one the solution; each section tallies first tries', async () => {
+    const { page, context, errors } = await app.openApp();
+    const tally = (seccion) => page.locator(`#${seccion} [data-testid="section-tally"]`).evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+    try {
+      await visit(page, 'convolucion', { ready: false });
+      await page.getByTestId('pregunta-homogenea').waitFor({ timeout: 60_000 });
+      assert.deepEqual(await tally('convolucion').then((t) => [t.answered, t.total]), ['0', '1']);
+      let r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 2 });  // 1.800: wrong
+      assert.equal(r.estado, 'segunda');
+      assert.match(await text(page, 'pregunta-homogenea-pista'), /^Pista: el kernel de bordes verticales/);
+      assert.equal(r.motor, '', 'no solution after one try');
+      r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
+      assert.equal(r.estado, 'resuelta');
+      assert.match(await text(page, 'pregunta-homogenea-veredicto'), /Esta vez sí/);
+      assert.equal(await page.getByTestId('pregunta-homogenea-pista').isVisible(), false);
+      const convolucion = await tally('convolucion');
+      assert.deepEqual([convolucion.first, convolucion.answered, convolucion.total], ['0', '1', '1']);
+      assert.match(convolucion.text, /0 de 1 a la primera/);
+
+      await visit(page, 'capas-convolutivas', { ready: false });
+      r = await answerQuestion(page, 'pregunta-neuronas', { escribir: '104' });
+      assert.equal(r.estado, 'resuelta');
+      assert.match(await text(page, 'pregunta-neuronas-veredicto'), /a la primera/);
+      // Two wrong answers: the engine's answer comes with the second.
+      r = await answerQuestion(page, 'pregunta-campo', { escribir: '3' });
+      assert.equal(r.estado, 'segunda');
+      r = await answerQuestion(page, 'pregunta-campo', { escribir: '4' });
+      assert.deepEqual([r.estado, r.correcta], ['resuelta', false]);
+      assert.match(r.motor, /5 × 5/);
+      const capas = await tally('capas-convolutivas');
+      assert.deepEqual([capas.first, capas.answered, capas.total], ['1', '2', '4']);
+      assert.match(capas.text, /1 de 2 a la primera \(respondidas 2 de 4\)/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('MNIST exercises checked on the engine\'s data: a normalised pixel, the reshape, a one-hot row', async () => {
     const { page, context, errors } = await app.openApp();
     try {
@@ -104,35 +136,35 @@ describe('answering the lesson\'s questions', () => {
       assert.ok(byte > 60 && byte < 195, `a grey pixel: ${byte}`);
       let r = await answerQuestion(page, 'tarea-normalizar', { escribir: '1' });
       assert.equal(r.correcta, false);
-      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(3).replace('.', ',') });
+      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4).replace('.', ',') });
       assert.equal(r.correcta, true);
       assert.match(r.motor, new RegExp(`${byte} / 255 = 0,\\d{4}`));
       // Dot decimals are read too.
-      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(3) });
+      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4) });
       assert.equal(r.correcta, true);
 
       await waitText(page, 'tarea-forma', /\(10000, 28, 28\)/);
       r = await answerQuestion(page, 'tarea-forma', { escribir: '(10000, 28, 28)' });
       assert.equal(r.correcta, false);
-      assert.match(r.motor, /\(10000, 28, 28, 1\)/);
       r = await answerQuestion(page, 'tarea-forma', { escribir: '(10000, 28, 28, 1)' });
       assert.equal(r.correcta, true);
+      assert.match(r.motor, /\(10000, 28, 28, 1\)/);
 
-      // Test image 0 is a 7: the row is 0000000100.
-      await waitText(page, 'tarea-onehot', /nº 0 es un 7/);
+      // The exercise starts past the eight rows the table shows: test image 8 is a 5.
+      await waitText(page, 'tarea-onehot', /n\.º 8 es un 5/);
       await page.getByTestId('tarea-onehot-3').click();
-      await page.getByTestId('tarea-onehot-7').click();
+      await page.getByTestId('tarea-onehot-5').click();
       r = await answerQuestion(page, 'tarea-onehot', {});
       assert.equal(r.correcta, false, 'two ones');
       await page.getByTestId('tarea-onehot-3').press('Enter');  // a toggle button, by keyboard
       assert.equal(await page.getByTestId('tarea-onehot-3').getAttribute('aria-pressed'), 'false');
       r = await answerQuestion(page, 'tarea-onehot', {});
       assert.equal(r.correcta, true);
-      assert.match(r.motor, /etiqueta 7 → \[0, 0, 0, 0, 0, 0, 0, 1, 0, 0\]/);
-      // The next image (a 2): a fresh row to fill.
+      assert.match(r.motor, /etiqueta 5 → \[0, 0, 0, 0, 0, 1, 0, 0, 0, 0\]/);
+      // The next image (a 9): a fresh row to fill.
       await page.getByTestId('tarea-onehot-otra').click();
-      await waitText(page, 'tarea-onehot', /nº 1 es un 2/);
-      assert.equal(await page.getByTestId('tarea-onehot-7').getAttribute('aria-pressed'), 'false');
+      await waitText(page, 'tarea-onehot', /n\.º 9 es un 9/);
+      assert.equal(await page.getByTestId('tarea-onehot-5').getAttribute('aria-pressed'), 'false');
       assert.equal(await page.getByTestId('tarea-onehot-veredicto').isVisible(), false);
       assert.deepEqual(errors, []);
     } finally {
@@ -215,12 +247,12 @@ describe('answering the lesson\'s questions', () => {
         await foto('[data-testid="pregunta-homogenea"]', 'pregunta-homogenea');
 
         await visit(page, 'capas-convolutivas', { ready: false });
-        await waitText(page, 'bordes-tensor', /4 × 26 × 26/);
+        await waitText(page, 'bordes-tensor', /26 × 26 × 4/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes');
         // The lesson's 10 × 15 crop with the corner channel: five 8 × 13 maps.
         await page.getByTestId('bordes-tipo').selectOption('recorte');
         await pulsar('bordes-esquina');
-        await waitText(page, 'bordes-tensor', /5 × 8 × 13/);
+        await waitText(page, 'bordes-tensor', /8 × 13 × 5/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes-recorte-esquina');
         await page.getByTestId('pregunta-neuronas-respuesta').fill('104');
         await pulsar('pregunta-neuronas-comprobar');
@@ -238,8 +270,8 @@ describe('answering the lesson\'s questions', () => {
         await foto('#capas-convolutivas [data-parte="campo-receptivo"]', 'campo-receptivo');
 
         await visit(page, 'mnist', { ready: false });
-        await waitText(page, 'tarea-onehot', /es un 7/);
-        await pulsar('tarea-onehot-7');
+        await waitText(page, 'tarea-onehot', /es un 5/);
+        await pulsar('tarea-onehot-5');
         await pulsar('tarea-onehot-comprobar');
         await waitData(page, 'tarea-onehot-veredicto', 'correcta', 'true');
         await foto('[data-testid="tarea-onehot"]', 'tarea-onehot');
@@ -248,6 +280,10 @@ describe('answering the lesson\'s questions', () => {
         await foto('[data-testid="tarea-forma"]', 'tarea-forma');
         await waitText(page, 'mnist-total', /\d/);
         await foto('#mnist [data-parte="modelo"]', 'resumen-con-pooling');
+        // The switch waits for the pooling question's answer.
+        await page.getByTestId('pregunta-pooling-opcion-2').check();
+        await pulsar('pregunta-pooling-comprobar');
+        await waitData(page, 'pregunta-pooling-veredicto', 'correcta', 'true');
         await pulsar('mnist-con-pooling');
         await waitData(page, 'mnist-resumen', 'pooling', 'sin');
         await foto('#mnist [data-parte="modelo"]', 'resumen-sin-pooling');

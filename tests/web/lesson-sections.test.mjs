@@ -1,12 +1,15 @@
 // lesson-sections.test.mjs: a student reads the lesson's sections, in Debian's Chromium: each
 // widget shows the engine's real numbers and steps with buttons and keys (Imágenes, Convolución,
 // Capas convolutivas with its edge maps and receptive field, Clasificación del MNIST with its
-// summary, Maxpooling, Dropout, ReLU), and a repainted canvas shows only its new picture.
+// summary, Maxpooling, Dropout, ReLU), and a repainted canvas shows only its new picture;
+// Maxpooling, Dropout and ReLU ask for a prediction first; glossary terms link from their first
+// use; "Usar mi dibujo" opens a pad in place; the projector hides the answers; the teacher's
+// worksheet prints on two A4 pages.
 // Screenshots go to build/artifacts/lesson-sections/ (gitignored).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, useApp } from './harness.mjs';
-import { SEVEN, answer, draw, text, visit, waitText } from './acts.mjs';
+import { openPage, useApp, waitPretrained } from './harness.mjs';
+import { SEVEN, answer, answerQuestion, draw, drawOnPad, text, visit, waitText } from './acts.mjs';
 
 const app = useApp('lesson-sections');
 const SECTIONS_6_10 = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
@@ -94,7 +97,7 @@ describe('reading the lesson', () => {
     }
   });
 
-  test('four edge maps of a real digit from the engine, a corner channel, the lesson\'s 4 × 8 × 13 crop', async () => {
+  test('four edge maps of a real digit from the engine, a corner channel, the lesson\'s 8 × 13 × 4 crop', async () => {
     const { page, context, errors } = await app.openApp();
     try {
       // Section 2's map of the same image with the vertical kernel, for comparison.
@@ -106,7 +109,7 @@ describe('reading the lesson', () => {
       assert.deepEqual(await Promise.all([0, 4, 5, 8].map((i) => page.getByTestId(`kernel-${i}`).inputValue())), ['-1', '2', '2', '-1']);
       await page.waitForFunction((m) => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== m, String(maxSeccion2));
       await visit(page, 'capas-convolutivas', { ready: false });
-      assert.match(await waitText(page, 'bordes-tensor', /×/), /4 × 26 × 26/);
+      assert.match(await waitText(page, 'bordes-tensor', /×/), /26 × 26 × 4 \(alto × ancho × canales\)/);
       const mapas = await page.locator('[data-testid="bordes-mapas"] canvas').evaluateAll((cs) => cs.map((c) => ({ id: c.dataset.testid, ...c.dataset })));
       assert.deepEqual(mapas.map((m) => m.id), ['bordes-mapa-horizontales', 'bordes-mapa-verticales', 'bordes-mapa-diagonales', 'bordes-mapa-antidiagonales']);
       // The vertical channel is the engine's map section 2 shows for the same image and kernel.
@@ -116,11 +119,11 @@ describe('reading the lesson', () => {
       for (const m of mapas) assert.ok(Number(m.max) > 0.5 && Number(m.min) < -0.5, `${m.id} ${m.min}..${m.max}`);
       // The corner kernel adds a fifth channel; the crop gives the notebook's 8 × 13 maps.
       await page.getByTestId('bordes-esquina').check();
-      await waitText(page, 'bordes-tensor', /5 × 26 × 26/);
+      await waitText(page, 'bordes-tensor', /26 × 26 × 5/);
       await page.getByTestId('bordes-tipo').selectOption('recorte');
-      await waitText(page, 'bordes-tensor', /5 × 8 × 13/);
+      await waitText(page, 'bordes-tensor', /8 × 13 × 5/);
       await page.getByTestId('bordes-esquina').uncheck();
-      assert.match(await waitText(page, 'bordes-tensor', /4 × 8 × 13/), /4 × 8 × 13/);
+      assert.match(await waitText(page, 'bordes-tensor', /8 × 13 × 4/), /8 × 13 × 4/);
       assert.equal(await page.locator('[data-testid="bordes-mapas"] canvas').count(), 4);
       assert.equal(await dataOf(page, 'bordes-mapa-verticales', 'ancho'), '13');
       // Another test image: new maps.
@@ -142,14 +145,14 @@ describe('reading the lesson', () => {
     }
   });
 
-  test('Capas convolutivas: 104 neurons sharing 9 weights, a 4 × 8 × 13 tensor, 36 inputs and a 5 × 5 field', async () => {
+  test('Capas convolutivas: 104 neurons sharing 9 weights, an 8 × 13 × 4 tensor, 36 inputs and a 5 × 5 field', async () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'capas-convolutivas', { ready: false });
       assert.match(await waitText(page, 'capas-neuronas', /104/), /8 × 13 = 104/);
       assert.match(await text(page, 'capas-pesos'), /Solo 9!/);
-      assert.match(await waitText(page, 'capas-tensor', /×/), /4 × 8 × 13/);
-      assert.match(await waitText(page, 'capas-36', /36/), /4 × 3 × 3 = 36/);
+      assert.match(await waitText(page, 'capas-tensor', /×/), /8 × 13 × 4 \(alto × ancho × canales\)/);
+      assert.match(await waitText(page, 'capas-36', /36/), /3 × 3 × 4 = 36/);
       assert.match(await text(page, 'capas-campo'), /5 × 5/);
       await waitText(page, 'capas-segunda-lectura', /columnas 0 a 4/);
       await page.getByTestId('capas-segunda-salida').focus();
@@ -262,10 +265,13 @@ describe('reading the lesson', () => {
   });
 
   test('Maxpooling: the 2 × 2 window steps over a real activation map and keeps its maximum', async () => {
-    const { page, context, errors } = await app.openApp();
+    const { page, context, errors } = await app.openApp({ pretrained: true });
     try {
       await visit(page, 'maxpooling', { ready: false });
       await waitText(page, 'pool-maximo', /máximo: /);
+      // The map the lesson's network pools: conv2's 24 × 24, down to 12 × 12.
+      await page.waitForFunction(() => /24 × 24/.test(document.querySelector('#maxpooling [data-parte="titulo-activacion"]').textContent));
+      assert.match(await page.locator('#maxpooling [data-parte="titulo-reducido"]').textContent(), /12 × 12/);
       assert.match(await text(page, 'pool-descartado'), /75\s%/);
       assert.ok(await page.locator('[data-testid="pool-canal"] option').count() >= 16, 'one option per channel');
       // Step until the window shows other values and another maximum.
@@ -304,6 +310,8 @@ describe('reading the lesson', () => {
 
       // Dropout: each step draws another mask from the engine's Dropout layer.
       await visit(page, 'dropout');
+      // Predict first: the step-by-step masks show once the prediction is answered.
+      await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
       const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
       assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
       assert.match(await page.getByTestId('dropout-summary').textContent(), /se multiplican por 2\./);
@@ -331,6 +339,7 @@ describe('reading the lesson', () => {
       await page.getByTestId('relu-slider').fill('-3');
       await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
       assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
+      await answerQuestion(page, 'pregunta-gradiente', { opcion: 3 });
       await page.getByTestId('relu-layers').fill('10');
       assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       // The bars agree with the text: the first of n layers receives 0,25^n, the last 0,25.
@@ -402,4 +411,165 @@ describe('reading the lesson', () => {
       await context.close();
     }
   });
+
+  test('Maxpooling, Dropout and ReLU ask for a prediction before their demonstration', async () => {
+    const { page, context, errors } = await app.openApp();
+    try {
+      // Maxpooling: the engine pools the shifted map; crossing the block edge moves the 9.
+      await visit(page, 'maxpooling', { ready: false });
+      let r = await answerQuestion(page, 'pregunta-desplazar', { opcion: 1 });
+      assert.equal(r.correcta, true);
+      assert.match(r.motor, /\[\[9, 0\], \[0, 0\]\], \[\[9, 0\], \[0, 0\]\] y \[\[0, 9\], \[0, 0\]\]/);
+
+      // Dropout: the step-by-step masks wait for the answer.
+      await visit(page, 'dropout', { ready: false });
+      await page.getByTestId('pregunta-apagadas').waitFor({ timeout: 60_000 });
+      assert.equal(await page.getByTestId('dropout-grid').isVisible(), false, 'the masks wait for the prediction');
+      r = await answerQuestion(page, 'pregunta-apagadas', { opcion: 0 });  // "exactly 64": wrong
+      assert.equal(await page.getByTestId('dropout-grid').isVisible(), false);
+      r = await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
+      assert.equal(r.correcta, true);
+      assert.equal(await page.getByTestId('dropout-grid').isVisible(), true);
+      const cuentas = r.motor.match(/apaga ([\d, ]+)\./)[1].split(', ').map(Number);
+      assert.equal(cuentas.length, 5);
+      assert.ok(new Set(cuentas).size > 1 && cuentas.every((n) => n > 30 && n < 98), cuentas.join(' '));
+
+      // ReLU: the products and the bars wait for the answer.
+      await visit(page, 'relu', { ready: false });
+      await page.getByTestId('pregunta-gradiente').waitFor({ timeout: 60_000 });
+      assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), false);
+      r = await answerQuestion(page, 'pregunta-gradiente', { opcion: 3 });
+      assert.equal(r.correcta, true);
+      assert.match(r.motor, /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
+      assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('glossary: each term links from its first use to its entry, and back', async () => {
+    const { page, context, errors } = await app.openApp();
+    try {
+      const enlaces = await page.locator('a.termino').evaluateAll((as) => as.map((a) => ({
+        href: a.getAttribute('href'), seccion: a.closest('section')?.id, destino: Boolean(document.querySelector(a.getAttribute('href'))) })));
+      const entradas = await page.locator('#glosario dt').count();
+      assert.equal(entradas, 12);
+      assert.equal(enlaces.length, entradas, JSON.stringify(enlaces));
+      assert.equal(new Set(enlaces.map((e) => e.href)).size, entradas, 'one link per term');
+      assert.ok(enlaces.every((e) => e.destino && e.seccion !== 'glosario'));
+      // "kernel" is first used in the convolution section's introduction.
+      const kernel = page.getByTestId('glossary-link-kernel');
+      assert.equal(await kernel.evaluate((a) => a.closest('p').matches('#convolucion > .intro')), true);
+      await kernel.click();
+      await page.waitForFunction(() => location.hash === '#glosario-kernel');
+      assert.equal(await page.locator('#glosario-kernel').isVisible(), true);
+      await page.locator('#glosario [data-termino="kernel"] a.volver').click();
+      await page.waitForFunction(() => location.hash === '#uso-kernel');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"Usar mi dibujo" opens a pad in place; a stroke on it feeds the section', async () => {
+    const { page, context, errors } = await app.openApp();
+    try {
+      await visit(page, 'maxpooling');
+      await page.getByTestId('maxpooling-dibujo').click();
+      assert.equal(await page.getByTestId('maxpooling-lienzo').isVisible(), true);
+      assert.match(await page.locator('#maxpooling .fuente-desc').textContent(), /Dibuja un dígito en el recuadro/);
+      const antes = await text(page, 'pool-maximo');
+      await drawOnPad(page, 'maxpooling-lienzo', SEVEN);
+      await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
+      await page.waitForFunction((a) => document.querySelector('[data-testid="pool-maximo"]').textContent !== a, antes);
+      // "Borrar" empties the pad: nothing drawn anywhere, a Spanish message.
+      await page.getByTestId('maxpooling-borrar').click();
+      await page.waitForFunction(() => /No hay nada dibujado/.test(document.querySelector('#maxpooling .fuente .error').textContent));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('projector: «Ocultar respuestas» hides verdicts and the engine\'s answers', async () => {
+    const { page, context, errors } = await app.openApp({ width: 1920, height: 1080 });
+    try {
+      assert.equal(await page.getByTestId('hide-answers').isVisible(), false, 'only in projector mode');
+      await page.locator('#boton-proyector').click();
+      await page.getByTestId('hide-answers').click();
+      assert.equal(await page.getByTestId('hide-answers').getAttribute('aria-pressed'), 'true');
+      await visit(page, 'convolucion', { ready: false });
+      await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
+      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false);
+      assert.equal(await page.getByTestId('pregunta-homogenea-veredicto').isVisible(), false);
+      await page.getByTestId('hide-answers').click();
+      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the teacher\'s worksheet prints on two A4 pages, without the guide', async () => {
+    const { page, context, errors } = await openPage(app.browser, app.server.url, 'guia-docente.html');
+    try {
+      await page.waitForSelector('body[data-ready="true"]');
+      assert.ok(await page.getByTestId('guide-plan-1h').locator('tbody tr').count() > 3);
+      assert.ok(await page.getByTestId('guide-plan-2h').locator('tbody tr').count() > 3);
+      assert.equal(await page.getByTestId('worksheet-sheet').count(), 2);
+      const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+      assert.equal((pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length, 2);
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('.guia').isVisible(), false);
+      assert.equal(await page.getByTestId('worksheet').isVisible(), true);
+      // The 6 × 6 image, its kernel and an empty 4 × 4 output to fill in.
+      assert.equal(await page.locator('.matriz-ficha.imagen td').count(), 36);
+      assert.equal(await page.locator('.matriz-ficha.kernel td').count(), 9);
+      assert.deepEqual([...new Set(await page.locator('.matriz-ficha.salida td').allTextContents())], ['']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  const SIZES = [
+    ['escritorio', { width: 1366, height: 900 }, {}],
+    ['movil', { width: 390, height: 844 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 }],
+    ['proyector', { width: 1920, height: 1080 }, { proyector: true }],
+  ];
+  const CHANGED = ['convolucion', 'capas-convolutivas', 'mnist', 'maxpooling', 'dropout', 'relu', 'glosario'];
+  for (const [name, viewport, options] of SIZES) {
+    test(`${name} (${viewport.width}×${viewport.height}): predictions, the pad and the glossary fit; screenshots`, async () => {
+      const context = await app.browser.newContext({ viewport, hasTouch: options.hasTouch, isMobile: options.isMobile, deviceScaleFactor: options.deviceScaleFactor });
+      const errors = [];
+      await context.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
+      if (options.proyector) await context.addInitScript(() => localStorage.setItem('convaula.proyector', '1'));
+      const page = await context.newPage();
+      page.on('pageerror', (err) => errors.push(String(err)));
+      page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+      try {
+        await page.goto(app.server.url);
+        await waitPretrained(page);
+        for (const id of CHANGED.slice(0, -1)) await visit(page, id);
+        await visit(page, 'maxpooling');
+        await page.getByTestId('maxpooling-dibujo').click();
+        await drawOnPad(page, 'maxpooling-lienzo', SEVEN, { touch: options.hasTouch });
+        await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
+        await answerQuestion(page, 'pregunta-desplazar', { opcion: 0 });  // wrong: the hint shows
+        for (const id of CHANGED) await page.locator(`#${id}`).screenshot({ path: `${app.artifacts}${name}-${id}.png` });
+        const overflow = await page.evaluate((ids) => {
+          const width = document.documentElement.clientWidth;
+          const out = ids.flatMap((id) => [...document.querySelectorAll(`#${id} *`)])
+            .filter((el) => !el.closest('.sr-only, .archivo-oculto') && el.getBoundingClientRect().right > width + 1);
+          return { scrollWidth: document.documentElement.scrollWidth, width, out: out.map((el) => el.outerHTML.slice(0, 80)) };
+        }, CHANGED);
+        assert.equal(overflow.scrollWidth, overflow.width, 'no horizontal scrolling');
+        assert.deepEqual(overflow.out, []);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

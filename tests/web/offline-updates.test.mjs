@@ -31,7 +31,8 @@ function logged(server, from = 0) {
   });
 }
 
-const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.textContent }));
+// The engine variant's sentence is the status line's tooltip (the line says only that it is ready).
+const engine = (page) => page.getByTestId('engine-variant').evaluate((el) => ({ variant: el.dataset.variant, text: el.title }));
 
 describe('first visit, offline and updates', { timeout: 900_000 }, () => {
 

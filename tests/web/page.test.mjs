@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { READY, useApp } from './harness.mjs';
-import { SEVEN, draw, expectPrediction, visit, waitText } from './acts.mjs';
+import { SEVEN, answerQuestion, draw, expectPrediction, visit, waitText } from './acts.mjs';
 
 const app = useApp('page');
 const { openApp } = app;
@@ -42,7 +42,7 @@ describe('the page', () => {
     const { page, context, errors, outside } = await openApp();
     try {
       assert.equal(await page.getAttribute('html', 'lang'), 'es');
-      assert.equal(await page.locator('nav a').count(), 10);
+      assert.equal(await page.locator('nav a').count(), 11);  // the ten sections and the glossary
       const sections = await page.locator('main section[data-section]').evaluateAll((els) =>
         els.map((s) => ({ id: s.id, title: s.querySelector('h2').textContent, intro: s.querySelector('.intro').textContent })));
       assert.equal(sections.length, 10);
@@ -50,7 +50,9 @@ describe('the page', () => {
         assert.ok(s.title.length > 2, `${s.id} has a heading`);
         assert.ok(s.intro.length > 120 && !/próximamente/i.test(s.intro), `${s.id} has a real intro`);
       }
-      assert.match(await page.getByTestId('engine-variant').textContent(), /^Motor: WebAssembly/);
+      // Students see that the engine is ready; which variant runs is in the line's tooltip.
+      assert.equal(await page.getByTestId('engine-variant').textContent(), 'Motor listo');
+      assert.match(await page.getByTestId('engine-variant').getAttribute('title'), /^Motor: WebAssembly/);
       assert.match(await page.getByTestId('preset').inputValue(), /^(classroom|keras-mnist)$/);
       // Nothing untranslated slipped through: every data-t element got its text.
       assert.equal(await page.locator('[data-t]:empty').count(), 0);
@@ -200,6 +202,8 @@ describe('the page', () => {
     try {
       await tab(60);
       for (const id of SECTIONS_6_10) await visit(page, id);
+      // Dropout's steps show once its prediction is answered.
+      await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
       await page.getByTestId('dropout-rate').focus();
       await tab(140);
       for (const id of ['preset', 'tasa', 'lote', 'epocas', 'subconjunto', 'train-start', 'draw-clear', 'weights-save', 'weights-load',

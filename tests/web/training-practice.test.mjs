@@ -175,7 +175,7 @@ describe('Práctica', () => {
       const texto = await readFile(await descarga.path(), 'utf8');
       assert.equal(texto.charCodeAt(0), 0xFEFF);
       const lineas = texto.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
-      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida test', 'Precisión test', 'Estado']);
+      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida (prueba)', 'Exactitud (prueba)', 'Estado']);
       assert.equal(lineas.length, 5);
       assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4']);
       assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5']);
@@ -232,7 +232,8 @@ describe('the engine lock during a Práctica experiment', () => {
     try {
       for (const id of ['maxpooling', 'entrenar', 'aprendido', 'dropout', 'convolucion', 'practica']) await visit(page, id);
       const titulo = '#maxpooling [data-parte="titulo-activacion"]';
-      await page.waitForFunction((s) => /26 × 26/.test(document.querySelector(s).textContent), titulo);
+      // Max-pooling shows the layer its pooling receives: the lesson's conv2, 64 channels of 24 × 24.
+      await page.waitForFunction((s) => /24 × 24/.test(document.querySelector(s).textContent), titulo);
       await page.waitForSelector('[data-testid="kernels"][data-count="32"]', { state: 'attached' });
       await page.waitForSelector('[data-testid="activations"][data-layers]', { state: 'attached' });
       const capas = await page.getByTestId('activations').getAttribute('data-layers');
@@ -274,16 +275,16 @@ describe('the engine lock during a Práctica experiment', () => {
         estado: document.querySelector('[data-testid="practice-status"]').dataset.state,
         texto: document.querySelector('#maxpooling .fuente-desc').textContent,
       }));
-      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen nº 0/, 'max-pooling still shows the test image');
+      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen n\.º 0/, 'max-pooling still shows the test image');
 
       await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 400_000, state: 'attached' });
       await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);
-      // The waiting calls run now, on the main model: the drawing, 32 channels of 26 × 26.
+      // The waiting calls run now, on the main model: the drawing, conv2's 64 channels of 24 × 24.
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#maxpooling .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
-      assert.match(await page.locator(titulo).textContent(), /26 × 26/);
-      assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 32);
+      assert.match(await page.locator(titulo).textContent(), /24 × 24/);
+      assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 64);
       assert.equal(await page.getByTestId('activations').getAttribute('data-layers'), capas);
       assert.match(await page.locator('[data-testid="activations"] h4').nth(1).textContent(), /26 × 26 × 32/);
       await page.getByTestId('kernels-refresh').click();

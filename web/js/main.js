@@ -5,6 +5,7 @@ import { motor as T } from './textos.js';
 import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
+import { crearGlosario, enlazarGlosario } from './ui/glosario.js';
 import { crearNavegacion } from './ui/navegacion.js';
 import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
@@ -21,7 +22,9 @@ import { cargarSecciones, volverAlLugar } from './leccion/kit/secciones.js';
 import { cuandoLibre } from './leccion/kit/reposo.js';
 
 aplicarTextos(document);
-crearProyector(document.querySelector('#boton-proyector'));
+crearGlosario(document.querySelector('#glosario'));
+enlazarGlosario(document.querySelector('main'));
+crearProyector(document.querySelector('#boton-proyector'), document.querySelector('#boton-respuestas'));
 const secciones = [...document.querySelectorAll('main section[data-section]')];
 crearNavegacion(document.querySelector('.navegacion'), secciones);
 volverAlLugar(secciones);

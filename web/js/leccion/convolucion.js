@@ -173,6 +173,12 @@ function crearEjemplo(raiz, motor, kernel) {
   };
 }
 
+const COLOR_SIGNO = {
+  1: { linea: '#d62828', texto: '#a11d1d', trazo: [] },
+  [-1]: { linea: '#2457d6', texto: '#1a44ad', trazo: [7, 4] },
+  0: { linea: '#b8c0d0', texto: '#566074', trazo: [2, 4] },
+};
+
 // The same window as a neuron: nine inputs on the left, the kernel's values as the weights of
 // their connections, and the weighted sum in the neuron.
 function pintarNeurona(lienzo, t) {
@@ -196,9 +202,11 @@ function pintarNeurona(lienzo, t) {
   for (let i = 0; i < n; i++) {
     const y = arriba + paso * (i + 0.5);
     const w = t.weights[i];
-    ctx.strokeStyle = w > 0 ? '#2457d6' : w < 0 ? '#d9480f' : '#b8c0d0';
+    // The lesson's one sign convention (maps, kernels, this diagram): positive red, negative
+    // blue; the line's pattern says the sign too, for whoever does not tell the colours apart.
+    ctx.strokeStyle = COLOR_SIGNO[Math.sign(w)].linea;
     ctx.lineWidth = w === 0 ? 1 : 1 + Math.min(3, Math.abs(w));
-    ctx.setLineDash(w === 0 ? [4, 4] : []);
+    ctx.setLineDash(COLOR_SIGNO[Math.sign(w)].trazo);
     ctx.beginPath();
     ctx.moveTo(xEntrada + 14, y);
     ctx.lineTo(xNeurona - radio, yNeurona);
@@ -219,7 +227,7 @@ function pintarNeurona(lienzo, t) {
     ctx.textAlign = 'center';
     ctx.fillStyle = 'rgba(255,255,255,0.9)';
     ctx.fillRect(xPeso - 18, yPeso - 9, 36, 16);
-    ctx.fillStyle = ctx.strokeStyle = w > 0 ? '#1a44ad' : w < 0 ? '#a83a0c' : '#566074';
+    ctx.fillStyle = ctx.strokeStyle = COLOR_SIGNO[Math.sign(w)].texto;
     ctx.fillText(valor(w), xPeso, yPeso + 4);
   }
   ctx.fillStyle = '#e3e9fb';

@@ -10,7 +10,7 @@ import { leccion, entrenamiento as TE } from '../textos.js';
 import { entero, decimal, porcentaje, duracion } from '../formato.js';
 import { el, ponerEstado } from './kit/dom.js';
 import { mensajeDeError } from '../ui/mensajes.js';
-import { redondearComoNumpy, vectorComoNumpy } from './numpy.js';
+import { comoPython, redondearComoNumpy, vectorComoNumpy } from './numpy.js';
 
 const T = leccion.entrenar;
 // The notebook's cell: model.compile(..., optimizer='Adadelta') at the original Keras example's
@@ -105,7 +105,7 @@ export function crearCuaderno(raiz, motor) {
     const restante = f > 0.002 ? reloj.segundos() * (1 - f) / f : null;
     v.vivo.textContent = T.keras_progreso({
       hechos: entero(p.batch), total: entero(p.batches), barra: barraKeras(p.batch, p.batches),
-      loss: decimal(p.loss), accuracy: decimal(p.accuracy),
+      loss: comoPython(p.loss), accuracy: comoPython(p.accuracy),
     });
     const donde = p.validating
       ? T.cuaderno_validando(entero(p.epoch), entero(p.epochs), entero(p.validated), entero(p.valImages))
@@ -121,8 +121,8 @@ export function crearCuaderno(raiz, motor) {
     v.vivo.textContent = '';
     escribir(T.keras_epoca({
       total: entero(pasos), barra: barraKeras(1, 1), tiempo: duracion(e.seconds),
-      porPaso: entero((1000 * e.seconds) / pasos), loss: decimal(e.loss), accuracy: decimal(e.accuracy),
-      val_loss: decimal(e.val_loss), val_accuracy: decimal(e.val_accuracy),
+      porPaso: entero((1000 * e.seconds) / pasos), loss: comoPython(e.loss), accuracy: comoPython(e.accuracy),
+      val_loss: comoPython(e.val_loss), val_accuracy: comoPython(e.val_accuracy),
     }));
     run.historia.push({ ...e, reloj: reloj.segundos() });
     v.log.dataset.epochs = String(run.historia.length);
@@ -141,14 +141,14 @@ export function crearCuaderno(raiz, motor) {
     escribir('');
     escribir('score = model.evaluate(X_test, y_test, verbose=1)');
     escribir(T.keras_evaluar({ total: entero(pasos), barra: barraKeras(1, 1), tiempo: duracion(segundos),
-      loss: decimal(loss), accuracy: decimal(accuracy) }));
+      loss: comoPython(loss), accuracy: comoPython(accuracy) }));
     ponerEstado(v.estado, 'predicting', T.cuaderno_prediciendo);
     const { pixels, labels } = await cliente.testImages({ start: 0, count: 1 });
     const { digit, probabilities: p } = await cliente.predict({ pixels });
     const redondeado = Array.from(p, redondearComoNumpy);
     v.salida.replaceChildren(
       el('p', { 'data-testid': 'notebook-score', 'data-loss': String(loss), 'data-accuracy': String(accuracy),
-        text: T.cuaderno_score(decimal(loss, 4), decimal(accuracy, 4), porcentaje(accuracy, 2)) }),
+        text: T.cuaderno_score(`[${comoPython(loss)}, ${comoPython(accuracy)}]`, decimal(loss, 4), decimal(accuracy, 4), porcentaje(accuracy, 2)) }),
       el('p', { class: 'codigo-titulo' }, el('code', { text: 'model.predict(X_test[0].reshape(1,28,28,1))' })),
       el('pre', { class: 'codigo', 'data-testid': 'notebook-predict', text: vectorComoNumpy(p) }),
       el('p', { class: 'codigo-titulo' }, el('code', { text: 'np.round(model.predict(X_test[0].reshape(1,28,28,1)))' })),

@@ -6,6 +6,7 @@ import { leccion } from '../textos.js';
 import { numero, entero } from '../formato.js';
 import { bloqueFormulas } from '../formulas.js';
 import { el, ponerEstado } from './kit/dom.js';
+import { preguntaApagadas } from './preguntas.js';
 
 const T = leccion.dropout;
 const C = leccion.comun;
@@ -163,9 +164,13 @@ export async function crear(seccion, { motor }) {
   const dos = crearDosVeces();
   const estado = el('p', { class: 'estado', role: 'status' });
   pasos.panel.append(estado);
+  // Predict first: the step-by-step masks wait for the student's answer.
+  const prediccion = el('div', { class: 'preguntas' });
+  pasos.panel.hidden = true;
+  preguntaApagadas(prediccion, motor, () => { pasos.panel.hidden = false; });
   raiz.append(bloqueFormulas(T.formula_alt, [String.raw`\tilde a_i = \frac{m_i\,a_i}{1-p}`,
     String.raw`m_i=\begin{cases}0 & \text{con probabilidad } p\\ 1 & \text{con probabilidad } 1-p\end{cases}`]),
-  pasos.panel, real.panel, dos.panel);
+  prediccion, pasos.panel, real.panel, dos.panel);
 
   const controles = [...pasos.controles, real.boton, dos.boton];
   const correr = motor.accion(estado, { botones: controles, esperar: true, calculando: false });

@@ -9,7 +9,7 @@ import { formula } from '../formulas.js';
 import { el } from './kit/dom.js';
 import { pintarTinta } from './kit/lienzo.js';
 import { crearBarras } from './kit/barras.js';
-import { redondearComoNumpy, vectorComoNumpy } from './numpy.js';
+import { comoPython, redondearComoNumpy, vectorComoNumpy } from './numpy.js';
 import { crearCuaderno } from './cuaderno.js';
 
 export { redondearComoNumpy };
@@ -87,7 +87,7 @@ function crearPredecir(raiz, motor) {
 
   evaluar.addEventListener('click', () => accionEvaluar(async (cliente) => {
     const { loss, accuracy } = await cliente.evaluate();
-    score.textContent = T.evaluar_resultado(decimal(loss, 4), decimal(accuracy, 4), porcentaje(accuracy, 2));
+    score.textContent = T.evaluar_resultado(`[${comoPython(loss)}, ${comoPython(accuracy)}]`, decimal(loss, 4), decimal(accuracy, 4), porcentaje(accuracy, 2));
     score.dataset.accuracy = String(accuracy);
   }));
 

@@ -1,5 +1,6 @@
 // Section 5, "Maxpooling": a 2×2 window stepped over a real activation map (a channel of the
-// first convolutional layer for the student's digit); the engine's trace gives the four values,
+// layer the network's max-pooling pools, conv2's 24 × 24 in the lesson's network, for the
+// student's digit); the engine's trace gives the four values,
 // the kept maximum and the fraction discarded, and the pooled map fills in.
 
 import { leccion } from '../textos.js';
@@ -7,6 +8,8 @@ import { entero, numero, porcentaje } from '../formato.js';
 import { crearRejilla } from './kit/rejilla.js';
 import { gris } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
+import { el } from './kit/dom.js';
+import { preguntaDesplazar } from './preguntas.js';
 
 const T = leccion.maxpooling;
 const POOL = 2;
@@ -15,11 +18,14 @@ const valor = (x) => numero(x, 3);
 
 export function crear(seccion, { motor, dibujo }) {
   const raiz = seccion.querySelector('[data-parte="pooling"]');
+  const prediccion = el('div', { class: 'preguntas' });
+  raiz.before(prediccion);
+  preguntaDesplazar(prediccion, motor, () => {});
   const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
   const lista = raiz.querySelector('select');
   const lienzoMapa = raiz.querySelector('[data-parte="activacion"]');
   const lienzoReducido = raiz.querySelector('[data-parte="reducido"]');
-  let activacion = null;   // {shape: [c, h, w], data} of the first layer
+  let activacion = null;   // {shape: [c, h, w], data} of the layer that enters the max-pooling
   let plano = null, alto = 0, ancho = 0, brillo = 1;
   let traza = null, turno = 0;
   const reducido = new Map();  // "f,c" → kept maximum, the windows visited so far
@@ -113,7 +119,7 @@ export function crear(seccion, { motor, dibujo }) {
   crearFuente(raiz.querySelector('.fuente-sitio'), {
     motor, dibujo, id: 'maxpooling', inicial: 0, activaciones: true,
     alCambiar: (imagen) => {
-      activacion = imagen.activaciones[0];
+      activacion = entradaDelPooling(imagen.activaciones);
       const canales = activacion.shape[0];
       if (lista.options.length !== canales) {
         lista.replaceChildren(...Array.from({ length: canales }, (_, k) => new Option(T.canal_opcion(entero(k)), String(k))));
@@ -122,6 +128,12 @@ export function crear(seccion, { motor, dibujo }) {
       usarCanal(Number(lista.value));
     },
   }).cargar();
+}
+
+// The activations the network's first MaxPooling2D receives (the first layer's when it has none).
+function entradaDelPooling(activaciones) {
+  const i = activaciones.findIndex((a) => a.kerasClass === 'MaxPooling2D');
+  return activaciones[Math.max(0, i - 1)];
 }
 
 // The first time, show the channel that responds most to the digit (an untrained network has

@@ -30,7 +30,7 @@ export function crear(seccion, { motor, dibujo }) {
   const tarea = (parte) => seccion.querySelector(`[data-parte="${parte}"] [data-parte="tarea"]`);
   tareaNormalizar(tarea('normalizar'), motor);
   tareaForma(tarea('forma'), motor);
-  tareaOneHot(tarea('onehot'), motor);
+  tareaOneHot(tarea('onehot'), motor, ETIQUETAS);
 }
 
 function crearNormalizar(raiz, motor, dibujo) {

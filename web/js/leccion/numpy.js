@@ -2,7 +2,10 @@
 // probabilities of model.predict, written the same way by «Evaluar y predecir» and
 // «Reproducir el cuaderno».
 
-import { decimal } from '../formato.js';
+// Program output keeps Python's notation, as the notebook prints it: 0.1234, not 0,1234.
+export function comoPython(x, decimales = 4) {
+  return x.toFixed(decimales);
+}
 
 // NumPy's np.round: to the nearest integer, halves to the even one (np.round(0.5) = 0,
 // np.round(1.5) = 2), unlike Math.round, which sends every half up.
@@ -14,9 +17,9 @@ export function redondearComoNumpy(x) {
   return abajo % 2 === 0 ? abajo : abajo + 1;
 }
 
-// model.predict's (1, 10) array, four values a row as NumPy wraps it, Spanish decimals.
+// model.predict's (1, 10) array, four values a row as NumPy wraps it.
 export function vectorComoNumpy(p) {
   const filas = [];
-  for (let i = 0; i < p.length; i += 4) filas.push(Array.from(p.slice(i, i + 4), (v) => decimal(v, 7)).join('  '));
+  for (let i = 0; i < p.length; i += 4) filas.push(Array.from(p.slice(i, i + 4), (v) => comoPython(v, 7)).join('  '));
   return `[[${filas.join('\n  ')}]]`;
 }

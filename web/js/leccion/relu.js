@@ -7,6 +7,7 @@ import { numero, entero, cientifico } from '../formato.js';
 import { bloqueFormulas } from '../formulas.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
 import { el } from './kit/dom.js';
+import { preguntaGradiente } from './preguntas.js';
 
 const T = leccion.relu;
 const X_MIN = -6, X_MAX = 6, PUNTOS = 241;
@@ -43,6 +44,10 @@ export async function crear(seccion, { motor }) {
   const productoR = el('p', { 'data-testid': 'relu-product-relu' });
   const productoX = el('p', { class: 'ayuda' });
   const barras = el('ol', { class: 'gradiente', role: 'img' });
+  // Predict first: the products and the bars wait for the student's answer.
+  const revelado = el('div', { hidden: true }, productoS, productoR, productoX, el('p', { class: 'ayuda', text: T.barras_titulo }), barras);
+  const prediccion = el('div', { class: 'preguntas' });
+  preguntaGradiente(prediccion, motor, () => { revelado.hidden = false; });
 
   raiz.append(formulas,
     el('div', { class: 'panel panel-leccion' },
@@ -53,10 +58,10 @@ export async function crear(seccion, { motor }) {
       el('div', { class: 'deslizador' }, el('label', { for: 'relu-x', text: T.deslizador }), deslizador, salidaX),
       tabla),
     el('div', { class: 'panel panel-leccion' },
-      el('h3', { text: T.desvanece_titulo }), el('p', { text: T.desvanece_texto }),
+      el('h3', { text: T.desvanece_titulo }), prediccion, el('p', { text: T.desvanece_texto }),
       el('div', { class: 'deslizador' }, el('label', { for: 'relu-capas', text: T.capas }), capas, salidaCapas),
-      productoS, productoR, productoX,
-      el('p', { class: 'ayuda', text: T.barras_titulo }), barras));
+      revelado),
+    el('div', { class: 'panel panel-leccion' }, el('h3', { text: T.semieje_titulo }), el('p', { text: T.semieje_texto })));
 
   const xs = Float32Array.from({ length: PUNTOS }, (_, i) => X_MIN + ((X_MAX - X_MIN) * i) / (PUNTOS - 1));
   // The engine's Activation layer, forward and backward; it never reads the model.

@@ -1,7 +1,8 @@
 // "Clasificación del MNIST", model.summary(): the engine's parameter counts of the lesson's
 // network as Keras prints them, with a switch that redraws the whole table for the same network
 // without MaxPooling2D (both specs counted by the engine), the dense layer's share, a question
-// asked before the switch, and links to the sections that explain the layers.
+// asked before the switch (the switch and the count without pooling wait for its answer), and
+// links to the sections that explain the layers.
 
 import { leccion, secciones } from '../textos.js';
 import { entero, enteroAgrupado, numero, porcentaje } from '../formato.js';
@@ -27,6 +28,11 @@ export async function crearResumen(raiz, motor) {
       const [a, b] = RANGOS[elegida];
       return { correcta: veces >= a && veces <= b,
         respuesta: T.pooling_respuesta(entero(suma(sin)), entero(suma(con)), numero(veces, 2)) };
+    },
+    ayuda: T.pooling_ayuda,
+    alResolver() {
+      interruptor.disabled = false;
+      raiz.querySelector('[data-parte="sin-pooling"]').hidden = false;
     },
   });
 

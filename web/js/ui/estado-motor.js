@@ -1,4 +1,5 @@
-// Status line under the header: which engine variant runs, and the MNIST download progress.
+// Status line under the header: that the engine is ready (which variant runs is a detail for the
+// teacher, kept in the line's tooltip), and the MNIST download progress.
 
 import { motor as T } from '../textos.js';
 import { entero, numero } from '../formato.js';
@@ -15,7 +16,8 @@ export function crearEstadoMotor(raiz) {
 
   return {
     mostrarMotor({ variant, threads }) {
-      variante.textContent = T.variante[variant]?.(entero(threads)) ?? variant;
+      variante.textContent = T.listo;
+      variante.title = T.variante[variant]?.(entero(threads)) ?? variant;
       variante.dataset.variant = variant;
       if (variant === 'scalar') mostrarNota(T.nota_sin_simd);
       else if (variant === 'simd') mostrarNota(T.nota_un_hilo);

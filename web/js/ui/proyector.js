@@ -1,8 +1,14 @@
-// Projector mode: a body class with larger type and higher contrast, remembered between visits.
+// Projector mode: a body class with larger type and higher contrast, remembered between visits;
+// in it, "Ocultar respuestas" hides the questions' verdicts and the engine's answers on the
+// shared screen while the class thinks (for this visit only).
 
 const CLAVE = 'convaula.proyector';
 
-export function crearProyector(boton) {
+export function crearProyector(boton, botonRespuestas) {
+  botonRespuestas.addEventListener('click', () => {
+    const ocultas = document.body.classList.toggle('sin-respuestas');
+    botonRespuestas.setAttribute('aria-pressed', String(ocultas));
+  });
   const aplicar = (activo) => {
     document.body.classList.toggle('proyector', activo);
     boton.setAttribute('aria-pressed', String(activo));

@@ -1,8 +1,11 @@
 // "Piensa antes de mirar": a question the student answers first (picks an option, types a
-// number or a shape, or builds a one-hot row), then the page asks the engine and shows its
-// answer beside the verdict. Every lesson question and exercise is one of these.
+// number or a shape, or builds a one-hot row), then the page asks the engine. A first wrong
+// answer gets a hint and a second try; the engine's answer comes with a right answer or after
+// the second try. Every lesson question and exercise is one of these, and each section keeps
+// a tally of how many were right at the first try.
 
 import { leccion } from '../../textos.js';
+import { entero } from '../../formato.js';
 import { el, ponerEstado } from './dom.js';
 
 const T = leccion.pregunta;
@@ -11,12 +14,16 @@ let contador = 0;
 /**
  * Appends the question to `raiz` and returns {nodo, reiniciar()}.
  * @param {object} o
- *   id          data-testid prefix: `${id}` (the form), `${id}-respuesta`, `${id}-comprobar`,
- *               `${id}-veredicto` (data-correcta="true|false"), `${id}-motor`
+ *   id          data-testid prefix: `${id}` (the form, data-state="abierta|segunda|resuelta"),
+ *               `${id}-respuesta`, `${id}-comprobar`, `${id}-veredicto` (data-correcta),
+ *               `${id}-pista`, `${id}-motor`
  *   enunciado   the question (string, or a function called at each answer for live values)
  *   opciones    [{valor, texto}]: radio buttons; without them a text box (or `campo`)
  *   campo       {nodo, valor(), vacio()}: a custom answer field (the one-hot row)
- *   pista       the text box's placeholder and hint
+ *   pista       the text box's placeholder
+ *   ayuda       the hint after a first wrong answer (a string)
+ *   alResolver  called once, when the engine's answer is first shown: what the question
+ *               kept hidden (the counts it asks about, a demonstration) can be shown then
  *   motor, comprobar(valor, cliente) → {correcta, respuesta}: the check, run through the engine
  *               lock (motor.accion); respuesta: the engine's answer, in Spanish
  */
@@ -28,26 +35,55 @@ export function crearPregunta(raiz, o) {
   const campo = o.campo ?? (o.opciones ? campoOpciones(o, n) : campoTexto(o, n));
   const comprobar = el('button', { type: 'submit', class: 'boton-pequeno', text: T.comprobar, 'data-testid': `${o.id}-comprobar` });
   const veredicto = el('p', { class: 'pregunta-veredicto', 'data-testid': `${o.id}-veredicto`, role: 'status', hidden: true });
+  const pista = el('p', { class: 'pregunta-pista', 'data-testid': `${o.id}-pista`, hidden: true });
   const motorDice = el('p', { class: 'pregunta-motor', 'data-testid': `${o.id}-motor`, hidden: true });
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
-  const formulario = el('form', { class: 'pregunta', 'data-testid': o.id, novalidate: true },
+  const formulario = el('form', { class: 'pregunta', 'data-testid': o.id, 'data-state': 'abierta', novalidate: true },
     el('fieldset', {}, enunciado, el('span', { class: 'pregunta-piensa', text: T.piensa }),
       campo.nodo, el('div', { class: 'botones' }, comprobar)),
-    veredicto, motorDice, aviso);
+    veredicto, pista, motorDice, aviso);
   raiz.append(formulario);
+  // A question may be built before its place is attached to the section: it joins the
+  // section's tally once the code that builds it has run.
+  let cuenta = null;
+  queueMicrotask(() => { cuenta = recuento(formulario); cuenta.nueva(); });
+  let intentos = 0, resuelta = false;
 
   const accion = o.motor.accion(aviso, { botones: [comprobar], esperar: true, calculando: false });
+
+  function resolver(r) {
+    motorDice.hidden = false;
+    motorDice.textContent = r.respuesta;
+    pista.hidden = true;
+    formulario.dataset.state = 'resuelta';
+    if (!resuelta) {
+      resuelta = true;
+      cuenta.resuelta(r.correcta && intentos === 1);
+      o.alResolver?.();
+    }
+  }
 
   async function responder() {
     if (campo.vacio()) return ponerEstado(aviso, 'error', T.primero);
     ponerEstado(aviso, 'done', '');
     const r = await accion((cliente) => o.comprobar(campo.valor(), cliente));
     if (!r) return;
+    intentos++;
     veredicto.hidden = false;
     veredicto.dataset.correcta = String(r.correcta);
-    veredicto.textContent = r.correcta ? T.bien : T.no_exactamente;
-    motorDice.hidden = false;
-    motorDice.textContent = r.respuesta;
+    if (r.correcta) {
+      veredicto.textContent = intentos === 1 ? T.bien : T.bien_segunda;
+      return resolver(r);
+    }
+    if (intentos === 1 && !resuelta) {
+      veredicto.textContent = T.otra_vez;
+      pista.hidden = false;
+      pista.textContent = T.pista(o.ayuda ?? T.ayuda_general);
+      formulario.dataset.state = 'segunda';
+      return;
+    }
+    veredicto.textContent = T.no_exactamente;
+    resolver(r);
   }
   formulario.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -59,10 +95,35 @@ export function crearPregunta(raiz, o) {
     /** After a change the question's numbers depend on (a new image): a fresh start. */
     reiniciar() {
       ponerEnunciado();
-      veredicto.hidden = motorDice.hidden = true;
+      veredicto.hidden = motorDice.hidden = pista.hidden = true;
+      intentos = 0;
+      formulario.dataset.state = 'abierta';
       campo.limpiar?.();
     },
   };
+}
+
+// The tally of a section's questions, shown under its introduction: how many the student got
+// right at the first try, of how many. One per section, shared by its questions.
+const recuentos = new WeakMap();
+function recuento(nodo) {
+  const seccion = nodo.closest('section') ?? document.body;
+  if (recuentos.has(seccion)) return recuentos.get(seccion);
+  const linea = el('p', { class: 'recuento', 'data-testid': 'section-tally', role: 'status' });
+  const sitio = seccion.querySelector(':scope > .intro') ?? seccion.firstElementChild;
+  if (sitio) sitio.after(linea); else seccion.prepend(linea);
+  let total = 0, respondidas = 0, primera = 0;
+  const pintar = () => {
+    Object.assign(linea.dataset, { total: String(total), answered: String(respondidas), first: String(primera) });
+    linea.textContent = respondidas === 0 ? T.recuento_inicio(entero(total))
+      : T.recuento(entero(primera), entero(respondidas), entero(total));
+  };
+  const c = {
+    nueva() { total++; pintar(); },
+    resuelta(aLaPrimera) { respondidas++; if (aLaPrimera) primera++; pintar(); },
+  };
+  recuentos.set(seccion, c);
+  return c;
 }
 
 function campoOpciones(o, n) {

@@ -68,6 +68,11 @@ const char* kHugeSpec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"}
   {"type": "dense", "units": 65536, "activation": "relu"},
   {"type": "dense", "units": 10, "activation": "softmax"}], "optimizer": "adam", "batch_size": 4000})";
 
+// A 28x28 model whose every parameter is 3e38: finite, but its output overflows to NaN.
+const char* kHugeValuesSpec = R"({"name": "huge_values", "input": [28, 28, 1],
+  "layers": [{"type": "conv2d", "filters": 1, "kernel": 28}, {"type": "flatten"},
+             {"type": "dense", "units": 10, "activation": "softmax"}]})";
+
 // `levels` nested arrays as a spec's layers: under the 64 KiB text limit for 30,000 levels,
 // so only the depth limit stands between it and a recursion per level.
 std::string deep_spec(int levels) {
@@ -142,6 +147,9 @@ int main(int argc, char** argv) {
   // both with a valid CRC, so the embedded-spec path of load_model is reached.
   write(root / "weights/huge_model.cvaw", encode_weights(kHugeSpec, nullptr, 0));
   write(root / "weights/deep_spec.cvaw", encode_weights(deep_spec(30000), nullptr, 0));
+  const ModelSpec huge_values = ModelSpec::from_json(kHugeValuesSpec);
+  const std::vector<float> huge(Sequential(huge_values).param_count(), 3e38f);
+  write(root / "weights/huge_values.cvaw", encode_weights(huge_values.to_json(), huge.data(), huge.size()));
 
   for (const auto& [name, text] : kSpecs) write(root / "spec" / name, std::string(text));
   write(root / "spec/deep_nesting.json", deep_spec(30000));

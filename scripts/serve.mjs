@@ -2,6 +2,7 @@
 // serve.mjs: the server for web/dist, on this machine (127.0.0.1) or for a whole class (--class).
 //
 //   node scripts/serve.mjs [--no-isolation] [--root DIR] [--class] [--host ADDR] [--log]
+//                          [--timeout SECONDS]
 //   PORT=8080 by default (0 = any free port); CLASS=1 is the same as --class.
 //
 // --class listens on every interface and prints each LAN address with a QR code, so thirty
@@ -11,17 +12,20 @@
 // The first line is always "ConvAula: http://127.0.0.1:PORT/" (tests wait for it).
 //
 // What a class cannot knock over (README, "Despliegue (deployment)"): every response, errors included,
-// carries the CSP, nosniff and COOP/COEP/CORP; nothing outside the root is served (symlinks
-// are resolved and checked); a bad URL is a 400, an unreadable or vanishing file (a request
-// during build-web.sh's rm/cp) a 403/404, and a stream that fails halfway is closed without
-// taking the server down. ETag/Last-Modified with Cache-Control: no-cache make the browser's
+// carries the CSP, nosniff and COOP/COEP/CORP, Node's own answers to malformed requests too
+// (400, and 431 for a request line or headers over 16 KB); nothing outside the root is served
+// (symlinks are resolved and checked); a bad URL is a 400, an unreadable or vanishing file (a
+// request during build-web.sh's rm/cp) a 403/404, a server out of file descriptors a 503 (the
+// page then retries later, not at once), and a stream that fails halfway is closed without
+// taking the server down. A connection idle for --timeout seconds (30 by default: a client
+// that stopped reading, or never finished its headers) is closed, and its file with it. ETag/Last-Modified with Cache-Control: no-cache make the browser's
 // and the service worker's revalidation a 304. x.br / x.gz beside x (made by
 // scripts/compress.mjs) are sent with Content-Encoding when the browser accepts them.
 // data/*.gz have no x beside them: they go out as opaque bytes, which the worker inflates
 // itself with DecompressionStream (and reports download progress).
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -36,6 +40,7 @@ const log = flag('--log');
 const root = resolve(option('--root') ?? join(fileURLToPath(new URL('.', import.meta.url)), '..', 'web', 'dist'));
 const port = Number(process.env.PORT ?? 8080);
 const host = option('--host') ?? (classMode ? '::' : '127.0.0.1');
+const timeoutMs = Math.max(1, Math.round(1000 * Number(option('--timeout') ?? 30))) || 30_000;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -96,11 +101,25 @@ class HttpError extends Error {
   constructor(status) { super(String(status)); this.status = status; }
 }
 
+// Out of file descriptors (or the system's file table full): the file exists, come back later.
+const exhausted = (err) => err.code === 'EMFILE' || err.code === 'ENFILE';
+const busy = () => new HttpError(503);
+
+function errorHeaders(status, extra) {
+  return { ...SECURITY, 'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(`${status}\n`), 'Cache-Control': 'no-store',
+    ...(status === 503 && { 'Retry-After': '5' }), ...extra };
+}
+
 function fail(res, status, extra = {}) {
-  const body = `${status}\n`;
-  res.writeHead(status, { ...SECURITY, 'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...extra });
-  res.end(body);
+  res.writeHead(status, errorHeaders(status, extra));
+  res.end(`${status}\n`);
+}
+
+// Node's parser refused the request (no `res` exists): the same answer, written on the socket.
+function failRaw(socket, status) {
+  const head = Object.entries(errorHeaders(status, { Connection: 'close' })).map(([k, v]) => `${k}: ${v}\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${status}\n`);
 }
 
 /** The request's path as a file under root, or an HttpError (400 bad URL, 404 hidden file). */
@@ -124,16 +143,18 @@ async function openInside(file) {
   let real;
   try {
     real = await realpath(file);
-  } catch {
+  } catch (err) {
+    if (exhausted(err)) throw busy();
     return null;
   }
-  const realRoot = await realpath(root);
+  const realRoot = await realpath(root).catch((err) => { throw exhausted(err) ? busy() : err; });
   if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new HttpError(403);
   let handle;
   try {
     handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if (err.code === 'EACCES' || err.code === 'EPERM') throw new HttpError(403);
+    if (exhausted(err)) throw busy();
     return null;
   }
   const info = await handle.stat();
@@ -147,7 +168,10 @@ async function choose(file, acceptEncoding) {
   const ok = accepted(acceptEncoding);
   let variants = false;
   for (const [coding, suffix] of CODINGS) {
-    const found = await openInside(file + suffix).catch(() => null);
+    const found = await openInside(file + suffix).catch((err) => {
+      if (err.status === 503) throw err;
+      return null;
+    });
     if (!found?.handle) continue;
     variants = true;
     if (ok.has(coding)) return { ...found, coding, variants };
@@ -216,7 +240,13 @@ function record(req, status, coding) {
   console.log(`log: ${req.method} ${req.url} ${status} ${sent} ${coding ?? '-'}`);
 }
 
-const server = createServer((req, res) => {
+// Idle connections are closed after timeoutMs (server.setTimeout below), unfinished headers
+// and requests too; Node checks those every connectionsCheckingInterval.
+const server = createServer({
+  headersTimeout: timeoutMs,
+  requestTimeout: timeoutMs,
+  connectionsCheckingInterval: Math.min(30_000, Math.max(50, timeoutMs / 4)),
+}, (req, res) => {
   if (log) socketBytes.set(req, req.socket.bytesWritten);
   handle(req, res).catch((err) => {
     const status = err instanceof HttpError ? err.status : 500;
@@ -226,14 +256,18 @@ const server = createServer((req, res) => {
     if (log) record(req, status);
   });
 });
-// A client that sends garbage gets a 400 from Node itself; never an uncaught error.
+server.setTimeout(timeoutMs);  // without a 'timeout' listener, an idle socket is destroyed
+// A client that sends garbage gets a 400 (431: a request line or headers over Node's 16 KB);
+// one that timed out is just closed. Never an uncaught error.
 server.on('clientError', (err, socket) => {
-  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  else socket.destroy();
+  if (!socket.writable || err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return socket.destroy();
+  failRaw(socket, err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400);
 });
 
-// No IPv6 on this machine: every IPv4 interface instead.
 server.on('error', (err) => {
+  // Out of file descriptors, accept() fails (libuv closes that connection): keep serving.
+  if (err.syscall === 'accept') return;
+  // No IPv6 on this machine: every IPv4 interface instead.
   if (host === '::' && err.code === 'EAFNOSUPPORT') return server.listen(port, '0.0.0.0');
   console.error(`serve: ${err.message}`);
   process.exit(1);

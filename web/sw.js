@@ -5,9 +5,10 @@
 // page, code, styles, pretrained weights, the MNIST test-set sample). Install stores only
 // PRECACHE, taking what the page has just fetched from the HTTP cache and unchanged files from
 // the previous build's cache; the rest (the engine variant this browser runs, the whole MNIST
-// sets) is stored when first fetched. Everything stored is checked against FILES,
-// so one cache never mixes two builds: a file of another build is not stored and the page is
-// told there is a new version.
+// sets) is stored when first fetched. Everything stored or served is checked against FILES,
+// so one cache never mixes two builds: a file of another build is neither stored nor served
+// whole (its body ends in an error), a path the build lacks is a 404, and the page is told
+// there is a new version.
 //
 // No skipWaiting() on its own: a new build waits until every page of the old one is closed
 // (or the page's "Recargar" asks for it), so an open page never switches builds mid-session.
@@ -178,6 +179,13 @@ async function store(cache, path, response) {
   }
 }
 
+// A request under the site for a file that is not in the build: none of its pages asks for
+// one, so it would come from another build. Refused; anything outside the scope is fetched.
+function outside(request) {
+  if (!request.url.startsWith(SCOPE)) return fetch(request).then(isolated);
+  return isolated(new Response(null, { status: 404, statusText: 'Not in this build' }));
+}
+
 function isolated(response) {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
   const headers = new Headers(response.headers);
@@ -186,18 +194,39 @@ function isolated(response) {
   return new Response(empty ? null : response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-// A file of this build: from the cache, else from the network, stored once checked.
+// Passes a body through one chunk behind, and its last chunk only once `check` resolves: if
+// it rejects, the body ends in an error, so the page never has the whole of an unchecked file.
+function heldUntil(check) {
+  let last = null;
+  return new TransformStream({
+    transform(chunk, controller) {
+      if (last) controller.enqueue(last);
+      last = chunk;
+    },
+    async flush(controller) {
+      await check;
+      if (last) controller.enqueue(last);
+    },
+  });
+}
+
+// A file of this build: from the cache, else from the network, checked against FILES before
+// the page has all of it (another build's bytes, a server updated since, end in an error and
+// the page is told), then stored.
 async function current(event, path) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(keyOf(path));
   if (hit) return isolated(hit);
   const response = await fetch(event.request);
-  if (!response.ok || !response.body) return isolated(response);
+  if (!response.ok) return isolated(response);
   // One copy to the page as it arrives (its progress bar moves), one to check and store.
-  const [page, copy] = response.body.tee();
+  const [page, copy] = (response.body ?? new Response('').body).tee();
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  event.waitUntil(store(cache, path, new Response(copy, init)));
-  return isolated(new Response(page, init));
+  const checked = verified(path, new Response(copy, init));
+  event.waitUntil(checked.then((ok) => cache.put(keyOf(path), ok), async (err) => {
+    if (err instanceof OtherBuild) await tell({ type: 'convaula-otra-version', path });
+  }));
+  return isolated(new Response(page.pipeThrough(heldUntil(checked)), init));
 }
 
 // A file for a page (or its worker) still running an older build: from that build's cache;
@@ -206,7 +235,7 @@ async function older(event, version) {
   const cache = await caches.open(cacheOf(version));
   const files = await (await cache.match(MANIFEST))?.json().catch(() => null);
   const path = fileOf(event.request.url, files ?? FILES);
-  if (path === null) return fetch(event.request).then(isolated);
+  if (path === null) return outside(event.request);
   const hit = await cache.match(keyOf(path));
   if (hit) return isolated(hit);
   if (!files || files[path] === FILES[path]) return current(event, path);
@@ -239,7 +268,7 @@ self.addEventListener('fetch', (event) => {
     }
     if (version !== VERSION) return older(event, version);
     const path = fileOf(request.url);
-    return path === null ? fetch(request).then(isolated) : current(event, path);
+    return path === null ? outside(request) : current(event, path);
   })());
 });
 
@@ -249,6 +278,9 @@ self.addEventListener('fetch', (event) => {
 // (disabled, evicted) are downloaded again, so offline still works for them.
 async function storeUsed(used = []) {
   const cache = await caches.open(CACHE);
+  // The next load is cross-origin isolated by this worker (isolated()): a page that ran the
+  // single-threaded engine (served without COOP/COEP) runs the threaded one from then on.
+  used = used.flatMap((prefix) => (prefix === 'wasm/convaula-simd.' ? [prefix, 'wasm/convaula-simd-mt.'] : [prefix]));
   for (const path of Object.keys(FILES)) {
     if (await cache.match(keyOf(path))) continue;
     let r = await fetch(new Request(keyOf(path), { cache: 'only-if-cached', mode: 'same-origin' })).catch(() => null);

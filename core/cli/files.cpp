@@ -3,10 +3,15 @@
 
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sys/stat.h>
+#include <cstring>
+#include <filesystem>
 
 #include "convaula/digit.h"
 #include "convaula/error.h"
@@ -19,11 +24,58 @@ bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
 }
+
+Error io_error(const std::string& what, const std::string& path, int err) {
+  return Error(errc::io, what + " '" + path + "': " + std::strerror(err));
+}
+
+// Opens a regular file for reading. O_NONBLOCK: opening a FIFO without a writer (or a
+// device) must not block before it can be refused; for a regular file the flag changes nothing.
+int open_regular(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw io_error("cannot open", path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(errc::io, "cannot read '" + path + "': not a regular file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+// The directory a path's file lives in ("." for a bare name).
+std::string parent_dir(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+// A new, empty temporary file next to `path` (same file system, so rename() is atomic).
+int make_temp(const std::string& path, std::string& temp) {
+  temp = parent_dir(path) + "/." + std::filesystem::path(path).filename().string() + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) throw io_error("cannot write", path, errno);
+  return fd;
+}
+
+bool write_all(int fd, const uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
 }  // namespace
 
 std::vector<uint8_t> read_file(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw Error(errc::io, "cannot open '" + path + "'");
+  const int fd = open_regular(path);
+  gzFile f = gzdopen(fd, "rb");
+  if (!f) {
+    ::close(fd);
+    throw io_error("cannot open", path, ENOMEM);
+  }
   std::vector<uint8_t> out;
   uint8_t buf[1 << 16];
   int n;
@@ -37,18 +89,39 @@ std::vector<uint8_t> read_file(const std::string& path) {
     }
     out.insert(out.end(), buf, buf + n);
   }
-  int err = 0;
+  // gzread ends a truncated gzip stream like a complete one (0), leaving Z_BUF_ERROR.
+  int err = Z_OK;
   const char* msg = gzerror(f, &err);
-  const std::string reason = (n < 0 && msg) ? msg : "";
+  const int read_errno = errno;
+  const std::string reason = err == Z_ERRNO ? std::strerror(read_errno) : (msg ? msg : "");
   gzclose(f);
-  if (n < 0) throw Error(errc::io, "cannot read '" + path + "': " + reason);
+  if (n < 0 || err != Z_OK) throw Error(errc::io, "cannot read '" + path + "': " + reason);
   return out;
 }
 
+void check_writable(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw Error(errc::io, "cannot write '" + path + "': not a regular file");
+  std::string temp;
+  ::close(make_temp(path, temp));
+  ::unlink(temp.c_str());
+}
+
 void write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!f) throw Error(errc::io, "cannot write '" + path + "'");
+  std::string temp;
+  const int fd = make_temp(path, temp);
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  int err = 0;
+  errno = 0;
+  if (::fchmod(fd, 0666 & ~mask) != 0 || !write_all(fd, bytes.data(), bytes.size()) || ::fsync(fd) != 0)
+    err = errno ? errno : EIO;
+  if (::close(fd) != 0 && !err) err = errno;
+  if (!err && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+  if (!err) return;
+  ::unlink(temp.c_str());
+  throw io_error("cannot write", path, err);
 }
 
 std::vector<uint8_t> read_data_file(const std::string& dir, const std::string& name) {

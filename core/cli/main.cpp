@@ -1,6 +1,8 @@
 // convaula: the native command line (summary, train, evaluate, predict, bench).
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -109,16 +111,6 @@ void print_progress(const BatchLog& b, bool tty) {
   std::fflush(stdout);
 }
 
-int cmd_summary(const Args& a) {
-  Sequential model(spec_from_args(a));
-  std::cout << model.summary_table();
-  const int threads = ThreadPool::global().threads();
-  std::cout << "Estimated memory (" << threads << (threads > 1 ? " threads): " : " thread): ")
-            << estimate_memory(model.spec(), threads).str() << "; budget "
-            << format_mib(memory_budget()) << "\n";
-  return 0;
-}
-
 void use_memory_budget(const Args& a) {
   const long mb = get_int(a, "memory-budget", long(kDefaultMemoryBudget >> 20), 1, 1L << 20);
   set_memory_budget(uint64_t(mb) << 20);
@@ -129,10 +121,23 @@ void use_threads(const Args& a) {
   ThreadPool::global().set_threads(static_cast<int>(get_int(a, "threads", all, 1, 64)));
 }
 
+int cmd_summary(const Args& a) {
+  use_threads(a);
+  Sequential model(spec_from_args(a));
+  std::cout << model.summary_table();
+  const int threads = ThreadPool::global().threads();
+  std::cout << "Estimated memory (" << threads << (threads > 1 ? " threads): " : " thread): ")
+            << estimate_memory(model.spec(), threads).str() << "; budget "
+            << format_mib(memory_budget()) << "\n";
+  return 0;
+}
+
 // Trains through the same Session as the page: a run that diverges (the Trainer's guard) ends
 // with the model from before it back, and main() prints the one-line error (exit 1).
 int cmd_train(const Args& a) {
   const ModelSpec spec = spec_from_args(a);
+  const std::string save = get(a, "save");
+  if (!save.empty()) check_writable(save);  // not after the whole run
   use_threads(a);
   Session session;
   session.build(spec);  // before reading MNIST: a model over the budget is refused at once
@@ -171,9 +176,9 @@ int cmd_train(const Args& a) {
   session.eval_end();
   const double total = now_seconds() - start;
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", r.loss, r.accuracy);
-  if (!get(a, "save").empty()) {
-    write_file(get(a, "save"), session.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
-    std::printf("Weights saved to %s\n", get(a, "save").c_str());
+  if (!save.empty()) {
+    write_file(save, session.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
+    std::printf("Weights saved to %s\n", save.c_str());
   }
   std::printf("{\"preset\": \"%s\", \"epochs\": %d, \"train_images\": %d, \"test_accuracy\": %.4f, "
               "\"test_loss\": %.4f, \"images_per_second\": %.1f, \"train_seconds\": %.2f, \"seconds\": %.2f}\n",
@@ -230,6 +235,8 @@ int cmd_predict(const Args& a) {
   std::copy(ready.pixels.begin(), ready.pixels.end(), x.data());
   const Tensor& p = model.forward(x, false);
   const int k = model.classes();
+  if (!std::all_of(p.data(), p.data() + k, [](float v) { return std::isfinite(v); }))
+    throw Error(errc::bad_weights, "the model's output for this image is not a finite number");
   std::printf("{\"prediction\": %d, \"probabilities\": [", argmax(p.data(), k));
   for (int i = 0; i < k; ++i) std::printf("%s%.6f", i ? ", " : "", p[i]);
   std::printf("]}\n");
@@ -247,6 +254,9 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string cmd = argv[1];
+  // Over a file size limit (ulimit -f) a write then fails with EFBIG, reported like any
+  // other, instead of the signal killing the process mid-file.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     const Args args = parse_args(argc, argv, 2);
     use_memory_budget(args);

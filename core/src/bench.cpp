@@ -103,6 +103,8 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   f.train_flops = flops.train;
   Rng rng(7);
   ThreadPool& pool = ThreadPool::global();
+  // The figures are for the threads that run: a browser's pool may start fewer than asked.
+  f.threads = pool.set_threads(f.threads);
 
   pool.set_threads(1);
   f.peak_gflops_1t = kernels::peak_gflops(0.5);

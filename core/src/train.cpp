@@ -176,10 +176,11 @@ BatchLog Trainer::step() {
   correct_ += correct;
   seen_ += n;
   const double mean = loss_sum_ / seen_;
-  const double limit = kDivergenceFactor * std::log(static_cast<double>(model_.classes()));
-  if (batch_ + 1 >= kDivergenceWarmup && mean > limit)
-    diverged("mean loss " + std::to_string(mean) + " is over " + std::to_string(limit) +
+  // An epoch shorter than the warm-up is judged at its last batch.
+  if (batch_ + 1 >= std::min(kDivergenceWarmup, batches_) && mean > divergence_limit())
+    diverged("mean loss " + std::to_string(mean) + " is over " + std::to_string(divergence_limit()) +
              ", three times that of guessing");
+  if (batch_ + 1 == batches_ && epoch_ + 1 == epochs_) check_last_update();
   BatchLog log;
   log.epoch = epoch_;
   log.batch = batch_;
@@ -198,6 +199,20 @@ BatchLog Trainer::step() {
       finish_epoch();
   }
   return log;
+}
+
+double Trainer::divergence_limit() const {
+  return kDivergenceFactor * std::log(static_cast<double>(model_.classes()));
+}
+
+// A batch's loss is measured before its update: the run's last update is judged by the loss
+// it gives on that same batch.
+void Trainer::check_last_update() {
+  const Tensor& probs = model_.forward(x_, false);
+  const double loss = softmax_cross_entropy(probs.data(), y_.data(), probs.shape().n, model_.classes(), nullptr);
+  if (!std::isfinite(loss) || loss > divergence_limit())
+    diverged("after the last update the loss is " + std::to_string(loss) + ", over " +
+             std::to_string(divergence_limit()) + ", three times that of guessing");
 }
 
 void Trainer::diverged(const std::string& why) const {

@@ -112,6 +112,45 @@ refused "PGM without pixels" "bad_image]: '$tmp/x.pgm': no whitespace after maxv
 head -c 50000000 /dev/zero | gzip -1 > "$tmp/bomb.pgm.gz"
 refused "gzip inflating past the largest input" "too_large]: '$tmp/bomb.pgm.gz' holds (or inflates to) more than 47040016 bytes" \
   "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/bomb.pgm.gz"
+# Inputs that are not readable files: refused at once, with the reason.
+mkfifo "$tmp/fifo.pgm"
+refused "a FIFO as input" "io]: cannot read '$tmp/fifo.pgm': not a regular file" \
+  timeout 60 "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/fifo.pgm"
+refused "a missing file" "io]: cannot open '$tmp/none.pgm': No such file or directory" \
+  "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/none.pgm"
+# Unreadable (root reads any file, so the bits are checked against the user too).
+chmod 755 "$tmp" && cp "$tmp/seven.pgm" "$tmp/locked.pgm" && chmod 000 "$tmp/locked.pgm"
+if [ "$(id -u)" -ne 0 ]; then
+  refused "an unreadable file" "io]: cannot open '$tmp/locked.pgm': Permission denied" \
+    "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/locked.pgm"
+else
+  refused "an unreadable file (root: as nobody)" "io]: cannot open '$tmp/locked.pgm': Permission denied" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/locked.pgm"
+fi
+gzip -c "$tmp/seven.pgm" | head -c 100 > "$tmp/cut.pgm.gz"
+refused "a truncated gzip" "io]: cannot read '$tmp/cut.pgm.gz': unexpected end of file" \
+  "$cli" predict --weights "$tmp/w.cvw" --image "$tmp/cut.pgm.gz"
+# Finite weights (every parameter 3e38) whose output is not: refused at load, not printed as -nan.
+refused "weights with a non-finite forward pass" "bad_weights]: weights make the model's output infinite or NaN" \
+  "$cli" predict --weights "$src/fuzz/corpus/weights/huge_values.cvaw" --image "$tmp/seven.pgm"
+"$cli" summary --preset classroom --threads 2 > "$tmp/summary2.txt" 2>&1
+check "summary --threads 2 estimates for 2 threads" contains "$tmp/summary2.txt" "Estimated memory (2 threads)"
+
+# --save: checked before training, written atomically (a cut write leaves the old file whole).
+refused "--save into a missing directory, before training" "io]: cannot write '$tmp/nowhere/w.cvw': No such file or directory" \
+  "$cli" train --preset classroom --limit-train 100 --limit-test 10 --data "$data" --save "$tmp/nowhere/w.cvw"
+cp "$src/models/keras-mnist.cvw" "$tmp/old.cvw"
+(ulimit -f 1000; "$cli" train --preset keras-mnist --epochs 1 --limit-train 128 --limit-test 10 --data "$data" \
+  --save "$tmp/old.cvw" --f16 > "$tmp/cut.txt" 2>&1)
+check "--save over the file size limit: a clear error" contains "$tmp/cut.txt" "io]: cannot write '$tmp/old.cvw': File too large"
+check "--save over the file size limit: the old file intact" cmp -s "$tmp/old.cvw" "$src/models/keras-mnist.cvw"
+check "--save over the file size limit: no temporary file left" [ -z "$(find "$tmp" -name '.old.cvw.*')" ]
+
+# A run too short for the guard's warm-up (3 batches an epoch) still diverges: exit 1, nothing saved.
+expect_error "short diverging run" "error [diverged]: training diverged at epoch 1, batch 3" \
+  "$cli" train --preset keras-mnist --optimizer sgd --lr 1000 --limit-train 288 --data "$data" --save "$tmp/short.cvw"
+check "short diverging run: nothing saved" [ ! -e "$tmp/short.cvw" ]
+
 # The budget is one flag away natively: summary prints the estimate against it.
 "$cli" summary --spec "$tmp/huge.json" --memory-budget 4096 > "$tmp/huge_summary.txt" 2>&1
 check "--memory-budget raises the budget" contains "$tmp/huge_summary.txt" "Total params: 52,101,130"

@@ -158,6 +158,38 @@ TEST_CASE("A huge learning rate on unnormalized inputs throws 'diverged'", "[tra
   }
 }
 
+namespace {
+
+// SGD at lr 1000 on the tiny network: the first update sends the logits to confidently wrong
+// answers (a finite loss far above guessing's), as `convaula train --lr 1000` does on MNIST.
+void check_short_run_diverges(int images, int batch_size, const char* where) {
+  ModelSpec spec = tiny_spec();
+  spec.optimizer = OptimizerSpec{"sgd"};
+  spec.optimizer.lr = 1000;
+  spec.batch_size = batch_size;
+  spec.epochs = 1;
+  Sequential model(spec);
+  const Dataset train = halves(images, 1);
+  Trainer trainer(model, train);
+  try {
+    while (!trainer.done()) trainer.step();
+    FAIL("expected Error(diverged)");
+  } catch (const Error& e) {
+    CHECK(e.code() == "diverged");
+    CHECK_THAT(e.what(), Contains(where));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("An epoch shorter than the guard's warm-up is judged at its last batch", "[train][errors]") {
+  check_short_run_diverges(48, 16, "epoch 1, batch 3: mean loss");  // 3 batches, warm-up 10
+}
+
+TEST_CASE("The run's last update is judged by the loss it gives", "[train][errors]") {
+  check_short_run_diverges(16, 16, "epoch 1, batch 1: after the last update the loss is");
+}
+
 TEST_CASE("A NaN loss stops the step before the optimizer update", "[train][errors]") {
   // A NaN in the last layer's bias makes every probability NaN, hence the loss. The
   // step must throw and leave the other parameters and the optimizer as they were.

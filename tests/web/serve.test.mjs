@@ -4,7 +4,9 @@
 // headers, and the server must still answer afterwards.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, mkdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, mkdir, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,6 +223,107 @@ describe('serve.mjs class mode', () => {
       assert.match(s.out(), /Modo clase: escuchando solo en 127\.0\.0\.1/);
     } finally {
       s.close();
+    }
+  });
+});
+
+// The fds the server process holds (Linux /proc).
+const openFds = async (pid) => (await readdir(`/proc/${pid}/fd`)).length;
+
+// Polls `ok()` every 100 ms, at most `tries` times (a hang guard, not a timing).
+async function until(ok, tries) {
+  for (let i = 0; i < tries; i++) {
+    if (await ok()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+// A client that asks for `path` and never reads the answer (or, with no path, never finishes
+// its headers): it holds a socket, and a file, until the server lets go.
+function stalled(port, path) {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.pause();
+  socket.write(path ? `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n` : 'GET / HTTP/1.1\r\nHost: x\r\n');
+  return socket;
+}
+
+describe('serve.mjs at its limits', () => {
+  let dir, root;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'convaula-limits-'));
+    root = join(dir, 'root');
+    await mkdir(join(root, 'js'), { recursive: true });
+    await writeFile(join(root, 'js', 'main.js'), MAIN_JS);
+    await writeFile(join(root, 'big.bin'), Buffer.alloc(8 << 20, 7));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('a 20 KB URL or header: 431 with the security headers', async () => {
+    const server = await serve(['--root', root]);
+    try {
+      const url = await get(server.port, `/${'a'.repeat(20_000)}`);
+      const header = await get(server.port, '/js/main.js', { headers: { 'x-big': 'a'.repeat(20_000) } });
+      for (const [what, r] of [['url', url], ['header', header]]) {
+        assert.equal(r.status, 431, what);
+        assertSecurity(r.headers, what);
+      }
+      assert.equal((await get(server.port, '/js/main.js')).status, 200, 'still serving');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('out of file descriptors (64): 503s, never a 404 for a file that exists, every answer with the security headers', async () => {
+    const server = await serve(['--root', root]);
+    try {
+      execFileSync('prlimit', ['--pid', String(server.child.pid), '--nofile=64:64']);
+      const statuses = [];
+      // 100 clients at once, up to 5 rounds until the descriptors run out (a bounded loop).
+      for (let round = 0; round < 5 && !statuses.includes(503); round++) {
+        const results = await Promise.all(Array.from({ length: 100 }, () =>
+          get(server.port, '/js/main.js', { headers: { 'accept-encoding': 'identity' } }).catch((err) => err)));
+        for (const r of results) {
+          if (r instanceof Error) { statuses.push(r.code); continue; }  // refused at accept()
+          statuses.push(r.status);
+          assertSecurity(r.headers, `status ${r.status}`);
+        }
+      }
+      const tally = new Map();
+      for (const s of statuses) tally.set(s, (tally.get(s) ?? 0) + 1);
+      const counts = [...tally].map(([s, n]) => `${s}: ${n}`).join(', ');
+      console.log(`# 100 clients under --nofile=64: ${counts}`);
+      assert.ok(statuses.includes(503), counts);
+      assert.ok(!statuses.includes(404), counts);
+      assert.ok(statuses.every((s) => [200, 503, 'ECONNRESET', 'EPIPE'].includes(s)), counts);
+      assert.equal((await get(server.port, '/js/main.js')).status, 200, 'still serving');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('100 clients that never read and 10 that never finish their headers are let go after --timeout', async () => {
+    const server = await serve(['--root', root, '--timeout', '1']);
+    const pid = server.child.pid;
+    const sockets = [];
+    try {
+      await get(server.port, '/js/main.js');
+      const idle = await openFds(pid);
+      for (let i = 0; i < 100; i++) sockets.push(stalled(server.port, '/big.bin'));
+      for (let i = 0; i < 10; i++) sockets.push(stalled(server.port));
+      let peak = idle;
+      const held = await until(async () => (peak = await openFds(pid)) >= idle + 110, 300);
+      console.log(`# fds: ${idle} idle, ${peak} with 110 stalled clients`);
+      assert.ok(held, `the stalled clients never held their fds (${peak})`);
+      let now = peak;
+      const released = await until(async () => (now = await openFds(pid)) <= idle, 600);
+      console.log(`# fds after the timeout: ${now}`);
+      assert.ok(released, `${now} fds still open, ${idle} when idle`);
+      assert.equal((await get(server.port, '/js/main.js')).status, 200, 'still serving');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
     }
   });
 });

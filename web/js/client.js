@@ -34,14 +34,18 @@ export class ConvAulaClient {
    *   once (a message posted to a new worker reaches it only when the page's main thread is
    *   free); its answer is the promise `client.started`. `adopt`: that first worker, already
    *   started with `init` in its URL (js/temprano.js), and the events it fired meanwhile,
-   *   handled now in order.
+   *   handled now in order. `retry`: {base, cap} in ms, the restart backoff (below).
    */
-  constructor(workerUrl = './worker.js', { init, adopt } = {}) {
+  constructor(workerUrl = './worker.js', { init, adopt, retry } = {}) {
     this.workerUrl = workerUrl;
     this.listeners = new Map(EVENTS.map((t) => [t, new Set()]));
     this.pending = new Map(); // id -> {resolve, reject}; 0 is the init handed over with the URL
     this.nextId = 1;
     this.worker = null;
+    this.retry = { ...RETRY, ...retry };
+    this.failures = 0;   // workers in a row that died without answering a request
+    this.waiting = [];   // messages for the next worker, while a restart waits out its delay
+    this.timer = null;
     this.started = init === undefined ? null : new Promise((resolve, reject) => this.pending.set(0, { resolve, reject }));
     this.startWorker(init, adopt);
   }
@@ -56,8 +60,16 @@ export class ConvAulaClient {
 
   /** Ends the worker; pending calls reject with code 'worker_crash'. */
   terminate() {
-    this.worker.terminate();
+    clearTimeout(this.timer);
+    this.worker?.terminate();
     this.failPending('worker_crash', 'terminated');
+  }
+
+  /** Starts the next worker now instead of when the restart's delay ends ("Reintentar"). */
+  retryNow() {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.startNext();
   }
 
   // ---- plumbing -----------------------------------------------------------------
@@ -67,6 +79,7 @@ export class ConvAulaClient {
     this.worker = worker;
     // A dead worker's last queued messages must not reach its successor's callers.
     worker.onmessage = (e) => { if (worker === this.worker) this.receive(e.data); };
+    for (const msg of this.waiting.splice(0)) worker.postMessage(msg);
     // An uncaught error, an out-of-memory abort or a wasm trap leaves the module unusable.
     const crash = (e) => {
       e.preventDefault?.();
@@ -80,18 +93,33 @@ export class ConvAulaClient {
     }
   }
 
+  // A worker that dies is replaced: at once after one that had answered, then after a delay
+  // that doubles with every worker in a row that died without answering (worker.js missing
+  // mid-deploy, a server out of file descriptors), up to retry.cap. 'crash' says when
+  // (retryIn, ms); requests made meanwhile wait for the next worker.
   restart(message) {
     this.worker.terminate();
+    this.worker = null;
     this.failPending('worker_crash', message);
+    const retryIn = this.failures === 0 ? 0 : Math.min(this.retry.cap, this.retry.base * 2 ** (this.failures - 1));
+    this.failures++;
+    if (retryIn === 0) this.startNext();
+    else this.timer = setTimeout(() => this.startNext(), retryIn);
+    this.emit('crash', { message, retryIn });
+  }
+
+  startNext() {
+    this.timer = null;
     this.startWorker();
-    this.emit('crash', { message });
   }
 
   request(type, payload = {}) {
     const id = this.nextId++;
     const promise = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, type, payload });
+      const msg = { id, type, payload };
+      if (this.worker) this.worker.postMessage(msg);
+      else this.waiting.push(msg);
     });
     promise.id = id;
     return promise;
@@ -105,6 +133,7 @@ export class ConvAulaClient {
     const call = this.pending.get(msg.id);
     if (!call) return;
     this.pending.delete(msg.id);
+    if (msg.ok) this.failures = 0;
     if (msg.ok) call.resolve(msg.result);
     else call.reject(new ConvAulaError(msg.error.code, msg.error.message));
   }
@@ -118,6 +147,9 @@ export class ConvAulaClient {
     for (const fn of this.listeners.get(type) ?? []) fn(data);
   }
 }
+
+// The restart backoff: 1 s after the second worker in a row that failed, doubling to 30 s.
+const RETRY = { base: 1000, cap: 30_000 };
 
 // The worker's URL carrying its first init (worker.js reads #init=<JSON>); js/temprano.js,
 // a classic script that cannot import this, builds the same URL.

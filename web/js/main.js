@@ -73,12 +73,14 @@ const abrirDatos = cargarDatosAlEntrenar(cliente, document.querySelector('#datos
   if (datos.train) estadoMotor.datosListos(datos);
   actualizacion.guardarUsados(usados);
 });
-// The client has already started a fresh worker: say what happened and set it up again.
-// Its init goes first, before any other widget's request can reach the new worker.
-cliente.on('crash', async () => {
+// The client has already started a fresh worker, or will after `retryIn` ms (workers that
+// failed to load): say what happened and set it up again. Its init goes first, before any
+// other widget's request can reach the new worker.
+cliente.on('crash', async ({ retryIn }) => {
   const otraVez = arrancarMotor();
   modeloActivo.mostrar('reiniciando');  // the new worker has no network until it is loaded again
-  estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
+  if (retryIn > 0) estadoMotor.esperarReintento(retryIn, () => cliente.retryNow());
+  else estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
   arrancar(otraVez);
 });
 

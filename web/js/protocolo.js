@@ -95,7 +95,8 @@ export const REQUESTS = {
 // (validating: the epoch's batches are done and `validated` of `valImages` test images are scored); 'epoch' {run, epoch, epochs,
 // loss, accuracy, val_loss, val_accuracy, seconds, imagesPerSecond}; 'dataProgress' {file,
 // loaded, total}; 'dataLoaded' {train, test}: image counts once a download is in the engine;
-// 'crash' {message}: the engine is unusable and the client starts a new one.
+// 'crash' {message, retryIn}: the engine is unusable and the client starts a new one, after
+// retryIn ms (0: at once; more while workers keep failing to load, client.js).
 export const EVENTS = ['progress', 'epoch', 'dataProgress', 'dataLoaded', 'crash'];
 
 // Codes the worker and client add to the engine's errc: no WebAssembly, a failed download,

@@ -75,6 +75,8 @@ export const motor = {
   fallo_arranque: 'No se ha podido arrancar el motor.',
   fallo_motor: 'El motor se ha detenido de forma inesperada y se ha vuelto a arrancar: la red empieza de cero.',
   reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
+  sin_motor: (segundos) => `No se ha podido cargar el motor (quizá el servidor no responde). Se volverá a intentar dentro de ${segundos} s.`,
+  reintentar: 'Reintentar',
 };
 
 export const entrenamiento = {

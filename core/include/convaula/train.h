@@ -81,10 +81,11 @@ EvalResult evaluate(Sequential& model, const Dataset& data, int batch_size = 256
 // Probabilities (N, K) for images (N, C, H, W), computed in batches.
 Tensor predict(Sequential& model, const Tensor& images, int batch_size = 256);
 
-// The divergence guard: a run has diverged when a batch's loss is NaN or infinite, or when,
-// from the kDivergenceWarmup-th batch of an epoch on, the epoch's running mean loss exceeds
-// kDivergenceFactor times that of guessing uniformly among the classes (ln K: ln 10 = 2.3
-// for MNIST). A huge learning rate saturates cross-entropy at confidently wrong answers
+// The divergence guard: a run has diverged when a batch's loss is NaN or infinite, when,
+// from the kDivergenceWarmup-th batch of an epoch on (the last batch of a shorter epoch),
+// the epoch's running mean loss exceeds kDivergenceFactor times that of guessing uniformly
+// among the classes (ln K: ln 10 = 2.3 for MNIST), or when the run's last update leaves
+// its batch's loss above that limit or not finite. A huge learning rate saturates cross-entropy at confidently wrong answers
 // (loss near 13) long before, or instead of, producing NaN.
 inline constexpr int kDivergenceWarmup = 10;
 inline constexpr float kDivergenceFactor = 3.0f;
@@ -115,6 +116,8 @@ class Trainer {
   void start_epoch();
   void finish_epoch();
   [[noreturn]] void diverged(const std::string& why) const;
+  double divergence_limit() const;
+  void check_last_update();
   BatchLog validate_step();
 
   Sequential& model_;

@@ -11,11 +11,13 @@ export function crearEstadoMotor(raiz) {
   const barra = raiz.querySelector('#datos-progreso');
   const texto = raiz.querySelector('#datos-texto');
   const error = raiz.querySelector('#motor-error');
+  const reintento = raiz.querySelector('#motor-reintento');
 
   const mostrarNota = (frase) => { nota.textContent = frase; nota.hidden = !frase; };
 
   return {
     mostrarMotor({ variant, threads }) {
+      reintento.hidden = true;
       variante.textContent = T.listo;
       variante.title = T.variante[variant]?.(entero(threads)) ?? variant;
       variante.dataset.variant = variant;
@@ -34,6 +36,12 @@ export function crearEstadoMotor(raiz) {
       barra.max = 1; barra.value = 1;
       barra.hidden = true;
       texto.textContent = T.datos_listos(entero(train), entero(test));
+    },
+    // The engine's worker did not load; the client tries again in `ms`, or now with the button.
+    esperarReintento(ms, alReintentar) {
+      reintento.querySelector('span').textContent = T.sin_motor(entero(Math.ceil(ms / 1000)));
+      reintento.querySelector('button').onclick = alReintentar;
+      reintento.hidden = false;
     },
     fallo(e, frase = T.fallo_arranque) {
       error.textContent = `${frase} ${e ? mensajeDeError(e) : ''}`.trim();

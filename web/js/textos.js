@@ -113,12 +113,14 @@ export const entrenamiento = {
   progreso: ({ epoch, epochs, batch, batches }) => `Época ${epoch} de ${epochs} · lote ${batch} de ${batches}`,
   velocidad: (ips) => `${ips} imágenes/s`,
   restante: (t) => `quedan ${t}`,
+  anuncio_progreso: (progreso, precision) => `${progreso}; exactitud ${precision}.`,
   progreso_etiqueta: 'Progreso del entrenamiento',
   grafica_perdida: 'Pérdida',
   grafica_precision: 'Exactitud',
   eje_epoca: 'Época',
   grafica_perdida_alt: 'Gráfica de la pérdida frente a las épocas: por lote, y por época en entrenamiento y en validación.',
   grafica_precision_alt: 'Gráfica de la exactitud frente a las épocas: por lote, y por época en entrenamiento y en validación.',
+  grafica_con_epoca: (alt, epoca, entrenamiento, validacion) => `${alt} Época ${epoca}: ${entrenamiento} en entrenamiento y ${validacion} en validación.`,
   serie_lote: 'entrenamiento (por lote)',
   serie_epoca: 'entrenamiento (por época)',
   serie_validacion: 'validación (por época)',
@@ -138,14 +140,18 @@ export const entrenamiento = {
 export const dibujo = {
   titulo: 'Dibuja un dígito',
   instrucciones: 'Dibuja un número del 0 al 9 con el ratón, el dedo o un lápiz. La red lo lee mientras dibujas.',
-  lienzo: 'Lienzo para dibujar un dígito con el ratón, el dedo o un lápiz',
+  lienzo: 'Lienzo para dibujar un dígito con el ratón, el dedo o un lápiz (con el teclado, elige un dígito de ejemplo debajo)',
   borrar: 'Borrar',
   vista: 'Lo que ve la red (28\u00a0×\u00a028)',
   vista_alt: 'Tu dibujo recortado, reducido a 28 × 28 píxeles y centrado, tal como se lo damos a la red',
   prediccion: 'La red cree que es un',
   probabilidades: 'Probabilidad de cada dígito',
   probabilidad_de: (d) => `Probabilidad del ${d}`,
-  anuncio: (d, p) => `La red cree que es un ${d}, con una probabilidad del ${p}.`,
+  // [[digit, probability]…], likeliest first (three of them).
+  anuncio: ([[d, p], ...otros]) =>
+    `La red cree que es un ${d}, con una probabilidad del ${p}; después, ${otros.map(([o, q]) => `el ${o} (${q})`).join(' y ')}.`,
+  ejemplo: 'Sin ratón: dibujar un dígito de ejemplo',
+  ejemplo_dibujar: 'Dibujar',
   vacio: 'Lienzo vacío.',
 };
 
@@ -198,6 +204,8 @@ export const errores = {
 export const leccion = {
   comun: {
     esperando_datos: 'Esperando a que se descarguen los datos de MNIST…',
+    // A picture's text alternative until the engine has computed what it shows.
+    imagen_pendiente: 'Imagen aún sin calcular: el motor está ocupado.',
     fuente_titulo: 'Imagen de entrada',
     fuente_mnist: 'Imagen de prueba n.º',
     fuente_anterior: 'Anterior',

@@ -65,7 +65,7 @@ function bloqueCapa({ name, kerasClass, shape: [c, h, w], data }, esUltima, colu
   }
   const mayor = Math.max(...data.map(Math.abs), 1e-6);
   const barras = el('ol', { class: 'barras-capa', role: 'img', 'aria-label': T.barras_alt(name, entero(c)) },
-    ...Array.from(data, (v, i) => el('li', { title: `${i}: ${numero(v, 3)}`, style: `--alto: ${Math.abs(v) / mayor}` })));
+    ...Array.from(data, (v, i) => el('li', { role: 'none', title: `${i}: ${numero(v, 3)}`, style: `--alto: ${Math.abs(v) / mayor}` })));
   return el('div', { class: 'capa', 'data-kind': 'bars' }, titulo, barras);
 }
 

@@ -27,7 +27,8 @@ function pintarRejilla(lista, despues, mascara, antes, nombreCapa) {
     });
     if (!apagada && antes) {
       celda.style.setProperty('--intensidad', String(v / mayor));
-      celda.classList.toggle('clara', v / mayor < 0.4);  // dark digits on the pale cells
+      // Black digits up to 0.82 of the deepest blue, white beyond: each keeps 4.5:1 on its cell.
+      celda.classList.toggle('clara', v / mayor < 0.82);
     }
     return celda;
   }));
@@ -59,7 +60,7 @@ function crearPasos(valoresCapa) {
   const anterior = el('button', { type: 'button', 'data-testid': 'dropout-prev', text: T.anterior });
   const siguiente = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'dropout-next', text: T.siguiente });
   const pasoTexto = el('p', { class: 'paso-dropout', 'aria-live': 'polite', 'data-testid': 'dropout-step' });
-  const rejilla = el('ol', { class: 'neuronas', 'data-testid': 'dropout-grid', role: 'img' });
+  const rejilla = el('ol', { class: 'neuronas', 'data-testid': 'dropout-grid' });
   const resumen = el('p', { class: 'resumen', 'data-testid': 'dropout-summary' });
   const ejemplo = el('p', { class: 'ayuda', 'data-testid': 'dropout-example' });
   const panel = el('div', { class: 'panel panel-leccion' },
@@ -103,7 +104,7 @@ function crearPasos(valoresCapa) {
 function crearMascaraReal() {
   const boton = el('button', { type: 'button', 'data-testid': 'dropout-real', text: T.real_boton });
   const imagen = el('input', { id: 'dropout-real-imagen', type: 'number', min: 1, value: 1, inputmode: 'numeric' });
-  const rejilla = el('ol', { class: 'neuronas', role: 'img', hidden: true, 'data-testid': 'dropout-real-grid' });
+  const rejilla = el('ol', { class: 'neuronas', hidden: true, 'data-testid': 'dropout-real-grid' });
   const texto = el('p', { class: 'resumen', 'aria-live': 'polite', 'data-testid': 'dropout-real-result' });
   const panel = el('div', { class: 'panel panel-leccion' },
     el('h3', { text: T.real_titulo }), el('p', { text: T.real_texto }),

@@ -61,7 +61,7 @@ function crearPredecir(raiz, motor) {
   const predecir = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'test0-predict', text: T.predecir_boton });
   const score = el('p', { class: 'resumen', 'data-testid': 'lesson-score', 'aria-live': 'polite' });
   const estado = el('p', { class: 'estado', role: 'status' });
-  const imagen = el('canvas', { class: 'mnist', width: 28, height: 28, role: 'img' });
+  const imagen = el('canvas', { class: 'mnist', width: 28, height: 28, role: 'img', 'aria-label': leccion.comun.imagen_pendiente });
   const pie = el('figcaption');
   const vector = el('pre', { class: 'codigo', 'data-testid': 'test0-array' });
   const barras = el('ol', { class: 'barras', 'aria-label': T.probs_titulo });

@@ -4,7 +4,7 @@
 import { leccion } from '../textos.js';
 import { entero } from '../formato.js';
 import { crearRejilla } from './kit/rejilla.js';
-import { gris } from './kit/lienzo.js';
+import { gris, tintaSobre } from './kit/lienzo.js';
 import { crearFuente } from './kit/fuente.js';
 
 const T = leccion.imagenes;
@@ -62,7 +62,7 @@ function crearColor(bloque) {
     const v = rgba[(f * ANCHO + c) * 4 + k];
     const tinte = [0, 0, 0];
     tinte[k] = v;
-    return { fondo: `rgb(${tinte})`, texto: entero(v), tinta: v > 150 && k === 1 ? '#000' : '#fff' };
+    return { fondo: `rgb(${tinte})`, texto: entero(v), tinta: tintaSobre(tinte) };
   };
   const original = (f, c) => {
     const i = (f * ANCHO + c) * 4;

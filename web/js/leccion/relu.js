@@ -110,7 +110,7 @@ export async function crear(seccion, { motor }) {
     // multiplies by σ'(0), so the last gets 0.25 and the first 0.25^n, the product shown above.
     barras.replaceChildren(...Array.from({ length: n }, (_, i) => {
       const valor = derivadaEnCero ** (n - i);
-      return el('li', { title: `${entero(i + 1)}: ${cientifico(valor)}`, style: `--alto: ${valor / derivadaEnCero}`, 'data-value': String(valor) });
+      return el('li', { role: 'none', title: `${entero(i + 1)}: ${cientifico(valor)}`, style: `--alto: ${valor / derivadaEnCero}`, 'data-value': String(valor) });
     }));
     barras.setAttribute('aria-label', T.barras_alt(entero(n)));
   }

@@ -5,10 +5,12 @@
 
 import { dibujo as T } from '../textos.js';
 import { porcentaje } from '../formato.js';
-import { crearBarras } from '../leccion/kit/barras.js';
+import { crearBarras, tresPrimeros } from '../leccion/kit/barras.js';
 import { pintarTinta } from '../leccion/kit/lienzo.js';
 import { crearQueVe } from './que-ve.js';
 import { crearTrazos } from './trazos.js';
+import { TRAZOS_EJEMPLO } from './trazos-ejemplo.js';
+import { el } from '../leccion/kit/dom.js';
 import { mensajeDeError } from './mensajes.js';
 import { esperarRespuesta } from '../leccion/kit/reposo.js';
 
@@ -17,10 +19,12 @@ export function crearDibujo(raiz, cliente) {
   const anuncio = raiz.querySelector('#dibujo-anuncio');
   const error = raiz.querySelector('#dibujo-error');
   const vista = raiz.querySelector('#vista28');
+  const lienzo = raiz.querySelector('[data-testid="draw-canvas"]');
+  const ejemplo = raiz.querySelector('[data-testid="draw-example"]');
   const mostrarBarras = crearBarras(raiz.querySelector('#barras'), { prefijo: 'prob' });
   const queVe = crearQueVe(raiz.querySelector('#pasos-preproceso'));
   const oyentes = new Set();  // alTrazar's listeners: a stroke has ended
-  const trazos = crearTrazos(raiz.querySelector('[data-testid="draw-canvas"]'), {
+  const trazos = crearTrazos(lienzo, {
     alTrazar(acabado) {
       pedirPrediccion();
       if (!acabado) return;
@@ -92,15 +96,18 @@ export function crearDibujo(raiz, cliente) {
     if (steps?.empty) { vaciarResultado(); return; }
     mostrarBarras(probabilities);
     salida.textContent = String(digit);
+    const lectura = T.anuncio(tresPrimeros(probabilities).map(({ d, p }) => [d, porcentaje(p)]));
+    lienzo.setAttribute('aria-label', `${T.lienzo}. ${lectura}`);
     if (anunciar && trazoAcabado) {
       anunciar = false;
-      anuncio.textContent = T.anuncio(digit, porcentaje(probabilities[digit]));
+      anuncio.textContent = lectura;
     }
   }
 
   function vaciarResultado() {
     mostrarBarras(null);
     salida.textContent = '';
+    lienzo.setAttribute('aria-label', `${T.lienzo}. ${T.vacio}`);
   }
 
   function borrar() {
@@ -115,6 +122,12 @@ export function crearDibujo(raiz, cliente) {
   }
 
   raiz.querySelector('[data-testid="draw-clear"]').addEventListener('click', borrar);
+  // Without a pointer: a digit drawn by the page, as a pen would, then predicted and announced.
+  ejemplo.append(...TRAZOS_EJEMPLO.map((_, d) => el('option', { value: String(d), text: String(d) })));
+  raiz.querySelector('[data-testid="draw-example-apply"]').addEventListener('click', () => {
+    borrar();
+    trazos.trazarTodo(TRAZOS_EJEMPLO[Number(ejemplo.value)]);
+  });
   borrar();
 
   return {

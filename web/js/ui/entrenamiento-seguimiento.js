@@ -6,11 +6,12 @@ import { entrenamiento as T } from '../textos.js';
 import { entero, decimal, porcentaje, duracion } from '../formato.js';
 import { crearGrafica, crearLeyenda } from './grafica.js';
 import { el } from '../leccion/kit/dom.js';
+import { crearAnuncio } from '../leccion/kit/anuncio.js';
 
 const SERIES = [
   { nombre: T.serie_lote, color: '--color-lote', tipo: 'linea' },
   { nombre: T.serie_epoca, color: '--color-epoca', tipo: 'puntos' },
-  { nombre: T.serie_validacion, color: '--color-validacion', tipo: 'puntos' },
+  { nombre: T.serie_validacion, color: '--color-validacion', tipo: 'huecos' },
 ];
 const [LOTE, EPOCA, VALIDACION] = [0, 1, 2];
 const DATOS_RUN = ['error', 'testAccuracy', 'testLoss', 'loss', 'accuracy', 'firstLoss', 'firstAccuracy', 'epoch', 'batch', 'batches'];
@@ -26,6 +27,7 @@ export function crearSeguimiento(raiz, estadoEl) {
     etiquetaX: T.eje_epoca, etiquetaY: T.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0),
   });
   crearLeyenda($('#leyenda'), SERIES);
+  const anunciar = crearAnuncio($('#train-anuncio'));  // screen readers: progress every few seconds
   let epocasTotales = 1;
   let ultimoProgreso = [];  // the last progress line without its time left
 
@@ -39,10 +41,15 @@ export function crearSeguimiento(raiz, estadoEl) {
       barra.value = 0;
       detalle.textContent = '';
       ultimoProgreso = [];
+      $('#grafica-perdida').setAttribute('aria-label', T.grafica_perdida_alt);
+      $('#grafica-precision').setAttribute('aria-label', T.grafica_precision_alt);
       for (const clave of DATOS_RUN) delete estadoEl.dataset[clave];
     },
     /** The run has ended: the progress line stays, without "quedan …". */
-    terminar() { detalle.textContent = ultimoProgreso.join(' · '); },
+    terminar() {
+      detalle.textContent = ultimoProgreso.join(' · ');
+      anunciar(detalle.textContent, { ya: true });
+    },
 
     progreso(p) {
       const x = p.epoch - 1 + p.batch / p.batches;
@@ -54,6 +61,7 @@ export function crearSeguimiento(raiz, estadoEl) {
         T.velocidad(entero(p.imagesPerSecond)),
       ];
       detalle.textContent = [...ultimoProgreso, T.restante(duracion(p.etaSeconds))].join(' · ');
+      anunciar(T.anuncio_progreso(ultimoProgreso[0], porcentaje(p.accuracy, 0)));
       const d = estadoEl.dataset;
       d.epoch = String(p.epoch);
       d.batch = String(p.batch);
@@ -72,6 +80,11 @@ export function crearSeguimiento(raiz, estadoEl) {
       perdida.anadir(VALIDACION, e.epoch, e.val_loss);
       precision.anadir(EPOCA, e.epoch, e.accuracy);
       precision.anadir(VALIDACION, e.epoch, e.val_accuracy);
+      // The charts' text alternatives carry the last epoch's numbers.
+      const epoca = entero(e.epoch);
+      $('#grafica-perdida').setAttribute('aria-label', T.grafica_con_epoca(T.grafica_perdida_alt, epoca, decimal(e.loss), decimal(e.val_loss)));
+      $('#grafica-precision').setAttribute('aria-label',
+        T.grafica_con_epoca(T.grafica_precision_alt, epoca, porcentaje(e.accuracy, 1), porcentaje(e.val_accuracy, 1)));
       registro.append(el('li', { text: T.linea_epoca({
         epoch: entero(e.epoch), epochs: entero(epocasTotales), segundos: duracion(e.seconds),
         loss: decimal(e.loss), accuracy: decimal(e.accuracy), val_loss: decimal(e.val_loss), val_accuracy: decimal(e.val_accuracy),

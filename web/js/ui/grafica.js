@@ -41,7 +41,8 @@ const cadaPaso = (paso) => (paso ? (u, eje, min, max) => {
 
 /**
  * contenedor: the element the chart fills (its CSS gives the height; role="img" and its
- * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'puntos'}];
+ * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'puntos' | 'huecos'}]
+ * (huecos: hollow points, so two point series differ by shape, not by colour alone);
  * yMax undefined = fit the data; xMin/xMax: the x range (borrar() changes xMax);
  * pasoX/pasoY: fixed tick steps.
  */
@@ -92,8 +93,9 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
       ],
       series: [{}, ...series.map((s) => ({
         stroke: color(s.color), width: s.tipo === 'linea' ? 1.5 : 0,
-        points: s.tipo === 'puntos' ? { show: true, size: 8, fill: color(s.color), stroke: color(s.color) } : { show: false },
-        paths: s.tipo === 'puntos' ? () => null : undefined,
+        points: s.tipo === 'linea' ? { show: false }
+          : { show: true, size: 8, width: 2, fill: s.tipo === 'huecos' ? '#fff' : color(s.color), stroke: color(s.color) },
+        paths: s.tipo === 'linea' ? undefined : () => null,
         // A cut (cortar) is a null between two close points: widen its clip so the steep
         // segment uPlot draws across it does not show at the gap's edges.
         gaps: (u, i, desde, hasta, huecos) => huecos.map(([a, b]) => [a - 2 * uPlot.pxRatio, b + 2 * uPlot.pxRatio]),

@@ -133,5 +133,14 @@ export function crearTrazos(lienzo, { alTrazar }) {
       ctx.fillStyle = '#fff';
       ctx.fillRect(0, 0, lienzo.width, lienzo.height);
     },
+    /** Draws `nuevos` ([[x, y]…] per stroke, fractions of the side) as a pen would: no pointer needed. */
+    trazarTodo(nuevos) {
+      for (const trazo of nuevos) {
+        const puntos = trazo.map(([x, y]) => ({ x: x * lienzo.width, y: y * lienzo.height }));
+        trazos.push([]);
+        puntos.forEach((p, i) => trazar(puntos[Math.max(0, i - 1)], p));
+      }
+      alTrazar(true);
+    },
   };
 }

@@ -116,14 +116,32 @@ export function escalaDivergente(limite) {
 
 const rgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
 
-/** A grid cell for a value in [0, 1] (0 black, 1 white) with a number colour readable on it. */
-export function gris(v) {
-  const [g] = escalaGris()(v);
-  return { fondo: rgb([g, g, g]), tinta: g > 140 ? '#000' : '#fff' };
+/** WCAG's relative luminance of an sRGB colour [r, g, b] (0-255). */
+export function luminancia(color) {
+  const [r, g, b] = color.map((c) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** A grid cell on the diverging scale; white numbers once the colour is deep. */
+/**
+ * Black or white, whichever contrasts more with `fondo`: one of them always reaches 4.5:1
+ * (the worst case, a background of luminance 0.18, gives 4.58:1 to both).
+ */
+export function tintaSobre(fondo) {
+  const l = luminancia(fondo);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
+
+/** A grid cell for a value in [0, 1] (0 black, 1 white) with a number colour readable on it. */
+export function gris(v) {
+  const color = escalaGris()(v);
+  return { fondo: rgb(color), tinta: tintaSobre(color) };
+}
+
+/** A grid cell on the diverging scale, with a number colour readable on it and its sign. */
 export function divergente(v, escala) {
-  const t = escala > 0 ? Math.min(1, Math.abs(v) / escala) : 0;
-  return { fondo: rgb(escalaDivergente(escala)(v)), tinta: t > 0.6 ? '#fff' : '#000' };
+  const color = escalaDivergente(escala)(v);
+  return { fondo: rgb(color), tinta: tintaSobre(color), negativa: v < 0 };
 }

@@ -11,7 +11,8 @@ const CELDA_MIN_TEXTO = 17;
  * @param {HTMLCanvasElement} canvas sized by CSS in width; its height follows filas/columnas
  * @param {object} o
  *   filas, columnas
- *   celda(f, c) → {fondo, texto?, tinta?}   colour of the cell, number to write, text colour
+ *   celda(f, c) → {fondo, texto?, tinta?, negativa?}   colour of the cell, number to write, text
+ *                     colour; negativa: too small for its number, the cell shows a minus bar
  *   marcas() → [{fila, columna, alto, ancho, color}]   rectangles drawn over the cells
  *   alMover(f, c)     the cursor moved (keyboard, pointer, or mover())
  *   alActivar(f, c)   Enter, Space or a click on a cell
@@ -40,13 +41,16 @@ export function crearRejilla(canvas, o) {
     ctx.textBaseline = 'middle';
     for (let f = 0; f < filas; f++) {
       for (let c = 0; c < columnas; c++) {
-        const { fondo, texto, tinta } = o.celda(f, c);
+        const { fondo, texto, tinta, negativa } = o.celda(f, c);
         ctx.fillStyle = fondo;
         // Overlap by a hair so no seams show between cells at fractional sizes.
         ctx.fillRect(c * lado, f * lado, lado + 0.5, lado + 0.5);
+        ctx.fillStyle = tinta ?? '#000';
         if (conTexto && texto !== undefined && texto !== '') {
-          ctx.fillStyle = tinta ?? '#000';
           ctx.fillText(texto, (c + 0.5) * lado, (f + 0.5) * lado);
+        } else if (negativa && lado >= 5) {
+          // The sign without its number: a minus bar, so colour is not its only carrier.
+          ctx.fillRect((c + 0.25) * lado, (f + 0.5) * lado - lado / 12, lado / 2, lado / 6);
         }
       }
     }

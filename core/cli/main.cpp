@@ -190,7 +190,9 @@ int cmd_train(const Args& a) {
 std::unique_ptr<Sequential> model_from_weights(const std::string& path) {
   if (path.empty()) throw Error(errc::bad_argument, "--weights FILE is required");
   const auto bytes = read_file(path);
-  return load_model(bytes.data(), bytes.size());
+  auto model = load_model(bytes.data(), bytes.size());
+  check_output_finite(*model);
+  return model;
 }
 
 int cmd_evaluate(const Args& a) {

@@ -79,7 +79,9 @@ void Session::build(const ModelSpec& spec) {
 
 void Session::load_weights(std::span<const uint8_t> file) {
   refuse_if_busy("replace the model");
-  model_ = load_model(file.data(), file.size());
+  auto model = load_model(file.data(), file.size());
+  check_output_finite(*model);
+  model_ = std::move(model);
 }
 
 std::vector<uint8_t> Session::save_weights(WeightsDtype dtype) const {

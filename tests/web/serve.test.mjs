@@ -261,7 +261,7 @@ describe('serve.mjs at its limits', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   test('a 20 KB URL or header: 431 with the security headers', async () => {
-    const server = await serve(['--root', root]);
+    const server = await startServer({ args: ['--root', root] });
     try {
       const url = await get(server.port, `/${'a'.repeat(20_000)}`);
       const header = await get(server.port, '/js/main.js', { headers: { 'x-big': 'a'.repeat(20_000) } });
@@ -276,7 +276,7 @@ describe('serve.mjs at its limits', () => {
   });
 
   test('out of file descriptors (64): 503s, never a 404 for a file that exists, every answer with the security headers', async () => {
-    const server = await serve(['--root', root]);
+    const server = await startServer({ args: ['--root', root] });
     try {
       execFileSync('prlimit', ['--pid', String(server.child.pid), '--nofile=64:64']);
       const statuses = [];
@@ -304,7 +304,7 @@ describe('serve.mjs at its limits', () => {
   });
 
   test('100 clients that never read and 10 that never finish their headers are let go after --timeout', async () => {
-    const server = await serve(['--root', root, '--timeout', '1']);
+    const server = await startServer({ args: ['--root', root, '--timeout', '1'] });
     const pid = server.child.pid;
     const sockets = [];
     try {

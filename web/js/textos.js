@@ -120,6 +120,8 @@ export const entrenamiento = {
   eje_epoca: 'Época',
   grafica_perdida_alt: 'Gráfica de la pérdida frente a las épocas: por lote, y por época en entrenamiento y en validación.',
   grafica_precision_alt: 'Gráfica de la exactitud frente a las épocas: por lote, y por época en entrenamiento y en validación.',
+  // A chart's text alternative before any epoch has ended.
+  grafica_vacia: (alt) => `${alt} Todavía sin datos: aparecen al terminar la primera época.`,
   grafica_con_epoca: (alt, epoca, entrenamiento, validacion) => `${alt} Época ${epoca}: ${entrenamiento} en entrenamiento y ${validacion} en validación.`,
   serie_lote: 'entrenamiento (por lote)',
   serie_epoca: 'entrenamiento (por época)',
@@ -710,6 +712,8 @@ export const leccion = {
     grafica_precision: 'Exactitud (media del lote) de cada experimento',
     grafica_perdida_alt: 'Curvas de pérdida de todos los experimentos superpuestas, frente a las épocas',
     grafica_precision_alt: 'Curvas de exactitud de todos los experimentos superpuestas, frente a las épocas',
+    grafica_vacia: (alt) => `${alt}. Todavía sin datos: aparecen cuando termina un experimento.`,
+    grafica_con_runs: (alt, n, cuantos) => `${alt}: ${cuantos} ${n === 1 ? 'experimento' : 'experimentos'}.`,
     eje_epoca: 'Época',
     tabla_caption: 'Experimentos de la clase',
     col_n: 'N.º',
@@ -763,6 +767,12 @@ export const que_ve = {
     recorte: 'Recortado',
     ajuste: 'Reducido a 20 × 20',
     colocado: 'Centrado en 28 × 28 por su centro de masas',
+  },
+  // The same steps' text alternatives, with the drawing's own sizes (already formatted).
+  pasos_alt: {
+    entrada: (ancho, alto) => `Tu dibujo, de ${ancho} × ${alto} píxeles`,
+    caja: (x, y, ancho, alto) => `La caja que contiene el trazo: ${ancho} × ${alto} píxeles, desde el píxel (${x}, ${y})`,
+    recorte: (ancho, alto) => `Recortado: ${ancho} × ${alto} píxeles`,
   },
 
 };

@@ -172,4 +172,9 @@ void check_memory_budget(const MemoryEstimate& need);
 // nothing is allocated for the model before all of that has been checked.
 std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size);
 
+// Throws Error(bad_weights) unless the model's output for one image of full ink is finite:
+// finite but huge parameters (3e38) overflow on the way. Run on a file's weights before they
+// replace a model (one forward pass: its activations are the first prediction's anyway).
+void check_output_finite(Sequential& model);
+
 }  // namespace convaula

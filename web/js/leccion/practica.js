@@ -175,6 +175,8 @@ function crearTablero() {
     for (const g of [perdida, precision]) g.borrar(xMax);
     for (const r of runs) for (const [x, loss, acc] of r.puntos) { perdida.anadir(r.hueco, x, loss); precision.anadir(r.hueco, x, acc); }
     crearLeyenda(leyenda, runs.map((r) => ({ nombre: T.etiqueta_run(r.n, r.etiqueta), color: SERIES[r.hueco].color, tipo: 'linea' })));
+    for (const [lienzo, alt] of [[lienzoPerdida, T.grafica_perdida_alt], [lienzoPrecision, T.grafica_precision_alt]])
+      lienzo.setAttribute('aria-label', runs.length ? T.grafica_con_runs(alt, runs.length, entero(runs.length)) : T.grafica_vacia(alt));
     pintarTabla(actual);
   }
 

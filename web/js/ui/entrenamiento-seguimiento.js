@@ -27,6 +27,11 @@ export function crearSeguimiento(raiz, estadoEl) {
     etiquetaX: T.eje_epoca, etiquetaY: T.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0),
   });
   crearLeyenda($('#leyenda'), SERIES);
+  const sinDatos = () => {
+    $('#grafica-perdida').setAttribute('aria-label', T.grafica_vacia(T.grafica_perdida_alt));
+    $('#grafica-precision').setAttribute('aria-label', T.grafica_vacia(T.grafica_precision_alt));
+  };
+  sinDatos();
   const anunciar = crearAnuncio($('#train-anuncio'));  // screen readers: progress every few seconds
   let epocasTotales = 1;
   let ultimoProgreso = [];  // the last progress line without its time left
@@ -41,8 +46,7 @@ export function crearSeguimiento(raiz, estadoEl) {
       barra.value = 0;
       detalle.textContent = '';
       ultimoProgreso = [];
-      $('#grafica-perdida').setAttribute('aria-label', T.grafica_perdida_alt);
-      $('#grafica-precision').setAttribute('aria-label', T.grafica_precision_alt);
+      sinDatos();
       for (const clave of DATOS_RUN) delete estadoEl.dataset[clave];
     },
     /** The run has ended: the progress line stays, without "quedan …". */

@@ -4,6 +4,7 @@
 import { que_ve as T } from '../textos.js';
 import { dimensionar, pintarTinta } from '../leccion/kit/lienzo.js';
 import { el } from '../leccion/kit/dom.js';
+import { entero } from '../formato.js';
 
 const PASOS = ['entrada', 'caja', 'recorte', 'ajuste', 'colocado'];
 
@@ -33,11 +34,15 @@ export function crearQueVe(lista) {
       lienzo.getContext('2d').drawImage(fuente, 0, 0);
     }
     const { x0, y0, x1, y1 } = steps.box;
+    const { cropped } = steps;
+    lienzos.entrada.setAttribute('aria-label', T.pasos_alt.entrada(entero(fuente.width), entero(fuente.height)));
+    lienzos.caja.setAttribute('aria-label', T.pasos_alt.caja(entero(x0), entero(y0), entero(x1 - x0), entero(y1 - y0)));
+    lienzos.recorte.setAttribute('aria-label', T.pasos_alt.recorte(entero(cropped.width), entero(cropped.height)));
     const ctx = lienzos.caja.getContext('2d');
     ctx.strokeStyle = '#d9480f';
     ctx.lineWidth = Math.max(2, fuente.width / 70);
     ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
-    pintarTinta(lienzos.recorte, steps.cropped.pixels, steps.cropped.width, steps.cropped.height);
+    pintarTinta(lienzos.recorte, cropped.pixels, cropped.width, cropped.height);
     pintarTinta(lienzos.ajuste, steps.fitted.pixels, steps.fitted.width, steps.fitted.height);
     const colocado = pintarTinta(lienzos.colocado, steps.placed);
     // digit.h puts the centre of mass on pixel (14, 14): mark that pixel.

@@ -42,7 +42,7 @@ describe('first visit, offline and updates', { timeout: 900_000 }, () => {
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(server.url);
       await waitPretrained(page);
-      const digit = ((await drawSeven(page)).digit).digit;
+      const digit = (await drawSeven(page)).digit;
       await waitState(page, ['idle'], READY);
       const version = await offlineStored(page);
       await page.locator('#estado-motor').screenshot({ path: join(app.artifacts, 'primera-visita-estado.png') });

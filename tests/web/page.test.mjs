@@ -32,8 +32,8 @@ function measureOverflow() {
 }
 
 // Each of sections 1–5's last engine number, in place before its picture is taken.
-const LAST_NUMBER = { imagenes: 'images-color-reading', convolucion: 'conv-sum', 'capas-convolutivas': 'layers-second-reading',
-  mnist: 'mnist-without-pooling', maxpooling: 'pool-maximum' };
+const LAST_NUMBER = { imagenes: 'imagenes-color-lectura', convolucion: 'conv-suma', 'capas-convolutivas': 'capas-segunda-lectura',
+  mnist: 'mnist-sin-pooling', maxpooling: 'pool-maximo' };
 const SECTIONS_6_10 = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
 
 describe('the page', () => {
@@ -70,9 +70,8 @@ describe('the page', () => {
     const page = await context.newPage();
     try {
       await page.setViewportSize({ width: 1366, height: 768 });
-      // The page as served: the live DOM may already hold the SVG on a slow machine.
-      const served = await (await page.goto(app.server.url, { waitUntil: 'domcontentloaded' })).text();
-      assert.match(served, /<link rel="icon" href="data:," data-href="img\/icono\.svg"/);
+      await page.goto(app.server.url, { waitUntil: 'domcontentloaded' });
+      assert.equal(await page.locator('link[rel="icon"]').getAttribute('href'), 'data:,');
       await page.waitForFunction(() => document.querySelector('link[rel="icon"]').getAttribute('href') === 'img/icono.svg', null, { timeout: READY });
       for (let i = 0; i < 100 && !respuestas.has('/img/icono.svg'); i++) await page.waitForTimeout(100);
       assert.equal(respuestas.get('/img/icono.svg'), 200, 'the icon is fetched');
@@ -203,7 +202,7 @@ describe('the page', () => {
       for (const id of SECTIONS_6_10) await visit(page, id);
       await page.getByTestId('dropout-rate').focus();
       await tab(140);
-      for (const id of ['preset', 'train-rate', 'train-batch-size', 'train-epochs', 'train-subset', 'train-start', 'draw-clear', 'weights-save', 'weights-load',
+      for (const id of ['preset', 'tasa', 'lote', 'epocas', 'subconjunto', 'train-start', 'draw-clear', 'weights-save', 'weights-load',
         'dropout-next', 'dropout-predict-twice', 'relu-slider', 'relu-layers', 'test0-predict',
         'kernels-refresh', 'act-show', 'confusion-compute', 'practice-sigmoid', 'practice-run']) {
         assert.ok(reached.has(id), `Tab reaches ${id}`);

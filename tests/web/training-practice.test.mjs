@@ -248,7 +248,7 @@ describe('the engine lock during a Práctica experiment', () => {
         vigilar('maxpooling', document.querySelector(s));
         vigilar('activaciones', document.querySelector('[data-testid="activations"]'));
         vigilar('kernels', document.querySelector('[data-testid="kernels"]'));
-        vigilar('convolucion', document.querySelector('[data-testid="conv-map"]'));
+        vigilar('convolucion', document.querySelector('[data-testid="conv-mapa"]'));
         vigilar('dropout', document.querySelector('[data-testid="dropout-predict-result"]'));
         vigilar('test0', document.querySelector('[data-testid="test0-onehot"]'));
       }, titulo);
@@ -267,7 +267,7 @@ describe('the engine lock during a Práctica experiment', () => {
       // The training panel would swap the model too: it waits, and so do the weights' buttons.
       assert.equal(await page.getByTestId('train-start').isDisabled(), true, '"Entrenar" waits for the experiment');
       assert.equal(await page.getByTestId('weights-save').isDisabled(), true, 'saving weights waits for the experiment');
-      for (const id of ['maxpooling-drawing', 'convolution-drawing', 'act-drawing', 'dropout-predict-twice']) await page.getByTestId(id).click();
+      for (const id of ['maxpooling-dibujo', 'convolucion-dibujo', 'act-dibujo', 'dropout-predict-twice']) await page.getByTestId(id).click();
       await page.waitForTimeout(1500);
       // Read in one page task: while the experiment holds the engine, max-pooling still shows test image 0.
       const ahora = await page.evaluate(() => ({
@@ -283,7 +283,7 @@ describe('the engine lock during a Práctica experiment', () => {
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
       assert.match(await page.locator(titulo).textContent(), /26 × 26/);
-      assert.equal(await page.getByTestId('pool-channel').locator('option').count(), 32);
+      assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 32);
       assert.equal(await page.getByTestId('activations').getAttribute('data-layers'), capas);
       assert.match(await page.locator('[data-testid="activations"] h4').nth(1).textContent(), /26 × 26 × 32/);
       await page.getByTestId('kernels-refresh').click();

@@ -23,7 +23,7 @@ export function leerEntero(texto) {
 export function preguntaHomogenea(raiz, motor) {
   const T = leccion.convolucion;
   crearPregunta(raiz, {
-    id: 'question-uniform', motor, enunciado: T.homogenea_enunciado, opciones: opciones(T.homogenea_opciones),
+    id: 'pregunta-homogenea', motor, enunciado: T.homogenea_enunciado, opciones: opciones(T.homogenea_opciones),
     async comprobar(elegida, cliente) {
       const traza = (v) => cliente.explain('conv', { input: new Float32Array(9).fill(v), height: 3, width: 3,
         weights: Float32Array.from(KERNELS.verticales), kernel: 3, row: 0, col: 0 });
@@ -43,7 +43,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
   const T = leccion.capas;
   const capa = async (cliente, spec, i) => (await cliente.explain('params', { spec }))[i];
   crearPregunta(raices.calculadora, {
-    id: 'question-neurons', motor, enunciado: T.neuronas_enunciado, pista: '?', numerico: true,
+    id: 'pregunta-neuronas', motor, enunciado: T.neuronas_enunciado, pista: '?', numerico: true,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
       const c = await capa(cliente, specs.una, 0);
@@ -63,7 +63,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     const textos = { todos: O.todos(entero(c.neurons), entero(c.inputsPerNeuron), entero(valores.todos)),
       entradas: O.entradas(entero(valores.entradas)), neuronas: O.neuronas(entero(c.neurons)), kernel: O.kernel(entero(valores.kernel)) };
     crearPregunta(raices.calculadora, {
-      id: 'question-weights', motor, enunciado: T.pesos_enunciado, opciones: opciones(textos),
+      id: 'pregunta-pesos', motor, enunciado: T.pesos_enunciado, opciones: opciones(textos),
       async comprobar(elegida, cliente) {
         const d = await capa(cliente, specs.una, 0);
         alResponder.calculadora();
@@ -72,7 +72,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     });
   });
   crearPregunta(raices.segunda, {
-    id: 'question-inputs', motor, enunciado: T.entradas_enunciado, pista: '?', numerico: true,
+    id: 'pregunta-entradas', motor, enunciado: T.entradas_enunciado, pista: '?', numerico: true,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
       const [primera, segunda] = await cliente.explain('params', { spec: specs.dos });
@@ -82,7 +82,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     },
   });
   crearPregunta(raices.campo, {
-    id: 'question-field', motor, enunciado: T.campo_enunciado, pista: '?', numerico: true,
+    id: 'pregunta-campo', motor, enunciado: T.campo_enunciado, pista: '?', numerico: true,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
       const campos = await cliente.explain('receptive', { spec: specs.dos });
@@ -109,7 +109,7 @@ export async function tareaNormalizar(raiz, motor) {
   const [f, c] = [Math.floor(i / 28), i % 28];
   const byte = Math.round(pixels[i] * 255);
   crearPregunta(raiz, {
-    id: 'task-normalize', motor, enunciado: T.normalizar_enunciado(entero(n), f, c, entero(byte)),
+    id: 'tarea-normalizar', motor, enunciado: T.normalizar_enunciado(entero(n), f, c, entero(byte)),
     pista: T.normalizar_pista, numerico: true,
     async comprobar(texto, cliente) {
       const x = leerNumero(texto);
@@ -126,7 +126,7 @@ export function tareaForma(raiz, motor) {
   const T = T4();
   let imagenes = '…';
   const pregunta = crearPregunta(raiz, {
-    id: 'task-shape', motor, enunciado: () => T.forma_enunciado(imagenes), pista: T.forma_pista,
+    id: 'tarea-forma', motor, enunciado: () => T.forma_enunciado(imagenes), pista: T.forma_pista,
     async comprobar(texto, cliente) {
       const { test } = await motor.listo();
       const imagen = (await cliente.presets()).find((p) => p.name === 'keras-mnist').spec.input;  // [28, 28, 1]
@@ -146,7 +146,7 @@ export function tareaOneHot(raiz, motor) {
   const T = T4();
   let n = 0, etiqueta = null;
   const botones = Array.from({ length: 10 }, (_, d) => {
-    const b = el('button', { type: 'button', class: 'casilla-onehot', 'aria-pressed': 'false', 'data-testid': `task-onehot-${d}` });
+    const b = el('button', { type: 'button', class: 'casilla-onehot', 'aria-pressed': 'false', 'data-testid': `tarea-onehot-${d}` });
     const poner = (v) => {
       b.setAttribute('aria-pressed', String(v));
       b.textContent = v ? '1' : '0';
@@ -158,9 +158,9 @@ export function tareaOneHot(raiz, motor) {
   });
   const fila = el('div', { class: 'fila-onehot', role: 'group' }, botones.map((x, d) => el('span', { class: 'onehot-celda' },
     el('span', { class: 'onehot-indice', 'aria-hidden': 'true', text: String(d) }), x.b)));
-  const otra = el('button', { type: 'button', class: 'boton-pequeno', text: T.onehot_otra, 'data-testid': 'task-onehot-other' });
+  const otra = el('button', { type: 'button', class: 'boton-pequeno', text: T.onehot_otra, 'data-testid': 'tarea-onehot-otra' });
   const pregunta = crearPregunta(raiz, {
-    id: 'task-onehot', motor, enunciado: () => T.onehot_enunciado(entero(n), etiqueta ?? '…'),
+    id: 'tarea-onehot', motor, enunciado: () => T.onehot_enunciado(entero(n), etiqueta ?? '…'),
     campo: {
       nodo: el('div', { class: 'onehot-campo' }, fila, otra),
       valor: () => botones.map((x) => x.valor()),

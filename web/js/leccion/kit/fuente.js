@@ -18,11 +18,11 @@ const ULTIMA = 9999;  // MNIST has 10.000 test images
  */
 export function crearFuente(raiz, o) {
   const numero = el('input', { type: 'number', min: 0, max: ULTIMA, step: 1, value: o.inicial ?? 0,
-    id: `${o.id}-index`, 'data-testid': `${o.id}-index`, inputmode: 'numeric' });
+    id: `${o.id}-indice`, 'data-testid': `${o.id}-indice`, inputmode: 'numeric' });
   const boton = (texto, extra = {}) => el('button', { type: 'button', class: 'boton-pequeno', text: texto, ...extra });
   const anterior = boton(T.fuente_anterior);
   const siguiente = boton(T.fuente_siguiente);
-  const dibujo = boton(T.fuente_dibujo, { 'data-testid': `${o.id}-drawing` });
+  const dibujo = boton(T.fuente_dibujo, { 'data-testid': `${o.id}-dibujo` });
   const descripcion = el('p', { class: 'fuente-desc', role: 'status' });
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
   raiz.append(el('fieldset', { class: 'fuente' }, el('legend', { text: T.fuente_titulo }),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // primera-respuesta.mjs: from the page's load event to the answer to a digit drawn right then
-// (issue 13's "a drawn digit answered <= 1 s after load on localhost"). Figures, not a test.
+// (the goal: a drawn digit answered <= 1 s after load on localhost). Figures, not a test.
 //
 //   node bench/primera-respuesta.mjs [--rounds 5] [--root DIR]... [--ventana-nueva | --comparar-ventanas]
 //

@@ -56,7 +56,7 @@ try {
   console.log('PyTorch (python3-torch) not installed: comparison skipped');
 }
 merge(jsonLines(process.execPath, [`${ROOT}bench/chromium.mjs`, '60']));
-// The inference peer (issue 14): TF.js's wasm backend in the same Chromium, right after
+// The inference peer: TF.js's wasm backend in the same Chromium, right after
 // ConvAula's figures. Its npm devDependencies may be missing (npm ci --omit=dev).
 let tfjs = null;
 if (existsSync(`${ROOT}node_modules/@tensorflow/tfjs-backend-wasm`)) {

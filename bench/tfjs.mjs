@@ -1,5 +1,5 @@
 // tfjs.mjs: the peer benchmark. TF.js (npm devDependencies, wasm backend = XNNPACK) runs the
-// lesson's network in the same headless Chromium as bench/chromium.mjs, for issue 14's
+// lesson's network in the same headless Chromium as bench/chromium.mjs, for the
 // inference comparison. Bench only: nothing of TF.js is served by the app or enters web/dist.
 //
 // A tiny loopback server sends one page and TF.js's own bundles and .wasm binaries from

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // tareas-largas.mjs: the main thread's long tasks in the first seconds of a training run, and
-// what they spend their time on. Figures, not a pass/fail test (issue 12: the longest one was
-// 276-372 ms on a quiet machine, under 100 ms before).
+// what they spend their time on. Figures, not a pass/fail test.
 //
 //   node bench/tools/tareas-largas.mjs [--runs 3] [--seconds 8] [--root web/dist] [--scroll-first] [--no-isolation]
 //

@@ -2,13 +2,30 @@
 #include "bench.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 #include "convaula/bench.h"
+#include "convaula/parallel.h"
 #include "kernels.h"
 
 namespace convaula::cli {
+
+// CPU time (ms) the whole process uses over 300 ms of idling after one job on `threads`
+// threads: the pool's workers spin briefly, then sleep, so a lesson's pauses cost next to none.
+static double idle_pool_cpu_ms(int threads) {
+  ThreadPool& pool = ThreadPool::global();
+  pool.set_threads(threads);
+  pool.parallel_for(threads, [](int, int, int) {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the spin
+  const std::clock_t before = std::clock();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double used = 1e3 * double(std::clock() - before) / CLOCKS_PER_SEC;
+  pool.set_threads(1);
+  return used;
+}
 
 int run_bench(const BenchOptions& o) {
   const int all = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -38,15 +55,17 @@ int run_bench(const BenchOptions& o) {
   std::printf("  inference batch 256, %d threads     %9.1f images/s\n", f.threads, f.infer_ips_b256_nt);
   std::printf("  inference batch 1, 1 thread        %9.3f ms\n", f.infer_ms_b1_1t);
   std::printf("  inference batch 1, %d threads       %9.3f ms\n", f.threads, f.infer_ms_b1);
+  const double idle_ms = idle_pool_cpu_ms(std::max(all, 4));
+  std::printf("  idle pool, %d threads, 300 ms       %9.1f ms of CPU time\n", std::max(all, 4), idle_ms);
   const char* p = f.preset == "keras-mnist" ? "" : "classroom_";
   std::printf("{\"preset\": \"%s\", \"threads\": %d, \"native_peak_gflops_1t\": %.1f, "
               "\"native_%strain_ips_1t\": %.1f, \"native_%strain_ips_nt\": %.1f, "
               "\"native_%strain_pct_peak_1t\": %.1f, \"native_%sinfer_ms_b1\": %.3f, "
               "\"native_%sinfer_ips_b256\": %.1f, \"native_%sinfer_ms_b1_1t\": %.3f, "
-              "\"native_%sinfer_ips_b256_nt\": %.1f}\n",
+              "\"native_%sinfer_ips_b256_nt\": %.1f, \"native_idle_cpu_ms\": %.1f}\n",
               f.preset.c_str(), f.threads, f.peak_gflops_1t, p, f.train_ips_1t, p, f.train_ips_nt, p,
               pct(f.train_ips_1t, f.train_flops, 1), p, f.infer_ms_b1, p, f.infer_ips_b256, p,
-              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt);
+              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt, idle_ms);
   return 0;
 }
 

@@ -77,7 +77,7 @@ expect_error "diverged run" "error [diverged]: training diverged at epoch 1, bat
 check "diverged run: one error line" [ "$(grep -c 'error \[' "$tmp/err.txt")" -eq 1 ]
 check "diverged run: nothing saved" [ ! -e "$tmp/diverged.cvw" ]
 
-# Issue 15's reproducers: each is refused with one clear line and exit 1 (no crash, no
+# Reproducers of past crashes: each is refused with one clear line and exit 1 (no crash, no
 # prediction, no 2.9 GB).
 refused() {  # refused NAME TEXT COMMAND... : exit 1, exactly one line of output, holding TEXT
   local name=$1 text=$2; shift 2

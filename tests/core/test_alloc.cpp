@@ -201,7 +201,7 @@ TEST_CASE("after a bad_alloc anywhere in a first training step, the model is as 
 }
 
 TEST_CASE("refusing the 300-byte huge-model weights file allocates almost nothing", "[alloc]") {
-  // Issue 15's reproducer: a file declaring flatten -> dense 65,536 -> dense 10 (52 M
+  // A past reproducer: a file declaring flatten -> dense 65,536 -> dense 10 (52 M
   // parameters) with none in it; the model was built (0.8 GB) before the count was compared.
   const std::string spec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"},
     {"type": "dense", "units": 65536, "activation": "relu"},

@@ -137,7 +137,7 @@ TEST_CASE("evaluate and predict refuse a batch size below 1 instead of looping f
 }
 
 TEST_CASE("spec text is bounded before it is parsed", "[limits][spec]") {
-  // Issue 15's reproducer: 200,000 nested arrays (400 KB) made dump() and copies recurse
+  // A past reproducer: 200,000 nested arrays (400 KB) made dump() and copies recurse
   // until the stack overflowed; now the size alone refuses it.
   const std::string deep = R"({"layers": )" + std::string(200000, '[') + std::string(200000, ']') + "}";
   CHECK_THAT(refusal(deep).what(), Contains("400012 bytes, more than the limit of 65536"));

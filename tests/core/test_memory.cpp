@@ -14,7 +14,7 @@ using namespace convaula;
 
 namespace {
 
-// Issue 15's reproducer: 300 bytes that natively trained at 2.9 GB RSS.
+// A past reproducer: 300 bytes that natively trained at 2.9 GB RSS.
 const char* kHugeSpec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"},
   {"type": "dense", "units": 65536, "activation": "relu"},
   {"type": "dense", "units": 10, "activation": "softmax"}],

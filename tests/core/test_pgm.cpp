@@ -49,7 +49,7 @@ TEST_CASE("an ASCII PGM reads as stored", "[pgm]") {
 }
 
 TEST_CASE("a PGM header with no pixel data is refused", "[pgm]") {
-  // Issue 15's reproducer: `printf 'P5 1 1 255'` predicted a digit, reading before the buffer.
+  // A past reproducer: `printf 'P5 1 1 255'` predicted a digit, reading before the buffer.
   check_refused("P5 1 1 255", "no whitespace after maxval, so no pixel data");
   check_refused("P5 1 1 255\n", "announces 1 pixels, but only 0 bytes of pixel data follow");
   check_refused("P5 28 28 255\n" + std::string(783, 'a'), "announces 784 pixels, but only 783");

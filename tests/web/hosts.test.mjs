@@ -95,7 +95,7 @@ describe('deploy/\'s host configurations', () => {
     scratch.push(dir);
     const port = await freePort();
     const server = (await deployed('nginx.conf')).replace('listen 443 ssl;', `listen 127.0.0.1:${port};`)
-      .replace('/srv/convaula', DIST).replace('include mime.types;', 'include /etc/nginx/mime.types;');
+      .replaceAll('/srv/convaula', DIST).replace('include mime.types;', 'include /etc/nginx/mime.types;');
     const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir};`).join(' ');
     await writeFile(join(dir, 'nginx.conf'), `pid ${dir}/pid; error_log ${dir}/error.log; events {}\n` +
       `http { access_log off; ${temp}\n${server}\n}\n`);
@@ -138,7 +138,9 @@ describe('deploy/\'s host configurations', () => {
     const dir = await mkdtemp(join(tmpdir(), 'convaula-caddy-'));
     scratch.push(dir);
     const port = await freePort();
-    const site = (await deployed('Caddyfile')).replace('aula.example.org', `http://127.0.0.1:${port}`).replace('/srv/convaula', DIST);
+    // Caddy listens on every interface unless told: bind keeps it on loopback.
+    const site = (await deployed('Caddyfile')).replace('aula.example.org', `http://127.0.0.1:${port}`)
+      .replace('    root * /srv/convaula', `    bind 127.0.0.1\n    root * ${DIST}`);
     await writeFile(join(dir, 'Caddyfile'), `{\n  admin off\n  auto_https off\n}\n${site}`);
     const child = spawn('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
       { stdio: 'ignore', env: { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir } });

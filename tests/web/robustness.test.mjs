@@ -122,7 +122,7 @@ describe('when something goes wrong', () => {
       const before = await handwritten(page, 0);
       // The lesson's sections near the drawing are built once it has been answered (reposo.js);
       // the crash comes after they are, as it would in class: this test is about the restart,
-      // not about a section whose build a crash cuts short (issue 13's note).
+      // not about a section whose build a crash cuts short.
       await page.waitForFunction(() => [...document.querySelectorAll('main section[data-section]')].every((s) => {
         const r = s.getBoundingClientRect();
         const cerca = r.bottom > -innerHeight && r.top < 2 * innerHeight;  // secciones.js's rootMargin

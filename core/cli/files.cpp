@@ -67,6 +67,12 @@ bool write_all(int fd, const uint8_t* data, std::size_t size) {
   }
   return true;
 }
+// gzerror's message without the "<fd:3>: " that names a gzdopen'ed stream.
+std::string zlib_reason(const char* msg) {
+  const std::string text = msg ? msg : "";
+  const std::size_t colon = text.find(": ");
+  return text.rfind("<fd:", 0) == 0 && colon != std::string::npos ? text.substr(colon + 2) : text;
+}
 }  // namespace
 
 std::vector<uint8_t> read_file(const std::string& path) {
@@ -93,7 +99,7 @@ std::vector<uint8_t> read_file(const std::string& path) {
   int err = Z_OK;
   const char* msg = gzerror(f, &err);
   const int read_errno = errno;
-  const std::string reason = err == Z_ERRNO ? std::strerror(read_errno) : (msg ? msg : "");
+  const std::string reason = err == Z_ERRNO ? std::strerror(read_errno) : zlib_reason(msg);
   gzclose(f);
   if (n < 0 || err != Z_OK) throw Error(errc::io, "cannot read '" + path + "': " + reason);
   return out;

@@ -146,8 +146,9 @@ check "--save over the file size limit: a clear error" contains "$tmp/cut.txt" "
 check "--save over the file size limit: the old file intact" cmp -s "$tmp/old.cvw" "$src/models/keras-mnist.cvw"
 check "--save over the file size limit: no temporary file left" [ -z "$(find "$tmp" -name '.old.cvw.*')" ]
 
-# A run too short for the guard's warm-up (3 batches an epoch) still diverges: exit 1, nothing saved.
-expect_error "short diverging run" "error [diverged]: training diverged at epoch 1, batch 3" \
+# A run too short for the guard's warm-up (288 images: 9 batches of 32, warm-up 10) is judged
+# at its epoch's last batch: exit 1, nothing saved.
+expect_error "short diverging run" "error [diverged]: training diverged at epoch 1, batch 9" \
   "$cli" train --preset keras-mnist --optimizer sgd --lr 1000 --limit-train 288 --data "$data" --save "$tmp/short.cvw"
 check "short diverging run: nothing saved" [ ! -e "$tmp/short.cvw" ]
 

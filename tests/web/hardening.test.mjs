@@ -13,6 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'web', 'dist');
 const PRETRAINED = '[data-testid="active-model"][data-model="preentrenada"]';
 const OFFLINE_READY = '[data-testid="offline-status"][data-state="lista"]';
+const script = (name, ...args) => promisify(execFile)(process.execPath, [join(ROOT, 'scripts', name), ...args]);
 
 describe('engine restarts', { timeout: 300_000 }, () => {
   let server, browser;
@@ -124,11 +125,13 @@ describe('service worker builds', { timeout: 600_000 }, () => {
       await page.goto(server.url);
       await page.waitForSelector(PRETRAINED, { timeout: READY, state: 'attached' });
       await page.waitForSelector(OFFLINE_READY, { timeout: READY, state: 'attached' });
-      // Build B on the server (one changed file, the service worker restamped) ...
+      // Build B on the server, made as scripts/build-web.sh makes one: a changed file and its
+      // precompressed copies, the service worker restamped, then its own copies (the server
+      // sends sw.js.br to a browser that takes brotli) ...
       await appendFile(join(root, 'js', 'textos.js'), "\nexport const construccion = 'B';\n");
-      await rm(join(root, 'js', 'textos.js.br'));
-      await rm(join(root, 'js', 'textos.js.gz'));
-      await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'precache.mjs'), root]);
+      await script('compress.mjs', root, join(dir, 'compress'), '--only', 'js/textos.js');
+      await script('precache.mjs', root);
+      await script('compress.mjs', root, join(dir, 'compress'), '--only', 'sw.js');
       // ... and that file gone from build A's cache (the browser evicted it).
       const got = await page.evaluate(async () => {
         const key = new URL('js/textos.js', location.href).href;

@@ -85,6 +85,34 @@ async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kern
   return { texto: await ultima.textContent(), precision: Number(await ultima.locator('td[data-value]').getAttribute('data-value')) };
 }
 
+// Writes `value` under `key` in the Práctica's store, as another visit (or version) would have.
+const escribirGuardado = (page, key, value) => page.evaluate(([k, v]) => new Promise((resolve, reject) => {
+  const abierta = indexedDB.open('convaula');
+  abierta.onerror = () => reject(abierta.error);
+  abierta.onsuccess = () => {
+    const tx = abierta.result.transaction('practica', 'readwrite');
+    tx.objectStore('practica').put(v, k);
+    tx.oncomplete = () => { abierta.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+}), [key, value]);
+const leerGuardado = (page, key) => page.evaluate((k) => new Promise((resolve, reject) => {
+  const abierta = indexedDB.open('convaula');
+  abierta.onerror = () => reject(abierta.error);
+  abierta.onsuccess = () => {
+    const req = abierta.result.transaction('practica').objectStore('practica').get(k);
+    req.onsuccess = () => { abierta.result.close(); resolve(req.result); };
+    req.onerror = () => reject(req.error);
+  };
+}), key);
+
+// A finished run as the Práctica stores it.
+const RUN_GUARDADO = {
+  n: 1, hueco: 0, etiqueta: 'sigmoide', config: 'Red rápida · 256 imágenes · 1 época', diff: ['Una capa cambia'],
+  base: 'classroom', imagenes: 256, epocas: 1, fecha: '2026-12-01T10:00:00.000Z', parametros: 1000,
+  puntos: [[0.5, 2.1, 0.3], [1, 1.5, 0.6]], test: { loss: 1.2, accuracy: 0.61 }, segundos: 4.5, estado: 'done',
+};
+
 describe('Práctica', () => {
   test('every variant spec is accepted by the engine and has the expected layers', async () => {
     const { page, context } = await openPage(app.browser, app.server.url);
@@ -193,6 +221,53 @@ describe('Práctica', () => {
       await irAPractica(page);
       assert.equal(await filas(page).count(), 3);
       assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('stored runs that do not fit the layout are set aside, kept, and said in Spanish; the rest load and Lanzar works', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      const malos = [{}, { ...RUN_GUARDADO, n: 2, puntos: 'x' }];
+      await escribirGuardado(page, 'runs-v1', [malos[0], RUN_GUARDADO, malos[1]]);
+      await page.reload();
+      await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+      await irAPractica(page);
+      const almacen = page.getByTestId('practice-storage');
+      assert.equal(await almacen.getAttribute('data-state'), 'set-aside');
+      assert.match(await almacen.textContent(), /^Apartados 2 experimentos .* sin borrar, pero no se muestran\. Recuperados: 1\.$/);
+      assert.equal(await filas(page).count(), 1);
+      assert.deepEqual(await leerGuardado(page, 'runs-v1-apartados'), malos);
+      assert.deepEqual(await leerGuardado(page, 'runs-v1'), [RUN_GUARDADO]);
+      const r = await experimento(page, { sgd: true });
+      assert.ok(r.precision > 0);
+      assert.equal(await filas(page).count(), 2);
+      assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a run that fails before it starts gives the engine back: the training panel and the next run work', async () => {
+    const { page, context } = await abrir();
+    try {
+      // An unexpected failure inside the run, after the engine was taken (the run's date).
+      await page.evaluate(() => {
+        const original = Date.prototype.toISOString;
+        Date.prototype.toISOString = function toISOString() {
+          Date.prototype.toISOString = original;
+          throw new Error('injected failure');
+        };
+      });
+      await page.getByTestId('practice-run').click();
+      await page.waitForSelector('[data-testid="practice-status"][data-state="error"]', { timeout: 60_000, state: 'attached' });
+      assert.match(await page.getByTestId('practice-status').textContent(), /injected failure|ha fallado/);
+      assert.equal(await page.getByTestId('practice-run').isDisabled(), false);
+      assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+      const r = await experimento(page, { sigmoide: true });
+      assert.ok(r.precision > 0);
     } finally {
       await context.close();
     }

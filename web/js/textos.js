@@ -737,6 +737,10 @@ export const leccion = {
     csv_estados: { done: 'terminado', stopped: 'detenido', error: 'fallido', running: 'en curso' },
     guardado_ok: 'Tabla guardada en este navegador: seguirá aquí al recargar la página.',
     guardado_recuperados: (n) => `Recuperados ${n} experimentos de visitas anteriores, guardados en este navegador.`,
+    guardado_apartados: (n, validos) => (n === '1'
+      ? 'Apartado un experimento guardado que estaba dañado o era de otra versión: se conserva en este navegador, sin borrar, pero no se muestra.'
+      : `Apartados ${n} experimentos guardados que estaban dañados o eran de otra versión: se conservan en este navegador, sin borrar, pero no se muestran.`)
+      + (validos === '0' ? '' : ` Recuperados: ${validos}.`),
     guardado_error: {
       sin_indexeddb: 'Este navegador no deja guardar datos (quizá estás en modo privado): la tabla funciona, pero se perderá al recargar. Descárgala como CSV para conservarla.',
       cuota: 'No queda espacio para guardar en este navegador: la tabla sigue aquí, pero los últimos cambios se perderán al recargar. Quita experimentos o descárgala como CSV.',

@@ -248,9 +248,10 @@ export async function crear(seccion, { motor }) {
   }
   async function recuperar() {
     try {
-      const guardados = await runsGuardados.cargar();
+      const { runs: guardados, apartados } = await runsGuardados.cargar();
       tablero.recuperar(guardados);
-      if (guardados.length) ponerEstado(almacen, 'loaded', T.guardado_recuperados(entero(guardados.length)));
+      if (apartados) ponerEstado(almacen, 'set-aside', T.guardado_apartados(entero(apartados), entero(guardados.length)));
+      else if (guardados.length) ponerEstado(almacen, 'loaded', T.guardado_recuperados(entero(guardados.length)));
     } catch (error) {
       ponerEstado(almacen, 'error', T.guardado_error[error.code] ?? T.guardado_error.no_disponible);
     }
@@ -319,6 +320,8 @@ export async function crear(seccion, { motor }) {
     return final;
   }
 
+  // The engine is released and the buttons given back whatever fails, so no other section is
+  // left waiting for a run that is over.
   async function ejecutar() {
     if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', motor.mensajeOcupado());
     if (tablero.lleno()) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
@@ -327,16 +330,24 @@ export async function crear(seccion, { motor }) {
       habilitar(false);
       return ponerEstado(estado, 'busy', motor.mensajeOcupado());
     }
-    const experimento = formulario.leer();
-    experimento.spec.name = `practica-${siguienteN}`;
-    const run = tablero.nuevo({
-      n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
-      base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
-    });
-    progreso.value = 0;
-    const final = await entrenarConMotor(run, experimento);
-    motor.liberar();
-    habilitar(false);
+    let run = null;
+    let final;
+    try {
+      const experimento = formulario.leer();
+      experimento.spec.name = `practica-${siguienteN}`;
+      run = tablero.nuevo({
+        n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
+        base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
+      });
+      progreso.value = 0;
+      final = await entrenarConMotor(run, experimento);
+    } catch (error) {
+      if (run) run.estado = 'error';
+      final = ['error', T.estado_error(mensajeDeError(error))];
+    } finally {
+      motor.liberar();
+      habilitar(false);
+    }
     tablero.pintarTabla();
     ponerEstado(estado, ...final);
     estado.dataset.runs = String(tablero.runs.length);

@@ -38,15 +38,16 @@ int run_bench(const BenchOptions& o) {
   std::printf("  inference batch 256, %d threads     %9.1f images/s\n", f.threads, f.infer_ips_b256_nt);
   std::printf("  inference batch 1, 1 thread        %9.3f ms\n", f.infer_ms_b1_1t);
   std::printf("  inference batch 1, %d threads       %9.3f ms\n", f.threads, f.infer_ms_b1);
+  std::printf("  one image by layer (us, 1 / %d threads): %s\n", f.threads, f.layer_us_b1.c_str());
   const char* p = f.preset == "keras-mnist" ? "" : "classroom_";
   std::printf("{\"preset\": \"%s\", \"threads\": %d, \"native_peak_gflops_1t\": %.1f, "
               "\"native_%strain_ips_1t\": %.1f, \"native_%strain_ips_nt\": %.1f, "
               "\"native_%strain_pct_peak_1t\": %.1f, \"native_%sinfer_ms_b1\": %.3f, "
               "\"native_%sinfer_ips_b256\": %.1f, \"native_%sinfer_ms_b1_1t\": %.3f, "
-              "\"native_%sinfer_ips_b256_nt\": %.1f}\n",
+              "\"native_%sinfer_ips_b256_nt\": %.1f, \"native_%slayer_us_b1\": \"%s\"}\n",
               f.preset.c_str(), f.threads, f.peak_gflops_1t, p, f.train_ips_1t, p, f.train_ips_nt, p,
               pct(f.train_ips_1t, f.train_flops, 1), p, f.infer_ms_b1, p, f.infer_ips_b256, p,
-              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt);
+              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt, p, f.layer_us_b1.c_str());
   return 0;
 }
 

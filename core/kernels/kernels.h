@@ -70,7 +70,7 @@ void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, cons
 // gemm above. The weights are transformed once (per step, into winograd_weights_size
 // floats), then each image is convolved with `scratch` of winograd_scratch_size floats.
 // Agrees with conv3x3_direct_ref to float rounding amplified by the transforms'
-// coefficients (up to 8 and 1/24): within 1e-4 of the sum of |w * x| (test_winograd.cpp).
+// coefficients (up to 8 and 1/24): within 3e-5 of the sum of |w * x| (test_winograd.cpp).
 std::size_t winograd_weights_size(const Conv3x3Geom& g);
 void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u);
 // The same convolution, plain: per tile and channel, the transforms as matrix products.

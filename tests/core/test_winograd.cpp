@@ -2,18 +2,22 @@
 // and the F(2x2, 3x3) weight gradient against the plain direct convolution
 // (conv3x3_direct_ref), alone and inside Conv2D, and for the shapes that must stay direct.
 //
-// Tolerance of the convolution: |winograd - direct| <= 1e-4 * (sum |w * x| + C) per
+// Tolerance of the convolution: |winograd - direct| <= 3e-5 * (sum |w * x| + C) per
 // output, the sum taken over the terms of that output (the ref on |w| and |x|), C the
 // input channels: an output is computed from its whole 6x6 tile, so one at a padded
 // corner (few terms) still carries the rounding of its tile's other values, each at most
-// 1 here (weights and inputs are drawn from [-1, 1]), which is what 1e-4 * C covers. F(4x4)'s
-// transforms multiply by up to 5 and 8 (inputs, outputs) and divide by up to 24 (weights),
-// which amplifies float rounding: on the shipped model's conv2d_1 with MNIST activations
-// the worst error measured 1.8e-5 of that sum (1.3e-5 absolute on outputs up to 4.8, 1e-4
-// relative on outputs above 1 % of the largest), F(2x2) a few 1e-7. That is far below the
-// noise a training step already has (dropout, a 128-image minibatch), and the Keras
-// fidelity checks (accuracy of the shipped weights, one epoch's test accuracy) hold. A
-// wrong transform coefficient is off by a sizeable fraction of the sum.
+// 1 here (weights and inputs are drawn from [-1, 1]), which is what 3e-5 * C covers.
+// These tests pass at 1e-5 but for one output, so 3e-5 leaves a margin of ~3; changing one
+// transform coefficient by 0.1 % (5 -> 5.005 in B^T) fails thousands of outputs.
+// F(4x4)'s transforms multiply by up to 5 and 8 (inputs, outputs) and divide by up to 24
+// (weights), which amplifies float rounding. Measured against a float64 direct convolution
+// on a conv2d_1-shaped layer (32 -> 64 channels, 26x26, weights uniform with He's variance,
+// inputs in [-1, 1]): float32 F(4x4) errs by 1.4e-5 at most (mean 6.4e-7) on outputs up to
+// 3.5, the float32 direct convolution by 2.8e-6 (mean 1.7e-7); with ReLU inputs 8.0e-6 vs
+// 9.6e-7. That is ~4e-6 of the largest output: 100x below the float16 rounding of the
+// shipped weights (4.9e-4 relative) and far below the noise a training step already has
+// (dropout, a 32-image minibatch); the Keras fidelity checks (accuracy of the shipped
+// weights 99.15 %, one epoch with Adadelta lr 1.0 98.51 %) hold with it.
 // The weight gradient (F(2x2)) keeps 1e-5 of its sum.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -49,7 +53,7 @@ double excess(const std::vector<float>& got, const std::vector<float>& direct,
               const std::vector<float>& bound, int channels) {
   double worst = -INFINITY;
   for (std::size_t i = 0; i < direct.size(); ++i) {
-    const double e = std::fabs(double(got[i]) - direct[i]) - 1e-4 * (bound[i] + channels);
+    const double e = std::fabs(double(got[i]) - direct[i]) - 3e-5 * (bound[i] + channels);
     worst = std::isnan(e) ? INFINITY : std::max(worst, e);
   }
   return worst;

@@ -3,8 +3,8 @@
 // and PyTorch on the same model when Debian's python3-torch is installed. Ends with one
 // JSON line holding every figure (snake_case).
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,7 +30,12 @@ function cpuModel() {
   return cpus()[0].model;
 }
 const CPU = cpuModel();
-console.log(`CPU: ${CPU}, ${cpus().length} cores`);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const LOAD_BEFORE = load();
+// OpenBLAS (PyTorch's GEMMs) reads these; a thread cap here would change PyTorch's figures.
+const blasVariables = (env) => Object.entries(env).filter(([k]) => /^(OPENBLAS_|OMP_)/.test(k))
+  .map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+console.log(`CPU: ${CPU}, ${cpus().length} cores; load average ${LOAD_BEFORE}; OPENBLAS_*/OMP_* variables: ${blasVariables(process.env)}`);
 
 // Debian's python3-torch does its GEMMs in whichever libblas.so.3 is loaded: with the
 // reference BLAS it trains ~2x slower than with OpenBLAS. The PyTorch command alone gets
@@ -52,6 +57,8 @@ try {
   // Debian's python3-torch lives in the system Python, not in a pyenv or venv one.
   [torch] = jsonLines('/usr/bin/python3', [`${ROOT}bench/torch_mnist.py`, '60'], torchEnv);
   merge([torch]);
+  console.log(`PyTorch ${torch.torch_version}: BLAS ${torch.torch_blas}; oneDNN ISA ${torch.torch_onednn_isa}; `
+    + `OPENBLAS_*/OMP_* variables ${blasVariables(torch.torch_blas_env)}`);
 } catch {
   console.log('PyTorch (python3-torch) not installed: comparison skipped');
 }
@@ -124,26 +131,41 @@ function tfjsTraining(t) {
   return `Its training (Adadelta, batch 32), 1 / 2 threads: ${f(t.tfjs_train_ips_1t)} / ${f(t.tfjs_train_ips_2t)} images/s.`;
 }
 
-const date = new Date().toISOString().slice(0, 10);
-const md = `# ConvAula benchmarks
+// bench/RESULTS.md keeps one section per CPU model ("## <model>"): a run replaces its own
+// CPU's section, or adds it, and leaves the others as they were.
+function sectionsOf(text) {
+  const parts = text.split(/^## /m).slice(1);
+  return new Map(parts.map((p) => [p.slice(0, p.indexOf('\n')).trim(), p.slice(p.indexOf('\n') + 1).trim()]));
+}
 
-Written by \`make bench\` (bench/run.mjs) on ${date}. Machine: ${CPU}, ${cpus().length} cores.
-Browser: headless ${all.browser} (Debian), wasm SIMD128; "all threads" is the cross-origin-isolated
-page with the pthreads build. Models: keras-mnist (the lesson's network, batch 32, 71.6 MFLOP per
-training image) and classroom. Figures are from one run on a shared machine: compare ratios
-within the run, not across runs. Training rates are medians of three windows per thread count,
-1 and all threads alternating; the peak is the best of many short bursts (README, Benchmarks).
-"Effective GFLOP/s" are direct-convolution FLOPs per second: 3x3 layers with 8+ channels run
-Winograd F(2x2, 3x3), which does fewer, so the share of the peak may pass 100%.
-${tfjs ? `TF.js rows: TF.js ${tfjs.tfjs_version}'s wasm backend (threaded SIMD binary, XNNPACK) in the same
-Chromium, same network (${tfjs.tfjs_params.toLocaleString('en-US')} parameters), timed around \`model.predict\` + reading the result,
-best of 50 calls (1 image) and of 5 (batch 256) after a warm-up, as ConvAula's; a fresh page per thread
-count (bench/tfjs.mjs). ${tfjsTraining(tfjs)}
-` : ''}
+const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+const torchLine = torch ? `PyTorch ${torch.torch_version}: BLAS ${torch.torch_blas}; oneDNN ISA ${torch.torch_onednn_isa}; `
+  + `OPENBLAS_*/OMP_* variables: ${blasVariables(torch.torch_blas_env)}.` : 'PyTorch not installed.';
+const section = `Run on ${date} UTC, ${cpus().length} cores, load average ${LOAD_BEFORE} before and ${load()} after.
+Browser: headless ${all.browser} (Debian). ${torchLine}
+${tfjs ? `TF.js ${tfjs.tfjs_version}: ${tfjsTraining(tfjs)}\n` : ''}
 | | native (AVX2/FMA) | wasm in Chromium |
 |---|---:|---:|
-${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
-`;
-writeFileSync(`${ROOT}bench/RESULTS.md`, md);
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+const path = `${ROOT}bench/RESULTS.md`;
+const sections = sectionsOf(existsSync(path) ? readFileSync(path, 'utf8') : '');
+sections.set(CPU, section);
+const md = `# ConvAula benchmarks
+
+Written by \`make bench\` (bench/run.mjs), one section per CPU model it ran on (a run replaces its
+own CPU's section). Figures differ a lot between CPUs, PyTorch's most of all: quote the range.
+Browser: wasm SIMD128; "all threads" is the cross-origin-isolated page with the pthreads build.
+Models: keras-mnist (the lesson's network, batch 32, 71.6 MFLOP per training image) and classroom.
+Figures are from one run on a shared machine: compare ratios within a section, not across runs.
+Training rates are medians of three windows per thread count, 1 and all threads alternating; the
+peak is the best of many short bursts (README, Benchmarks). "Effective GFLOP/s" are
+direct-convolution FLOPs per second: 3x3 layers with 8+ channels run Winograd (F(4x4, 3x3) for
+the forward pass and the input gradient, F(2x2, 3x3) for the weight gradient), which does fewer,
+so the share of the peak may pass 100%. TF.js rows: TF.js's wasm backend (threaded SIMD binary,
+XNNPACK) in the same Chromium, same network, timed around \`model.predict\` + reading the
+result, best of 50 calls (1 image) and of 5 (batch 256) after a warm-up, as ConvAula's; a fresh
+page per thread count (bench/tfjs.mjs).
+${[...sections].map(([cpu, body]) => `\n## ${cpu}\n\n${body}\n`).join('')}`;
+writeFileSync(path, md);
 console.log(md);
 console.log(JSON.stringify(all));

@@ -95,7 +95,7 @@ const rows = [
     `${f(gflops(all.wasm_infer_ips_b256, KERAS_FWD_MFLOP))}, ${pct(gflops(all.wasm_infer_ips_b256, KERAS_FWD_MFLOP), all.wasm_peak_gflops_1t)}`],
   [`keras-mnist inference, batch 256 (images/s, ${all.threads} threads)`, f(all.native_infer_ips_b256_nt), f(all.wasm_infer_ips_b256_nt)],
   [`keras-mnist inference, 1 image (ms, ${all.threads} threads)`, f(all.native_infer_ms_b1, 3), f(all.wasm_infer_ms_b1, 3)],
-  ['keras-mnist inference, 1 image (ms, 1 thread)', f(all.native_infer_ms_b1_1t, 3), '—'],
+  ['keras-mnist inference, 1 image (ms, 1 thread)', f(all.native_infer_ms_b1_1t, 3), f(all.wasm_infer_ms_b1_1t, 3)],
   ['classroom training, 1 thread (images/s)', f(all.native_classroom_train_ips_1t), f(all.wasm_classroom_train_ips_1t)],
   [`classroom training, ${all.threads} threads (images/s)`, f(all.native_classroom_train_ips_nt), f(all.wasm_classroom_train_ips_nt)],
   [`classroom inference, batch 256 (1 thread) / 1 image (${all.threads} threads)`, `${f(all.native_classroom_infer_ips_b256)} / ${f(all.native_classroom_infer_ms_b1, 3)} ms`,
@@ -146,7 +146,10 @@ Browser: headless ${all.browser} (Debian). ${torchLine}
 ${tfjs ? `TF.js ${tfjs.tfjs_version}: ${tfjsTraining(tfjs)}\n` : ''}
 | | native (AVX2/FMA) | wasm in Chromium |
 |---|---:|---:|
-${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+keras-mnist, one image layer by layer (µs, best of 50, 1 / ${all.threads} threads): native ${all.native_layer_us_b1 ?? '—'};
+Chromium ${all.wasm_layer_us_b1 ?? '—'}.`;
 const path = `${ROOT}bench/RESULTS.md`;
 const sections = sectionsOf(existsSync(path) ? readFileSync(path, 'utf8') : '');
 sections.set(CPU, section);

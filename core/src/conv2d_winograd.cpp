@@ -1,6 +1,7 @@
 // Conv2D's fast path for 3x3 stride-1 layers: Winograd F(4x4, 3x3), and F(2x2, 3x3) for
 // the weight gradient (kernels.h).
 #include <algorithm>
+#include <cstring>
 
 #include "convaula/layers/conv2d.h"
 #include "convaula/parallel.h"
@@ -51,9 +52,11 @@ Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
   const kernels::ConvGeom g = make_geom(in);
   if (!winograd_pays(in, filters_, kernel_, stride_, g))
     return {2 * uint64_t(g.c) * kernel_ * kernel_ * g.oh * g.ow, 0};
-  // As plan_winograd: the tiles and a weight-gradient share per slot, the weights once.
+  // As plan_winograd: the tiles and a weight-gradient share per slot; once, the transformed
+  // weights and the copy of the weights they came from.
   const kernels::Conv3x3Geom fg = winograd_forward_geom(g);
-  return {winograd_tiles_size(g) + kernels::winograd_grad_size(fg), kernels::winograd_weights_size(fg)};
+  return {winograd_tiles_size(g) + kernels::winograd_grad_size(fg),
+          kernels::winograd_weights_size(fg) + 9 * uint64_t(filters_) * g.c};
 }
 
 // One scratch per slot, big enough for both directions (the kernel rewrites all of it
@@ -72,7 +75,14 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
   ThreadPool& pool = ThreadPool::global();
   plan_winograd(pool.threads());
   const kernels::Conv3x3Geom g = winograd_forward_geom(geom_);
-  kernels::winograd_weights(g, w_, false, wino_u_.data());
+  // Transformed again only when the weights changed (a training step, a load) or the
+  // backward pass left the adjoint's in wino_u_: one image's inference otherwise spent as
+  // long transforming the weights as convolving.
+  const std::size_t nw = 9 * static_cast<std::size_t>(filters_) * geom_.c;
+  if (wino_w_.size() != nw || std::memcmp(wino_w_.data(), w_, nw * sizeof(float)) != 0) {
+    kernels::winograd_weights(g, w_, false, wino_u_.data());
+    wino_w_.assign(w_, w_ + nw);
+  }
   const int plane = geom_.oh * geom_.ow;
   const int n = in.shape().n, threads = pool.threads();
   const double macs = 9.0 * filters_ * geom_.c * plane;
@@ -104,6 +114,7 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
 void Conv2D::prepare_input_grad_winograd() {
   plan_winograd(ThreadPool::global().threads());
   kernels::winograd_weights(winograd_adjoint_geom(geom_), w_, true, wino_u_.data());
+  wino_w_.clear();
   for (auto& d : wino_du_) std::fill(d.begin(), d.end(), 0.0f);
 }
 

@@ -76,6 +76,7 @@ class Conv2D : public Layer {
   std::vector<Scratch> scratch_;
   bool winograd_ = false;
   std::vector<float> wino_u_;                    // transformed weights (36, F, C) or (36, C, F)
+  std::vector<float> wino_w_;                    // the weights wino_u_ is the forward transform of
   std::vector<std::vector<float>> wino_scratch_;  // one per thread slot
   std::vector<std::vector<float>> wino_du_;       // (16, F, C) weight gradient per slot
 };

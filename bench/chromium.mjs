@@ -42,6 +42,8 @@ for (const preset of ['keras-mnist', 'classroom']) {
     [`wasm_${p}infer_ips_b256`]: mt.inferIpsB256,
     [`wasm_${p}infer_ips_b256_nt`]: mt.inferIpsB256Nt,
     [`wasm_${p}infer_ms_b1`]: mt.inferMsB1,  // all threads (run_benchmark, bench.h)
+    [`wasm_${p}infer_ms_b1_1t`]: mt.inferMsB11t,
+    [`wasm_${p}layer_us_b1`]: mt.layerUsB1,  // "name us_1t us_nt; ..." per layer
     [`wasm_${p}epoch_seconds_nt`]: 60000 / mt.trainIpsNt,
     [`wasm_${p}epoch_seconds_1t`]: 60000 / st.trainIps1t,
   };

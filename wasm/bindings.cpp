@@ -219,10 +219,10 @@ EMSCRIPTEN_BINDINGS(convaula) {
 #define F(T, m) .field(#m, &T::m)
 #define N(T, js, m) .field(js, &T::m)
   using B = BenchFigures;
-  value_object<B>("BenchFigures") F(B, preset) F(B, threads) N(B, "batchSize", batch_size)
+  value_object<B>("BenchFigures") F(B, preset) F(B, threads) N(B, "batchSize", batch_size) N(B, "layerUsB1", layer_us_b1)
       N(B, "forwardFlops", forward_flops) N(B, "trainFlops", train_flops) N(B, "peakGflops1t", peak_gflops_1t)
       N(B, "trainIps1t", train_ips_1t) N(B, "trainIpsNt", train_ips_nt) N(B, "inferMsB1", infer_ms_b1)
-      N(B, "inferIpsB256", infer_ips_b256) N(B, "inferIpsB256Nt", infer_ips_b256_nt);
+      N(B, "inferMsB11t", infer_ms_b1_1t) N(B, "inferIpsB256", infer_ips_b256) N(B, "inferIpsB256Nt", infer_ips_b256_nt);
   value_object<BatchLog>("BatchLog") F(BatchLog, epoch) F(BatchLog, batch) F(BatchLog, batches)
       F(BatchLog, loss) F(BatchLog, accuracy) N(BatchLog, "batchLoss", batch_loss) F(BatchLog, seconds)
       N(BatchLog, "imagesPerSecond", images_per_second) F(BatchLog, validating) F(BatchLog, validated)

@@ -57,15 +57,16 @@ int run_bench(const BenchOptions& o) {
   std::printf("  inference batch 1, %d threads       %9.3f ms\n", f.threads, f.infer_ms_b1);
   const double idle_ms = idle_pool_cpu_ms(std::max(all, 4));
   std::printf("  idle pool, %d threads, 300 ms       %9.1f ms of CPU time\n", std::max(all, 4), idle_ms);
+  std::printf("  one image by layer (us, 1 / %d threads): %s\n", f.threads, f.layer_us_b1.c_str());
   const char* p = f.preset == "keras-mnist" ? "" : "classroom_";
   std::printf("{\"preset\": \"%s\", \"threads\": %d, \"native_peak_gflops_1t\": %.1f, "
               "\"native_%strain_ips_1t\": %.1f, \"native_%strain_ips_nt\": %.1f, "
               "\"native_%strain_pct_peak_1t\": %.1f, \"native_%sinfer_ms_b1\": %.3f, "
               "\"native_%sinfer_ips_b256\": %.1f, \"native_%sinfer_ms_b1_1t\": %.3f, "
-              "\"native_%sinfer_ips_b256_nt\": %.1f, \"native_idle_cpu_ms\": %.1f}\n",
+              "\"native_%sinfer_ips_b256_nt\": %.1f, \"native_%slayer_us_b1\": \"%s\", \"native_idle_cpu_ms\": %.1f}\n",
               f.preset.c_str(), f.threads, f.peak_gflops_1t, p, f.train_ips_1t, p, f.train_ips_nt, p,
               pct(f.train_ips_1t, f.train_flops, 1), p, f.infer_ms_b1, p, f.infer_ips_b256, p,
-              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt, idle_ms);
+              f.infer_ms_b1_1t, p, f.infer_ips_b256_nt, p, f.layer_us_b1.c_str(), idle_ms);
   return 0;
 }
 

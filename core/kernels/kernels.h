@@ -65,14 +65,17 @@ struct Conv3x3Geom {
 // The plain direct convolution: the definition the Winograd version is tested against.
 void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, const float* img,
                         float* out);
-// Winograd F(2x2, 3x3): each 2x2 output tile from a 4x4 input tile with 16 products per
-// (f, c) instead of 36 (2.25x less arithmetic), as 16 GEMMs (F, C) x (C, tiles) on the
+// Winograd F(4x4, 3x3): each 4x4 output tile from a 6x6 input tile with 36 products per
+// (f, c) instead of 144 (4x less arithmetic), as 36 GEMMs (F, C) x (C, tiles) on the
 // gemm above. The weights are transformed once (per step, into winograd_weights_size
 // floats), then each image is convolved with `scratch` of winograd_scratch_size floats.
-// Agrees with conv3x3_direct_ref to float rounding (the transforms add and subtract
-// inputs and halve the weights: a few ulps of the sum of |w * x|).
+// Agrees with conv3x3_direct_ref to float rounding amplified by the transforms'
+// coefficients (up to 8 and 1/24): within 3e-5 of the sum of |w * x| (test_winograd.cpp).
 std::size_t winograd_weights_size(const Conv3x3Geom& g);
 void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u);
+// The same convolution, plain: per tile and channel, the transforms as matrix products.
+void conv3x3_winograd_ref(const Conv3x3Geom& g, const float* w, bool adjoint, const float* img,
+                          float* out);
 std::size_t winograd_scratch_size(const Conv3x3Geom& g);
 // Writes only the output planes f0 <= f < f1 (one image can so be split across threads,
 // each with its own scratch); (0, F) is the whole convolution.
@@ -81,8 +84,10 @@ void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, cons
 // The weight gradient, plain: dw (F, C, 3, 3) += sum over outputs of dout[f] times the
 // input window under kernel position (ky, kx).
 void conv3x3_weight_grad_ref(const Conv3x3Geom& g, const float* img, const float* dout, float* dw);
-// Its Winograd form (F(3x3, 2x2) on the same tiles): per image du (16, F, C) += the
-// transformed-domain gradient (same scratch as above); once per batch, dw += G^T du G.
+// Its Winograd form (F(3x3, 2x2) on 4x4 tiles): per image du (16, F, C), of
+// winograd_grad_size floats, += the transformed-domain gradient (same scratch as above);
+// once per batch, dw += G^T du G.
+std::size_t winograd_grad_size(const Conv3x3Geom& g);
 void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* dout, float* du,
                           float* scratch);
 void winograd_weight_grad_finish(const Conv3x3Geom& g, const float* du, float* dw);

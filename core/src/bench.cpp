@@ -2,6 +2,7 @@
 #include "convaula/bench.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include "convaula/flops.h"
@@ -89,6 +90,30 @@ double infer_ips(Sequential& model, Rng& rng) {
   return 256 / best_seconds(5, [&] { model.forward(big, false); });
 }
 
+// Each layer's forward pass on one image, timed alone on the activations of a whole
+// forward pass, with 1 and with `threads` threads.
+std::string layer_times_b1(Sequential& model, const Tensor& one, int threads) {
+  ThreadPool& pool = ThreadPool::global();
+  model.forward(one, false);
+  std::string text;
+  for (int i = 0; i < model.layer_count(); ++i) {
+    const Tensor& in = i == 0 ? one : model.activation(i - 1);
+    Shape shape = model.summary()[i].output;
+    shape.n = 1;
+    Tensor out(shape);
+    double us[2];
+    for (int k = 0; k < 2; ++k) {
+      pool.set_threads(k == 0 ? 1 : threads);
+      us[k] = 1e6 * best_seconds(50, [&] { model.layer(i).forward(in, out, false); });
+    }
+    char part[96];
+    std::snprintf(part, sizeof part, "%s%s %.1f %.1f", i ? "; " : "", model.summary()[i].name.c_str(), us[0], us[1]);
+    text += part;
+  }
+  pool.set_threads(1);
+  return text;
+}
+
 }  // namespace
 
 BenchFigures run_benchmark(const std::string& preset, int batches, int threads) {
@@ -118,6 +143,7 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   pool.set_threads(f.threads);
   f.infer_ms_b1 = 1e3 * best_seconds(50, [&] { model.forward(one, false); });
   f.infer_ips_b256_nt = infer_ips(model, rng);
+  f.layer_us_b1 = layer_times_b1(model, one, f.threads);
   pool.set_threads(1);
   return f;
 }

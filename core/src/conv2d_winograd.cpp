@@ -1,5 +1,7 @@
-// Conv2D's fast path for 3x3 stride-1 layers: Winograd F(2x2, 3x3) (kernels.h).
+// Conv2D's fast path for 3x3 stride-1 layers: Winograd F(4x4, 3x3), and F(2x2, 3x3) for
+// the weight gradient (kernels.h).
 #include <algorithm>
+#include <cstring>
 
 #include "convaula/layers/conv2d.h"
 #include "convaula/parallel.h"
@@ -11,8 +13,13 @@ namespace {
 // Each of Winograd's 16 GEMMs is (F, C) x (C, tiles): with fewer than 8 input or output
 // channels its depth (C forward, F for the input gradient) is too short for the
 // micro-kernel to pay its tile's loads and stores, and the transforms, linear in C + F,
-// outweigh the 2.25x fewer products. The lesson's first layer (1 channel in) stays direct.
+// outweigh the fewer products. The lesson's first layer (1 channel in) stays direct.
 constexpr int kWinogradMinChannels = 8;
+
+// One image is split across the threads by filters only from this many multiply-adds
+// of the direct convolution on (~10 us of Winograd natively): below it the hand-off to the
+// other threads costs more than it saves, and the image runs on the calling thread.
+constexpr double kSplitImageMacs = 1e6;
 }  // namespace
 
 bool Conv2D::winograd_pays(const Shape& in, int filters, int kernel, int stride,
@@ -35,39 +42,51 @@ kernels::Conv3x3Geom Conv2D::winograd_adjoint_geom(const kernels::ConvGeom& g) c
   return {filters_, g.oh, g.ow, g.c, 2 - g.pad_top};
 }
 
+// The tiles of one image (for both directions) per slot, the transformed weights once.
+uint64_t Conv2D::winograd_tiles_size(const kernels::ConvGeom& g) const {
+  return std::max(kernels::winograd_scratch_size(winograd_forward_geom(g)),
+                  kernels::winograd_scratch_size(winograd_adjoint_geom(g)));
+}
+
 Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
   const kernels::ConvGeom g = make_geom(in);
   if (!winograd_pays(in, filters_, kernel_, stride_, g))
     return {2 * uint64_t(g.c) * kernel_ * kernel_ * g.oh * g.ow, 0};
-  // As plan_winograd: one tile scratch for both directions and a weight-gradient share per
-  // slot, the transformed weights once.
-  const uint64_t u = kernels::winograd_weights_size(winograd_forward_geom(g));
-  const uint64_t tiles = std::max(kernels::winograd_scratch_size(winograd_forward_geom(g)),
-                                  kernels::winograd_scratch_size(winograd_adjoint_geom(g)));
-  return {tiles + u, u};
+  // As plan_winograd: the tiles and a weight-gradient share per slot; once, the transformed
+  // weights and the copy of the weights they came from.
+  const kernels::Conv3x3Geom fg = winograd_forward_geom(g);
+  return {winograd_tiles_size(g) + kernels::winograd_grad_size(fg),
+          kernels::winograd_weights_size(fg) + 9 * uint64_t(filters_) * g.c};
 }
 
 // One scratch per slot, big enough for both directions (the kernel rewrites all of it
-// that it reads, so the two can share it); sized by scratch_size, which the memory
-// estimate uses too.
+// that it reads, so the two can share it); sized as scratch_size, which the memory
+// estimate uses.
 void Conv2D::plan_winograd(int slots) {
-  const ScratchSize size = scratch_size({1, geom_.c, geom_.h, geom_.w});
-  const std::size_t need = size.per_slot - size.shared;  // the tiles; shared is U's size
-  wino_u_.resize(size.shared);
+  const kernels::Conv3x3Geom fg = winograd_forward_geom(geom_);
+  wino_u_.resize(kernels::winograd_weights_size(fg));
   if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
-  for (auto& s : wino_scratch_) s.resize(need);
+  for (auto& s : wino_scratch_) s.resize(winograd_tiles_size(geom_));
   if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
-  for (auto& d : wino_du_) d.resize(wino_u_.size());
+  for (auto& d : wino_du_) d.resize(kernels::winograd_grad_size(fg));
 }
 
 void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
   ThreadPool& pool = ThreadPool::global();
   plan_winograd(pool.threads());
   const kernels::Conv3x3Geom g = winograd_forward_geom(geom_);
-  kernels::winograd_weights(g, w_, false, wino_u_.data());
+  // Transformed again only when the weights changed (a training step, a load) or the
+  // backward pass left the adjoint's in wino_u_: one image's inference otherwise spent as
+  // long transforming the weights as convolving.
+  const std::size_t nw = 9 * static_cast<std::size_t>(filters_) * geom_.c;
+  if (wino_w_.size() != nw || std::memcmp(wino_w_.data(), w_, nw * sizeof(float)) != 0) {
+    kernels::winograd_weights(g, w_, false, wino_u_.data());
+    wino_w_.assign(w_, w_ + nw);
+  }
   const int plane = geom_.oh * geom_.ow;
   const int n = in.shape().n, threads = pool.threads();
-  if (n >= threads) {
+  const double macs = 9.0 * filters_ * geom_.c * plane;
+  if (n >= threads || macs < kSplitImageMacs) {
     pool.parallel_for(n, [&](int begin, int end, int slot) {
       for (int i = begin; i < end; ++i) {
         kernels::conv3x3_winograd(g, 0, filters_, wino_u_.data(), in.image(i), out.image(i),
@@ -95,6 +114,7 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
 void Conv2D::prepare_input_grad_winograd() {
   plan_winograd(ThreadPool::global().threads());
   kernels::winograd_weights(winograd_adjoint_geom(geom_), w_, true, wino_u_.data());
+  wino_w_.clear();
   for (auto& d : wino_du_) std::fill(d.begin(), d.end(), 0.0f);
 }
 

@@ -260,6 +260,9 @@ const Tensor& Sequential::forward(const Tensor& x, bool training) {
                                      std::to_string(max_batch()) + " images per forward pass, got " +
                                      std::to_string(in.n));
   input_ = &x;
+  // A small batch starts with layers on the calling thread (one image); the workers wake
+  // meanwhile, for the first layer that splits it.
+  ThreadPool::global().wake();
   const Tensor* cur = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     Shape out = summary_[i].output;

@@ -72,6 +72,13 @@ bool spin_until(Ready&& ready) {
 
 }  // namespace
 
+void ThreadPool::wake() {
+  if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
+  nudges_.fetch_add(1, std::memory_order_seq_cst);
+  { std::lock_guard<std::mutex> lock(mutex_); }  // as in run(): the notify lands after the wait
+  wake_.notify_all();
+}
+
 void ThreadPool::worker_loop(int slot) {
   long seen = 0;
   for (;;) {
@@ -84,8 +91,10 @@ void ThreadPool::worker_loop(int slot) {
       // sleepers_ > 0 and notifies under the mutex, or this check sees its new generation.
       std::unique_lock<std::mutex> lock(mutex_);
       sleepers_.fetch_add(1, std::memory_order_seq_cst);
-      wake_.wait(lock, ready);
+      const long nudged = nudges_.load(std::memory_order_seq_cst);
+      wake_.wait(lock, [&] { return ready() || nudges_.load(std::memory_order_seq_cst) != nudged; });
       sleepers_.fetch_sub(1, std::memory_order_relaxed);
+      if (!ready()) continue;  // woken by wake(): spin for the job that is coming
     }
     if (stopping_.load(std::memory_order_acquire)) return;
     seen = generation_.load(std::memory_order_acquire);

@@ -92,15 +92,17 @@ TEST_CASE("the estimate adds up a small model's buffers by hand", "[memory]") {
 TEST_CASE("the estimate counts a Winograd layer's tiles instead of im2col", "[memory]") {
   // input 6x6x8 -> conv2d 8 filters 3x3 'valid' (Winograd: 8 channels in and out; 584
   // params) -> flatten -> dense 10. Per slot: the tile scratch for the larger of the two
-  // directions and a weight-gradient share (16, F, C); once: the transformed weights.
+  // directions and a weight-gradient share (16, F, C); once: the transformed weights
+  // (36, F, C) and a copy of the weights they came from.
   const ModelSpec spec = ModelSpec::from_json(R"({"input": [6, 6, 8], "layers": [
     {"type": "conv2d", "filters": 8, "kernel": 3}, {"type": "flatten"},
     {"type": "dense", "units": 10, "activation": "softmax"}], "batch_size": 4})");
   const kernels::Conv3x3Geom fwd{8, 6, 6, 8, 0}, adj{8, 4, 4, 8, 2};
-  const uint64_t u = kernels::winograd_weights_size(fwd);
-  CHECK(u == 16u * 8 * 8);
-  const uint64_t per_slot =
-      std::max(kernels::winograd_scratch_size(fwd), kernels::winograd_scratch_size(adj)) + u;
+  const uint64_t u = kernels::winograd_weights_size(fwd) + 9 * 8 * 8;  // and the weights' copy
+  CHECK(kernels::winograd_weights_size(fwd) == 36u * 8 * 8);
+  CHECK(kernels::winograd_grad_size(fwd) == 16u * 8 * 8);
+  const uint64_t per_slot = std::max(kernels::winograd_scratch_size(fwd), kernels::winograd_scratch_size(adj)) +
+                            kernels::winograd_grad_size(fwd);
   const MemoryEstimate one = estimate_memory(spec, 1), two = estimate_memory(spec, 2);
   CHECK(one.scratch == 4 * ((96 + 1536) * 256 + per_slot + u));
   CHECK(two.scratch == 4 * (2 * ((96 + 1536) * 256 + per_slot) + 584 + u));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "convaula/layers/conv2d.h"
 #include "convaula/model.h"
 #include "convaula/parallel.h"
 #include "kernels.h"
@@ -75,11 +76,12 @@ TEST_CASE("back-to-back parallel_for calls each run exactly once, more threads t
   }
 }
 
-TEST_CASE("a training step gives the same numbers with 1 and 2 threads", "[parallel]") {
+TEST_CASE("a training step gives the same numbers with 1 and 2 threads, the same bits with 2 twice",
+          "[parallel][determinism]") {
   ThreadsGuard guard;
   const ModelSpec spec = ModelSpec::from_json(R"({"input": [12, 12, 1], "layers": [
-      {"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
-      {"type": "conv2d", "filters": 6, "kernel": 3, "activation": "relu"},
+      {"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
+      {"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
       {"type": "max_pooling2d"}, {"type": "dropout", "rate": 0.25}, {"type": "flatten"},
       {"type": "dense", "units": 10, "activation": "softmax"}], "optimizer": "adam", "seed": 5})");
   Tensor x({8, 1, 12, 12});
@@ -91,9 +93,10 @@ TEST_CASE("a training step gives the same numbers with 1 and 2 threads", "[paral
     WARN("this build has no threads: skipped");
     return;
   }
-  for (int threads : {1, 2}) {
+  for (int threads : {1, 2, 2}) {
     ThreadPool::global().set_threads(threads);
     Sequential m(spec);
+    REQUIRE(dynamic_cast<const Conv2D&>(m.layer(1)).uses_winograd());  // 8 channels in and out
     for (int step = 0; step < 3; ++step) {
       m.zero_grad();
       m.forward(x, true);
@@ -105,6 +108,8 @@ TEST_CASE("a training step gives the same numbers with 1 and 2 threads", "[paral
   // Only the order of the per-thread gradient sums differs (parallel.h).
   for (std::size_t i = 0; i < params[0].size(); ++i)
     CHECK_THAT(params[1][i], WithinRel(params[0][i], 1e-4f) || Catch::Matchers::WithinAbs(params[0][i], 1e-6));
+  // Same build, same thread count: the same bits.
+  CHECK(params[2] == params[1]);
 }
 
 TEST_CASE("the fast im2col, col2im and bias_grad_rows match their ref twins", "[kernels]") {

@@ -18,6 +18,9 @@ struct BenchFigures {
   double infer_ms_b1_1t = 0;       // one image, one thread
   double infer_ips_b256 = 0;       // batch of 256, one thread
   double infer_ips_b256_nt = 0;
+  // One image layer by layer, best of several calls each: "conv2d 41.2 38.9; conv2d_1 ..."
+  // (microseconds with 1 thread, then with all threads), where infer_ms_b1 goes.
+  std::string layer_us_b1;
 };
 
 // Times training of `preset` on random data with 1 thread and with `threads` threads:

@@ -42,6 +42,10 @@ class ThreadPool {
   // parts have returned. Not reentrant: fn must not call parallel_for itself.
   // Takes any callable without copying it (no std::function, so no allocation
   // in the training step).
+  // A parallel_for is coming after some serial work: sleeping workers wake now and spin,
+  // so that their wake-up (through the OS, or Atomics.wait in a browser: tens to hundreds
+  // of microseconds on a busy VM) overlaps that work instead of delaying the job.
+  void wake();
   template <class Fn>
   void parallel_for(int n, Fn&& fn) {
     using F = std::remove_reference_t<Fn>;
@@ -72,6 +76,7 @@ class ThreadPool {
   void* job_fn_ = nullptr;
   int job_n_ = 0, job_parts_ = 0;
   std::atomic<long> generation_{0};  // bumped once per job
+  std::atomic<long> nudges_{0};      // bumped by wake()
   std::atomic<int> pending_{0};      // workers yet to finish the current job
   std::atomic<int> sleepers_{0};     // workers asleep (or about to be) on wake_
   std::atomic<bool> main_sleeps_{false};  // run()'s caller asleep (or about to be) on done_

@@ -1,9 +1,10 @@
-// Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions (Lavin & Gray, 2016).
+// Winograd convolutions for 3x3 stride-1 layers (Lavin & Gray, 2016): F(4x4, 3x3) for the
+// forward pass and the input gradient, F(2x2, 3x3) for the weight gradient.
 //
 // Per image: the input is copied into a zero-bordered plane per channel, cut into
-// overlapping 4x4 tiles (stride 2), each tile transformed to V = B^T d B; for each of
-// the 16 positions xi of a transformed tile, M_xi (F, tiles) = U_xi (F, C) V_xi (C, tiles)
-// is one GEMM on the packed gemm; each tile of M is transformed back to its 2x2 outputs
+// overlapping 6x6 tiles (stride 4), each tile transformed to V = B^T d B; for each of
+// the 36 positions xi of a transformed tile, M_xi (F, tiles) = U_xi (F, C) V_xi (C, tiles)
+// is one GEMM on the packed gemm; each tile of M is transformed back to its 4x4 outputs
 // with A^T m A. The transforms work on `Lanes::n` horizontally adjacent tiles at once
 // (xsimd vectors; one float in the scalar build), so every load and store is contiguous.
 #include <algorithm>
@@ -29,6 +30,9 @@ struct Lanes {
   // The shared shuffles (shuffles.h): the 2n floats at p split into even and odd.
   static void deinterleave(const float* p, V& even, V& odd) { simd::deinterleave(p, even, odd); }
   static void interleave(V even, V odd, float* p) { simd::interleave(even, odd, p); }
+  // n rows of 4 floats at p, as their 4 columns (shuffles.h), and back.
+  static void load_columns4(const float* p, V* cols) { simd::load_columns4(p, cols); }
+  static void store_columns4(const V* cols, float* p) { simd::store_columns4(cols, p); }
 };
 #else
 // The scalar build (browsers without wasm SIMD): one tile at a time.
@@ -39,37 +43,42 @@ struct Lanes {
   static void store(V v, float* p) { *p = v; }
   static void deinterleave(const float* p, V& even, V& odd) { even = p[0], odd = p[1]; }
   static void interleave(V even, V odd, float* p) { p[0] = even, p[1] = odd; }
+  static void load_columns4(const float* p, V* cols) { std::copy(p, p + 4, cols); }
+  static void store_columns4(const V* cols, float* p) { std::copy(cols, cols + 4, p); }
 };
 #endif
 
 using V = Lanes::V;
 constexpr int L = Lanes::n;
 
-// Where everything lives in the scratch: the zero-bordered input planes (C, ph, pw), the
-// transformed tiles V (16, C, ld) and the GEMM results M (16, F, ld). Tile t = ty * tx + x.
-// A row of tiles is transformed L at a time: the last group of a row runs past it, into
-// the next row's first tiles (rewritten when that row is done) or, after the last row,
-// into the `L` spare columns of ld; its input comes from the plane's right border.
+// Where everything lives in the scratch, for output tiles of `tile` x `tile` (4 for the
+// convolution, 2 for the weight gradient) from input tiles of a = tile + 2: the
+// zero-bordered input planes (C, ph, pw), the transformed tiles V (a^2, C, ld) and the GEMM
+// results M (a^2, F, ld). Tile t = ty * tx + x. A row of tiles is transformed L at a time:
+// the last group of a row runs past it, into the next row's first tiles (rewritten when
+// that row is done) or, after the last row, into the `L` spare columns of ld; its input
+// comes from the plane's right border (a group reads tile * (L + 1) floats of a row).
 struct Layout {
   int ty, tx;   // output tiles down and across
   int pw, ph;   // padded plane
   long t, ld;   // tiles per image, row stride of V and M
   long planes, v, m;  // sizes in floats
-  int dw_;            // width of the zero-padded output-gradient planes (F, 2 ty, dw_)
+  int dw_;            // width of the zero-padded output-gradient planes (F, tile ty, dw_)
   long dplanes;       // their size in floats (weight gradient only)
-  explicit Layout(const Conv3x3Geom& g) {
-    ty = (g.oh() + 1) / 2;
-    tx = (g.ow() + 1) / 2;
+  Layout(const Conv3x3Geom& g, int tile) {
+    const int a2 = (tile + 2) * (tile + 2);
+    ty = (g.oh() + tile - 1) / tile;
+    tx = (g.ow() + tile - 1) / tile;
     const int tx_round = (tx + L - 1) / L * L;
-    pw = 2 * tx_round + 2;
-    ph = 2 * ty + 2;
+    pw = tile * (tx_round + 1);
+    ph = tile * ty + 2;
     t = static_cast<long>(ty) * tx;
     ld = t + L;
     planes = static_cast<long>(g.c) * ph * pw;
-    v = 16 * g.c * ld;
-    m = 16 * g.f * ld;
-    dw_ = 2 * tx_round;
-    dplanes = static_cast<long>(g.f) * 2 * ty * dw_;
+    v = a2 * g.c * ld;
+    m = a2 * g.f * ld;
+    dw_ = tile * tx_round;
+    dplanes = tile == 2 ? static_cast<long>(g.f) * tile * ty * dw_ : 0;
   }
 };
 
@@ -124,18 +133,66 @@ inline void input_tiles(const float* p, int pw, float* v, long xi_stride) {
   }
 }
 
-// The 2x2 outputs A^T m A of L tiles read at m[xi * xi_stride], as two rows of 2L
-// floats (row0, row1). A^T = [1 1 1 0; 0 1 -1 -1].
-inline void output_tiles(const float* m, long xi_stride, float* row0, float* row1) {
-  V s[4][2];
-  for (int i = 0; i < 4; ++i) {
-    const V m0 = Lanes::load(m + (4 * i + 0) * xi_stride), m1 = Lanes::load(m + (4 * i + 1) * xi_stride);
-    const V m2 = Lanes::load(m + (4 * i + 2) * xi_stride), m3 = Lanes::load(m + (4 * i + 3) * xi_stride);
-    s[i][0] = m0 + m1 + m2;
-    s[i][1] = m1 - m2 - m3;
+// One line of F(4x4, 3x3)'s input transform: o = B^T d, with B^T =
+//   [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1].
+inline void input_line(const V (&d)[8], V (&o)[6]) {
+  const V four(4.0f), five(5.0f), two(2.0f);
+  const V a = d[4] - four * d[2], b = d[3] - four * d[1];
+  const V c = d[4] - d[2], e = two * (d[3] - d[1]);
+  o[0] = four * d[0] - five * d[2] + d[4];
+  o[1] = a + b;
+  o[2] = a - b;
+  o[3] = c + e;
+  o[4] = c - e;
+  o[5] = four * d[1] - five * d[3] + d[5];
+}
+
+// One line of the output transform: y = A^T m, with A^T =
+//   [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1].
+inline void output_line(const V (&m)[6], V (&y)[4]) {
+  const V s12 = m[1] + m[2], d12 = m[1] - m[2], s34 = m[3] + m[4], d34 = m[3] - m[4];
+  y[0] = m[0] + s12 + s34;
+  y[1] = d12 + V(2.0f) * d34;
+  y[2] = s12 + V(4.0f) * s34;
+  y[3] = d12 + V(8.0f) * d34 + m[5];
+}
+
+// V = B^T d B for L tiles whose 6x6 inputs start at p (row stride pw, tiles 4 apart),
+// stored at v[xi * xi_stride].
+inline void input_tiles4(const float* p, int pw, float* v, long xi_stride) {
+  V t[6][6];
+  for (int r = 0; r < 6; ++r) {
+    V d[8];
+    Lanes::load_columns4(p + static_cast<long>(r) * pw, d);
+    Lanes::load_columns4(p + static_cast<long>(r) * pw + 4, d + 4);
+    input_line(d, t[r]);
   }
-  Lanes::interleave(s[0][0] + s[1][0] + s[2][0], s[0][1] + s[1][1] + s[2][1], row0);
-  Lanes::interleave(s[1][0] - s[2][0] - s[3][0], s[1][1] - s[2][1] - s[3][1], row1);
+  for (int j = 0; j < 6; ++j) {
+    V d[8] = {t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j]};
+    V o[6];
+    input_line(d, o);
+    for (int i = 0; i < 6; ++i) Lanes::store(o[i], v + (6 * i + j) * xi_stride);
+  }
+}
+
+// The 4x4 outputs A^T m A of L tiles read at m[xi * xi_stride], as 4 rows of 4L floats
+// starting at dst, ld floats apart.
+inline void output_tiles4(const float* m, long xi_stride, float* dst, long ld) {
+  V s[6][4];
+  for (int i = 0; i < 6; ++i) {
+    V mi[6];
+    for (int j = 0; j < 6; ++j) mi[j] = Lanes::load(m + (6 * i + j) * xi_stride);
+    output_line(mi, s[i]);
+  }
+  V y[4][4];  // y[column][row]
+  for (int j = 0; j < 4; ++j) {
+    const V col[6] = {s[0][j], s[1][j], s[2][j], s[3][j], s[4][j], s[5][j]};
+    output_line(col, y[j]);
+  }
+  for (int r = 0; r < 4; ++r) {
+    const V row[4] = {y[0][r], y[1][r], y[2][r], y[3][r]};
+    Lanes::store_columns4(row, dst + r * ld);
+  }
 }
 
 // Y = A dy A^T for L tiles of the output gradient whose 2x2 values start at p (row
@@ -158,14 +215,21 @@ inline void gradient_tiles(const float* p, int pw, float* y, long xi_stride) {
   }
 }
 
-void transform_input(const Conv3x3Geom& g, const Layout& s, const float* planes, float* v) {
+// V of every tile of every channel: input_tiles4 (tile 4) or input_tiles (tile 2).
+void transform_input(const Conv3x3Geom& g, const Layout& s, int tile, const float* planes, float* v) {
+  const long xi_stride = g.c * s.ld;
   for (int c = 0; c < g.c; ++c) {
     const float* plane = planes + static_cast<long>(c) * s.ph * s.pw;
     float* vc = v + c * s.ld;
     for (int y = 0; y < s.ty; ++y)
-      for (int x = 0; x < s.tx; x += L)
-        input_tiles(plane + static_cast<long>(2 * y) * s.pw + 2 * x, s.pw,
-                    vc + static_cast<long>(y) * s.tx + x, g.c * s.ld);
+      for (int x = 0; x < s.tx; x += L) {
+        const float* p = plane + static_cast<long>(tile * y) * s.pw + tile * x;
+        float* dst = vc + static_cast<long>(y) * s.tx + x;
+        if (tile == 4)
+          input_tiles4(p, s.pw, dst, xi_stride);
+        else
+          input_tiles(p, s.pw, dst, xi_stride);
+      }
   }
 }
 
@@ -173,23 +237,21 @@ void transform_input(const Conv3x3Geom& g, const Layout& s, const float* planes,
 // into the rows, the groups that cross the right or bottom edge through a small buffer.
 void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const float* m, float* out) {
   const int oh = g.oh(), ow = g.ow();
-  alignas(64) float rows[2][2 * L];
+  alignas(64) float rows[4][4 * L];
   for (int f = 0; f < filters; ++f) {
     const float* mf = m + f * s.ld;
     float* of = out + static_cast<long>(f) * oh * ow;
     for (int y = 0; y < s.ty; ++y)
       for (int x = 0; x < s.tx; x += L) {
         const float* src = mf + static_cast<long>(y) * s.tx + x;
-        float* dst = of + static_cast<long>(2 * y) * ow + 2 * x;
-        const int cols = std::min(2 * L, ow - 2 * x);
-        const bool second_row = 2 * y + 1 < oh;
-        if (cols == 2 * L && second_row) {
-          output_tiles(src, filters * s.ld, dst, dst + ow);
+        float* dst = of + static_cast<long>(4 * y) * ow + 4 * x;
+        const int cols = std::min(4 * L, ow - 4 * x), nrows = std::min(4, oh - 4 * y);
+        if (cols == 4 * L && nrows == 4) {
+          output_tiles4(src, filters * s.ld, dst, ow);
           continue;
         }
-        output_tiles(src, filters * s.ld, rows[0], rows[1]);
-        copy_row(rows[0], dst, cols);
-        if (second_row) copy_row(rows[1], dst + ow, cols);
+        output_tiles4(src, filters * s.ld, rows[0], 4 * L);
+        for (int r = 0; r < nrows; ++r) copy_row(rows[r], dst + static_cast<long>(r) * ow, cols);
       }
   }
 }
@@ -197,19 +259,35 @@ void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const 
 }  // namespace
 
 std::size_t winograd_weights_size(const Conv3x3Geom& g) {
+  return 36 * static_cast<std::size_t>(g.f) * g.c;
+}
+
+std::size_t winograd_grad_size(const Conv3x3Geom& g) {
   return 16 * static_cast<std::size_t>(g.f) * g.c;
 }
 
-// u (16, F, C) = G k G^T per kernel k, G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
-// Channels are taken kBlock at a time and each block's 16 transformed values per channel
-// written as 16 runs of kBlock contiguous floats: storing value by value, the 16 positions
-// of one (f, c) land F*C floats apart (8 KB for the lesson's 64x32 layer), all in the same
-// cache set, and the serial transform took ~0.2 ms a step natively; it is done on the
-// calling thread while the others wait.
+// u (36, F, C) = G k G^T per kernel k, G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
+// 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]. Channels are taken kBlock at a time and each
+// block's 36 transformed values per channel written as 36 runs of kBlock contiguous floats:
+// storing value by value, the 36 positions of one (f, c) land F*C floats apart (8 KB for
+// the lesson's 64x32 layer), all in the same cache set, and the serial transform took
+// ~0.2 ms a step natively; it is done on the calling thread while the others wait.
 void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u) {
   constexpr int kBlock = 16;  // one 64-byte line per position
   const long xi_stride = static_cast<long>(g.f) * g.c;
-  float block[16][kBlock];
+  // o = G k, with products by the reciprocals: divisions made the transform of the lesson's
+  // conv2d_1 (2,048 kernels) take 150 us natively, as long as the convolution of one image.
+  auto line = [](float k0, float k1, float k2, float* o, int step) {
+    constexpr float r6 = 1.0f / 6, r12 = 1.0f / 12, r24 = 1.0f / 24;
+    const float s = k0 + k2, a = k0 * r24 + k2 * r6, b = k1 * r12;
+    o[0 * step] = 0.25f * k0;
+    o[1 * step] = -(s + k1) * r6;
+    o[2 * step] = -(s - k1) * r6;
+    o[3 * step] = a + b;
+    o[4 * step] = a - b;
+    o[5 * step] = k2;
+  };
+  float block[36][kBlock];
   for (int f = 0; f < g.f; ++f)
     for (int c0 = 0; c0 < g.c; c0 += kBlock) {
       const int nc = std::min(kBlock, g.c - c0);
@@ -220,42 +298,35 @@ void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float*
           for (int kx = 0; kx < 3; ++kx)
             k[ky][kx] = adjoint ? w[((static_cast<long>(c) * g.f + f) * 3 + 2 - ky) * 3 + 2 - kx]
                                 : w[((static_cast<long>(f) * g.c + c) * 3 + ky) * 3 + kx];
-        float gk[4][3];  // G k
-        for (int j = 0; j < 3; ++j) {
-          gk[0][j] = k[0][j];
-          gk[1][j] = 0.5f * (k[0][j] + k[1][j] + k[2][j]);
-          gk[2][j] = 0.5f * (k[0][j] - k[1][j] + k[2][j]);
-          gk[3][j] = k[2][j];
-        }
-        for (int i = 0; i < 4; ++i) {  // (G k) G^T
-          block[4 * i + 0][cc] = gk[i][0];
-          block[4 * i + 1][cc] = 0.5f * (gk[i][0] + gk[i][1] + gk[i][2]);
-          block[4 * i + 2][cc] = 0.5f * (gk[i][0] - gk[i][1] + gk[i][2]);
-          block[4 * i + 3][cc] = gk[i][2];
-        }
+        float gk[6][3];  // G k, a column at a time
+        for (int j = 0; j < 3; ++j) line(k[0][j], k[1][j], k[2][j], &gk[0][j], 3);
+        float ugt[6][6];  // (G k) G^T, a row at a time
+        for (int i = 0; i < 6; ++i) line(gk[i][0], gk[i][1], gk[i][2], ugt[i], 1);
+        for (int xi = 0; xi < 36; ++xi) block[xi][cc] = ugt[xi / 6][xi % 6];
       }
       float* dst = u + static_cast<long>(f) * g.c + c0;
-      for (int xi = 0; xi < 16; ++xi) std::copy(block[xi], block[xi] + nc, dst + xi * xi_stride);
+      for (int xi = 0; xi < 36; ++xi) std::copy(block[xi], block[xi] + nc, dst + xi * xi_stride);
     }
 }
 
+// The convolution (tiles of 4) and the weight gradient (tiles of 2) share it.
 std::size_t winograd_scratch_size(const Conv3x3Geom& g) {
-  const Layout s(g);
-  return static_cast<std::size_t>(s.planes + s.v + s.m + s.dplanes);
+  const Layout a(g, 4), b(g, 2);
+  return static_cast<std::size_t>(std::max(a.planes + a.v + a.m, b.planes + b.v + b.m + b.dplanes));
 }
 
 void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
                       float* out, float* scratch) {
   if (f1 <= f0) return;
-  const Layout s(g);
+  const Layout s(g, 4);
   float* planes = scratch;
   float* v = planes + s.planes;
   float* m = v + s.v;
   pad_planes(g, s, img, planes);
-  transform_input(g, s, planes, v);
+  transform_input(g, s, 4, planes, v);
   const long u_stride = static_cast<long>(g.f) * g.c;
   const int filters = f1 - f0;
-  for (int xi = 0; xi < 16; ++xi)
+  for (int xi = 0; xi < 36; ++xi)
     gemm(false, false, filters, static_cast<int>(s.t), g.c, u + xi * u_stride + static_cast<long>(f0) * g.c,
          g.c, v + xi * g.c * s.ld, static_cast<int>(s.ld), 0.0f, m + xi * filters * s.ld,
          static_cast<int>(s.ld));
@@ -268,13 +339,13 @@ void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, cons
 // so that the tiles past the right and bottom edges read zeros.
 void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* dout, float* du,
                           float* scratch) {
-  const Layout s(g);
+  const Layout s(g, 2);
   float* planes = scratch;
   float* v = planes + s.planes;
   float* y = v + s.v;
   float* dplanes = y + s.m;
   pad_planes(g, s, img, planes);
-  transform_input(g, s, planes, v);
+  transform_input(g, s, 2, planes, v);
   const int oh = g.oh(), ow = g.ow();
   for (int f = 0; f < g.f; ++f) {
     float* plane = dplanes + static_cast<long>(f) * 2 * s.ty * s.dw_;

@@ -58,6 +58,7 @@ class Conv2D : public Layer {
   static bool winograd_pays(const Shape& in, int filters, int kernel, int stride, const kernels::ConvGeom& g);
   kernels::Conv3x3Geom winograd_forward_geom(const kernels::ConvGeom& g) const;
   kernels::Conv3x3Geom winograd_adjoint_geom(const kernels::ConvGeom& g) const;
+  uint64_t winograd_tiles_size(const kernels::ConvGeom& g) const;
   void plan_winograd(int slots);
   void forward_winograd(const Tensor& in, Tensor& out);
   // Before the backward loop: the turned weights. Then per image: din = dout (*) w^T.
@@ -74,7 +75,8 @@ class Conv2D : public Layer {
   float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
   std::vector<Scratch> scratch_;
   bool winograd_ = false;
-  std::vector<float> wino_u_;                    // transformed weights (16, F, C) or (16, C, F)
+  std::vector<float> wino_u_;                    // transformed weights (36, F, C) or (36, C, F)
+  std::vector<float> wino_w_;                    // the weights wino_u_ is the forward transform of
   std::vector<std::vector<float>> wino_scratch_;  // one per thread slot
   std::vector<std::vector<float>> wino_du_;       // (16, F, C) weight gradient per slot
 };

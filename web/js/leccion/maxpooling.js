@@ -15,7 +15,7 @@ const valor = (x) => numero(x, 3);
 
 export function crear(seccion, { motor, dibujo }) {
   const raiz = seccion.querySelector('[data-parte="pooling"]');
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lista = raiz.querySelector('select');
   const lienzoMapa = raiz.querySelector('[data-parte="activacion"]');
   const lienzoReducido = raiz.querySelector('[data-parte="reducido"]');

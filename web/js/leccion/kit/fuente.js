@@ -29,7 +29,7 @@ export function crearFuente(raiz, o) {
     el('div', { class: 'fuente-fila' }, el('label', { for: numero.id, text: T.fuente_mnist }), anterior, numero, siguiente, dibujo),
     descripcion, aviso));
 
-  const accion = o.motor.accion(aviso, { esperar: true });
+  const accion = o.motor.accion(aviso, { calculando: false });
   let modo = 'mnist';
   let turno = 0;  // answers for an older choice are dropped
 

@@ -36,7 +36,7 @@ export function crearPregunta(raiz, o) {
     veredicto, motorDice, aviso);
   raiz.append(formulario);
 
-  const accion = o.motor.accion(aviso, { botones: [comprobar], esperar: true, calculando: false });
+  const accion = o.motor.accion(aviso, { botones: [comprobar], calculando: false });
 
   async function responder() {
     if (campo.vacio()) return ponerEstado(aviso, 'error', T.primero);

@@ -20,6 +20,8 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
   10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
 const VARIANTS = ['simd-mt', 'simd', 'scalar'];
+// The engine's model slot every request reads and changes (the page's network).
+const MODEL = 'principal';
 let engine = null;
 let info = null;                          // init()'s result
 let spec = null;                          // the current model's spec (object), null: no model
@@ -212,23 +214,23 @@ function presets() {
 }
 
 function build({ spec: s }) {
-  return modelInfo(call('build', specJson(s)));
+  return modelInfo(call('build', MODEL, specJson(s)));
 }
 
 function loadWeights({ bytes: file }) {
-  return modelInfo(call('loadWeights', bytes(file, 'bytes')));
+  return modelInfo(call('loadWeights', MODEL, bytes(file, 'bytes')));
 }
 
 function saveWeights({ f16 }) {
-  return call('saveWeights', Boolean(f16)).buffer;
+  return call('saveWeights', MODEL, Boolean(f16)).buffer;
 }
 
 // ---- training ---------------------------------------------------------------------------
 function train(options, id) {
   const { epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0 } = options;
-  const batches = call('trainBegin', int(epochs, 'epochs'), int(batchSize, 'batchSize'),
+  const batches = call('trainBegin', MODEL, int(epochs, 'epochs'), int(batchSize, 'batchSize'),
     optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'));
-  modelInfo(call('summary'));  // the run's spec: epochs, batch size and optimizer as asked
+  modelInfo(call('summary', MODEL));  // the run's spec: epochs, batch size and optimizer as asked
   training = { id, batches, valLimit, history: [], paused: false, stopping: false, scheduled: false, lastProgress: 0 };
   schedule();
   return PENDING;
@@ -284,7 +286,7 @@ function slice() {
 }
 
 function refreshSpec() {
-  try { modelInfo(call('summary')); } catch { spec = null; }
+  try { modelInfo(call('summary', MODEL)); } catch { spec = null; }
 }
 
 function progress(log, force) {
@@ -348,7 +350,7 @@ function stop() {
 // Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
 // of 256 images per engine step, SLICE_MS of steps per task.
 async function scoreTestSet({ limit = 0 } = {}) {
-  call('evalBegin', int(limit, 'limit'));
+  call('evalBegin', MODEL, int(limit, 'limit'));
   try {
     for (;;) {
       const end = performance.now() + SLICE_MS;
@@ -375,7 +377,7 @@ async function testPredictions({ start, count }) {
       await nextTask();
       end = performance.now() + SLICE_MS;
     }
-    const part = call('testPredictions', first + b, Math.min(PREDICT_CHUNK, total - b));
+    const part = call('testPredictions', MODEL, first + b, Math.min(PREDICT_CHUNK, total - b));
     out.predicted.set(part.predicted, b);
     out.confidence.set(part.confidence, b);
     out.labels.set(part.labels, b);
@@ -388,7 +390,7 @@ function predict({ input, activations }) {
   const steps = input?.rgba
     ? call('digitSteps', bytes(input.rgba, 'rgba'), int(input.width, 'width'), int(input.height, 'height'),
       Boolean(input.darkInk)) : null;
-  const r = call('predict', steps ? steps.placed : floats(input?.pixels, 'pixels'), Boolean(activations));
+  const r = call('predict', MODEL, steps ? steps.placed : floats(input?.pixels, 'pixels'), Boolean(activations));
   return { digit: r.digit, probabilities: r.probabilities, steps, activations: r.activations };
 }
 
@@ -402,10 +404,10 @@ const explainers = {
   convMap: (a) => call('convFeatureMap', ...conv(a)),
   pool: (a) => call('poolTrace', floats(a.plane, 'plane'), int(a.height, 'height'), int(a.width, 'width'),
     int(a.pool ?? 2, 'pool'), int(a.stride ?? a.pool ?? 2, 'stride'), int(a.row, 'row'), int(a.col, 'col')),
-  receptive: (a) => call('receptiveFields', explainSpec(a)),
-  receptiveWindow: (a) => call('receptiveWindow', explainSpec(a), int(a.layer, 'layer'), int(a.row, 'row'),
+  receptive: (a) => call('receptiveFields', MODEL, explainSpec(a)),
+  receptiveWindow: (a) => call('receptiveWindow', MODEL, explainSpec(a), int(a.layer, 'layer'), int(a.row, 'row'),
     int(a.col, 'col')),
-  params: (a) => call('paramCounts', explainSpec(a)),
+  params: (a) => call('paramCounts', MODEL, explainSpec(a)),
 };
 function explainSpec(a) {
   return a.spec === undefined ? '' : specJson(a.spec);
@@ -415,7 +417,7 @@ const handlers = {
   init, loadData, presets, build, train, pause, resume, stop, predict, saveWeights, loadWeights,
   testPredictions,
   evaluate: scoreTestSet,
-  kernels: ({ layerIndex }) => call('kernels', int(layerIndex, 'layerIndex')),
+  kernels: ({ layerIndex }) => call('kernels', MODEL, int(layerIndex, 'layerIndex')),
   explain: ({ kind, args }) => {
     if (!Object.hasOwn(explainers, kind)) throw bad('explain kind', kind);
     if (!args || typeof args !== 'object') throw bad('args', args);
@@ -424,7 +426,7 @@ const handlers = {
   testImages: ({ start, count }) => call('testImages', int(start, 'start'), int(count, 'count')),
   bench: ({ preset, batches, threads }) => call('bench', text(preset, 'preset'), int(batches, 'batches'),
     int(threads ?? info.threads, 'threads')),
-  dropoutMask: ({ layerIndex }) => call('dropoutMask', int(layerIndex, 'layerIndex')),
+  dropoutMask: ({ layerIndex }) => call('dropoutMask', MODEL, int(layerIndex, 'layerIndex')),
   dropoutDemo: ({ values, rate, seed, step }) => call('dropoutDemo', floats(values, 'values'),
     Number(rate), int(seed, 'seed'), int(step, 'step')),
   activationCurve: ({ activation, xs }) => call('activationCurve', text(activation, 'activation'), floats(xs, 'xs')),

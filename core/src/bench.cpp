@@ -103,6 +103,7 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   f.train_flops = flops.train;
   Rng rng(7);
   ThreadPool& pool = ThreadPool::global();
+  const int before = pool.threads();
 
   pool.set_threads(1);
   f.peak_gflops_1t = kernels::peak_gflops(0.5);
@@ -116,7 +117,7 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   pool.set_threads(f.threads);
   f.infer_ms_b1 = 1e3 * best_seconds(50, [&] { model.forward(one, false); });
   f.infer_ips_b256_nt = infer_ips(model, rng);
-  pool.set_threads(1);
+  pool.set_threads(before);
   return f;
 }
 

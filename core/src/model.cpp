@@ -141,11 +141,11 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
   // trainer's own input batch, every output's gradient and dropout's masks.
   const uint64_t input = uint64_t(spec.input_c) * spec.input_h * spec.input_w;
   uint64_t forward = input + plan.acts_per_image, training = input + plan.acts_per_image;
-  uint64_t per_thread = kGemmPackFloats, partial_grads = 0, per_layer = 0;
+  uint64_t per_thread = kGemmPackFloats, partial_grads = 0, per_layer = 0, masks = 0;
   for (const LayerPlan& lp : plan.layers) {
     const std::string& type = lp.layer->keras_name();
     if (type == "max_pooling2d") forward += lp.out.per_image();  // int32 argmax per output
-    if (type == "dropout") training += lp.in.per_image();        // the mask
+    if (type == "dropout") masks += lp.in.per_image();
     if (type == "conv2d") {
       // im2col and its gradient (or Winograd's tiles) for one image, per thread; slots >= 1
       // sum partial gradients.
@@ -156,10 +156,13 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
     }
   }
   MemoryEstimate m;
+  m.forward_per_image = f * forward;
+  m.masks_per_image = f * masks;
+  m.batch_size = spec.batch_size;
   m.params = plan.params;
   m.weights = m.gradients = f * plan.params;
   m.optimizer = f * plan.params * spec.optimizer.state_per_param();
-  m.activations = f * (scoring * forward + train * training);
+  m.activations = f * (scoring * forward + train * (training + masks));
   m.scratch = f * (t * per_thread + (t - 1) * partial_grads + per_layer);
   return m;
 }
@@ -169,6 +172,11 @@ std::atomic<uint64_t> g_memory_budget{kDefaultMemoryBudget};
 }  // namespace
 
 uint64_t MemoryEstimate::total() const { return weights + gradients + optimizer + activations + scratch; }
+
+uint64_t MemoryEstimate::idle(bool trained) const {
+  const uint64_t learnt = trained ? optimizer + masks_per_image * batch_size : 0;
+  return weights + gradients + scratch + forward_per_image + learnt;
+}
 
 std::string MemoryEstimate::str() const {
   return format_mib(total()) + " (weights " + format_mib(weights) + ", gradients " +
@@ -289,6 +297,13 @@ float Sequential::backward(const uint8_t* labels) {
   return loss;
 }
 
+void Sequential::release_batch_buffers() {
+  for (auto* buffers : {&acts_, &dacts_})
+    for (Tensor& t : *buffers) t = Tensor();
+  for (auto& l : layers_) l->release_batch();
+  input_ = nullptr;
+}
+
 std::string Sequential::summary_table() const {
   std::ostringstream os;
   char line[128];
@@ -334,7 +349,8 @@ void Sequential::load_weights(const uint8_t* data, std::size_t size) {
   std::copy(f.params.begin(), f.params.end(), params_.get());
 }
 
-std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
+std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
+                                       const std::function<void(const MemoryEstimate&)>& check) {
   // The page's first answer waits for this: the parameters are decoded once, straight into
   // the model's buffer (no second copy), and its gradients and optimizer state stay unwritten.
   const WeightsHeader f = read_weights(data, size);
@@ -353,7 +369,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
                                        " parameters, but its model '" + quote(spec.name) +
                                        "' needs " + with_commas(need.params));
   try {
-    check_memory_budget(need);
+    check(need);
   } catch (const Error& e) {
     throw Error(errc::too_large, std::string("weights file's model: ") + e.what());
   }

@@ -59,6 +59,8 @@ class Layer {
   virtual void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) = 0;
 
   virtual std::vector<ParamView> params() { return {}; }
+  // Frees what the layer keeps sized by the batch (Sequential::release_batch_buffers).
+  virtual void release_batch() {}
 
   // The activation applied inside this layer (Keras's `activation=`), if any.
   virtual Activation activation() const { return Activation::linear; }

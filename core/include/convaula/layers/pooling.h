@@ -17,6 +17,7 @@ class MaxPool2D : public Layer {
   Shape output_shape(const Shape& in) const override;
   void forward(const Tensor& in, Tensor& out, bool training) override;
   void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;
+  void release_batch() override { argmax_ = {}; }
 
   int pool() const { return pool_; }
   int stride() const { return stride_; }

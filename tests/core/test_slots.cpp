@@ -55,7 +55,7 @@ TEST_CASE("Slots are named by 1-32 characters of a-z, 0-9 and -, and a missing o
   CHECK(s.slots().size() == 2);
 }
 
-TEST_CASE("copy, snapshot and restore give back exactly the same network; drop removes both", "[session][slots]") {
+TEST_CASE("copy, snapshot and restore give back exactly the same network, and drop removes both", "[session][slots]") {
   Session s;
   ready(s);
   const std::vector<float> original = probabilities(s, kPrincipal);
@@ -98,7 +98,7 @@ TEST_CASE("copy, snapshot and restore give back exactly the same network; drop r
   CHECK_THAT(error_of([&] { s.restore("experimento"); }), Contains("has no snapshot"));
 }
 
-TEST_CASE("While one slot trains, the others are read and changed; its own slot and the data are not", "[session][slots]") {
+TEST_CASE("While one slot trains, the others are read and changed but its own slot and the data are not", "[session][slots]") {
   Session s;
   ready(s);
   s.copy(kPrincipal, "experimento");
@@ -166,7 +166,7 @@ TEST_CASE("A diverged run puts back its own slot and touches no other", "[sessio
   CHECK(params_of(s) == principal);
 }
 
-TEST_CASE("Three keras-mnist slots and MNIST fit in 1 GiB and one trains; a slot past the budget is refused",
+TEST_CASE("Three keras-mnist slots and MNIST fit in 1 GiB and one trains, and a slot past the budget is refused",
           "[session][slots][memory]") {
   Session s;
   const ModelSpec keras = preset_spec("keras-mnist");

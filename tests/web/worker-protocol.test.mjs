@@ -27,11 +27,14 @@ function inPage(page, fn, arg) {
 // the Spanish sentence the page shows.
 function withFreshClient(page, fn, arg) {
   return page.evaluate(async ([src, a]) => {
+    // Made before the first await: DevTools lifts the page's CSP (no eval) only for the
+    // evaluation's synchronous part.
+    const f = new Function(`return (${src})`)();
     const { ConvAulaClient } = await import('/js/client.js');
     const c = new ConvAulaClient('/worker.js');
     const fallo = (p) => p.then(() => null, (e) => ({ code: e.code, es: window.mensaje(e) }));
     try {
-      return await new Function(`return (${src})`)()(c, fallo, a);
+      return await f(c, fallo, a);
     } finally {
       c.terminate();
     }

@@ -119,6 +119,16 @@ void maxpool_forward_ref(const float* in, int planes, int h, int w, int pool, in
 void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int h, int w,
                       int oh, int ow, float* din);
 
+// Average pooling of planes (planes, H, W) -> (planes, OH, OW), same windows as max pooling:
+// each output is its window's values summed in row-major order, divided by pool * pool.
+void avgpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                     int ow, float* out);
+void avgpool_forward_ref(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                         int ow, float* out);
+// din (planes, H, W) += each output's gradient / (pool * pool) on every input of its window.
+void avgpool_backward(const float* dout, int planes, int h, int w, int pool, int stride, int oh,
+                      int ow, float* din);
+
 // y = x * mask, where mask holds 0 or 1/(1-rate) (inverted dropout).
 void mul(const float* x, const float* mask, float* y, std::size_t n);
 void mul_ref(const float* x, const float* mask, float* y, std::size_t n);

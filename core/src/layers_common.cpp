@@ -1,4 +1,4 @@
-// Activation names, and the simple layers: Flatten, ActivationLayer.
+// Activation and layer kind names, and the simple layers: Flatten, ActivationLayer.
 #include <algorithm>
 #include <cmath>
 
@@ -18,6 +18,15 @@ Activation parse_activation(const std::string& name) {
   if (name == "softmax") return Activation::softmax;
   throw Error(errc::bad_spec, "activation: unknown activation '" + name +
                                   "' (expected linear, relu, sigmoid, tanh or softmax)");
+}
+
+LayerKind parse_layer_kind(const std::string& name) {
+  std::string known;
+  for (std::size_t i = 0; i < kLayerKindCount; ++i) {
+    if (name == kLayerKinds[i].spec_name) return kLayerKinds[i].kind;
+    known += std::string(i == 0 ? "" : i + 1 == kLayerKindCount ? " or " : ", ") + kLayerKinds[i].spec_name;
+  }
+  throw Error(errc::bad_spec, "unknown layer type '" + quote(name) + "' (expected " + known + ")");
 }
 
 const char* activation_name(Activation a) {

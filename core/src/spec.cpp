@@ -135,21 +135,22 @@ OptimizerSpec parse_optimizer(const json& j) {
 
 json layer_json(const LayerSpec& l) {
   json j{{"type", l.type}};
-  if (l.type == "conv2d") {
+  const LayerKind kind = l.kind();
+  if (kind == LayerKind::conv2d) {
     j["filters"] = l.filters;
     j["kernel"] = l.kernel;
     if (l.stride > 1) j["stride"] = l.stride;
     if (l.padding != "valid") j["padding"] = l.padding;
   }
-  if (l.type == "max_pooling2d") {
+  if (kind == LayerKind::max_pooling2d || kind == LayerKind::average_pooling2d) {
     // pool 0 means "not given": write the size make_layer uses (2), since "pool": 0 would
     // not parse back and the model could not load its own weights file.
     j["pool"] = l.pool > 0 ? l.pool : 2;
     if (l.stride > 0 && l.stride != l.pool) j["stride"] = l.stride;
   }
-  if (l.type == "dense") j["units"] = l.units;
-  if (l.type == "dropout") j["rate"] = l.rate;
-  if (l.type == "conv2d" || l.type == "dense" || l.type == "activation")
+  if (kind == LayerKind::dense) j["units"] = l.units;
+  if (kind == LayerKind::dropout) j["rate"] = l.rate;
+  if (kind == LayerKind::conv2d || kind == LayerKind::dense || kind == LayerKind::activation)
     j["activation"] = l.activation;
   return j;
 }
@@ -218,20 +219,22 @@ void ModelSpec::validate() const {
     // 0 means "not given"; from_json already bounds them, specs built in code must agree.
     if (l.stride < 0 || l.stride > 64) fail(path + ".stride", "must be between 1 and 64");
     if (l.pool < 0 || l.pool > 64) fail(path + ".pool", "must be between 1 and 64");
-    if (l.type == "conv2d") {
+    LayerKind kind;
+    try {
+      kind = l.kind();
+    } catch (const Error& e) {
+      fail(path + ".type", e.what());
+    }
+    if (kind == LayerKind::conv2d) {
       if (l.filters < 1 || l.filters > 1024) fail(path + ".filters", "must be between 1 and 1024");
       if (l.kernel < 1 || l.kernel > 64) fail(path + ".kernel", "must be between 1 and 64");
       if (l.padding != "valid" && l.padding != "same")
         fail(path + ".padding", "must be 'valid' or 'same', got '" + quote(l.padding) + "'");
-    } else if (l.type == "dense") {
+    } else if (kind == LayerKind::dense) {
       if (l.units < 1 || l.units > 65536) fail(path + ".units", "must be between 1 and 65536");
-    } else if (l.type == "dropout") {
+    } else if (kind == LayerKind::dropout) {
       if (!(l.rate >= 0.0f && l.rate < 1.0f))
         fail(path + ".rate", "must be in [0, 1), got " + std::to_string(l.rate));
-    } else if (l.type != "max_pooling2d" && l.type != "flatten" && l.type != "activation") {
-      fail(path + ".type", "unknown layer type '" + quote(l.type) +
-                               "' (expected conv2d, max_pooling2d, dropout, flatten, dense or "
-                               "activation)");
     }
     try {
       parse_activation(l.activation);
@@ -242,7 +245,7 @@ void ModelSpec::validate() const {
   if (loss != "categorical_crossentropy")
     fail("loss", "only 'categorical_crossentropy' is supported, got '" + quote(loss) + "'");
   const LayerSpec& last = layers.back();
-  if ((last.type != "dense" && last.type != "activation") || last.activation != "softmax")
+  if ((last.kind() != LayerKind::dense && last.kind() != LayerKind::activation) || last.activation != "softmax")
     fail("layers[" + std::to_string(layers.size() - 1) + "]",
          "the last layer must end in a softmax (categorical_crossentropy compares probabilities)");
   optimizer.validate();

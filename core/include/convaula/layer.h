@@ -14,10 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "convaula/layer_kind.h"
 #include "convaula/rng.h"
 #include "convaula/tensor.h"
 
 namespace convaula {
+
+// The window a layer slides over its input (kernel x kernel, stride, padding before the first
+// row and column), for the receptive field; 1, 1, 0 for layers that look at one position.
+struct LayerWindow {
+  int kernel = 1, stride = 1, pad = 0;
+};
 
 // A parameter tensor and its gradient, as optimizers see it.
 struct ParamView {
@@ -34,9 +41,12 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
+  virtual LayerKind kind() const = 0;
   // Keras's class name ("Conv2D") and the base of its instance names ("conv2d").
-  virtual const char* keras_class() const = 0;
-  virtual const char* keras_name() const = 0;
+  const char* keras_class() const { return layer_kind_info(kind()).keras_class; }
+  const char* keras_name() const { return layer_kind_info(kind()).spec_name; }
+  // Valid once the layer is bound (a 'same' convolution's padding depends on its input).
+  virtual LayerWindow window() const { return {}; }
 
   virtual Shape output_shape(const Shape& in) const = 0;
   virtual std::size_t param_count(const Shape& /*in*/) const { return 0; }

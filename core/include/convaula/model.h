@@ -37,6 +37,9 @@ struct LayerSpec {
   std::string padding = "valid";
   std::string activation = "linear";
   float rate = 0.0f;
+
+  // The kind `type` names; throws Error(bad_spec) for an unknown one.
+  LayerKind kind() const { return parse_layer_kind(type); }
 };
 
 struct ModelSpec {

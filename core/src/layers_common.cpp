@@ -65,13 +65,13 @@ Shape ActivationLayer::output_shape(const Shape& in) const {
 void ActivationLayer::forward(const Tensor& in, Tensor& out, bool) {
   std::copy(in.data(), in.data() + in.size(), out.data());
   const int rows = in.shape().n, cols = static_cast<int>(in.shape().per_image());
-  kernels::bias_act_cols(to_kernel(act_), out.data(), nullptr, rows, cols);
+  kernels::bias_act_cols(act_, out.data(), nullptr, rows, cols);
 }
 
 void ActivationLayer::backward(const Tensor&, const Tensor& out, Tensor& dout, Tensor* din) {
   if (!din) return;
   if (!fused_softmax_)
-    kernels::act_backward(to_kernel(act_), out.data(), dout.data(), out.shape().n,
+    kernels::act_backward(act_, out.data(), dout.data(), out.shape().n,
                           static_cast<int>(out.shape().per_image()));
   std::copy(dout.data(), dout.data() + dout.size(), din->data());
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "convaula/activation_kind.h"
 #include "convaula/layer_kind.h"
 #include "convaula/rng.h"
 #include "convaula/tensor.h"
@@ -33,7 +34,6 @@ struct ParamView {
   std::size_t size;
 };
 
-enum class Activation { linear, relu, sigmoid, tanh, softmax };
 Activation parse_activation(const std::string& name);  // throws Error(bad_spec)
 const char* activation_name(Activation a);
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "convaula/layer.h"
-#include "kernels.h"
+#include "convaula/conv_geom.h"
 
 namespace convaula {
 

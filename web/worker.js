@@ -6,7 +6,7 @@
 // run in slices of a few tens of milliseconds with a trip through the event loop between them,
 // so pause, stop and the requests about any slot are answered meanwhile. The engine's calls return {ok, value | code, message} (see
 // wasm/bindings.cpp); call() turns a failure into a thrown EngineError.
-import { DEFAULT_MODEL, REQUESTS, withDefaults } from './js/protocolo.js';
+import { DEFAULT_MODEL, REQUESTS, SLOT_NAME, withDefaults } from './js/protocolo.js';
 import { createEta } from './js/eta.js';
 
 const SLICE_MS = 40;           // batches per slice: as many as fit here
@@ -498,7 +498,11 @@ async function dispatch(type, payload, id) {
   }
   const request = REQUESTS[type];
   const args = withDefaults(request.defaults, payload ?? {});
-  if (request.model) args.model = text(args.model ?? DEFAULT_MODEL, 'model');
+  if (request.model) {
+    args.model = text(args.model ?? DEFAULT_MODEL, 'model');
+    // Named before anything is looked up: a misspelt slot is bad_argument, not no_model.
+    if (!SLOT_NAME.test(args.model)) throw new EngineError('bad_argument', `model slot '${args.model.slice(0, 40)}'`);
+  }
   // A request that arrives while the engine starts waits for it, and for the network it loads
   // (a page's sections may ask while a restarted worker is still loading its network; a digit
   // drawn at open is answered the moment the pretrained network is in), rather than failing

@@ -163,6 +163,7 @@ describe('Práctica', () => {
       assert.match(runs[3].texto, /kernel 5×5/);
       assert.match(runs[4].texto, /avg pooling/);
       for (const r of runs) assert.ok(r.precision > 0 && r.precision <= 1, r.texto);
+      await page.getByTestId('practice-runs').screenshot({ path: `${app.artifacts}practice-runs.png` });
       await page.waitForSelector('[data-testid="practice-storage"][data-state="saved"]', { state: 'attached' });
 
       // A reload finds the five runs, with their results and curves.

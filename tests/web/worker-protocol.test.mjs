@@ -421,7 +421,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
   });
 
   // Model slots: several networks in one engine, one run at a time.
-  it('three keras-mnist slots and the training set fit; one past the budget is refused with too_large, the others still predict', async () => {
+  it('three keras-mnist slots, the training set and a large network fit; one more past the budget is refused with too_large, the others still predict', async () => {
     const r = await withFreshClient(page, async (c, fallo) => {
       await c.init();
       await c.loadData();
@@ -434,20 +434,24 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
         await c.train({ model, epochs: 1, trainLimit: 64, valLimit: 64 });
         antes[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
       }
-      // 1,024 maps of 28 × 28 into 65,536 units: 52.6 G weights, far past any budget.
-      const enorme = { input: [28, 28, 1], layers: [
-        { type: 'conv2d', filters: 1024, kernel: 3, padding: 'same', activation: 'relu' }, { type: 'flatten' },
+      // 784 pixels into 65,536 units: 52.1 M parameters (within a model's limits), 417 MB with
+      // their gradients. One fits beside the three slots and the data (about 300 MB); a second
+      // would pass the session's 1 GiB.
+      const grande = { input: [28, 28, 1], layers: [{ type: 'flatten' },
         { type: 'dense', units: 65536, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] };
-      const rechazo = await fallo(c.build(enorme, { model: 'mi-letra' }));
+      const cabe = (await c.build(grande, { model: 'mi-letra' })).totalParams;
+      antes['mi-letra'] = Array.from((await c.predict({ pixels }, { model: 'mi-letra' })).probabilities);
+      const rechazo = await fallo(c.build(grande, { model: 'mi-letra-2' }));
       const despues = {};
-      for (const model of slots) despues[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
-      return { rechazo, antes, despues, slots: await c.models(), letra: await fallo(c.predict({ pixels }, { model: 'mi-letra' })) };
+      for (const model of Object.keys(antes)) despues[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
+      return { cabe, rechazo, antes, despues, slots: await c.models(), otra: await fallo(c.predict({ pixels }, { model: 'mi-letra-2' })) };
     });
+    assert.equal(r.cabe, 784 * 65536 + 65536 + 65536 * 10 + 10);
     assert.equal(r.rechazo?.code, 'too_large');
     assert.match(r.rechazo.es, /no caben en la memoria/);
     assert.deepEqual(r.despues, r.antes, 'the slots already there are untouched');
-    assert.deepEqual([...r.slots].sort(), ['cuaderno', 'experimento', 'principal']);
-    assert.equal(r.letra?.code, 'no_model');
+    assert.deepEqual([...r.slots].sort(), ['cuaderno', 'experimento', 'mi-letra', 'principal']);
+    assert.equal(r.otra?.code, 'no_model');
   });
 
   it('a run on one slot, reads on any; copy, snapshot and restore are exact; busy and no_model', async () => {

@@ -135,6 +135,8 @@ export function withDefaults(defaults = {}, payload = {}) {
 
 // The slot a request is about when it names none.
 export const DEFAULT_MODEL = 'principal';
+/** A slot's name, as the engine accepts it (core/src/session.cpp); another is bad_argument. */
+export const SLOT_NAME = /^[a-z0-9-]{1,32}$/;
 
 // The payload of a client call: positional `args` by name, then the options object's fields.
 export function payloadOf(request, values) {

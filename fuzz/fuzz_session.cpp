@@ -1,7 +1,7 @@
 // libFuzzer target: random sequences of Session operations with fuzz-chosen arguments, bad
 // ones included, checking the strong guarantee: an operation that throws leaves the session
-// exactly as it was (model, weights, data sets, activity). A failed training step is the one
-// documented exception: it ends the run.
+// exactly as it was (its model slots, their weights and snapshots, the data sets, the run). A
+// failed training step is the one documented exception: it ends the run.
 //
 // Input: a stream of operations, each an opcode byte followed by the argument bytes it reads
 // (a byte that is missing reads as 0). Models are small (inputs up to 10x10) so that an input
@@ -43,24 +43,29 @@ class Bytes {
 
 // Everything an operation could change, to compare before and after a failure.
 struct Observed {
-  bool model = false;
-  std::string spec;
-  uint64_t params = 0;  // FNV-1a of the parameter bytes
+  std::vector<std::string> slots;  // each: name, snapshot or not, spec, FNV-1a of the weights
   int train = 0, test = 0;
   bool training = false, evaluating = false;
+  std::string run_slot;
   bool operator==(const Observed&) const = default;
 };
 
 Observed observe(const Session& s) {
-  Observed o{s.has_model(), "", 0, s.train_size(), s.test_size(), s.training(), s.evaluating()};
-  if (o.model) {
-    o.spec = s.model().spec().to_json();
+  Observed o{{}, s.train_size(), s.test_size(), s.training(), s.evaluating(), s.run_slot()};
+  for (const std::string& name : s.slots()) {
+    const Sequential& m = s.model(name);
     uint64_t h = 1469598103934665603ull;
-    const auto* b = reinterpret_cast<const uint8_t*>(s.model().params());
-    for (std::size_t i = 0; i < s.model().param_count() * sizeof(float); ++i) h = (h ^ b[i]) * 1099511628211ull;
-    o.params = h;
+    const auto* b = reinterpret_cast<const uint8_t*>(m.params());
+    for (std::size_t i = 0; i < m.param_count() * sizeof(float); ++i) h = (h ^ b[i]) * 1099511628211ull;
+    o.slots.push_back(name + (s.has_snapshot(name) ? " +" : " -") + m.spec().to_json() + std::to_string(h));
   }
   return o;
+}
+
+// A slot name: three valid ones, and two a slot cannot have.
+std::string slot_name(Bytes& in) {
+  const char* names[] = {"principal", "experimento", "cuaderno-2", "Mayus", ""};
+  return names[in.u8() % 5];
 }
 
 // A small spec with fuzz-chosen sizes (some invalid), or raw fuzz text as the spec.
@@ -107,34 +112,40 @@ void idx_pair(Bytes& in, std::vector<uint8_t>& images, std::vector<uint8_t>& lab
   if (flaw == 4 && !images.empty()) images.pop_back();
 }
 
-constexpr int kOps = 16;
+constexpr int kOps = 20;
 bool is_train_step(int op) { return op == 4 || op == 5; }
 
 void run(int op, Session& s, Bytes& in, std::vector<uint8_t>& saved) {
   std::vector<uint8_t> a, b;
   switch (op) {
-    case 0: s.build(ModelSpec::from_json(spec_json(in))); break;
+    case 0: {
+      const std::string slot = slot_name(in);
+      s.build(slot, ModelSpec::from_json(spec_json(in)));
+      break;
+    }
     case 1: idx_pair(in, a, b); s.load_train(a, b); break;
     case 2: idx_pair(in, a, b); s.load_test(a, b); break;
     case 3: {
+      const std::string slot = slot_name(in);
       const int epochs = in.i8() % 4;
       const int batch = in.i8();
       const int limit = in.i8();
       const char* opts[] = {"", R"("sgd")", R"({"type": "adam", "lr": 0.5})", "{bad", R"({"type": "x"})"};
-      s.train_begin({epochs, batch, opts[in.u8() % 5], limit, 0});
+      s.train_begin(slot, {epochs, batch, opts[in.u8() % 5], limit, 0});
       break;
     }
     case 4:
     case 5: s.train_step(); break;
     case 6: s.train_end(); break;
-    case 7: s.eval_begin(); break;
+    case 7: s.eval_begin(slot_name(in)); break;
     case 8: s.eval_step(); break;
     case 9: s.eval_result(), s.eval_end(); break;
     case 10: {
+      const std::string slot = slot_name(in);
       const int n = in.u8() * 2;
       const std::vector<float> px(n, in.u8() / 255.0f);
       const bool activations = in.u8() & 1;
-      s.predict(px, activations);
+      s.predict(slot, px, activations);
       break;
     }
     case 11: {
@@ -147,25 +158,41 @@ void run(int op, Session& s, Bytes& in, std::vector<uint8_t>& saved) {
       break;
     }
     case 12: {
+      const std::string slot = slot_name(in);
       const int start = in.i16();
-      s.test_predictions(start, in.i16());
+      s.test_predictions(slot, start, in.i16());
       break;
     }
-    case 13: saved = s.save_weights(in.u8() & 1 ? WeightsDtype::f16 : WeightsDtype::f32); break;
-    case 14:
+    case 13: {
+      const std::string slot = slot_name(in);
+      saved = s.save_weights(slot, in.u8() & 1 ? WeightsDtype::f16 : WeightsDtype::f32);
+      break;
+    }
+    case 14: {
+      const std::string slot = slot_name(in);
       if (!saved.empty() && in.u8() & 1) {
         const std::size_t at = in.u8() % saved.size();
         saved[at] ^= 1 + in.u8() % 255;
       }
-      s.load_weights(saved);
+      s.load_weights(slot, saved);
       break;
+    }
     case 15: {
+      const std::string slot = slot_name(in);
       const int layer = in.i8() % 8;
-      if (in.u8() & 1) s.conv_kernels(layer); else s.dropout_mask(layer);
+      if (in.u8() & 1) s.conv_kernels(slot, layer); else s.dropout_mask(slot, layer);
       const int start = in.i16();
       s.test_images(start, in.i16());
       break;
     }
+    case 16: {
+      const std::string from = slot_name(in);
+      s.copy(from, slot_name(in));
+      break;
+    }
+    case 17: s.snapshot(slot_name(in)); break;
+    case 18: s.restore(slot_name(in)); break;
+    case 19: s.drop(slot_name(in)); break;
   }
 }
 

@@ -100,10 +100,11 @@ const char* kSpecs[][2] = {
     {"huge_dense.json", kHugeSpec},
 };
 
-// Operation streams for fuzz_session.cpp (its opcodes and argument layout).
-// A model: spec kind 1 (built from sizes), 8x8 input, 2 filters of 3x3, 10 units, adam,
-// batch 8, 1 epoch.
-const Bytes kBuild = {0, 1, 8, 2, 3, 10, 0, 8, 1};
+// Operation streams for fuzz_session.cpp (its opcodes and argument layout; a model's slot
+// is the byte after the opcode: 0 principal, 1 experimento, 2 cuaderno-2, 3 and 4 invalid).
+// A model in principal: spec kind 1 (built from sizes), 8x8 input, 2 filters of 3x3,
+// 10 units, adam, batch 8, 1 epoch.
+const Bytes kBuild = {0, 0, 1, 8, 2, 3, 10, 0, 8, 1};
 // An IDX pair of n 8x8 images (labels i % 10), flaw 0 = none.
 Bytes idx_op(uint8_t op, uint8_t n, uint8_t flaw = 0) {
   Bytes out = {op, n, 8, flaw};
@@ -172,15 +173,21 @@ int main(int argc, char** argv) {
   write(root / "digit/mismatch_4x4.bin", digit(4, 4, 2, {128}));
   write(root / "digit/rgba_8x8.bin", digit(8, 8, 4 | 8, {0, 0, 0, 255, 255, 255, 255, 0, 30, 60, 90, 128}));
 
-  // Sessions: train, score and predict; then the same with failures mixed in.
-  const Bytes train = {3, 1, 8, 0, 0}, step = {4}, eval = {7, 8, 8, 9};
+  // Sessions: train, score and predict; the same with failures mixed in; several slots.
+  const Bytes train = {3, 0, 1, 8, 0, 0}, step = {4}, eval = {7, 0, 8, 8, 9};
   write(root / "session/train_eval_predict.bin",
         ops({kBuild, idx_op(1, 30), idx_op(2, 10), train, step, step, step, step, step, eval,
-             {10, 32, 128, 1}, {12, 0, 0, 10, 0}, {13, 0}, {14, 0}, {15, 0, 1, 0, 0, 4, 0}}));
+             {10, 0, 32, 128, 1}, {12, 0, 0, 0, 10, 0}, {13, 0, 0}, {14, 0, 0}, {15, 0, 0, 1, 0, 0, 4, 0}}));
   write(root / "session/failures.bin",
-        ops({{3, 1, 8, 0, 0}, kBuild, idx_op(1, 12, 2), idx_op(1, 12), {3, 1, 8, 0xfb, 0}, train,
-             {0, 1, 8, 2, 3, 10, 0, 8, 1}, idx_op(2, 5, 4), step, {13, 1}, {14, 1, 3, 200},
-             {11, 4, 4, 3, 9, 1}, {10, 3, 0, 0}, {6}, {9}}));
+        ops({{3, 0, 1, 8, 0, 0}, kBuild, idx_op(1, 12, 2), idx_op(1, 12), {3, 0, 1, 8, 0xfb, 0}, train,
+             kBuild, idx_op(2, 5, 4), step, {13, 0, 1}, {14, 0, 1, 3, 200},
+             {11, 4, 4, 3, 9, 1}, {10, 0, 3, 0, 0}, {6}, {9}}));
+  // principal snapshotted and copied; experimento trains while principal predicts, is
+  // replaced by a copy and restored; the run's slot cannot be dropped; bad and missing slots.
+  write(root / "session/slots.bin",
+        ops({kBuild, {17, 0}, {16, 0, 1}, idx_op(1, 20), idx_op(2, 6), {3, 1, 1, 8, 0, 0}, step,
+             {10, 0, 32, 128, 1}, {16, 1, 0}, step, {18, 0}, {19, 1}, {18, 1}, {16, 0, 2}, {6},
+             {12, 1, 0, 0, 6, 0}, {19, 1}, {18, 2}, {17, 3}, {16, 4, 0}, {7, 2}, {8}, {9}}));
   // PGM: binary with a comment, ASCII, the header with no pixel data (issue 15), truncated.
   write(root / "pgm/p5_comment_4x3.pgm", std::string("P5\n# hand-made\n4 3\n255\n") +
                                             std::string{0, 64, char(128), char(255), 10, 20, 30,

@@ -1,11 +1,10 @@
 // bindings.cpp: the Embind layer between web/worker.js and the engine's Session; conversions only.
-// The worker owns one engine, so the state is one static Session (core/include/convaula/session.h).
-// Errors cross as values: every bound function returns normally, {ok: true, value} or
-// {ok: false, code, message}, and the worker throws in JS. A C++ exception turned into a JS
-// throw would unwind past Embind's cleanup and leak the call's argument copies.
-// Arrays go out as fresh typed arrays (copied at once) and come in as Uint8Array (one
-// TypedArray.set into a std::vector) or Float32Array (copied into a std::vector); worker.js
-// checks their types.
+// The worker owns one engine, so the state is one static Session (core/include/convaula/session.h);
+// every model-scoped function takes the model's slot name ("principal", ...) first.
+// Errors cross as values ({ok: true, value} or {ok: false, code, message}; the worker throws in
+// JS): a C++ exception turned into a JS throw would unwind past Embind's cleanup and leak the
+// call's argument copies. Arrays go out as fresh typed arrays and come in as Uint8Array or
+// Float32Array, copied into a std::vector (worker.js checks their types).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -14,6 +13,7 @@
 #include <new>
 #include <span>
 #include <string>
+#include <type_traits>
 
 #include "convaula/bench.h"
 #include "convaula/error.h"
@@ -37,9 +37,9 @@ val f32(const float* p, std::size_t n) { return typed("Float32Array", p, n); }
 val f32(const std::vector<float>& v) { return f32(v.data(), v.size()); }
 val u8(const uint8_t* p, std::size_t n) { return typed("Uint8Array", p, n); }
 std::vector<float> floats(const val& a) { return emscripten::convertJSArrayToNumberVector<float>(a); }
-// A Uint8Array copied in with one TypedArray.set (a memcpy). Embind's std::string copies it
-// element by element in JS: the 2.4 MB pretrained weights took 40-180 ms that way, more in a
-// fresh worker whose loop is not optimised yet, on the path to the page's first answer.
+// A Uint8Array copied in with one TypedArray.set (a memcpy): Embind's std::string copies it
+// element by element in JS (40-180 ms for the 2.4 MB pretrained weights, 10-48 ms per frame
+// for a drawing's 313,600 RGBA bytes).
 std::vector<uint8_t> byte_vector(const val& array) {
   std::vector<uint8_t> out(array["length"].as<std::size_t>());
   // No allocation between the view and the copy: the heap cannot move under the view.
@@ -60,16 +60,21 @@ val obj(std::initializer_list<std::pair<const char*, val>> fields, val o = val::
 }
 // Keras's view of a shape: [h, w, c] for images, [units] for vectors.
 val keras_shape(const Shape& s) { return s.h == 1 && s.w == 1 ? ints({s.c}) : ints({s.h, s.w, s.c}); }
-val gray(const GrayImage& g) {
-  return obj({{"width", val(g.width)}, {"height", val(g.height)}, {"pixels", f32(g.pixels)}});
+val gray(const GrayImage& g) { return obj({{"width", val(g.width)}, {"height", val(g.height)}, {"pixels", f32(g.pixels)}}); }
+ModelSpec spec_or_current(const std::string& slot, const std::string& json) {
+  return json.empty() ? session.model(slot).spec() : ModelSpec::from_json(json);
 }
-ModelSpec spec_or_current(const std::string& json) {
-  return json.empty() ? session.model().spec() : ModelSpec::from_json(json);
+using Slot = std::string;  // every model-scoped function names its slot first
+// A Session method bound as it is, taking A...: void answers undefined, a value its val.
+template <auto M, typename... A>
+val method(A... args) {
+  if constexpr (std::is_void_v<decltype((session.*M)(args...))>) return (session.*M)(args...), val::undefined();
+  else return val((session.*M)(args...));
 }
 
-// ---- model ------------------------------------------------------------------------------
-val summary() {
-  const Sequential& m = session.model();
+// ---- models -----------------------------------------------------------------------------
+val summary(Slot slot) {
+  const Sequential& m = session.model(slot);
   const val rows = map_array(m.summary(), [](const SummaryRow& r) {
     return obj({{"name", val(r.name)}, {"kerasClass", val(r.keras_class)},
                 {"output", keras_shape(r.output)}, {"params", val(double(r.params))}});
@@ -79,20 +84,18 @@ val summary() {
 }
 val presets() { return map_array(preset_names()); }
 val preset(std::string name) { return val(preset_spec(name).to_json()); }
-val build(std::string spec) { return session.build(ModelSpec::from_json(spec)), summary(); }
-val load_weights(val file) { return session.load_weights(byte_vector(file)), summary(); }
-val save_weights(bool f16) {
-  const auto b = session.save_weights(f16 ? WeightsDtype::f16 : WeightsDtype::f32);
+val build(Slot slot, std::string spec) { return session.build(slot, ModelSpec::from_json(spec)), summary(slot); }
+val load_weights(Slot slot, val file) { return session.load_weights(slot, byte_vector(file)), summary(slot); }
+val save_weights(Slot slot, bool f16) {
+  const auto b = session.save_weights(slot, f16 ? WeightsDtype::f16 : WeightsDtype::f32);
   return u8(b.data(), b.size());
 }
+val copy_model(Slot from, Slot to) { return session.copy(from, to), summary(to); }
+val restore_model(Slot slot) { return session.restore(slot), summary(slot); }
+val model_slots() { return map_array(session.slots()); }
 val set_threads(int n) { return ThreadPool::global().set_threads(n), val(ThreadPool::global().threads()); }
-// bench/chromium.mjs: the engine's speed in this browser; leaves the thread count as it was.
-val bench(std::string preset, int batches, int threads) {
-  const int before = ThreadPool::global().threads();
-  const BenchFigures f = run_benchmark(preset, batches, threads);
-  ThreadPool::global().set_threads(before);
-  return val(f);
-}
+// bench/chromium.mjs: the engine's speed in this browser.
+val bench(std::string preset, int batches, int threads) { return val(run_benchmark(preset, batches, threads)); }
 // Bytes malloc holds and the heap's size (tests/web's leak checks).
 val memory() {
   return obj({{"inUse", val(double(mallinfo().uordblks))},
@@ -108,14 +111,9 @@ val test_images(int start, int count) {
 }
 
 // ---- training and scoring ---------------------------------------------------------------
-val train_begin(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit) {
-  return val(session.train_begin({epochs, batch_size, optimizer_json, limit, val_limit}));
+val train_begin(Slot slot, int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit) {
+  return val(session.train_begin(slot, {epochs, batch_size, optimizer_json, limit, val_limit}));
 }
-val train_step() { return val(session.train_step()); }
-val train_end() { return session.train_end(), val::undefined(); }
-val eval_begin(int limit) { return session.eval_begin(limit), val::undefined(); }
-val eval_step() { return val(session.eval_step()); }
-val eval_end() { return session.eval_end(), val::undefined(); }
 val eval_result() {
   const EvalResult r = session.eval_result();
   return obj({{"loss", val(r.loss)}, {"accuracy", val(r.accuracy)}, {"classes", val(r.classes)},
@@ -123,15 +121,13 @@ val eval_result() {
 }
 
 // ---- inference --------------------------------------------------------------------------
-// The drawing's pixels come in every frame while the pen moves (313,600 bytes for a 280×280
-// canvas): a std::string argument cost 10-48 ms of them, copied byte by byte in JS.
 val digit_steps(val rgba, int width, int height, bool dark_ink) {
   const DigitSteps d = session.digit_steps(byte_vector(rgba), width, height, dark_ink);
   return obj({{"box", val(d.box)}, {"cropped", gray(d.cropped)}, {"fitted", gray(d.fitted)},
               {"placed", f32(d.placed.pixels)}, {"empty", val(d.empty)}});
 }
-val predict_one(val pixels, bool activations) {
-  const Prediction p = session.predict(floats(pixels), activations);
+val predict_one(Slot slot, val pixels, bool activations) {
+  const Prediction p = session.predict(slot, floats(pixels), activations);
   val o = obj({{"digit", val(p.digit)}, {"probabilities", f32(p.probabilities)}});
   if (activations)
     o.set("activations", map_array(p.activations, [](const LayerActivation& a) {
@@ -140,19 +136,19 @@ val predict_one(val pixels, bool activations) {
           }));
   return o;
 }
-val test_predictions(int start, int count) {
-  const TestPredictions t = session.test_predictions(start, count);
+val test_predictions(Slot slot, int start, int count) {
+  const TestPredictions t = session.test_predictions(slot, start, count);
   return obj({{"predicted", u8(t.predicted.data(), t.count)}, {"confidence", f32(t.confidence)},
               {"labels", u8(t.labels, t.count)}});
 }
-val kernels(int layer) {
-  const ConvKernels k = session.conv_kernels(layer);
+val kernels(Slot slot, int layer) {
+  const ConvKernels k = session.conv_kernels(slot, layer);
   return obj({{"shape", ints({k.filters, k.channels, k.kernel, k.kernel})},
               {"data", f32(k.weights, std::size_t(k.filters) * k.channels * k.kernel * k.kernel)},
               {"bias", f32(k.bias, k.filters)}});
 }
-val dropout_mask(int layer) {
-  const DropoutMask d = session.dropout_mask(layer);
+val dropout_mask(Slot slot, int layer) {
+  const DropoutMask d = session.dropout_mask(slot, layer);
   return obj({{"rate", val(d.rate)}, {"shape", ints({d.n, d.c, d.h, d.w})},
               {"mask", f32(d.mask, std::size_t(d.n) * d.c * d.h * d.w)}});
 }
@@ -175,12 +171,12 @@ val pool(val plane, int height, int width, int size, int stride, int row, int co
   const PoolTrace t = pool_trace(floats(plane), height, width, size, stride, row, col);
   return obj({{"window", f32(t.window)}}, val(t));
 }
-val receptive(std::string spec) { return map_array(receptive_fields(spec_or_current(spec))); }
-val window(std::string spec, int layer, int row, int col) {
-  return val(receptive_window(spec_or_current(spec), layer, row, col));
+val receptive(Slot slot, std::string spec) { return map_array(receptive_fields(spec_or_current(slot, spec))); }
+val window(Slot slot, std::string spec, int layer, int row, int col) {
+  return val(receptive_window(spec_or_current(slot, spec), layer, row, col));
 }
-val params(std::string spec) {
-  return map_array(param_counts(spec_or_current(spec)),
+val params(Slot slot, std::string spec) {
+  return map_array(param_counts(spec_or_current(slot, spec)),
                    [](const ParamCount& p) { return obj({{"output", keras_shape(p.output)}}, val(p)); });
 }
 val dropout(val values, float rate, int seed, int step) {
@@ -215,46 +211,40 @@ void bind(const char* name) { emscripten::function(name, &Guarded<F>::call); }
 
 EMSCRIPTEN_BINDINGS(convaula) {
   using emscripten::value_object;
-// F: the field under its C++ name; N: under a camelCase JS name.
-#define F(T, m) .field(#m, &T::m)
-#define N(T, js, m) .field(js, &T::m)
-  using B = BenchFigures;
-  value_object<B>("BenchFigures") F(B, preset) F(B, threads) N(B, "batchSize", batch_size) N(B, "layerUsB1", layer_us_b1)
-      N(B, "forwardFlops", forward_flops) N(B, "trainFlops", train_flops) N(B, "peakGflops1t", peak_gflops_1t)
-      N(B, "trainIps1t", train_ips_1t) N(B, "trainIpsNt", train_ips_nt) N(B, "inferMsB1", infer_ms_b1)
-      N(B, "inferMsB11t", infer_ms_b1_1t) N(B, "inferIpsB256", infer_ips_b256) N(B, "inferIpsB256Nt", infer_ips_b256_nt);
-  value_object<BatchLog>("BatchLog") F(BatchLog, epoch) F(BatchLog, batch) F(BatchLog, batches)
-      F(BatchLog, loss) F(BatchLog, accuracy) N(BatchLog, "batchLoss", batch_loss) F(BatchLog, seconds)
-      N(BatchLog, "imagesPerSecond", images_per_second) F(BatchLog, validating) F(BatchLog, validated)
-      N(BatchLog, "valImages", val_images);
-  value_object<EpochLog>("EpochLog") F(EpochLog, epoch) F(EpochLog, loss) F(EpochLog, accuracy)
-      F(EpochLog, val_loss) F(EpochLog, val_accuracy) F(EpochLog, seconds)
-      N(EpochLog, "imagesPerSecond", images_per_second);
-  value_object<TrainProgress>("TrainProgress") F(TrainProgress, batch) F(TrainProgress, epoch)
-      N(TrainProgress, "epochFinished", epoch_finished) F(TrainProgress, done);
-  value_object<BoundingBox>("BoundingBox") F(BoundingBox, x0) F(BoundingBox, y0) F(BoundingBox, x1)
-      F(BoundingBox, y1) F(BoundingBox, empty);
-  value_object<ConvTrace>("ConvTrace") F(ConvTrace, row) F(ConvTrace, col) F(ConvTrace, top)
-      F(ConvTrace, left) F(ConvTrace, channels) F(ConvTrace, kernel) F(ConvTrace, bias) F(ConvTrace, sum);
-  value_object<PoolTrace>("PoolTrace") F(PoolTrace, row) F(PoolTrace, col) F(PoolTrace, top)
-      F(PoolTrace, left) F(PoolTrace, pool) F(PoolTrace, winner) F(PoolTrace, max)
-      N(PoolTrace, "discardedFraction", discarded_fraction);
-  value_object<ReceptiveField>("ReceptiveField") F(ReceptiveField, layer) F(ReceptiveField, size)
-      F(ReceptiveField, jump) F(ReceptiveField, offset);
-  value_object<Window>("Window") F(Window, y0) F(Window, x0) F(Window, y1) F(Window, x1);
-  value_object<ParamCount>("ParamCount") F(ParamCount, layer) N(ParamCount, "kerasClass", keras_class)
-      F(ParamCount, weights) F(ParamCount, biases) F(ParamCount, total) F(ParamCount, neurons)
-      N(ParamCount, "inputsPerNeuron", inputs_per_neuron) F(ParamCount, formula);
+// In each block T is the struct described. F: a field under its C++ name; N: under a JS name.
+#define F(m) .field(#m, &T::m)
+#define N(js, m) .field(js, &T::m)
+  { using T = BenchFigures; value_object<T>("BenchFigures") F(preset) F(threads) N("batchSize", batch_size)
+      N("forwardFlops", forward_flops) N("trainFlops", train_flops) N("peakGflops1t", peak_gflops_1t) N("layerUsB1", layer_us_b1)
+      N("trainIps1t", train_ips_1t) N("trainIpsNt", train_ips_nt) N("inferMsB1", infer_ms_b1) N("inferMsB11t", infer_ms_b1_1t)
+      N("inferIpsB256", infer_ips_b256) N("inferIpsB256Nt", infer_ips_b256_nt); }
+  { using T = BatchLog; value_object<T>("BatchLog") F(epoch) F(batch) F(batches) F(loss) F(accuracy)
+      N("batchLoss", batch_loss) F(seconds) N("imagesPerSecond", images_per_second) F(validating)
+      F(validated) N("valImages", val_images); }
+  { using T = EpochLog; value_object<T>("EpochLog") F(epoch) F(loss) F(accuracy) F(val_loss)
+      F(val_accuracy) F(seconds) N("imagesPerSecond", images_per_second); }
+  { using T = TrainProgress; value_object<T>("TrainProgress") F(batch) F(epoch) N("epochFinished", epoch_finished) F(done); }
+  { using T = BoundingBox; value_object<T>("BoundingBox") F(x0) F(y0) F(x1) F(y1) F(empty); }
+  { using T = ConvTrace; value_object<T>("ConvTrace") F(row) F(col) F(top) F(left) F(channels) F(kernel) F(bias) F(sum); }
+  { using T = PoolTrace; value_object<T>("PoolTrace") F(row) F(col) F(top) F(left) F(pool) F(winner) F(max)
+      N("discardedFraction", discarded_fraction); }
+  { using T = ReceptiveField; value_object<T>("ReceptiveField") F(layer) F(size) F(jump) F(offset); }
+  { using T = Window; value_object<T>("Window") F(y0) F(x0) F(y1) F(x1); }
+  { using T = ParamCount; value_object<T>("ParamCount") F(layer) N("kerasClass", keras_class) F(weights)
+      F(biases) F(total) F(neurons) N("inputsPerNeuron", inputs_per_neuron) F(formula); }
   bind<presets>("presetNames"), bind<preset>("presetSpec"), bind<build>("build");
   bind<summary>("summary"), bind<load_weights>("loadWeights"), bind<save_weights>("saveWeights");
   bind<set_threads>("setThreads"), bind<bench>("bench"), bind<memory>("memory");
   bind<load_train>("loadTrain"), bind<load_test>("loadTest"), bind<test_images>("testImages");
-  bind<train_begin>("trainBegin"), bind<train_step>("trainStep"), bind<train_end>("trainEnd");
-  bind<eval_begin>("evalBegin"), bind<eval_step>("evalStep"), bind<eval_result>("evalResult");
-  bind<eval_end>("evalEnd"), bind<digit_steps>("digitSteps"), bind<predict_one>("predict");
+  bind<train_begin>("trainBegin"), bind<method<&Session::train_step>>("trainStep");
+  bind<method<&Session::train_end>>("trainEnd"), bind<method<&Session::eval_begin, Slot, int>>("evalBegin");
+  bind<method<&Session::eval_step>>("evalStep"), bind<eval_result>("evalResult");
+  bind<method<&Session::eval_end>>("evalEnd"), bind<digit_steps>("digitSteps"), bind<predict_one>("predict");
   bind<kernels>("kernels"), bind<dropout_mask>("dropoutMask"), bind<test_predictions>("testPredictions");
   bind<conv>("convTrace"), bind<conv_map>("convFeatureMap"), bind<pool>("poolTrace");
   bind<receptive>("receptiveFields"), bind<window>("receptiveWindow"), bind<params>("paramCounts");
-  bind<dropout>("dropoutDemo"), bind<curve>("activationCurve");
+  bind<dropout>("dropoutDemo"), bind<curve>("activationCurve"), bind<copy_model>("copyModel");
+  bind<method<&Session::snapshot, Slot>>("snapshotModel"), bind<restore_model>("restoreModel");
+  bind<method<&Session::drop, Slot>>("dropModel"), bind<model_slots>("modelSlots");
   emscripten::function("trap", +[] { __builtin_trap(); });  // tests: a real wasm trap (worker.js)
 }

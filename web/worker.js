@@ -1,12 +1,13 @@
 // worker.js: owns the wasm engine and answers the page's requests (web/js/protocolo.js).
 //
 // Handlers are plain functions keyed by request type; the dispatcher applies protocolo.js's
-// defaults, needs and busy rules before calling one, so no handler repeats them. Training,
-// scoring the test set and the test-set predictions run in slices of a few tens of
-// milliseconds with a trip through the event loop between them, so pause, stop and predict
-// are answered meanwhile. The engine's calls return {ok, value | code, message} (see
+// defaults (the slot `model` among them), needs and its one concurrency rule before calling
+// one, so no handler repeats them. Training, scoring the test set and the test-set predictions
+// run in slices of a few tens of milliseconds with a trip through the event loop between them,
+// so pause, stop and the requests about any slot are answered meanwhile. The engine's calls return {ok, value | code, message} (see
 // wasm/bindings.cpp); call() turns a failure into a thrown EngineError.
-import { REQUESTS, withDefaults } from './js/protocolo.js';
+import { DEFAULT_MODEL, REQUESTS, SLOT_NAME, withDefaults } from './js/protocolo.js';
+import { createEta } from './js/eta.js';
 
 const SLICE_MS = 40;           // batches per slice: as many as fit here
 const PROGRESS_EVERY_MS = 100; // at most ~10 progress events a second
@@ -22,7 +23,7 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 const VARIANTS = ['simd-mt', 'simd', 'scalar'];
 let engine = null;
 let info = null;                          // init()'s result
-let spec = null;                          // the current model's spec (object), null: no model
+const specs = new Map();                  // slot name -> its model's spec (object)
 // Image counts of the loaded sets; testSet: 'sample' or 'test', which of the two the engine holds.
 const data = { train: 0, test: 0, testSet: null, trainLimit: 0 };
 const LOADED = {
@@ -31,8 +32,8 @@ const LOADED = {
   sample: () => data.test > 0,  // the whole test set holds the sample too
 };
 let loading = null;                       // the loadData in progress (a promise)
-let training = null;                      // the run in progress, see train()
-let scoring = null;                       // the scoring pass in progress (a promise)
+let training = null;                      // the training run in progress, see train()
+let scoring = null;                       // the scoring pass in progress: {slot, promise}
 const PENDING = Symbol('reply later');
 
 class EngineError extends Error {
@@ -104,7 +105,7 @@ async function start({ variant, weights, manifest }) {
   info = { variant, threads: count, simd: variant !== 'scalar' };
   if (!download) return info;
   try {
-    return { ...info, network: loadWeights({ bytes: await download }) };
+    return { ...info, network: loadWeights({ model: DEFAULT_MODEL, bytes: await download }) };
   } catch (err) {
     return { ...info, networkError: { code: err?.code ?? 'internal', message: String(err?.message ?? err) } };
   }
@@ -202,8 +203,10 @@ function specJson(s) {
   return JSON.stringify(s);
 }
 
-function modelInfo(r) {
-  spec = JSON.parse(r.specJson);
+// A slot's summary as the page gets it; the worker keeps the slot's spec.
+function modelInfo(slot, r) {
+  const spec = JSON.parse(r.specJson);
+  specs.set(slot, spec);
   return { summary: r.summary, totalParams: r.totalParams, spec };
 }
 
@@ -211,25 +214,42 @@ function presets() {
   return call('presetNames').map((name) => ({ name, spec: JSON.parse(call('presetSpec', name)) }));
 }
 
-function build({ spec: s }) {
-  return modelInfo(call('build', specJson(s)));
+function build({ model, spec: s }) {
+  return modelInfo(model, call('build', model, specJson(s)));
 }
 
-function loadWeights({ bytes: file }) {
-  return modelInfo(call('loadWeights', bytes(file, 'bytes')));
+function loadWeights({ model, bytes: file }) {
+  return modelInfo(model, call('loadWeights', model, bytes(file, 'bytes')));
 }
 
-function saveWeights({ f16 }) {
-  return call('saveWeights', Boolean(f16)).buffer;
+function saveWeights({ model, f16 }) {
+  return call('saveWeights', model, Boolean(f16)).buffer;
+}
+
+// ---- slots ------------------------------------------------------------------------------
+const copyModel = ({ from, to }) => modelInfo(text(to, 'to'), call('copyModel', text(from, 'from'), to));
+const restoreModel = ({ model }) => modelInfo(model, call('restoreModel', model));
+function snapshotModel({ model }) {
+  call('snapshotModel', model);
+  return null;
+}
+function dropModel({ model }) {
+  call('dropModel', model);
+  specs.delete(model);
+  return null;
 }
 
 // ---- training ---------------------------------------------------------------------------
 function train(options, id) {
-  const { epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0 } = options;
-  const batches = call('trainBegin', int(epochs, 'epochs'), int(batchSize, 'batchSize'),
+  const { model, epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0 } = options;
+  const batches = call('trainBegin', model, int(epochs, 'epochs'), int(batchSize, 'batchSize'),
     optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'));
-  modelInfo(call('summary'));  // the run's spec: epochs, batch size and optimizer as asked
-  training = { id, batches, valLimit, history: [], paused: false, stopping: false, scheduled: false, lastProgress: 0 };
+  const spec = modelInfo(model, call('summary', model)).spec;  // the run's epochs, batch size and optimizer as asked
+  const images = trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train;
+  const eta = createEta({ epochs: spec.epochs, trainImages: Math.min(images, batches * spec.batch_size) });
+  eta.resume(performance.now());
+  training = { id, slot: model, spec, batches, valLimit, eta, history: [], paused: false, stopping: false,
+    scheduled: false, lastProgress: 0, lastLog: null };
   schedule();
   return PENDING;
 }
@@ -260,13 +280,14 @@ function slice() {
   if (t.paused || t.finishing) return;
   try {
     if (t.stopping) return finish(true);
-    const end = performance.now() + SLICE_MS;
+    const begin = performance.now(), end = begin + SLICE_MS;
     let step = null;
     while (performance.now() < end) {
       step = call('trainStep');
       if (step.epochFinished) break;  // one epoch event per slice keeps the page's charts smooth
       if (step.done) break;
     }
+    timeSlice(t, step.batch, performance.now() - begin);
     if (step.epochFinished) {
       progress(step.batch, true);
       epochEnded(step.epoch);
@@ -278,32 +299,40 @@ function slice() {
   } catch (err) {
     // The session has ended the run and put back the model from before it.
     training = null;
-    refreshSpec();
+    refreshSpec(t.slot);
     failed(t.id, err);
   }
 }
 
-function refreshSpec() {
-  try { modelInfo(call('summary')); } catch { spec = null; }
+function refreshSpec(slot) {
+  try { modelInfo(slot, call('summary', slot)); } catch { specs.delete(slot); }
+}
+
+// What the slice did, for the time left: images trained, or validation images scored.
+function timeSlice(t, log, ms) {
+  const before = t.lastLog;
+  t.lastLog = log;
+  // A slice that crossed into validation or into the next epoch is counted as neither.
+  if (!before || before.epoch !== log.epoch || before.validating !== log.validating) return;
+  if (log.validating) t.eta.slice(ms / 1000, 0, log.validated - before.validated);
+  else t.eta.slice(ms / 1000, (log.batch - before.batch) * t.spec.batch_size, 0);
 }
 
 function progress(log, force) {
   const t = training, now = performance.now();
   if (!force && now - t.lastProgress < PROGRESS_EVERY_MS) return;
   t.lastProgress = now;
-  const left = (spec.epochs - log.epoch - 1) * log.batches + (log.batches - log.batch - 1);
-  const imagesPerSecond = log.imagesPerSecond;
+  const { fraction, etaSeconds } = t.eta.estimate(log, t.spec.batch_size, now);
   self.postMessage({
-    type: 'progress', run: t.id, epoch: log.epoch + 1, epochs: spec.epochs, batch: log.batch + 1,
-    batches: log.batches, loss: log.loss, accuracy: log.accuracy, imagesPerSecond,
-    etaSeconds: imagesPerSecond > 0 ? (left * spec.batch_size) / imagesPerSecond : null,
-    validating: log.validating, validated: log.validated, valImages: log.valImages,
+    type: 'progress', run: t.id, model: t.slot, epoch: log.epoch + 1, epochs: t.spec.epochs, batch: log.batch + 1,
+    batches: log.batches, loss: log.loss, accuracy: log.accuracy, imagesPerSecond: log.imagesPerSecond,
+    fraction, etaSeconds, validating: log.validating, validated: log.validated, valImages: log.valImages,
   });
 }
 
 function epochEnded(e) {
   const entry = {
-    epoch: e.epoch + 1, epochs: spec.epochs, loss: e.loss, accuracy: e.accuracy,
+    epoch: e.epoch + 1, epochs: training.spec.epochs, loss: e.loss, accuracy: e.accuracy,
     val_loss: e.val_loss, val_accuracy: e.val_accuracy, seconds: e.seconds,
     imagesPerSecond: e.imagesPerSecond,
   };
@@ -320,7 +349,7 @@ async function finish(stopped) {
     // Validation runs on the test set, so a finished run already has Keras's test numbers;
     // a stopped one is scored now (before `training` clears, so nothing slips in between).
     const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
-      : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ limit: t.valLimit }));
+      : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ model: t.slot, limit: t.valLimit }));
     training = null;
     reply(t.id, { stopped, history: t.history, test });
   } catch (err) {
@@ -330,11 +359,14 @@ async function finish(stopped) {
 }
 
 function pause() {
-  if (training && !training.finishing) training.paused = true;
+  if (!training || training.finishing) return;
+  training.paused = true;
+  training.eta.pause(performance.now());
 }
 function resume() {
   if (!training?.paused) return;
   training.paused = false;
+  training.eta.resume(performance.now());
   schedule();
 }
 function stop() {
@@ -347,8 +379,8 @@ function stop() {
 // ---- scoring passes ---------------------------------------------------------------------
 // Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
 // of 256 images per engine step, SLICE_MS of steps per task.
-async function scoreTestSet({ limit = 0 } = {}) {
-  call('evalBegin', int(limit, 'limit'));
+async function scoreTestSet({ model, limit = 0 }) {
+  call('evalBegin', model, int(limit, 'limit'));
   try {
     for (;;) {
       const end = performance.now() + SLICE_MS;
@@ -365,7 +397,7 @@ async function scoreTestSet({ limit = 0 } = {}) {
 // The predicted digit and its probability for test images [start, start + count), in
 // chunks of PREDICT_CHUNK images, SLICE_MS of chunks per task.
 const PREDICT_CHUNK = 128;
-async function testPredictions({ start, count }) {
+async function testPredictions({ model, start, count }) {
   const first = Math.max(0, Math.min(int(start, 'start'), data.test));
   const total = Math.max(0, Math.min(int(count, 'count'), data.test - first));
   const out = { predicted: new Uint8Array(total), confidence: new Float32Array(total), labels: new Uint8Array(total) };
@@ -375,7 +407,7 @@ async function testPredictions({ start, count }) {
       await nextTask();
       end = performance.now() + SLICE_MS;
     }
-    const part = call('testPredictions', first + b, Math.min(PREDICT_CHUNK, total - b));
+    const part = call('testPredictions', model, first + b, Math.min(PREDICT_CHUNK, total - b));
     out.predicted.set(part.predicted, b);
     out.confidence.set(part.confidence, b);
     out.labels.set(part.labels, b);
@@ -384,11 +416,11 @@ async function testPredictions({ start, count }) {
 }
 
 // ---- inference and inspection -----------------------------------------------------------
-function predict({ input, activations }) {
+function predict({ model, input, activations }) {
   const steps = input?.rgba
     ? call('digitSteps', bytes(input.rgba, 'rgba'), int(input.width, 'width'), int(input.height, 'height'),
       Boolean(input.darkInk)) : null;
-  const r = call('predict', steps ? steps.placed : floats(input?.pixels, 'pixels'), Boolean(activations));
+  const r = call('predict', model, steps ? steps.placed : floats(input?.pixels, 'pixels'), Boolean(activations));
   return { digit: r.digit, probabilities: r.probabilities, steps, activations: r.activations };
 }
 
@@ -402,10 +434,10 @@ const explainers = {
   convMap: (a) => call('convFeatureMap', ...conv(a)),
   pool: (a) => call('poolTrace', floats(a.plane, 'plane'), int(a.height, 'height'), int(a.width, 'width'),
     int(a.pool ?? 2, 'pool'), int(a.stride ?? a.pool ?? 2, 'stride'), int(a.row, 'row'), int(a.col, 'col')),
-  receptive: (a) => call('receptiveFields', explainSpec(a)),
-  receptiveWindow: (a) => call('receptiveWindow', explainSpec(a), int(a.layer, 'layer'), int(a.row, 'row'),
-    int(a.col, 'col')),
-  params: (a) => call('paramCounts', explainSpec(a)),
+  receptive: (a, model) => call('receptiveFields', model, explainSpec(a)),
+  receptiveWindow: (a, model) => call('receptiveWindow', model, explainSpec(a), int(a.layer, 'layer'),
+    int(a.row, 'row'), int(a.col, 'col')),
+  params: (a, model) => call('paramCounts', model, explainSpec(a)),
 };
 function explainSpec(a) {
   return a.spec === undefined ? '' : specJson(a.spec);
@@ -413,18 +445,19 @@ function explainSpec(a) {
 
 const handlers = {
   init, loadData, presets, build, train, pause, resume, stop, predict, saveWeights, loadWeights,
-  testPredictions,
+  testPredictions, copyModel, snapshotModel, restoreModel, dropModel,
   evaluate: scoreTestSet,
-  kernels: ({ layerIndex }) => call('kernels', int(layerIndex, 'layerIndex')),
-  explain: ({ kind, args }) => {
+  models: () => call('modelSlots'),
+  kernels: ({ model, layerIndex }) => call('kernels', model, int(layerIndex, 'layerIndex')),
+  explain: ({ model, kind, args }) => {
     if (!Object.hasOwn(explainers, kind)) throw bad('explain kind', kind);
     if (!args || typeof args !== 'object') throw bad('args', args);
-    return explainers[kind](args);
+    return explainers[kind](args, model);
   },
   testImages: ({ start, count }) => call('testImages', int(start, 'start'), int(count, 'count')),
   bench: ({ preset, batches, threads }) => call('bench', text(preset, 'preset'), int(batches, 'batches'),
     int(threads ?? info.threads, 'threads')),
-  dropoutMask: ({ layerIndex }) => call('dropoutMask', int(layerIndex, 'layerIndex')),
+  dropoutMask: ({ model, layerIndex }) => call('dropoutMask', model, int(layerIndex, 'layerIndex')),
   dropoutDemo: ({ values, rate, seed, step }) => call('dropoutDemo', floats(values, 'values'),
     Number(rate), int(seed, 'seed'), int(step, 'step')),
   activationCurve: ({ activation, xs }) => call('activationCurve', text(activation, 'activation'), floats(xs, 'xs')),
@@ -435,47 +468,62 @@ const handlers = {
 // ---- dispatch: protocolo.js's rules, then the handler ----------------------------------------
 const NEEDS = {
   engine: () => engine ? null : 'unsupported',
-  model: () => spec ? null : 'no_model',
+  model: (args) => specs.has(args.model) ? null : 'no_model',
   train: () => data.train ? null : 'no_data',
   test: () => data.test ? null : 'no_data',
 };
 
-function check(request) {
-  for (const need of request.needs ?? []) {
-    const code = NEEDS[need]();
-    if (code) throw new EngineError(code, `${need} is needed first`);
-  }
-  if (training && request.whileBusy) throw new EngineError('busy', 'training in progress');
-  if (scoring && request.whileBusy === 'refuse') throw new EngineError('busy', 'scoring the test set');
+// protocolo.js's concurrency rule: what the request would clash with. 'busy' while training
+// (runs last minutes), 'wait' for a scoring pass (seconds), null when it can go now.
+function clash(request, args) {
+  const slot = request.replaces && args[request.replaces];
+  const clashes = (run) => run && (request.run || request.swapsData || (slot && slot === run.slot));
+  if (clashes(training)) return 'busy';
+  if (clashes(scoring)) return request.swapsData ? 'busy' : 'wait';
+  return null;
 }
 
-// A scoring pass lets other requests in between its slices; those marked 'wait' queue behind it.
+function check(request, args) {
+  for (const need of request.needs ?? []) {
+    const code = NEEDS[need](args);
+    if (code) throw new EngineError(code, `${need} is needed first`);
+  }
+  if (clash(request, args) === 'busy') {
+    throw new EngineError('busy', training ? `training slot '${training.slot}'` : 'scoring the test set');
+  }
+}
+
 async function dispatch(type, payload, id) {
   if (!Object.hasOwn(REQUESTS, type) || !Object.hasOwn(handlers, type)) {
     throw new EngineError('bad_argument', `unknown request '${type}'`);
   }
   const request = REQUESTS[type];
   const args = withDefaults(request.defaults, payload ?? {});
+  if (request.model) {
+    args.model = text(args.model ?? DEFAULT_MODEL, 'model');
+    // Named before anything is looked up: a misspelt slot is bad_argument, not no_model.
+    if (!SLOT_NAME.test(args.model)) throw new EngineError('bad_argument', `model slot '${args.model.slice(0, 40)}'`);
+  }
   // A request that arrives while the engine starts waits for it, and for the network it loads
   // (a page's sections may ask while a restarted worker is still loading its network; a digit
   // drawn at open is answered the moment the pretrained network is in), rather than failing
   // with unsupported or no_model. Every need implies the engine.
   if (starting && request.needs?.length) await starting.catch(() => {});
-  check(request);
-  if (request.whileBusy === 'wait') {
-    while (scoring) await scoring.catch(() => {});
-    check(request);  // the world may have changed while waiting
+  check(request, args);
+  while (clash(request, args) === 'wait') {
+    await scoring.promise.catch(() => {});
+    check(request, args);  // the world may have changed while waiting
   }
   const loads = typeof request.loads === 'function' ? request.loads(args) : request.loads;
   if (loads?.some((set) => !LOADED[set]())) {
     await loadData({ sets: loads, trainLimit: data.trainLimit });
-    check(request);
+    check(request, args);
   }
-  if (!request.pass) return handlers[type](args, id);
-  const pass = handlers[type](args, id);
+  if (request.run !== 'pass') return handlers[type](args, id);
+  const pass = { slot: args.model, promise: handlers[type](args, id) };
   scoring = pass;
   try {
-    return await pass;
+    return await pass.promise;
   } finally {
     if (scoring === pass) scoring = null;
   }

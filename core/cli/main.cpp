@@ -140,11 +140,11 @@ int cmd_train(const Args& a) {
   if (!save.empty()) check_writable(save);  // not after the whole run
   use_threads(a);
   Session session;
-  session.build(spec);  // before reading MNIST: a model over the budget is refused at once
+  session.build(kPrincipal, spec);  // before reading MNIST: a model over the budget is refused at once
   const std::string dir = mnist_dir(get(a, "data"));
   session.set_train(load_mnist(dir, true, static_cast<int>(get_int(a, "limit-train", 0, 0, 60000))));
   session.set_test(load_mnist(dir, false, static_cast<int>(get_int(a, "limit-test", 0, 0, 10000))));
-  const Sequential& model = session.model();
+  const Sequential& model = session.model(kPrincipal);
   std::printf("Model %s: %zu parameters, optimizer %s (lr %g), batch %d, %d train / %d test images, %d threads\n",
               spec.name.c_str(), model.param_count(), model.spec().optimizer.type.c_str(),
               model.spec().optimizer.effective_lr(), spec.batch_size, session.train_size(),
@@ -153,7 +153,7 @@ int cmd_train(const Args& a) {
   const double start = now_seconds();
   double train_seconds = 0;
   long images = 0;
-  session.train_begin({});
+  session.train_begin(kPrincipal, {});
   for (bool done = false; !done;) {
     const TrainProgress p = session.train_step();
     if (!p.batch.validating) {
@@ -169,7 +169,7 @@ int cmd_train(const Args& a) {
     done = p.done;
   }
   session.train_end();
-  session.eval_begin();
+  session.eval_begin(kPrincipal);
   while (!session.eval_step()) {
   }
   const EvalResult r = session.eval_result();
@@ -177,7 +177,7 @@ int cmd_train(const Args& a) {
   const double total = now_seconds() - start;
   std::printf("Test loss: %.4f\nTest accuracy: %.4f\n", r.loss, r.accuracy);
   if (!save.empty()) {
-    write_file(save, session.save_weights(get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
+    write_file(save, session.save_weights(kPrincipal, get(a, "f16").empty() ? WeightsDtype::f32 : WeightsDtype::f16));
     std::printf("Weights saved to %s\n", save.c_str());
   }
   std::printf("{\"preset\": \"%s\", \"epochs\": %d, \"train_images\": %d, \"test_accuracy\": %.4f, "

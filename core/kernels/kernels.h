@@ -16,9 +16,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "convaula/activation_kind.h"
+#include "convaula/conv_geom.h"
+
 namespace convaula::kernels {
 
-enum class Act : uint8_t { linear, relu, sigmoid, tanh, softmax };
+using Act = convaula::Activation;
 
 // C (M,N) = beta * C + op(A) (M,K) * op(B) (K,N)
 // op(A) is A (M,K) with row stride lda, or A^T when trans_a (A stored (K,M)).
@@ -39,12 +42,7 @@ GemmBlocking gemm_blocking();
 // Unfolds one image for convolution as a matrix product.
 // img is (C, H, W); col is (C*KH*KW, OH*OW): row (c, ky, kx), column (oy, ox)
 // holds img[c, oy*stride + ky - pad_top, ox*stride + kx - pad_left], 0 outside.
-struct ConvGeom {
-  int c, h, w;          // input channels and size
-  int kh, kw, stride;   // kernel and stride
-  int pad_top, pad_left;
-  int oh, ow;           // output size
-};
+// ConvGeom: conv_geom.h.
 void im2col(const ConvGeom& g, const float* img, float* col);
 void im2col_ref(const ConvGeom& g, const float* img, float* col);
 // The adjoint of im2col: img (C, H, W) += scattered col (C*KH*KW, OH*OW).
@@ -56,12 +54,7 @@ void col2im_ref(const ConvGeom& g, const float* col, float* img);
 // img[c], OH = H + 2 pad - 2. With `adjoint`, w is read as (C, F, 3, 3) (the weights of
 // the layer whose input gradient this computes: dout is then the image, `pad` is 2 minus
 // the layer's) and every kernel is turned 180 degrees.
-struct Conv3x3Geom {
-  int c, h, w;  // input channels and size
-  int f, pad;   // output channels, zeros on each side
-  int oh() const { return h + 2 * pad - 2; }
-  int ow() const { return w + 2 * pad - 2; }
-};
+// Conv3x3Geom: conv_geom.h.
 // The plain direct convolution: the definition the Winograd version is tested against.
 void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, const float* img,
                         float* out);
@@ -123,6 +116,16 @@ void maxpool_forward_ref(const float* in, int planes, int h, int w, int pool, in
 // din (planes, H, W) += dout routed through argmax.
 void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int h, int w,
                       int oh, int ow, float* din);
+
+// Average pooling of planes (planes, H, W) -> (planes, OH, OW), same windows as max pooling:
+// each output is its window's values summed in row-major order, divided by pool * pool.
+void avgpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                     int ow, float* out);
+void avgpool_forward_ref(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                         int ow, float* out);
+// din (planes, H, W) += each output's gradient / (pool * pool) on every input of its window.
+void avgpool_backward(const float* dout, int planes, int h, int w, int pool, int stride, int oh,
+                      int ow, float* din);
 
 // y = x * mask, where mask holds 0 or 1/(1-rate) (inverted dropout).
 void mul(const float* x, const float* mask, float* y, std::size_t n);

@@ -128,6 +128,7 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   f.train_flops = flops.train;
   Rng rng(7);
   ThreadPool& pool = ThreadPool::global();
+  const int before = pool.threads();
   // The figures are for the threads that run: a browser's pool may start fewer than asked.
   f.threads = pool.set_threads(f.threads);
 
@@ -144,7 +145,7 @@ BenchFigures run_benchmark(const std::string& preset, int batches, int threads) 
   f.infer_ms_b1 = 1e3 * best_seconds(50, [&] { model.forward(one, false); });
   f.infer_ips_b256_nt = infer_ips(model, rng);
   f.layer_us_b1 = layer_times_b1(model, one, f.threads);
-  pool.set_threads(1);
+  pool.set_threads(before);
   return f;
 }
 

@@ -99,7 +99,7 @@ void Conv2D::forward(const Tensor& in, Tensor& out, bool) {
       // col is (C*K*K, OH*OW); weight (F, C*K*K); out_n (F, OH*OW)
       kernels::im2col(geom_, in.image(n), col);
       kernels::gemm(false, false, filters_, plane, ckk, w_, ckk, col, plane, 0.0f, out.image(n), plane);
-      kernels::bias_act_rows(to_kernel(act_), out.image(n), b_, filters_, plane);
+      kernels::bias_act_rows(act_, out.image(n), b_, filters_, plane);
     }
   });
 }
@@ -117,7 +117,7 @@ void Conv2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor*
     // Gradients are written, not added to (Layer::backward): the first image's weight
     // product overwrites dw, the bias sums start from zero.
     std::fill(db, db + filters_, 0.0f);
-    kernels::act_backward(to_kernel(act_), out.image(begin), dout.image(begin), end - begin,
+    kernels::act_backward(act_, out.image(begin), dout.image(begin), end - begin,
                           static_cast<int>(out.shape().per_image()));
     for (int n = begin; n < end; ++n) {
       const float* d = dout.image(n);  // (F, OH*OW), now w.r.t. the pre-activation

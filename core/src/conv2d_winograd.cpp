@@ -91,7 +91,7 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
       for (int i = begin; i < end; ++i) {
         kernels::conv3x3_winograd(g, 0, filters_, wino_u_.data(), in.image(i), out.image(i),
                                   wino_scratch_[slot].data());
-        kernels::bias_act_rows(to_kernel(act_), out.image(i), b_, filters_, plane);
+        kernels::bias_act_rows(act_, out.image(i), b_, filters_, plane);
       }
     });
     return;
@@ -105,7 +105,7 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
       split_range(filters_, threads, begin, &f0, &f1);
       kernels::conv3x3_winograd(g, f0, f1, wino_u_.data(), in.image(i), out.image(i),
                                 wino_scratch_[slot].data());
-      kernels::bias_act_rows(to_kernel(act_), out.image(i) + static_cast<long>(f0) * plane,
+      kernels::bias_act_rows(act_, out.image(i) + static_cast<long>(f0) * plane,
                              b_ + f0, f1 - f0, plane);
     });
 }

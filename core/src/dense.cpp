@@ -47,12 +47,12 @@ void Dense::forward(const Tensor& in, Tensor& out, bool) {
   // out (N, U) = in (N, I) * weight (I, U), then + bias and the activation
   parallel_gemm(false, false, n, units_, inputs_, in.data(), inputs_, w_, units_, 0.0f,
                 out.data(), units_);
-  kernels::bias_act_cols(to_kernel(act_), out.data(), b_, n, units_);
+  kernels::bias_act_cols(act_, out.data(), b_, n, units_);
 }
 
 void Dense::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) {
   const int n = in.shape().n;
-  if (!fused_softmax_) kernels::act_backward(to_kernel(act_), out.data(), dout.data(), n, units_);
+  if (!fused_softmax_) kernels::act_backward(act_, out.data(), dout.data(), n, units_);
   // dweight (I, U) = in^T (I, N) * dout (N, U): written over the old gradient, never read
   // (4.7 MB for the lesson's first dense layer).
   const GemmArgs dweight{true, false, inputs_, units_, n, in.data(), inputs_, dout.data(), units_,

@@ -130,16 +130,7 @@ std::vector<ReceptiveField> receptive_fields(const ModelSpec& spec) {
   std::vector<ReceptiveField> out;
   int size = 1, jump = 1, offset = 0;
   for (int i = 0; i < model.layer_count(); ++i) {
-    const Layer& l = model.layer(i);
-    int k = 1, s = 1, pad = 0;
-    if (auto* conv = dynamic_cast<const Conv2D*>(&l)) {
-      k = conv->kernel();
-      s = conv->stride();
-      pad = conv->geom().pad_top;
-    } else if (auto* pool = dynamic_cast<const MaxPool2D*>(&l)) {
-      k = pool->pool();
-      s = pool->stride();
-    }
+    const auto [k, s, pad] = model.layer(i).window();
     offset -= pad * jump;
     size += (k - 1) * jump;
     jump *= s;
@@ -170,12 +161,12 @@ std::vector<ParamCount> param_counts(const ModelSpec& spec) {
     p.output = row.output;
     p.total = row.params;
     p.neurons = row.output.per_image();
-    const Layer& l = model.layer(i);
-    if (auto* conv = dynamic_cast<const Conv2D*>(&l)) {
-      p.inputs_per_neuron = static_cast<std::size_t>(in.c) * conv->kernel() * conv->kernel();
-      p.biases = conv->filters();
-      p.formula = "(" + std::to_string(conv->kernel()) + "*" + std::to_string(conv->kernel()) +
-                  "*" + std::to_string(in.c) + " + 1) * " + std::to_string(conv->filters());
+    if (model.layer(i).kind() == LayerKind::conv2d) {
+      const int k = model.layer(i).window().kernel, filters = row.output.c;
+      p.inputs_per_neuron = static_cast<std::size_t>(in.c) * k * k;
+      p.biases = filters;
+      p.formula = "(" + std::to_string(k) + "*" + std::to_string(k) + "*" + std::to_string(in.c) +
+                  " + 1) * " + std::to_string(filters);
     } else if (row.params > 0) {  // Dense
       p.inputs_per_neuron = in.per_image();
       p.biases = row.output.c;

@@ -10,8 +10,6 @@
 
 namespace convaula {
 
-inline kernels::Act to_kernel(Activation a) { return static_cast<kernels::Act>(a); }
-
 // Keras's glorot_uniform: U(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)).
 float glorot_limit(std::size_t fan_in, std::size_t fan_out);
 

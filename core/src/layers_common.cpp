@@ -1,4 +1,4 @@
-// Activation names, and the simple layers: Flatten, ActivationLayer.
+// Activation and layer kind names, and the simple layers: Flatten, ActivationLayer.
 #include <algorithm>
 #include <cmath>
 
@@ -18,6 +18,15 @@ Activation parse_activation(const std::string& name) {
   if (name == "softmax") return Activation::softmax;
   throw Error(errc::bad_spec, "activation: unknown activation '" + name +
                                   "' (expected linear, relu, sigmoid, tanh or softmax)");
+}
+
+LayerKind parse_layer_kind(const std::string& name) {
+  std::string known;
+  for (std::size_t i = 0; i < kLayerKindCount; ++i) {
+    if (name == kLayerKinds[i].spec_name) return kLayerKinds[i].kind;
+    known += std::string(i == 0 ? "" : i + 1 == kLayerKindCount ? " or " : ", ") + kLayerKinds[i].spec_name;
+  }
+  throw Error(errc::bad_spec, "unknown layer type '" + quote(name) + "' (expected " + known + ")");
 }
 
 const char* activation_name(Activation a) {
@@ -56,13 +65,13 @@ Shape ActivationLayer::output_shape(const Shape& in) const {
 void ActivationLayer::forward(const Tensor& in, Tensor& out, bool) {
   std::copy(in.data(), in.data() + in.size(), out.data());
   const int rows = in.shape().n, cols = static_cast<int>(in.shape().per_image());
-  kernels::bias_act_cols(to_kernel(act_), out.data(), nullptr, rows, cols);
+  kernels::bias_act_cols(act_, out.data(), nullptr, rows, cols);
 }
 
 void ActivationLayer::backward(const Tensor&, const Tensor& out, Tensor& dout, Tensor* din) {
   if (!din) return;
   if (!fused_softmax_)
-    kernels::act_backward(to_kernel(act_), out.data(), dout.data(), out.shape().n,
+    kernels::act_backward(act_, out.data(), dout.data(), out.shape().n,
                           static_cast<int>(out.shape().per_image()));
   std::copy(dout.data(), dout.data() + dout.size(), din->data());
 }

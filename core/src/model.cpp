@@ -38,19 +38,22 @@ constexpr uint64_t kGemmPackFloats = (96 + 1536) * 256;
 
 std::string side_str(int h, int w) { return std::to_string(h) + "x" + std::to_string(w); }
 
+int pool_size(const LayerSpec& l) { return l.pool > 0 ? l.pool : 2; }
+
 std::unique_ptr<Layer> make_layer(const LayerSpec& l) {
   const Activation act = parse_activation(l.activation);
-  if (l.type == "conv2d")
-    return std::make_unique<Conv2D>(l.filters, l.kernel, l.stride > 0 ? l.stride : 1,
-                                    l.padding == "same" ? Padding::same : Padding::valid, act);
-  if (l.type == "max_pooling2d") {
-    const int pool = l.pool > 0 ? l.pool : 2;
-    return std::make_unique<MaxPool2D>(pool, l.stride > 0 ? l.stride : pool);
+  const int stride = l.stride > 0 ? l.stride : 1, pool = pool_size(l), pool_stride = l.stride > 0 ? l.stride : pool;
+  switch (l.kind()) {
+    case LayerKind::conv2d:
+      return std::make_unique<Conv2D>(l.filters, l.kernel, stride, l.padding == "same" ? Padding::same : Padding::valid, act);
+    case LayerKind::max_pooling2d: return std::make_unique<MaxPool2D>(pool, pool_stride);
+    case LayerKind::average_pooling2d: return std::make_unique<AveragePool2D>(pool, pool_stride);
+    case LayerKind::dropout: return std::make_unique<Dropout>(l.rate);
+    case LayerKind::flatten: return std::make_unique<Flatten>();
+    case LayerKind::dense: return std::make_unique<Dense>(l.units, act);
+    case LayerKind::activation: return std::make_unique<ActivationLayer>(act);
   }
-  if (l.type == "dropout") return std::make_unique<Dropout>(l.rate);
-  if (l.type == "flatten") return std::make_unique<Flatten>();
-  if (l.type == "dense") return std::make_unique<Dense>(l.units, act);
-  return std::make_unique<ActivationLayer>(act);
+  throw Error(errc::bad_spec, "unknown layer kind");
 }
 
 std::string with_commas(std::size_t v) {
@@ -92,7 +95,8 @@ ModelPlan plan_model(const ModelSpec& spec) {
     const LayerSpec& l = spec.layers[i];
     LayerPlan lp{make_layer(l), shape, {}, 0};
     // A kernel wider than its input would mostly multiply padding (Conv2D itself allows it).
-    if (l.type == "conv2d" && (l.kernel > shape.h || l.kernel > shape.w))
+    const bool conv = l.kind() == LayerKind::conv2d;
+    if (conv && (l.kernel > shape.h || l.kernel > shape.w))
       refuse(i, ".kernel", std::to_string(l.kernel) + " is larger than the layer's input " +
                                side_str(shape.h, shape.w));
     try {
@@ -103,7 +107,7 @@ ModelPlan plan_model(const ModelSpec& spec) {
     lp.out = shape;
     // im2col holds C*K*K values for every output pixel of one image.
     const uint64_t im2col = uint64_t(lp.in.c) * l.kernel * l.kernel * uint64_t(shape.h) * shape.w;
-    if (l.type == "conv2d" && im2col > kMaxIm2colPerImage)
+    if (conv && im2col > kMaxIm2colPerImage)
       refuse(i, ".kernel", std::to_string(l.kernel) + "x" + std::to_string(l.kernel) + " over " +
                                std::to_string(lp.in.c) + " channels needs " + with_commas(im2col) +
                                " scratch values per image, more than the limit " +
@@ -141,12 +145,12 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
   // trainer's own input batch, every output's gradient and dropout's masks.
   const uint64_t input = uint64_t(spec.input_c) * spec.input_h * spec.input_w;
   uint64_t forward = input + plan.acts_per_image, training = input + plan.acts_per_image;
-  uint64_t per_thread = kGemmPackFloats, partial_grads = 0, per_layer = 0;
+  uint64_t per_thread = kGemmPackFloats, partial_grads = 0, per_layer = 0, masks = 0;
   for (const LayerPlan& lp : plan.layers) {
-    const std::string& type = lp.layer->keras_name();
-    if (type == "max_pooling2d") forward += lp.out.per_image();  // int32 argmax per output
-    if (type == "dropout") training += lp.in.per_image();        // the mask
-    if (type == "conv2d") {
+    const LayerKind kind = lp.layer->kind();
+    if (kind == LayerKind::max_pooling2d) forward += lp.out.per_image();  // int32 argmax per output
+    if (kind == LayerKind::dropout) masks += lp.in.per_image();
+    if (kind == LayerKind::conv2d) {
       // im2col and its gradient (or Winograd's tiles) for one image, per thread; slots >= 1
       // sum partial gradients.
       const Conv2D::ScratchSize s = static_cast<const Conv2D&>(*lp.layer).scratch_size(lp.in);
@@ -156,10 +160,13 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
     }
   }
   MemoryEstimate m;
+  m.forward_per_image = f * forward;
+  m.masks_per_image = f * masks;
+  m.batch_size = spec.batch_size;
   m.params = plan.params;
   m.weights = m.gradients = f * plan.params;
   m.optimizer = f * plan.params * spec.optimizer.state_per_param();
-  m.activations = f * (scoring * forward + train * training);
+  m.activations = f * (scoring * forward + train * (training + masks));
   m.scratch = f * (t * per_thread + (t - 1) * partial_grads + per_layer);
   return m;
 }
@@ -169,6 +176,11 @@ std::atomic<uint64_t> g_memory_budget{kDefaultMemoryBudget};
 }  // namespace
 
 uint64_t MemoryEstimate::total() const { return weights + gradients + optimizer + activations + scratch; }
+
+uint64_t MemoryEstimate::idle(bool trained) const {
+  const uint64_t learnt = trained ? optimizer + masks_per_image * batch_size : 0;
+  return weights + gradients + scratch + forward_per_image + learnt;
+}
 
 std::string MemoryEstimate::str() const {
   return format_mib(total()) + " (weights " + format_mib(weights) + ", gradients " +
@@ -292,19 +304,40 @@ float Sequential::backward(const uint8_t* labels) {
   return loss;
 }
 
+void Sequential::release_batch_buffers() {
+  for (auto* buffers : {&acts_, &dacts_})
+    for (Tensor& t : *buffers) t = Tensor();
+  for (auto& l : layers_) l->release_batch();
+  input_ = nullptr;
+}
+
+namespace {
+
+// One row as Keras 2's print_row writes it: each field cut at its column's end (29, 55 and
+// 65 of a 65-character line), the last character before the next field made a space. A
+// label longer than its column is cut: "average_pooling2d (AveragePo (None, 13, 13, 32)".
+std::string keras_row(const std::vector<std::string>& fields) {
+  static constexpr std::size_t kEnds[] = {29, 55, 65};
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line.back() = ' ';
+    line = (line + fields[i]).substr(0, kEnds[i]);
+    line.resize(kEnds[i], ' ');
+  }
+  return line;
+}
+
+}  // namespace
+
 std::string Sequential::summary_table() const {
   std::ostringstream os;
-  char line[128];
   const std::string rule(65, '_'), thick(65, '=');
   os << "Model: \"sequential\"\n" << rule << "\n";
-  std::snprintf(line, sizeof line, "%-29s%-26s%-10s", "Layer (type)", "Output Shape", "Param #");
-  os << line << "\n" << thick << "\n";
+  os << keras_row({"Layer (type)", "Output Shape", "Param #"}) << "\n" << thick << "\n";
   for (std::size_t i = 0; i < summary_.size(); ++i) {
     const auto& r = summary_[i];
-    const std::string label = r.name + " (" + r.keras_class + ")";
-    std::snprintf(line, sizeof line, "%-29s%-26s%-10zu", label.c_str(),
-                  r.output.keras_str().c_str(), r.params);
-    os << line << "\n" << (i + 1 < summary_.size() ? rule : thick) << "\n";
+    os << keras_row({r.name + " (" + r.keras_class + ")", r.output.keras_str(), std::to_string(r.params)}) << "\n"
+       << (i + 1 < summary_.size() ? rule : thick) << "\n";
   }
   os << "Total params: " << with_commas(param_count_) << "\n"
      << "Trainable params: " << with_commas(param_count_) << "\n"
@@ -345,7 +378,8 @@ void check_output_finite(Sequential& model) {
     throw Error(errc::bad_weights, "weights make the model's output infinite or NaN (parameters too large)");
 }
 
-std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
+std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
+                                       const std::function<void(const MemoryEstimate&)>& check) {
   // The page's first answer waits for this: the parameters are decoded once, straight into
   // the model's buffer (no second copy), and its gradients and optimizer state stay unwritten.
   const WeightsHeader f = read_weights(data, size);
@@ -364,7 +398,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size) {
                                        " parameters, but its model '" + quote(spec.name) +
                                        "' needs " + with_commas(need.params));
   try {
-    check_memory_budget(need);
+    check(need);
   } catch (const Error& e) {
     throw Error(errc::too_large, std::string("weights file's model: ") + e.what());
   }

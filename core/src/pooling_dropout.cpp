@@ -1,4 +1,4 @@
-// MaxPool2D and Dropout: the two parameter-free layers that change values.
+// MaxPool2D, AveragePool2D and Dropout: the parameter-free layers that change values.
 #include <algorithm>
 
 #include "convaula/error.h"
@@ -9,15 +9,14 @@
 
 namespace convaula {
 
-MaxPool2D::MaxPool2D(int pool, int stride) : pool_(pool), stride_(stride) {
-  if (pool < 1) throw Error(errc::bad_spec, "max_pooling2d.pool must be >= 1, got " + std::to_string(pool));
-  if (stride < 1)
-    throw Error(errc::bad_spec, "max_pooling2d.stride must be >= 1, got " + std::to_string(stride));
+Pool2D::Pool2D(int pool, int stride) : pool_(pool), stride_(stride) {
+  if (pool < 1) throw Error(errc::bad_spec, "pooling's pool must be >= 1, got " + std::to_string(pool));
+  if (stride < 1) throw Error(errc::bad_spec, "pooling's stride must be >= 1, got " + std::to_string(stride));
 }
 
-Shape MaxPool2D::output_shape(const Shape& in) const {
+Shape Pool2D::output_shape(const Shape& in) const {
   if (in.h < pool_ || in.w < pool_)
-    throw Error(errc::bad_shape, "MaxPooling2D pool " + std::to_string(pool_) +
+    throw Error(errc::bad_shape, std::string(keras_class()) + " pool " + std::to_string(pool_) +
                                      " is larger than its input " + std::to_string(in.h) + "x" +
                                      std::to_string(in.w));
   // Keras 'valid': windows that do not fit are dropped (26 -> 13, 25 -> 12 with pool 2).
@@ -49,6 +48,28 @@ void MaxPool2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tens
       kernels::maxpool_backward(dout.data() + p * out_plane, argmax_.data() + p * out_plane, 1,
                                 s.h, s.w, o.h, o.w, d);
     }
+  });
+}
+
+void AveragePool2D::forward(const Tensor& in, Tensor& out, bool) {
+  const Shape& s = in.shape();
+  const Shape& o = out.shape();
+  const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
+  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+    kernels::avgpool_forward(in.data() + b * in_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w,
+                             out.data() + b * out_plane);
+  });
+}
+
+void AveragePool2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) {
+  if (!din) return;
+  const Shape& s = in.shape();
+  const Shape& o = out.shape();
+  const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
+  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+    float* d = din->data() + b * in_plane;
+    std::fill(d, d + (e - b) * in_plane, 0.0f);
+    kernels::avgpool_backward(dout.data() + b * out_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w, d);
   });
 }
 

@@ -25,6 +25,20 @@ constexpr std::size_t kMaxStringChars = 80;  // every string field: names, types
   throw Error(errc::bad_spec, field + ": " + what);
 }
 
+// Every number's bounds, once: from_json checks them as it reads, validate() checks specs
+// built in code against the same.
+struct Bound {
+  int lo, hi;
+};
+constexpr Bound kFilters{1, 1024}, kKernel{1, 64}, kStride{1, 64}, kPool{1, 64}, kUnits{1, 65536};
+constexpr Bound kSide{1, 512}, kChannels{1, 16}, kBatchSize{1, 4096}, kEpochs{1, 1000};
+
+void check_bound(int64_t x, Bound b, const std::string& field) {
+  if (x < b.lo || x > b.hi)
+    fail(field, "must be between " + std::to_string(b.lo) + " and " + std::to_string(b.hi) + ", got " +
+                    std::to_string(x));
+}
+
 // Rejects text nested deeper than kMaxSpecDepth, scanning brackets outside strings,
 // so nothing deep is ever built.
 void check_depth(const std::string& text) {
@@ -53,15 +67,18 @@ void reject_unknown(const json& obj, const std::string& path, const std::set<std
     if (!known.count(key)) fail(path + "." + quote(key), "unknown field");
 }
 
-int get_int(const json& obj, const char* key, const std::string& path, int lo, int hi, int def) {
+void check_layer_count(std::size_t n) {
+  if (n == 0) fail("layers", "must hold at least one layer");
+  if (n > kMaxLayers) fail("layers", "at most " + std::to_string(kMaxLayers) + " layers, got " + std::to_string(n));
+}
+
+int get_int(const json& obj, const char* key, const std::string& path, Bound b, int def) {
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
   const std::string field = path + key;
   if (!v.is_number_integer()) fail(field, "must be an integer, got " + quote(v.dump()));
   const auto x = v.get<int64_t>();
-  if (x < lo || x > hi)
-    fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                    ", got " + std::to_string(x));
+  check_bound(x, b, field);
   return static_cast<int>(x);
 }
 
@@ -96,11 +113,11 @@ LayerSpec parse_layer(const json& j, const std::string& path) {
   l.type = get_string(j, "type", p, "");
   l.activation = get_string(j, "activation", p, "linear");
   l.padding = get_string(j, "padding", p, "valid");
-  l.filters = get_int(j, "filters", p, 1, 1024, 0);
-  l.kernel = get_int(j, "kernel", p, 1, 64, 0);
-  l.stride = get_int(j, "stride", p, 1, 64, 0);
-  l.pool = get_int(j, "pool", p, 1, 64, 0);
-  l.units = get_int(j, "units", p, 1, 65536, 0);
+  l.filters = get_int(j, "filters", p, kFilters, 0);
+  l.kernel = get_int(j, "kernel", p, kKernel, 0);
+  l.stride = get_int(j, "stride", p, kStride, 0);
+  l.pool = get_int(j, "pool", p, kPool, 0);
+  l.units = get_int(j, "units", p, kUnits, 0);
   l.rate = get_float(j, "rate", p, 0.0f);
   return l;
 }
@@ -135,21 +152,22 @@ OptimizerSpec parse_optimizer(const json& j) {
 
 json layer_json(const LayerSpec& l) {
   json j{{"type", l.type}};
-  if (l.type == "conv2d") {
+  const LayerKind kind = l.kind();
+  if (kind == LayerKind::conv2d) {
     j["filters"] = l.filters;
     j["kernel"] = l.kernel;
     if (l.stride > 1) j["stride"] = l.stride;
     if (l.padding != "valid") j["padding"] = l.padding;
   }
-  if (l.type == "max_pooling2d") {
+  if (kind == LayerKind::max_pooling2d || kind == LayerKind::average_pooling2d) {
     // pool 0 means "not given": write the size make_layer uses (2), since "pool": 0 would
     // not parse back and the model could not load its own weights file.
     j["pool"] = l.pool > 0 ? l.pool : 2;
     if (l.stride > 0 && l.stride != l.pool) j["stride"] = l.stride;
   }
-  if (l.type == "dense") j["units"] = l.units;
-  if (l.type == "dropout") j["rate"] = l.rate;
-  if (l.type == "conv2d" || l.type == "dense" || l.type == "activation")
+  if (kind == LayerKind::dense) j["units"] = l.units;
+  if (kind == LayerKind::dropout) j["rate"] = l.rate;
+  if (kind == LayerKind::conv2d || kind == LayerKind::dense || kind == LayerKind::activation)
     j["activation"] = l.activation;
   return j;
 }
@@ -183,20 +201,18 @@ ModelSpec ModelSpec::from_json(const std::string& text) {
     const json& in = j["input"];
     if (!in.is_array() || in.size() != 3) fail("input", "must be [height, width, channels]");
     json wrapped{{"h", in[0]}, {"w", in[1]}, {"c", in[2]}};
-    s.input_h = get_int(wrapped, "h", "input.", 1, 512, 0);
-    s.input_w = get_int(wrapped, "w", "input.", 1, 512, 0);
-    s.input_c = get_int(wrapped, "c", "input.", 1, 16, 0);
+    s.input_h = get_int(wrapped, "h", "input.", kSide, 0);
+    s.input_w = get_int(wrapped, "w", "input.", kSide, 0);
+    s.input_c = get_int(wrapped, "c", "input.", kChannels, 0);
   }
   if (!j.contains("layers") || !j["layers"].is_array()) fail("layers", "must be a list of layers");
-  if (j["layers"].size() > kMaxLayers)
-    fail("layers", "at most " + std::to_string(kMaxLayers) + " layers, got " +
-                       std::to_string(j["layers"].size()));
+  check_layer_count(j["layers"].size());  // before reading any of them
   for (std::size_t i = 0; i < j["layers"].size(); ++i)
     s.layers.push_back(parse_layer(j["layers"][i], "layers[" + std::to_string(i) + "]"));
   s.loss = get_string(j, "loss", "", s.loss);
   if (j.contains("optimizer")) s.optimizer = parse_optimizer(j["optimizer"]);
-  s.batch_size = get_int(j, "batch_size", "", 1, 4096, s.batch_size);
-  s.epochs = get_int(j, "epochs", "", 1, 1000, s.epochs);
+  s.batch_size = get_int(j, "batch_size", "", kBatchSize, s.batch_size);
+  s.epochs = get_int(j, "epochs", "", kEpochs, s.epochs);
   if (j.contains("seed")) {
     if (!j["seed"].is_number_unsigned()) fail("seed", "must be a non-negative integer");
     s.seed = j["seed"].get<uint64_t>();
@@ -206,32 +222,33 @@ ModelSpec ModelSpec::from_json(const std::string& text) {
 }
 
 void ModelSpec::validate() const {
-  if (input_h < 1 || input_h > 512 || input_w < 1 || input_w > 512 || input_c < 1 || input_c > 16)
-    fail("input", "must be within [1..512, 1..512, 1..16]");
-  if (layers.empty()) fail("layers", "must hold at least one layer");
-  if (layers.size() > kMaxLayers)
-    fail("layers", "at most " + std::to_string(kMaxLayers) + " layers, got " +
-                       std::to_string(layers.size()));
+  check_bound(input_h, kSide, "input.h");
+  check_bound(input_w, kSide, "input.w");
+  check_bound(input_c, kChannels, "input.c");
+  check_layer_count(layers.size());
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSpec& l = layers[i];
     const std::string path = "layers[" + std::to_string(i) + "]";
     // 0 means "not given"; from_json already bounds them, specs built in code must agree.
-    if (l.stride < 0 || l.stride > 64) fail(path + ".stride", "must be between 1 and 64");
-    if (l.pool < 0 || l.pool > 64) fail(path + ".pool", "must be between 1 and 64");
-    if (l.type == "conv2d") {
-      if (l.filters < 1 || l.filters > 1024) fail(path + ".filters", "must be between 1 and 1024");
-      if (l.kernel < 1 || l.kernel > 64) fail(path + ".kernel", "must be between 1 and 64");
+    // 0 means "not given"; from_json already bounds them, specs built in code must agree.
+    if (l.stride != 0) check_bound(l.stride, kStride, path + ".stride");
+    if (l.pool != 0) check_bound(l.pool, kPool, path + ".pool");
+    LayerKind kind;
+    try {
+      kind = l.kind();
+    } catch (const Error& e) {
+      fail(path + ".type", e.what());
+    }
+    if (kind == LayerKind::conv2d) {
+      check_bound(l.filters, kFilters, path + ".filters");
+      check_bound(l.kernel, kKernel, path + ".kernel");
       if (l.padding != "valid" && l.padding != "same")
         fail(path + ".padding", "must be 'valid' or 'same', got '" + quote(l.padding) + "'");
-    } else if (l.type == "dense") {
-      if (l.units < 1 || l.units > 65536) fail(path + ".units", "must be between 1 and 65536");
-    } else if (l.type == "dropout") {
+    } else if (kind == LayerKind::dense) {
+      check_bound(l.units, kUnits, path + ".units");
+    } else if (kind == LayerKind::dropout) {
       if (!(l.rate >= 0.0f && l.rate < 1.0f))
         fail(path + ".rate", "must be in [0, 1), got " + std::to_string(l.rate));
-    } else if (l.type != "max_pooling2d" && l.type != "flatten" && l.type != "activation") {
-      fail(path + ".type", "unknown layer type '" + quote(l.type) +
-                               "' (expected conv2d, max_pooling2d, dropout, flatten, dense or "
-                               "activation)");
     }
     try {
       parse_activation(l.activation);
@@ -242,12 +259,12 @@ void ModelSpec::validate() const {
   if (loss != "categorical_crossentropy")
     fail("loss", "only 'categorical_crossentropy' is supported, got '" + quote(loss) + "'");
   const LayerSpec& last = layers.back();
-  if ((last.type != "dense" && last.type != "activation") || last.activation != "softmax")
+  if ((last.kind() != LayerKind::dense && last.kind() != LayerKind::activation) || last.activation != "softmax")
     fail("layers[" + std::to_string(layers.size() - 1) + "]",
          "the last layer must end in a softmax (categorical_crossentropy compares probabilities)");
   optimizer.validate();
-  if (batch_size < 1 || batch_size > 4096) fail("batch_size", "must be between 1 and 4096");
-  if (epochs < 1 || epochs > 1000) fail("epochs", "must be between 1 and 1000");
+  check_bound(batch_size, kBatchSize, "batch_size");
+  check_bound(epochs, kEpochs, "epochs");
 }
 
 std::string ModelSpec::to_json() const {

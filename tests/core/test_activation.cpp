@@ -32,8 +32,7 @@ std::vector<float> activate(Activation act, std::vector<float> v) {
 class ScaledBackward : public Layer {
  public:
   ScaledBackward(Layer& inner, float factor) : inner_(inner), factor_(factor) {}
-  const char* keras_class() const override { return "ScaledBackward"; }
-  const char* keras_name() const override { return "scaled_backward"; }
+  LayerKind kind() const override { return inner_.kind(); }
   Shape output_shape(const Shape& in) const override { return inner_.output_shape(in); }
   void forward(const Tensor& in, Tensor& out, bool training) override {
     inner_.forward(in, out, training);

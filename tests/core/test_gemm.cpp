@@ -182,6 +182,26 @@ TEST_CASE("maxpool_forward_ref keeps the first maximum on ties", "[kernels][pool
   CHECK(arg == 0);
 }
 
+TEST_CASE("avgpool_forward matches avgpool_forward_ref bit for bit", "[kernels][pool]") {
+  Rng rng(10);
+  struct Geometry {
+    int pool, stride;
+  };
+  for (Geometry g : {Geometry{2, 2}, Geometry{3, 2}, Geometry{2, 1}})
+    for (int h : {3, 7, 24, 33})
+      for (int w : {3, 7, 13, 24, 33}) {  // 33: two vectors and a tail
+        const int planes = 3;
+        const int oh = (h - g.pool) / g.stride + 1, ow = (w - g.pool) / g.stride + 1;
+        std::vector<float> in(static_cast<std::size_t>(planes) * h * w);
+        for (auto& v : in) v = rng.uniform(-2.0f, 2.0f);
+        std::vector<float> out(static_cast<std::size_t>(planes) * oh * ow), out_ref(out.size());
+        avgpool_forward(in.data(), planes, h, w, g.pool, g.stride, oh, ow, out.data());
+        avgpool_forward_ref(in.data(), planes, h, w, g.pool, g.stride, oh, ow, out_ref.data());
+        INFO("pool " << g.pool << " stride " << g.stride << " h " << h << " w " << w);
+        CHECK(out == out_ref);
+      }
+}
+
 TEST_CASE("mul matches mul_ref on odd sizes", "[kernels]") {
   Rng rng(13);
   for (int n : {1, 7, 13, 33, 100}) {

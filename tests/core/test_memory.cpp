@@ -7,10 +7,12 @@
 #include "convaula/error.h"
 #include "convaula/model.h"
 #include "convaula/parallel.h"
+#include "budget_guard.h"
 #include "kernels.h"
 
 using Catch::Matchers::Contains;
 using namespace convaula;
+using convaula::test::BudgetGuard;
 
 namespace {
 
@@ -19,12 +21,6 @@ const char* kHugeSpec = R"({"input": [28, 28, 1], "layers": [{"type": "flatten"}
   {"type": "dense", "units": 65536, "activation": "relu"},
   {"type": "dense", "units": 10, "activation": "softmax"}],
   "optimizer": "adam", "batch_size": 4000})";
-
-// Restores the default budget however a test ends.
-struct BudgetGuard {
-  explicit BudgetGuard(uint64_t bytes) { set_memory_budget(bytes); }
-  ~BudgetGuard() { set_memory_budget(kDefaultMemoryBudget); }
-};
 
 // web/js/leccion/practica.js's variante(): the lesson's exercises applied to a preset.
 ModelSpec variant(const std::string& preset, bool sigmoid, bool sgd, bool extra_conv, bool kernel5) {

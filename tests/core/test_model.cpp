@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "convaula/error.h"
+#include "convaula/explain.h"
 #include "convaula/loss.h"
 #include "convaula/model.h"
 #include "convaula/train.h"
@@ -70,6 +71,47 @@ std::string error_code(F f) {
 }
 
 }  // namespace
+
+TEST_CASE("Conv2D, AveragePooling2D, Flatten, Dense: Keras's summary, parameters and receptive field", "[model][pooling]") {
+  const ModelSpec spec = ModelSpec::from_json(R"({"input": [28, 28, 1], "layers": [
+      {"type": "conv2d", "filters": 32, "kernel": 3, "activation": "relu"},
+      {"type": "average_pooling2d", "pool": 2}, {"type": "flatten"},
+      {"type": "dense", "units": 10, "activation": "softmax"}]})");
+  const Sequential model(spec);
+  // conv2d:            28 - 3 + 1 = 26;  (3*3*1 + 1) * 32 = 320
+  // average_pooling2d: 26 / 2 = 13, no parameters
+  // flatten:           13 * 13 * 32 = 5,408
+  // dense:             (5408 + 1) * 10 = 54,090
+  const char* rows[][4] = {{"conv2d", "Conv2D", "(None, 26, 26, 32)", "320"},
+                           {"average_pooling2d", "AveragePooling2D", "(None, 13, 13, 32)", "0"},
+                           {"flatten", "Flatten", "(None, 5408)", "0"},
+                           {"dense", "Dense", "(None, 10)", "54090"}};
+  REQUIRE(model.summary().size() == 4);
+  for (int i = 0; i < 4; ++i) {
+    const SummaryRow& row = model.summary()[i];
+    INFO("layer " << i);
+    CHECK(row.name == rows[i][0]);
+    CHECK(row.keras_class == rows[i][1]);
+    CHECK(row.output.keras_str() == rows[i][2]);
+    CHECK(std::to_string(row.params) == rows[i][3]);
+  }
+  // 320 + 54,090 = 54,410
+  CHECK(model.param_count() == 54410);
+  const std::string table = model.summary_table();
+  CHECK_THAT(table, Contains("Total params: 54,410"));
+  // Keras 2 cuts the label at column 29 and makes its last character a space.
+  CHECK_THAT(table, Contains("\naverage_pooling2d (AveragePo (None, 13, 13, 32)        0         \n"));
+  CHECK_THAT(table, Contains("\nconv2d (Conv2D)              (None, 26, 26, 32)        320       \n"));
+  // Receptive field: 3 after the 3x3 convolution, 3 + (2 - 1) * 1 = 4 after the pooling,
+  // whose outputs step 2 input pixels apart.
+  const auto fields = receptive_fields(spec);
+  CHECK(fields[0].size == 3);
+  CHECK(fields[1].size == 4);
+  CHECK(fields[1].jump == 2);
+  // The spec writes itself back as it was read.
+  CHECK(ModelSpec::from_json(spec.architecture_json()).architecture_json() == spec.architecture_json());
+  CHECK_THAT(spec.architecture_json(), Contains(R"({"pool":2,"type":"average_pooling2d"})"));
+}
 
 TEST_CASE("keras-mnist summary matches Keras's model.summary()", "[model]") {
   Sequential model(preset_spec("keras-mnist"));

@@ -108,3 +108,46 @@ TEST_CASE("MaxPool2D rejects a pool larger than its input", "[pooling][errors]")
     CHECK(e.code() == "bad_spec");
   }
 }
+
+// The same 4x4 plane, averaged:  (1+5+3+4)/4 = 3.25   (2+0+8+1)/4 = 2.75
+//                                (0+2+9+1)/4 = 3      (7+6+3+5)/4 = 5.25
+TEST_CASE("AveragePool2D 2x2 keeps each window's mean", "[pooling]") {
+  AveragePool2D pool(2, 2);
+  const Tensor x = example_plane();
+  Tensor out(pool.output_shape(x.shape()));
+  REQUIRE(out.shape() == Shape{1, 1, 2, 2});
+  pool.forward(x, out, false);
+  CHECK_THAT(out[0], WithinAbs(3.25, 0));
+  CHECK_THAT(out[1], WithinAbs(2.75, 0));
+  CHECK_THAT(out[2], WithinAbs(3.0, 0));
+  CHECK_THAT(out[3], WithinAbs(5.25, 0));
+  // Keras 'valid' sizes, as max pooling's: 25 -> 12, windows that do not fit are dropped.
+  CHECK(pool.output_shape({1, 3, 25, 26}) == Shape{1, 3, 12, 13});
+}
+
+TEST_CASE("AveragePool2D backward gives every input of a window a quarter of its gradient", "[pooling]") {
+  AveragePool2D pool(2, 2);
+  const Tensor x = example_plane();
+  Tensor out(pool.output_shape(x.shape())), dout(out.shape()), din(x.shape());
+  pool.forward(x, out, true);
+  for (int i = 0; i < 4; ++i) dout[i] = static_cast<float>(i + 1);
+  din.fill(123.0f);  // backward must overwrite, not add to, stale values
+  pool.backward(x, out, dout, &din);
+  // dout [1 2; 3 4] spread over the four 2x2 quadrants.
+  const float expected[16] = {0.25f, 0.25f, 0.5f, 0.5f, 0.25f, 0.25f, 0.5f, 0.5f,
+                              0.75f, 0.75f, 1.0f, 1.0f, 0.75f, 0.75f, 1.0f, 1.0f};
+  for (int i = 0; i < 16; ++i) CHECK_THAT(din[i], WithinAbs(expected[i], 0));
+}
+
+TEST_CASE("AveragePool2D gradients match central differences", "[pooling][grad]") {
+  // Averaging has no kinks: any input will do, overlapping windows (pool 3, stride 2) included.
+  struct Geometry {
+    int pool, stride;
+  };
+  for (Geometry g : {Geometry{2, 2}, Geometry{3, 2}, Geometry{2, 1}}) {
+    INFO("pool " << g.pool << " stride " << g.stride);
+    Rng rng(static_cast<uint64_t>(g.pool * 10 + g.stride));
+    AveragePool2D pool(g.pool, g.stride);
+    require_gradients_match(check_layer_gradients(pool, random_tensor({2, 2, 7, 6}, rng), GradCheckOptions{}));
+  }
+}

@@ -1,114 +1,32 @@
 // Session: each operation, and each failure leaving the session exactly as it was.
 #include <catch2/catch.hpp>
 #include <cstring>
-#include <functional>
 #include <vector>
 
-#include "convaula/error.h"
 #include "convaula/explain.h"
-#include "convaula/rng.h"
-#include "convaula/session.h"
-#include "idx_bytes.h"
+#include "session_helpers.h"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using namespace convaula;
 using namespace convaula::test;
 
-namespace {
-
-// 8x8 images, two classes: class 0 bright on the left half, class 1 on the right.
-constexpr int kSide = 8;
-
-ModelSpec tiny_spec(const std::string& optimizer = R"({"type": "adam", "lr": 0.01})") {
-  return ModelSpec::from_json(R"({
-    "name": "tiny", "input": [8, 8, 1],
-    "layers": [
-      {"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
-      {"type": "max_pooling2d", "pool": 2},
-      {"type": "dropout", "rate": 0.25},
-      {"type": "flatten"},
-      {"type": "dense", "units": 8, "activation": "relu"},
-      {"type": "dense", "units": 2, "activation": "softmax"}],
-    "optimizer": )" + optimizer + R"(, "batch_size": 16, "epochs": 2, "seed": 3})");
-}
-
-// An IDX pair (images, labels) of n such images.
-struct IdxPair {
-  std::vector<uint8_t> images, labels;
-};
-// random_labels: labels drawn apart from the images, so nothing can be learnt.
-IdxPair halves(int n, uint64_t seed, bool random_labels = false) {
-  Rng rng(seed), other(seed + 100);
-  std::vector<uint8_t> pixels, labels;
-  for (int i = 0; i < n; ++i) {
-    const int label = static_cast<int>(rng.below(2));
-    labels.push_back(static_cast<uint8_t>(random_labels ? other.below(2) : label));
-    for (int y = 0; y < kSide; ++y)
-      for (int x = 0; x < kSide; ++x)
-        pixels.push_back(((x < kSide / 2) == (label == 0) ? 200 : 50) + static_cast<int>(rng.below(40)));
-  }
-  return {idx_images(0x803, n, kSide, kSide, pixels), idx_labels(0x801, n, labels)};
-}
-
-// A session with the tiny model, 96 training and 40 test images.
-void ready(Session& s) {
-  s.build(tiny_spec());
-  const IdxPair train = halves(96, 1), test = halves(40, 2);
-  REQUIRE(s.load_train(train.images, train.labels) == 96);
-  REQUIRE(s.load_test(test.images, test.labels) == 40);
-}
-
-std::vector<float> params_of(const Session& s) {
-  const Sequential& m = s.model();
-  return {m.params(), m.params() + m.param_count()};
-}
-
-std::vector<float> image(float left, float right) {
-  std::vector<float> x(kSide * kSide);
-  for (int i = 0; i < kSide * kSide; ++i) x[i] = i % kSide < kSide / 2 ? left : right;
-  return x;
-}
-
-// TrainSettings with every field given (GCC 12 warns about designated initializers that skip one).
-TrainSettings run(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit = 0) {
-  return {epochs, batch_size, std::move(optimizer_json), limit, val_limit};
-}
-
-int train_to_end(Session& s) {
-  int steps = 0;
-  for (bool done = false; !done; ++steps) done = s.train_step().done;
-  s.train_end();
-  return steps;
-}
-
-void check_code(const std::function<void()>& f, const std::string& code) {
-  try {
-    f();
-    FAIL("expected Error(" << code << ")");
-  } catch (const Error& e) {
-    CHECK(e.code() == code);
-  }
-}
-
-}  // namespace
-
 TEST_CASE("Session: every operation names what it needs first", "[session]") {
   Session s;
-  CHECK_FALSE(s.has_model());
-  check_code([&] { s.model(); }, errc::no_model);
-  check_code([&] { s.predict(image(1, 0), false); }, errc::no_model);
-  check_code([&] { s.save_weights(WeightsDtype::f32); }, errc::no_model);
-  check_code([&] { s.train_begin({}); }, errc::no_model);
-  check_code([&] { s.eval_begin(); }, errc::no_model);
+  CHECK_FALSE(s.has(kPrincipal));
+  check_code([&] { s.model(kPrincipal); }, errc::no_model);
+  check_code([&] { s.predict(kPrincipal, image(1, 0), false); }, errc::no_model);
+  check_code([&] { s.save_weights(kPrincipal, WeightsDtype::f32); }, errc::no_model);
+  check_code([&] { s.train_begin(kPrincipal, {}); }, errc::no_model);
+  check_code([&] { s.eval_begin(kPrincipal); }, errc::no_model);
   check_code([&] { s.test_images(0, 1); }, errc::no_data);
   check_code([&] { s.train_step(); }, errc::not_training);
   check_code([&] { s.eval_step(); }, errc::not_evaluating);
   check_code([&] { s.eval_result(); }, errc::not_evaluating);
-  s.build(tiny_spec());
-  check_code([&] { s.train_begin({}); }, errc::no_data);
-  check_code([&] { s.eval_begin(); }, errc::no_data);
-  check_code([&] { s.test_predictions(0, 5); }, errc::no_data);
+  s.build(kPrincipal, tiny_spec());
+  check_code([&] { s.train_begin(kPrincipal, {}); }, errc::no_data);
+  check_code([&] { s.eval_begin(kPrincipal); }, errc::no_data);
+  check_code([&] { s.test_predictions(kPrincipal, 0, 5); }, errc::no_data);
   s.train_end();  // no-ops without a run
   s.eval_end();
 }
@@ -117,11 +35,11 @@ TEST_CASE("Session trains, carries weights over and learns", "[session]") {
   Session s;
   ready(s);
   const auto before = params_of(s);
-  const int batches = s.train_begin(run(8, 32, "", 64));
+  const int batches = s.train_begin(kPrincipal, run(8, 32, "", 64));
   CHECK(batches == 2);  // 64 images of the 96, 32 at a time
   CHECK(s.training());
-  CHECK(s.model().spec().epochs == 8);
-  CHECK(s.model().spec().batch_size == 32);
+  CHECK(s.model(kPrincipal).spec().epochs == 8);
+  CHECK(s.model(kPrincipal).spec().batch_size == 32);
   int epochs = 0, validating = 0;
   for (bool done = false; !done;) {
     const TrainProgress p = s.train_step();
@@ -135,8 +53,8 @@ TEST_CASE("Session trains, carries weights over and learns", "[session]") {
   s.train_end();
   CHECK_FALSE(s.training());
   CHECK(params_of(s) != before);  // what it learnt is kept
-  CHECK(s.predict(image(0.9f, 0.1f), false).digit == 0);
-  CHECK(s.predict(image(0.1f, 0.9f), false).digit == 1);
+  CHECK(s.predict(kPrincipal, image(0.9f, 0.1f), false).digit == 0);
+  CHECK(s.predict(kPrincipal, image(0.1f, 0.9f), false).digit == 1);
 }
 
 TEST_CASE("A failed train_begin leaves the session as it was, and a valid one then trains", "[session]") {
@@ -144,15 +62,15 @@ TEST_CASE("A failed train_begin leaves the session as it was, and a valid one th
   Session s;
   ready(s);
   const auto before = params_of(s);
-  check_code([&] { s.train_begin(run(0, 0, "", -5)); }, errc::bad_argument);
-  check_code([&] { s.train_begin(run(0, 0, R"({"type": "nope"})", 0)); }, errc::bad_spec);
-  check_code([&] { s.train_begin(run(0, 0, "{not json", 0)); }, errc::bad_spec);
-  check_code([&] { s.train_begin(run(0, -1, "", 0)); }, errc::bad_spec);
+  check_code([&] { s.train_begin(kPrincipal, run(0, 0, "", -5)); }, errc::bad_argument);
+  check_code([&] { s.train_begin(kPrincipal, run(0, 0, R"({"type": "nope"})", 0)); }, errc::bad_spec);
+  check_code([&] { s.train_begin(kPrincipal, run(0, 0, "{not json", 0)); }, errc::bad_spec);
+  check_code([&] { s.train_begin(kPrincipal, run(0, -1, "", 0)); }, errc::bad_spec);
   CHECK_FALSE(s.training());
   CHECK(params_of(s) == before);
-  CHECK(s.model().spec().epochs == 2);
+  CHECK(s.model(kPrincipal).spec().epochs == 2);
   CHECK(s.train_size() == 96);
-  s.train_begin(run(1, 0, "", 32));
+  s.train_begin(kPrincipal, run(1, 0, "", 32));
   CHECK(train_to_end(s) == 2 + 1);  // two batches, one validation batch
   CHECK(params_of(s) != before);
 }
@@ -160,19 +78,19 @@ TEST_CASE("A failed train_begin leaves the session as it was, and a valid one th
 TEST_CASE("A failed load keeps the old model predicting identically", "[session]") {
   Session s;
   ready(s);
-  const Prediction p = s.predict(image(0.7f, 0.2f), false);
+  const Prediction p = s.predict(kPrincipal, image(0.7f, 0.2f), false);
   // The weights magic, then garbage: as the page's "Cargar pesos" with a corrupt file.
   std::vector<uint8_t> garbage = {'C', 'V', 'A', 'W'};
   Rng rng(9);
   for (int i = 0; i < 100000; ++i) garbage.push_back(static_cast<uint8_t>(rng.below(256)));
-  check_code([&] { s.load_weights(garbage); }, errc::bad_weights);
-  check_code([&] { s.load_weights({}); }, errc::bad_weights);
-  CHECK(s.predict(image(0.7f, 0.2f), false).probabilities == p.probabilities);
+  check_code([&] { s.load_weights(kPrincipal, garbage); }, errc::bad_weights);
+  check_code([&] { s.load_weights(kPrincipal, {}); }, errc::bad_weights);
+  CHECK(s.predict(kPrincipal, image(0.7f, 0.2f), false).probabilities == p.probabilities);
   // A good file replaces it, spec included.
   Session other;
-  other.build(preset_spec("classroom"));
-  s.load_weights(other.save_weights(WeightsDtype::f32));
-  CHECK(s.model().spec().name == "classroom");
+  other.build(kPrincipal, preset_spec("classroom"));
+  s.load_weights(kPrincipal, other.save_weights(kPrincipal, WeightsDtype::f32));
+  CHECK(s.model(kPrincipal).spec().name == "classroom");
   CHECK(params_of(s) == params_of(other));
 }
 
@@ -195,35 +113,35 @@ TEST_CASE("A failed data load keeps the old set", "[session]") {
 TEST_CASE("While a run is active the model and the data cannot be replaced", "[session]") {
   Session s;
   ready(s);
-  s.train_begin(run(1, 0, "", 0));
+  s.train_begin(kPrincipal, run(1, 0, "", 0));
   s.train_step();
   const auto during = params_of(s);
-  check_code([&] { s.build(tiny_spec()); }, errc::busy);
-  check_code([&] { s.load_weights(s.save_weights(WeightsDtype::f32)); }, errc::busy);
+  check_code([&] { s.build(kPrincipal, tiny_spec()); }, errc::busy);
+  check_code([&] { s.load_weights(kPrincipal, s.save_weights(kPrincipal, WeightsDtype::f32)); }, errc::busy);
   const IdxPair more = halves(10, 5);
   check_code([&] { s.load_train(more.images, more.labels); }, errc::busy);
   check_code([&] { s.load_test(more.images, more.labels); }, errc::busy);
-  check_code([&] { s.train_begin({}); }, errc::busy);
-  check_code([&] { s.eval_begin(); }, errc::busy);
+  check_code([&] { s.train_begin(kPrincipal, {}); }, errc::busy);
+  check_code([&] { s.eval_begin(kPrincipal); }, errc::busy);
   CHECK(params_of(s) == during);
-  CHECK(s.predict(image(1, 0), true).activations.size() == 6);  // predictions are fine
+  CHECK(s.predict(kPrincipal, image(1, 0), true).activations.size() == 6);  // predictions are fine
   s.train_end();
-  s.eval_begin();
-  check_code([&] { s.build(tiny_spec()); }, errc::busy);
-  check_code([&] { s.train_begin({}); }, errc::busy);
+  s.eval_begin(kPrincipal);
+  check_code([&] { s.build(kPrincipal, tiny_spec()); }, errc::busy);
+  check_code([&] { s.train_begin(kPrincipal, {}); }, errc::busy);
   s.eval_end();
-  s.build(tiny_spec());
+  s.build(kPrincipal, tiny_spec());
 }
 
 TEST_CASE("A diverged run ends and puts back the model from before it", "[session]") {
   Session s;
-  s.build(ModelSpec::from_json(R"({"input": [8, 8, 1],
+  s.build(kPrincipal, ModelSpec::from_json(R"({"input": [8, 8, 1],
     "layers": [{"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}],
     "optimizer": {"type": "sgd", "lr": 1000}, "batch_size": 8, "epochs": 3})"));
   const IdxPair train = halves(96, 1, true);  // unlearnable, so the huge steps never settle
   s.load_train(train.images, train.labels);
   const auto before = params_of(s);
-  s.train_begin({});
+  s.train_begin(kPrincipal, {});
   try {
     for (int i = 0; i < 100; ++i) s.train_step();
     FAIL("expected Error(diverged)");
@@ -234,16 +152,16 @@ TEST_CASE("A diverged run ends and puts back the model from before it", "[sessio
   CHECK_FALSE(s.training());
   CHECK(params_of(s) == before);
   check_code([&] { s.train_step(); }, errc::not_training);
-  s.train_begin(run(0, 0, R"({"type": "sgd", "lr": 0.01})", 0));  // and it can train again
+  s.train_begin(kPrincipal, run(0, 0, R"({"type": "sgd", "lr": 0.01})", 0));  // and it can train again
   CHECK(train_to_end(s) == 3 * 12);
 }
 
 TEST_CASE("Sliced scoring and test predictions agree with the model", "[session]") {
   Session s;
   ready(s);
-  s.train_begin(run(1, 0, "", 0));
+  s.train_begin(kPrincipal, run(1, 0, "", 0));
   train_to_end(s);
-  s.eval_begin();
+  s.eval_begin(kPrincipal);
   CHECK(s.eval_result().count == 0);
   int steps = 1;
   while (!s.eval_step()) ++steps;
@@ -251,20 +169,20 @@ TEST_CASE("Sliced scoring and test predictions agree with the model", "[session]
   const EvalResult r = s.eval_result();
   s.eval_end();
   CHECK(r.count == 40);
-  const TestPredictions p = s.test_predictions(0, 1000);
+  const TestPredictions p = s.test_predictions(kPrincipal, 0, 1000);
   REQUIRE(p.count == 40);
   int correct = 0;
   const TestImages images = s.test_images(0, 40);
   for (int i = 0; i < p.count; ++i) {
     correct += p.predicted[i] == p.labels[i];
     const std::span<const float> one(images.pixels + i * kSide * kSide, kSide * kSide);
-    const Prediction single = s.predict(one, false);
+    const Prediction single = s.predict(kPrincipal, one, false);
     CHECK(single.digit == p.predicted[i]);
     CHECK_THAT(p.confidence[i], WithinAbs(single.probabilities[single.digit], 1e-6));
   }
   CHECK(correct == static_cast<int>(r.accuracy * 40 + 0.5f));
-  CHECK(s.test_predictions(-5, 3).count == 3);
-  CHECK(s.test_predictions(39, 3).count == 1);
+  CHECK(s.test_predictions(kPrincipal, -5, 3).count == 3);
+  CHECK(s.test_predictions(kPrincipal, 39, 3).count == 1);
 }
 
 TEST_CASE("Validation after each epoch scores the test set, or its first val_limit images", "[session]") {
@@ -272,13 +190,13 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
   ready(s);
   const IdxPair test = halves(600, 2);
   REQUIRE(s.load_test(test.images, test.labels) == 600);
-  check_code([&] { s.train_begin(run(1, 0, "", 0, -1)); }, errc::bad_argument);
-  check_code([&] { s.eval_begin(-1); }, errc::bad_argument);
+  check_code([&] { s.train_begin(kPrincipal, run(1, 0, "", 0, -1)); }, errc::bad_argument);
+  check_code([&] { s.eval_begin(kPrincipal, -1); }, errc::bad_argument);
   CHECK_FALSE(s.training());
   CHECK_FALSE(s.evaluating());
 
   // 300 of the 600 test images: two validation steps (batches of 256), 256 then 300 scored.
-  s.train_begin(run(1, 32, "", 0, 300));
+  s.train_begin(kPrincipal, run(1, 32, "", 0, 300));
   std::vector<int> validated;
   TrainProgress last;
   for (bool done = false; !done;) {
@@ -294,7 +212,7 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
 
   // The same images scored by evaluate on the weights the run ended with (the validation ran
   // after the epoch's last update, so nothing changed in between).
-  s.eval_begin(300);
+  s.eval_begin(kPrincipal, 300);
   while (!s.eval_step()) {}
   const EvalResult part = s.eval_result();
   s.eval_end();
@@ -303,7 +221,7 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
   CHECK_THAT(part.accuracy, WithinAbs(last.epoch.val_accuracy, 1e-6));
 
   // No limit: all 600, as Keras's validation_data; a limit above the set's size is the whole set.
-  s.train_begin(run(1, 32, "", 0, 0));
+  s.train_begin(kPrincipal, run(1, 32, "", 0, 0));
   validated.clear();
   for (bool done = false; !done;) {
     last = s.train_step();
@@ -312,7 +230,7 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
   }
   s.train_end();
   CHECK(validated == std::vector<int>{256, 512, 600});
-  s.eval_begin(5000);
+  s.eval_begin(kPrincipal, 5000);
   int steps = 1;
   while (!s.eval_step()) ++steps;
   CHECK(steps == 3);
@@ -323,37 +241,37 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
 TEST_CASE("Test predictions refuse a test set of another image size", "[session][regression]") {
   // Found by the session fuzzer: 10x10 test images were copied into an 8x8 model's input.
   Session s;
-  s.build(tiny_spec());
+  s.build(kPrincipal, tiny_spec());
   const std::vector<uint8_t> pixels(3 * 10 * 10, 128);
   s.load_test(idx_images(0x803, 3, 10, 10, pixels), idx_labels(0x801, 3, {1, 0, 1}));
-  check_code([&] { s.test_predictions(0, 3); }, errc::bad_shape);
-  check_code([&] { s.eval_begin(); }, errc::bad_shape);
+  check_code([&] { s.test_predictions(kPrincipal, 0, 3); }, errc::bad_shape);
+  check_code([&] { s.eval_begin(kPrincipal); }, errc::bad_shape);
   CHECK_FALSE(s.evaluating());
 }
 
 TEST_CASE("Session inference: bad images are refused, kernels and masks are read", "[session]") {
   Session s;
   ready(s);
-  check_code([&] { s.predict(std::vector<float>(63), false); }, errc::bad_image);
+  check_code([&] { s.predict(kPrincipal, std::vector<float>(63), false); }, errc::bad_image);
   check_code([&] { s.digit_steps(std::vector<uint8_t>(10), 2, 2, true); }, errc::bad_image);
   check_code([&] { s.digit_steps({}, 0, 0, true); }, errc::bad_image);
   check_code([&] { s.digit_steps(std::vector<uint8_t>(4), 65536, 65536, true); }, errc::bad_image);
   const DigitSteps d = s.digit_steps(std::vector<uint8_t>(16 * 16 * 4, 255), 16, 16, true);
   CHECK(d.empty);  // white paper, no ink
-  const ConvKernels k = s.conv_kernels(0);
+  const ConvKernels k = s.conv_kernels(kPrincipal, 0);
   CHECK(k.filters == 4);
   CHECK(k.channels == 1);
   CHECK(k.kernel == 3);
-  check_code([&] { s.conv_kernels(1); }, errc::bad_argument);
-  check_code([&] { s.conv_kernels(99); }, errc::bad_argument);
-  CHECK(s.dropout_mask(2).n == 0);  // before any training step
-  s.train_begin(run(1, 0, "", 0));
+  check_code([&] { s.conv_kernels(kPrincipal, 1); }, errc::bad_argument);
+  check_code([&] { s.conv_kernels(kPrincipal, 99); }, errc::bad_argument);
+  CHECK(s.dropout_mask(kPrincipal, 2).n == 0);  // before any training step
+  s.train_begin(kPrincipal, run(1, 0, "", 0));
   s.train_step();
-  const DropoutMask m = s.dropout_mask(2);
+  const DropoutMask m = s.dropout_mask(kPrincipal, 2);
   CHECK(m.n == 16);
   CHECK(m.c == 4);
   CHECK_THAT(m.rate, WithinAbs(0.25, 1e-6));
-  check_code([&] { s.dropout_mask(0); }, errc::bad_argument);
+  check_code([&] { s.dropout_mask(kPrincipal, 0); }, errc::bad_argument);
 }
 
 TEST_CASE("The divergence guard also trips on a finite loss far above guessing", "[session][train]") {
@@ -361,12 +279,12 @@ TEST_CASE("The divergence guard also trips on a finite loss far above guessing",
   // (logits move by ~80 a step): the loss stays finite, as the fused softmax cross-entropy
   // is computed stably, but soon averages above 3 ln 2 = 2.08.
   Session s;
-  s.build(ModelSpec::from_json(R"({"input": [8, 8, 1],
+  s.build(kPrincipal, ModelSpec::from_json(R"({"input": [8, 8, 1],
     "layers": [{"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}],
     "optimizer": {"type": "sgd", "lr": 5}, "batch_size": 4, "epochs": 5})"));
   const IdxPair train = halves(200, 6, true);
   s.load_train(train.images, train.labels);
-  s.train_begin({});
+  s.train_begin(kPrincipal, {});
   try {
     for (int i = 0; i < 250; ++i) s.train_step();
     FAIL("expected Error(diverged)");

@@ -249,3 +249,50 @@ export async function hideTab(page, url) {
 
 /** Which network answers drawings: the active-model line's data-model. */
 export const activeModel = (page) => page.getByTestId('active-model').getAttribute('data-model');
+
+// ---- networks in the engine's slots ----------------------------------------------------------
+
+/** Asserts that two lists of probabilities agree to 1e-6. */
+export function closeTo(actual, expected, what) {
+  actual.forEach((x, d) => assert.ok(Math.abs(x - expected[d]) < 1e-6, `${what}: p(${d}) ${x} vs ${expected[d]}`));
+}
+
+/**
+ * From now on the page keeps the last drawing it sends to the engine, so that slotAnswer() can
+ * ask another slot about the very same input.
+ */
+export async function recordDrawings(page) {
+  await page.evaluate(async () => {
+    const { cliente } = await import('/js/arranque.js');
+    const predict = cliente.predict;
+    cliente.predict = function (input, options) {
+      if (!options?.model) window.__lastDrawing = input;
+      return predict.call(this, input, options);
+    };
+  });
+}
+
+/** The probabilities slot `model` gives for the last drawing the page sent (recordDrawings). */
+export const slotAnswer = (page, model) => page.evaluate(async (m) => {
+  const { cliente } = await import('/js/arranque.js');
+  return Array.from((await cliente.predict(window.__lastDrawing, { model: m })).probabilities);
+}, model);
+
+/**
+ * «Usar esta red» then «Deshacer» of the widget whose test ids start with `prefix`, the trained
+ * network being in slot `slot`; `before`: what the page's network answered for SEVEN. The
+ * drawing answers with the trained network, then with the old one again, exactly.
+ */
+export async function useAndUndo(page, { prefix, slot, before }) {
+  await page.getByTestId(`${prefix}-use`).click();
+  await page.waitForSelector(`[data-testid="${prefix}-use-status"][data-state="used"]`, { state: 'attached' });
+  assert.equal(await activeModel(page), 'clase');
+  const used = (await drawDigit(page, SEVEN)).probs;
+  assert.ok(used.some((x, d) => Math.abs(x - before[d]) > 1e-6), 'the trained network answers differently');
+  closeTo(used, await slotAnswer(page, slot), `the drawing answers as slot ${slot}`);
+
+  await page.getByTestId(`${prefix}-undo`).click();
+  await page.waitForSelector(`[data-testid="${prefix}-use-status"][data-state="undone"]`, { state: 'attached' });
+  assert.deepEqual((await drawDigit(page, SEVEN)).probs, before, '«Deshacer» brings back the old network exactly');
+  assert.equal(await activeModel(page), 'preentrenada');
+}

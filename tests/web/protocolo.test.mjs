@@ -42,6 +42,8 @@ describe('random protocol', { timeout: 600_000 }, () => {
       const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
       const junk = () => pick([undefined, null, -1, 0, 1e9, NaN, 'x', {}, [], [1, 2], new Float32Array(3), true]);
       const floats = (n) => Float32Array.from({ length: n }, () => rand() * 2 - 1);
+      // Mostly the page's slot; sometimes another, a bad name or junk.
+      const slot = () => pick([undefined, undefined, 'principal', 'otra', 'Mala ranura', 'x'.repeat(33), junk()]);
       const spec = () => pick(['classroom', 'keras-mnist', 'nope', junk(),
         { input: [28, 28, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: int(-2, 12), activation: 'softmax' }] }]);
       const weights = await (await fetch('/models/keras-mnist.cvw')).arrayBuffer();
@@ -53,15 +55,15 @@ describe('random protocol', { timeout: 600_000 }, () => {
         init: () => c.init(pick([{}, {}, { variant: 'simd' }])),
         loadData: () => c.loadData(pick([{ sets: ['test'] }, { sets: ['train', 'test'], trainLimit: int(-10, 3000) }, { sets: junk() }])),
         presets: () => c.presets(),
-        build: () => c.build(spec()),
-        train: () => c.train(pick([{ epochs: 1, trainLimit: int(32, 640) }, { epochs: int(-1, 2), batchSize: int(-4, 64), trainLimit: int(-5, 200) },
-          { optimizer: pick([{ type: 'sgd', lr: 0.1 }, { type: 'zz' }, 'adam', junk()]), trainLimit: 96 }, { epochs: junk() }])),
+        build: () => c.build(spec(), { model: slot() }),
+        train: () => c.train({ model: slot(), ...pick([{ epochs: 1, trainLimit: int(32, 640) }, { epochs: int(-1, 2), batchSize: int(-4, 64), trainLimit: int(-5, 200) },
+          { optimizer: pick([{ type: 'sgd', lr: 0.1 }, { type: 'zz' }, 'adam', junk()]), trainLimit: 96 }, { epochs: junk() }]) }),
         pause: () => c.pause(),
         resume: () => c.resume(),
         stop: () => c.stop(),
         evaluate: () => c.evaluate(),
         predict: () => c.predict(pick([{ pixels: floats(784) }, { pixels: floats(int(0, 900)) },
-          { rgba: new Uint8ClampedArray(int(0, 64) * 4), width: int(-2, 8), height: int(-2, 8) }, junk()]), { activations: rand() < 0.3 }),
+          { rgba: new Uint8ClampedArray(int(0, 64) * 4), width: int(-2, 8), height: int(-2, 8) }, junk()]), { activations: rand() < 0.3, model: slot() }),
         kernels: () => c.kernels(pick([0, 1, 2, -1, 99, junk()])),
         explain: () => c.explain(pick(['conv', 'convMap', 'pool', 'receptive', 'receptiveWindow', 'params', 'nope']),
           pick([{ input: floats(9), height: 3, width: 3, weights: floats(9), kernel: 3, row: 0, col: 0, plane: floats(4), pool: 2, spec: 'keras-mnist', layer: 1 },
@@ -74,6 +76,11 @@ describe('random protocol', { timeout: 600_000 }, () => {
         activationCurve: () => c.activationCurve(pick(['relu', 'sigmoid', 'tanh', 'softmax', 'nope', junk()]), pick([floats(int(0, 40)), junk()])),
         testPredictions: () => c.testPredictions({ start: int(-10, 10000), count: int(-10, 300) }),
         memory: () => c.memory(),
+        copyModel: () => c.copyModel(pick(['principal', 'otra', slot()]), pick(['otra', 'principal', slot()])),
+        snapshotModel: () => c.snapshotModel(slot()),
+        restoreModel: () => c.restoreModel(slot()),
+        dropModel: () => c.dropModel(pick(['otra', slot()])),
+        models: () => c.models(),
       };
       // Sanity: the generator covers every request the protocol knows (bench aside: it is slow;
       // trap aside: it crashes the engine on purpose, worker-protocol and robustness test it).

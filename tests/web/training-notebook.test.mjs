@@ -1,11 +1,13 @@
 // training-notebook.test.mjs: «Reproducir el cuaderno» (section 8) in Debian's Chromium, shortened by the
 // test-only hook (globalThis.convaulaPruebas, set before the page loads): the Keras-style log,
-// pause and resume, a hidden tab, the engine lock, the final evaluate and predict, and "Detener"
-// putting back the network from before. The full 15-epoch run is bench/cuaderno.mjs.
+// pause and resume, a hidden tab, one run at a time, the final evaluate and predict, the page's
+// network untouched by the run (the drawing answers with it meanwhile), whether the run finishes
+// or is stopped, and «Usar esta red» with its «Deshacer». The full 15-epoch run
+// is bench/cuaderno.mjs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IDLE, READY, openPage, useApp } from './harness.mjs';
-import { hideTab } from './acts.mjs';
+import { SEVEN, closeTo, drawDigit, hideTab, recordDrawings, useAndUndo } from './acts.mjs';
 
 const app = useApp('training-notebook');
 // 20 batches of 32 per epoch, validation and evaluate on the first 500 test images.
@@ -44,22 +46,24 @@ async function prediccionTest0(page) {
 }
 
 describe('running the notebook (Reproducir el cuaderno)', () => {
-  test('Keras log, pause and resume, a hidden tab, the lock, then evaluate and predict test image 0', async () => {
+  test('Keras log, pause and resume, a hidden tab, one run at a time, then evaluate and predict test image 0', async () => {
     const { page, context, errors } = await abrir();
     try {
-      // The Práctica, built before the run, must say the notebook holds the engine.
+      // The Práctica, built before the run, must say the notebook's run is on.
       await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
       await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
       await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
+      const antes = await prediccionTest0(page);
       await page.getByTestId('notebook-run').click();
       await esperarAvance(page, 1003);
       await page.getByTestId('practice-run').click();
       await page.waitForSelector('[data-testid="practice-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
       assert.match(await page.getByTestId('practice-status').textContent(), /reproduciendo el cuaderno/);
-      // The engine is held: the other sections' buttons say so, the training panel waits.
-      assert.equal(await page.getByTestId('train-start').isDisabled(), true);
-      await page.getByTestId('test0-predict').click();
-      await page.waitForFunction(() => /reproduciendo el cuaderno/.test(document.querySelector('.prediccion-test0')?.closest('.panel')?.querySelector('.estado')?.textContent ?? ''));
+      // One run at a time: "Entrenar" says so too; the page's network answers meanwhile, unchanged.
+      await page.getByTestId('train-start').click();
+      await page.waitForSelector('[data-testid="train-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
+      assert.match(await page.getByTestId('train-status').textContent(), /reproduciendo el cuaderno/);
+      assert.deepEqual(await prediccionTest0(page), antes);
 
       // Pause: no progress while paused; resume goes on from there.
       await page.getByTestId('notebook-pause').click();
@@ -109,18 +113,35 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
       assert.equal(respuesta.label, '7');  // X_test[0]
       assert.equal(Number(respuesta.digit), probs.indexOf(Math.max(...probs)));
 
-      // The notebook's network now answers the drawings; the lock is free again.
-      assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'clase');
-      assert.equal(await page.getByTestId('train-start').isDisabled(), false);
-      const p = await prediccionTest0(page);
-      p.forEach((x, d) => assert.ok(Math.abs(x - probs[d]) < 1e-6, `p(${d}) ${x} vs ${probs[d]}`));
+      // The page's network is still the one from before (until «Usar esta red», the next test).
+      assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'preentrenada');
+      assert.equal(await page.getByTestId('notebook-use').isVisible(), true);
+      assert.deepEqual(await prediccionTest0(page), antes);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
   });
 
-  test('"Detener" ends the run and puts back the network from before', async () => {
+  test('the drawing keeps the page\'s network while the notebook trains; then «Usar esta red» and «Deshacer»', async () => {
+    // 200 batches an epoch: long enough to draw a digit meanwhile.
+    const { page, context, errors } = await abrir({ ...CORTO, trainLimit: 6400 });
+    try {
+      await recordDrawings(page);
+      const antes = (await drawDigit(page, SEVEN)).probs;
+      await page.getByTestId('notebook-run').click();
+      await esperarEstado(page, ['training'], 60_000);
+      closeTo((await drawDigit(page, SEVEN)).probs, antes, 'the drawing while the notebook trains');
+      assert.equal((await estado(page)).state, 'training', 'answered while the notebook trained');
+      await esperarEstado(page, ['done']);
+      await useAndUndo(page, { prefix: 'notebook', slot: 'cuaderno', before: antes });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"Detener" ends the run; the page\'s network is the one from before', async () => {
     const { page, context, errors } = await abrir({ ...CORTO, epochs: 5 });
     try {
       const antes = await prediccionTest0(page);
@@ -128,8 +149,9 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
       await esperarAvance(page, 1005);
       await page.getByTestId('notebook-stop').click();
       await esperarEstado(page, ['stopped'], 60_000);
-      assert.match((await estado(page)).text, /Ha vuelto la red que tenías/);
+      assert.match((await estado(page)).text, /Tu red \(la del dibujo\) no ha cambiado/);
       assert.equal(await page.getByTestId('notebook-result').isHidden(), true);
+      assert.equal(await page.getByTestId('notebook-use').isHidden(), true);
       assert.equal(await page.getByTestId('notebook-run').isDisabled(), false);
       const despues = await prediccionTest0(page);
       assert.deepEqual(despues, antes);

@@ -1,15 +1,15 @@
 // training-practice.test.mjs: the Práctica (section 10) in Debian's Chromium. The variant specs against
 // the engine (every combination builds, within the memory budget, with the expected layers);
-// each experiment (sigmoid, SGD, extra convolutions, 5 × 5 kernels) trained with the test-only
+// each experiment (sigmoid, SGD, extra convolutions, 5 × 5 kernels, average pooling) trained with the test-only
 // hook (globalThis.convaulaPruebas: a few hundred images); the runs kept across a reload; the
 // CSV download; storage failures (no IndexedDB, a full quota) said in Spanish, losing nothing;
-// and the engine lock while an experiment trains (web/js/leccion/kit/motor.js): every section
-// that asks the engine about the model says it is busy or waits, never shows the experiment's.
+// and the page while an experiment trains its own slot: the drawing and the sections keep the
+// page's network, a second run says whose run is on, «Usar esta red» and «Deshacer».
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { IDLE, READY, openPage, useApp } from './harness.mjs';
-import { SEVEN, answer, draw, visit } from './acts.mjs';
+import { SEVEN, closeTo, drawDigit, recordDrawings, useAndUndo, visit } from './acts.mjs';
 
 const app = useApp('training-practice');
 const CORTO = { trainLimit: 256, valLimit: 256 };
@@ -67,12 +67,13 @@ async function irAPractica(page) {
 const filas = (page) => page.locator('[data-testid="practice-runs"] tbody tr');
 
 // One experiment on the classroom base: `cambios` ticks the form, then it runs to the end.
-async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kernel5 = false }) {
+async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kernel5 = false, promedio = false }) {
   await page.getByTestId('practice-base').selectOption('classroom');
   await page.getByTestId('practice-sigmoid').setChecked(sigmoide);
   await page.getByTestId('practice-sgd').setChecked(sgd);
   await page.getByTestId('practice-conv').selectOption(String(conv));
   await page.getByTestId('practice-kernel5').setChecked(kernel5);
+  await page.getByTestId('practice-average').setChecked(promedio);
   const antes = await filas(page).count();
   await page.getByTestId('practice-run').click();
   await page.waitForFunction((n) => {
@@ -127,8 +128,8 @@ describe('Práctica', () => {
         for (const base of ['classroom', 'keras-mnist']) {
           for (let conv = 0; conv <= 3; conv++) {
             for (const kernel5 of [false, true]) {
-              for (const [sigmoide, sgd] of [[false, false], [true, true]]) {
-                const cambios = { sigmoide, sgd, lr: 0.05, conv, kernel5 };
+              for (const [sigmoide, sgd, promedio] of [[false, false, false], [true, true, true]]) {
+                const cambios = { sigmoide, sgd, lr: 0.05, conv, kernel5, promedio };
                 const spec = variante(presets[base], cambios);
                 const m = await c.build(spec);
                 const params = (await c.explain('params', { spec })).reduce((n, f) => n + f.total, 0);
@@ -155,6 +156,9 @@ describe('Práctica', () => {
         assert.equal(acts.at(-1), 'softmax', que);  // the output stays softmax
         assert.equal(acts.includes('relu'), !cambios.sigmoide, que);
         assert.equal(spec.optimizer.type, cambios.sgd ? 'sgd' : 'adadelta', que);
+        // Max pooling or average pooling, as the engine's summary names them.
+        const pools = summary.filter((l) => /Pooling2D$/.test(l.kerasClass)).map((l) => l.kerasClass);
+        assert.ok(pools.length > 0 && pools.every((c) => c === (cambios.promedio ? 'AveragePooling2D' : 'MaxPooling2D')), `${que}: ${pools}`);
         assert.equal(spec.optimizer.lr, Math.fround(cambios.sgd ? 0.05 : 1), que);  // the engine keeps float32
         // The extra layers keep the size: the layer after the last one is as without them.
         const ultimaConv = summary.findLastIndex((l) => l.kerasClass === 'Conv2D');
@@ -179,19 +183,22 @@ describe('Práctica', () => {
         await experimento(page, { sgd: true }),
         await experimento(page, { conv: 2 }),
         await experimento(page, { kernel5: true }),
+        await experimento(page, { promedio: true }),
       ];
       assert.match(runs[0].texto, /sigmoide/);
       assert.match(runs[1].texto, /SGD lr 0,01/);
       assert.match(runs[2].texto, /\+2 conv/);
       assert.match(runs[3].texto, /kernel 5×5/);
+      assert.match(runs[4].texto, /avg pooling/);
       for (const r of runs) assert.ok(r.precision > 0 && r.precision <= 1, r.texto);
+      await page.getByTestId('practice-runs').screenshot({ path: `${app.artifacts}practice-runs.png` });
       await page.waitForSelector('[data-testid="practice-storage"][data-state="saved"]', { state: 'attached' });
 
-      // A reload finds the four runs, with their results and curves.
+      // A reload finds the five runs, with their results and curves.
       await page.reload();
       await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
       await irAPractica(page);
-      assert.equal(await filas(page).count(), 4);
+      assert.equal(await filas(page).count(), 5);
       assert.equal(await page.getByTestId('practice-storage').getAttribute('data-state'), 'loaded');
       const precisiones = await page.locator('[data-testid="practice-runs"] tbody td[data-value]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.value)));
       assert.deepEqual(precisiones, runs.map((r) => r.precision));
@@ -204,9 +211,9 @@ describe('Práctica', () => {
       assert.equal(texto.charCodeAt(0), 0xFEFF);
       const lineas = texto.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
       assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida (prueba)', 'Exactitud (prueba)', 'Estado']);
-      assert.equal(lineas.length, 5);
-      assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4']);
-      assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5']);
+      assert.equal(lineas.length, 6);
+      assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4', '5']);
+      assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5', 'avg pooling']);
       for (const [i, l] of lineas.slice(1).entries()) {
         assert.equal(l[2], 'Red rápida');
         assert.equal(l[9], 'terminado');
@@ -219,7 +226,7 @@ describe('Práctica', () => {
       await page.reload();
       await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
       await irAPractica(page);
-      assert.equal(await filas(page).count(), 3);
+      assert.equal(await filas(page).count(), 4);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -296,65 +303,52 @@ describe('Práctica', () => {
   }
 });
 
-// The experiment's states while it holds the engine.
-const EXPERIMENTO = ['saving', 'building', 'training', 'restoring'];
 // The status line of the panel that holds `testid` (the runner's busy / error messages).
-const panelState = (page, testid) => page.getByTestId(testid).evaluate((b) => b.closest('.panel').querySelector('.estado').dataset.state);
+const panelStatus = (page, testid) => page.getByTestId(testid).evaluate((b) => {
+  const estado = b.closest('.panel').querySelector('.estado');
+  return { state: estado.dataset.state, text: estado.textContent };
+});
 
-describe('the engine lock during a Práctica experiment', () => {
-  test('sections that read the model wait or say busy, and never show the experiment\'s model', async () => {
+describe('the page during a Práctica experiment', () => {
+  // The experiment (a 5 × 5-kernel variant of the lesson's network: 24 × 24 maps after the first
+  // layer, where the page's pretrained network has 26 × 26; the slower base, so the run lasts)
+  // trains a slot of its own.
+  test('the drawing and the sections keep the page\'s network, a second run says whose run is on; then «Usar esta red» and «Deshacer»', async () => {
     const { page, context, errors } = await app.openApp({ width: 1280, height: 800 });
     try {
+      await recordDrawings(page);
       for (const id of ['maxpooling', 'entrenar', 'aprendido', 'dropout', 'convolucion', 'practica']) await visit(page, id);
       const titulo = '#maxpooling [data-parte="titulo-activacion"]';
-      // Max-pooling shows the layer its pooling receives: the lesson's conv2, 64 channels of 24 × 24.
+      // Max-pooling shows the layer its pooling receives: the page's conv2, 64 channels of 24 × 24
+      // (the experiment's would be 20 × 20).
       await page.waitForFunction((s) => /24 × 24/.test(document.querySelector(s).textContent), titulo);
       await page.waitForSelector('[data-testid="kernels"][data-count="32"]', { state: 'attached' });
       await page.waitForSelector('[data-testid="activations"][data-layers]', { state: 'attached' });
       const capas = await page.getByTestId('activations').getAttribute('data-layers');
-      await draw(page, SEVEN);
-      await answer(page);
-
-      // Every change of these results is stamped with the experiment's state at that moment.
-      await page.evaluate((s) => {
-        window.__cambios = [];
-        const estado = () => document.querySelector('[data-testid="practice-status"]').dataset.state;
-        const vigilar = (nombre, nodo) => new MutationObserver(() => window.__cambios.push([nombre, estado()]))
-          .observe(nodo, { childList: true, subtree: true, characterData: true, attributes: true });
-        vigilar('maxpooling', document.querySelector(s));
-        vigilar('activaciones', document.querySelector('[data-testid="activations"]'));
-        vigilar('kernels', document.querySelector('[data-testid="kernels"]'));
-        vigilar('convolucion', document.querySelector('[data-testid="conv-mapa"]'));
-        vigilar('dropout', document.querySelector('[data-testid="dropout-predict-result"]'));
-        vigilar('test0', document.querySelector('[data-testid="test0-onehot"]'));
-      }, titulo);
+      const antes = (await drawDigit(page, SEVEN)).probs;
 
       await page.getByTestId('practice-base').selectOption('keras-mnist');
       await page.getByTestId('practice-kernel5').check();
-      await page.getByTestId('practice-images').selectOption('2000');
+      await page.getByTestId('practice-images').selectOption('5000');
       await page.getByTestId('practice-run').click();
       await page.waitForSelector('[data-testid="practice-status"][data-state="training"]', { state: 'attached', timeout: 60_000 });
 
-      // Buttons that ask the engine say it is busy; the choosers and cursor-driven widgets wait.
-      for (const id of ['kernels-refresh', 'confusion-compute', 'test0-predict', 'lesson-evaluate']) {
+      // The drawing is answered by the page's network, exactly as before the run.
+      closeTo((await drawDigit(page, SEVEN)).probs, antes, 'the drawing during the experiment');
+      // Scoring the test set or "Entrenar" would be a second run: they say whose run is on.
+      for (const id of ['confusion-compute', 'lesson-evaluate']) {
         await page.getByTestId(id).click();
-        assert.equal(await panelState(page, id), 'busy', `${id} says the engine is busy`);
+        await page.waitForFunction((t) => document.querySelector(`[data-testid="${t}"]`).closest('.panel').querySelector('.estado').dataset.state === 'busy', id);
+        assert.match((await panelStatus(page, id)).text, /experimento de la Práctica/, id);
       }
-      // The training panel would swap the model too: it waits, and so do the weights' buttons.
-      assert.equal(await page.getByTestId('train-start').isDisabled(), true, '"Entrenar" waits for the experiment');
-      assert.equal(await page.getByTestId('weights-save').isDisabled(), true, 'saving weights waits for the experiment');
+      await page.getByTestId('train-start').click();
+      await page.waitForSelector('[data-testid="train-status"][data-state="busy"]', { state: 'attached' });
+      assert.match(await page.getByTestId('train-status').textContent(), /experimento de la Práctica/);
+      // Everything else answers now, from the page's network: 32 kernels, 26 × 26 maps.
+      await page.getByTestId('kernels-refresh').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="kernels"]').closest('.panel').querySelector('.estado').dataset.state === 'done');
+      assert.equal(await page.getByTestId('kernels').getAttribute('data-count'), '32');
       for (const id of ['maxpooling-dibujo', 'convolucion-dibujo', 'act-dibujo', 'dropout-predict-twice']) await page.getByTestId(id).click();
-      await page.waitForTimeout(1500);
-      // Read in one page task: while the experiment holds the engine, max-pooling still shows test image 0.
-      const ahora = await page.evaluate(() => ({
-        estado: document.querySelector('[data-testid="practice-status"]').dataset.state,
-        texto: document.querySelector('#maxpooling .fuente-desc').textContent,
-      }));
-      if (EXPERIMENTO.includes(ahora.estado)) assert.match(ahora.texto, /Imagen n\.º 0/, 'max-pooling still shows the test image');
-
-      await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 400_000, state: 'attached' });
-      await page.waitForFunction(() => !document.querySelector('[data-testid="train-start"]').disabled);
-      // The waiting calls run now, on the main model: the drawing, conv2's 64 channels of 24 × 24.
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#maxpooling .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
@@ -362,14 +356,11 @@ describe('the engine lock during a Práctica experiment', () => {
       assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 64);
       assert.equal(await page.getByTestId('activations').getAttribute('data-layers'), capas);
       assert.match(await page.locator('[data-testid="activations"] h4').nth(1).textContent(), /26 × 26 × 32/);
-      await page.getByTestId('kernels-refresh').click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="kernels"]').closest('.panel').querySelector('.estado').dataset.state === 'done');
-      assert.equal(await page.getByTestId('kernels').getAttribute('data-count'), '32');
+      assert.equal(await page.getByTestId('weights-save').isDisabled(), false, 'the page\'s network can be saved meanwhile');
+      assert.equal(await page.getByTestId('practice-status').getAttribute('data-state'), 'training', 'all of it while the experiment trained');
 
-      const cambios = await page.evaluate(() => window.__cambios);
-      assert.ok(cambios.some(([n]) => n === 'maxpooling'), 'max-pooling was redrawn once the experiment ended');
-      assert.deepEqual(cambios.filter(([, estado]) => EXPERIMENTO.includes(estado)), [],
-        'nothing that reads the model changed while the experiment held the engine');
+      await page.waitForSelector('[data-testid="practice-status"][data-state="done"]', { timeout: 400_000, state: 'attached' });
+      await useAndUndo(page, { prefix: 'practice', slot: 'experimento', before: antes });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -22,6 +22,25 @@ function inPage(page, fn, arg) {
   }, [fn.toString(), arg]);
 }
 
+// Runs fn(client, fallo, arg) in the page with a client of its own (a fresh worker, terminated
+// after); fallo(promise) resolves with null, or with {code, es}: a rejection's stable code and
+// the Spanish sentence the page shows.
+function withFreshClient(page, fn, arg) {
+  return page.evaluate(async ([src, a]) => {
+    // Made before the first await: DevTools lifts the page's CSP (no eval) only for the
+    // evaluation's synchronous part.
+    const f = new Function(`return (${src})`)();
+    const { ConvAulaClient } = await import('/js/client.js');
+    const c = new ConvAulaClient('/worker.js');
+    const fallo = (p) => p.then(() => null, (e) => ({ code: e.code, es: window.mensaje(e) }));
+    try {
+      return await f(c, fallo, a);
+    } finally {
+      c.terminate();
+    }
+  }, [fn.toString(), arg]);
+}
+
 async function openClient(browser, server) {
   const watched = await openPage(browser, server.url);
   await watched.page.evaluate(async () => {
@@ -399,6 +418,87 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.ok(r.last.heap - r.afterOne.heap < 5 * 1048576, `heap grew by ${mb(r.last.heap - r.afterOne.heap)} MB after the first`);
     assert.equal(r.digit, 1);
     assert.equal(r.trained, 1);
+  });
+
+  // Model slots: several networks in one engine, one run at a time.
+  it('three keras-mnist slots, the training set and a large network fit; one more past the budget is refused with too_large, the others still predict', async () => {
+    const r = await withFreshClient(page, async (c, fallo) => {
+      await c.init();
+      await c.loadData();
+      const { pixels } = await c.testImages({ start: 0, count: 1 });
+      const slots = ['principal', 'experimento', 'cuaderno'];
+      const antes = {};
+      for (const model of slots) {
+        await c.build('keras-mnist', { model });
+        // A short run, so that each slot holds its optimizer's state too.
+        await c.train({ model, epochs: 1, trainLimit: 64, valLimit: 64 });
+        antes[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
+      }
+      // 784 pixels into 65,536 units: 52.1 M parameters (within a model's limits), 417 MB with
+      // their gradients. One fits beside the three slots and the data (about 300 MB); a second
+      // would pass the session's 1 GiB.
+      const grande = { input: [28, 28, 1], layers: [{ type: 'flatten' },
+        { type: 'dense', units: 65536, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] };
+      const cabe = (await c.build(grande, { model: 'mi-letra' })).totalParams;
+      antes['mi-letra'] = Array.from((await c.predict({ pixels }, { model: 'mi-letra' })).probabilities);
+      const rechazo = await fallo(c.build(grande, { model: 'mi-letra-2' }));
+      const despues = {};
+      for (const model of Object.keys(antes)) despues[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
+      return { cabe, rechazo, antes, despues, slots: await c.models(), otra: await fallo(c.predict({ pixels }, { model: 'mi-letra-2' })) };
+    });
+    assert.equal(r.cabe, 784 * 65536 + 65536 + 65536 * 10 + 10);
+    assert.equal(r.rechazo?.code, 'too_large');
+    assert.match(r.rechazo.es, /no caben en la memoria/);
+    assert.deepEqual(r.despues, r.antes, 'the slots already there are untouched');
+    assert.deepEqual([...r.slots].sort(), ['cuaderno', 'experimento', 'mi-letra', 'principal']);
+    assert.equal(r.otra?.code, 'no_model');
+  });
+
+  it('a run on one slot, reads on any; copy, snapshot and restore are exact; busy and no_model', async () => {
+    const r = await withFreshClient(page, async (c, fallo) => {
+      await c.init();
+      await c.loadData({ trainLimit: 4000 });
+      const { pixels } = await c.testImages({ start: 0, count: 1 });
+      const probs = async (model) => Array.from((await c.predict({ pixels }, { model })).probabilities);
+      await c.build('classroom');
+      await c.build('classroom', { model: 'experimento' });
+      const principal = await probs('principal');
+      const run = c.train({ model: 'experimento', epochs: 2 });
+      await new Promise((ok) => { const off = c.on('progress', (p) => { if (p.run === run.id) { off(); ok(); } }); });
+      const durante = {
+        principal: await probs('principal'),
+        kernels: (await c.kernels(0)).shape,
+        otraCarrera: await fallo(c.train({ epochs: 1 })),
+        evaluar: await fallo(c.evaluate({ limit: 100 })),
+        reconstruir: await fallo(c.build('classroom', { model: 'experimento' })),
+        borrar: await fallo(c.dropModel('experimento')),
+        copiarEncima: await fallo(c.copyModel('principal', 'experimento')),
+        copiarAOtra: (await c.copyModel('principal', 'cuaderno')).totalParams,
+        falta: await fallo(c.predict({ pixels }, { model: 'nadie' })),
+        malNombre: await fallo(c.predict({ pixels }, { model: 'Mala ranura' })),
+      };
+      const { stopped } = await run;
+      const experimento = await probs('experimento');
+      await c.snapshotModel('principal');
+      await c.copyModel('experimento', 'principal');
+      const copiada = await probs('principal');
+      await c.restoreModel('principal');
+      const restaurada = await probs('principal');
+      await c.dropModel('cuaderno');
+      return { principal, durante, stopped, experimento, copiada, restaurada, cuaderno: await probs('cuaderno').catch((e) => e.code), slots: await c.models() };
+    });
+    assert.deepEqual(r.durante.principal, r.principal, 'the page\'s slot answers as before while another trains');
+    assert.equal(r.durante.kernels[0] > 0, true);
+    for (const k of ['otraCarrera', 'evaluar', 'reconstruir', 'borrar', 'copiarEncima']) assert.equal(r.durante[k]?.code, 'busy', k);
+    assert.ok(r.durante.copiarAOtra > 0);
+    assert.equal(r.durante.falta?.code, 'no_model');
+    assert.equal(r.durante.malNombre?.code, 'bad_argument');
+    assert.equal(r.stopped, false);
+    assert.ok(r.experimento.some((p, d) => p !== r.principal[d]), 'the experiment trained');
+    assert.deepEqual(r.copiada, r.experimento, 'a copy answers as its source');
+    assert.deepEqual(r.restaurada, r.principal, 'a restored snapshot answers exactly as before');
+    assert.equal(r.cuaderno, 'no_model');
+    assert.deepEqual([...r.slots].sort(), ['experimento', 'principal']);
   });
 
   it('made no request outside localhost and logged no console error', () => {

@@ -9,6 +9,7 @@ import { crearGlosario, enlazarGlosario } from './ui/glosario.js';
 import { crearNavegacion } from './ui/navegacion.js';
 import { crearEstadoMotor } from './ui/estado-motor.js';
 import { crearEntrenamiento } from './ui/entrenamiento.js';
+import { crearEjecuciones } from './ui/ejecucion.js';
 import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
 import { crearModeloActivo } from './ui/modelo-activo.js';
@@ -49,23 +50,23 @@ const pesos = crearPesos(document.querySelector('.panel-pesos'), cliente, {
     modeloActivo.mostrar('archivo', archivo);
   },
 });
+// The training runs of the panel, the Práctica and the notebook: one at a time.
+const ejecuciones = crearEjecuciones(cliente);
+let versionPrincipal = 0;  // changes of the page's network (slot 'principal')
 const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenamiento'), cliente, {
+  ejecuciones,
   alCambiarModelo: (nombre, origen) => {
+    versionPrincipal++;
     pesos.ponerNombre(nombre);
     dibujo.modeloCambiado();
     if (origen === 'recuperada') modeloActivo.recuperarAnterior();
     else if (origen) modeloActivo.mostrar(origen);
   },
 });
-// The lesson's sections reach the engine, the training panel and the drawing through this.
-const motor = crearMotor({ cliente, entrenamiento, dibujo });
-// Saving or loading weights, or training, would race a run or a Práctica experiment.
-const pesosLibres = () => ['idle', 'done', 'error'].includes(entrenamiento.estado()) && !motor.ocupadoPor();
-entrenamiento.alCambiarEstado(() => pesos.habilitar(pesosLibres()));
-motor.alCambiarOcupado((quien) => {
-  entrenamiento.bloquear(Boolean(quien));
-  pesos.habilitar(pesosLibres());
-});
+// The lesson's sections reach the engine, the training panel and the runs through this.
+const motor = crearMotor({ cliente, entrenamiento, ejecuciones, version: () => versionPrincipal });
+// Saving or loading weights would race the training panel's run on the same network.
+entrenamiento.alCambiarEstado(() => pesos.habilitar(['idle', 'done', 'error', 'busy'].includes(entrenamiento.estado())));
 
 cliente.on('dataProgress', (p) => estadoMotor.progresoDatos(p));
 // A test-set sample at open, the rest when needed (ui/datos-perezosos.js).

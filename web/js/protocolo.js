@@ -6,17 +6,30 @@
 // of errc in core/include/convaula/error.h or ERROR_CODES below (web/js/ui/mensajes.js turns
 // it into Spanish). Events have no id: see EVENTS.
 //
+// Models live in named slots of the engine (slot names: [a-z0-9-]{1,32}): 'principal' is the
+// page's network (the pretrained one at open), 'experimento' the Práctica's, 'cuaderno' the
+// notebook's. Every request about a model names its slot in the payload field `model`
+// ('principal' when absent); a missing slot fails with no_model, a slot that would not fit in
+// the session's memory budget with too_large.
+//
+// Concurrency, the one rule: one run at a time, a training run or a scoring pass (the CPU is
+// the limit). Between a run's steps the worker answers everything else, on any slot: predict,
+// kernels, activations, explain, copies and snapshots. A second run is refused with busy while
+// a training run goes on, and waits for a scoring pass (they last seconds); a request that
+// would replace or drop the slot being run is refused with busy as well (or waits for a pass).
+//
 // Each entry of REQUESTS:
 //   args       the client method's positional arguments, which become payload fields; an
 //              options object after them is merged into the payload as well
 //   defaults   payload fields the worker fills in when absent (undefined counts as absent)
-//   needs      what must exist first: 'engine' (init done), 'model', 'train', 'test' (data
-//              sets), else the request fails with unsupported / no_model / no_data; while an
-//              init is under way, a request with needs waits for it (and the network it loads)
-//   whileBusy  'wait': waits for a scoring pass (evaluate, testPredictions) to end and is
-//              refused with busy while training, because it replaces or reads the model or
-//              the data those use; 'refuse': refused with busy during either
-//   pass       the request is itself a scoring pass (requests marked 'wait' queue behind it)
+//   model      true: the request is about the model in slot `model` (default 'principal')
+//   needs      what must exist first: 'engine' (init done), 'model' (the slot `model`),
+//              'train', 'test' (data sets), else the request fails with unsupported / no_model
+//              / no_data; while an init is under way, a request with needs waits for it (and
+//              the network it loads)
+//   run        'train' or 'pass': the request is a run (see the rule above)
+//   replaces   the payload field naming the slot the request replaces or drops
+//   swapsData  the request replaces the data sets a run reads: busy during any run
 //   loads      data sets the worker downloads first when they are not loaded yet (with
 //              'dataProgress' and 'dataLoaded' events), so a page can open with the test-set
 //              sample only and get the rest when something needs it; a list, or a function of
@@ -40,49 +53,61 @@ export const REQUESTS = {
   // {sets, trainLimit} → {train, test}: downloads the MNIST sets not loaded yet ('dataProgress'
   // events) and gives the image counts in the engine (test: TEST_SAMPLE while only the sample is
   // there); trainLimit > 0 makes train() use the first trainLimit training images by default.
-  loadData: { defaults: { sets: ['train', 'test'], trainLimit: 0 }, needs: ['engine'], whileBusy: 'refuse' },
+  loadData: { defaults: { sets: ['train', 'test'], trainLimit: 0 }, needs: ['engine'], swapsData: true },
   // → [{name, spec}] the built-in ModelSpecs
   presets: { needs: ['engine'] },
   // (spec: ModelSpec object or preset name) → {summary, totalParams, spec}; fresh weights
-  build: { args: ['spec'], needs: ['engine'], whileBusy: 'wait' },
+  build: { args: ['spec'], model: true, needs: ['engine'], replaces: 'model' },
   // {epochs?, batchSize?, optimizer?, trainLimit?, valLimit?} → {stopped, history, test}; goes on
   // from the model's weights, streams 'progress' and 'epoch' events carrying this request's id as
   // `run`. After each epoch it validates on the test set, as Keras's validation_data; valLimit > 0
   // validates on the first valLimit test images only (short runs in tests).
   // A diverged run rejects with 'diverged' and the model from before the run is back.
-  train: { needs: ['model'], loads: ['train', 'test'], whileBusy: 'wait' },
+  // 'progress' also carries the run's `fraction` done and `etaSeconds`, validation counted.
+  train: { model: true, needs: ['model'], loads: ['train', 'test'], run: 'train' },
   // No-ops without a run: a click racing the end of a run is harmless.
   pause: {},
   resume: {},
   stop: {},
   // {limit} → {loss, accuracy, classes, confusion: Int32Array} on the whole test set (limit > 0:
   // its first `limit` images only, for short tests)
-  evaluate: { defaults: { limit: 0 }, needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
+  evaluate: { defaults: { limit: 0 }, model: true, needs: ['model'], loads: ['test'], run: 'pass' },
   // (input: {rgba, width, height, darkInk} | {pixels}, {activations}) →
   //   {digit, probabilities, steps, activations?}
-  predict: { args: ['input'], defaults: { activations: false }, needs: ['model'] },
+  predict: { args: ['input'], defaults: { activations: false }, model: true, needs: ['model'] },
   // (layerIndex) → {shape: [filters, c, k, k], data, bias} of a Conv2D layer
-  kernels: { args: ['layerIndex'], needs: ['model'] },
-  // (kind, args) → explain.h's traces: conv, convMap, pool, receptive, receptiveWindow, params
-  explain: { args: ['kind', 'args'], defaults: { args: {} }, needs: ['engine'] },
+  kernels: { args: ['layerIndex'], model: true, needs: ['model'] },
+  // (kind, args) → explain.h's traces: conv, convMap, pool, receptive, receptiveWindow, params;
+  // the last three describe args.spec, or without one the model in slot `model`
+  explain: { args: ['kind', 'args'], defaults: { args: {} }, model: true, needs: ['engine'] },
   // {start, count} → {pixels: Float32Array (count, 28, 28), labels: Uint8Array}; images past
   // the sample bring the whole test set
   testImages: { defaults: { start: 0, count: 16 },
     loads: ({ start, count }) => (start + count > TEST_SAMPLE ? ['test'] : ['sample']) },
   // {f16} → ArrayBuffer, the weights file (weights.h)
-  saveWeights: { defaults: { f16: false }, needs: ['model'] },
+  saveWeights: { defaults: { f16: false }, model: true, needs: ['model'] },
   // (bytes: ArrayBuffer) → as build; a bad file rejects with bad_weights, the model stays
-  loadWeights: { args: ['bytes'], needs: ['engine'], whileBusy: 'wait' },
+  loadWeights: { args: ['bytes'], model: true, needs: ['engine'], replaces: 'model' },
   // {preset, batches, threads} → BenchFigures (core/include/convaula/bench.h), camelCase
-  bench: { defaults: { preset: 'keras-mnist', batches: 30 }, needs: ['engine'], whileBusy: 'wait' },
+  bench: { defaults: { preset: 'keras-mnist', batches: 30 }, needs: ['engine'], run: 'pass' },
   // (layerIndex) → {rate, shape: [n, c, h, w], mask} of a Dropout layer's last training step
-  dropoutMask: { args: ['layerIndex'], needs: ['model'] },
+  dropoutMask: { args: ['layerIndex'], model: true, needs: ['model'] },
   // {values, rate, seed, step} → {mask, output}: the engine's Dropout layer alone
   dropoutDemo: { defaults: { seed: 1, step: 0 }, needs: ['engine'] },
   // (activation, xs) → {y, dy}: f and f' through the engine's activation layer
   activationCurve: { args: ['activation', 'xs'], needs: ['engine'] },
   // {start, count} → {predicted: Uint8Array, confidence: Float32Array, labels: Uint8Array}
-  testPredictions: { defaults: { start: 0, count: 10000 }, needs: ['model'], loads: ['test'], whileBusy: 'wait', pass: true },
+  testPredictions: { defaults: { start: 0, count: 10000 }, model: true, needs: ['model'], loads: ['test'], run: 'pass' },
+  // (from, to) → as build, for slot `to`: a copy of slot `from`'s model (spec and weights)
+  copyModel: { args: ['from', 'to'], needs: ['engine'], replaces: 'to' },
+  // (model) → null: keeps a copy of the slot's model beside it (one per slot, the last taken)
+  snapshotModel: { args: ['model'], model: true, needs: ['model'] },
+  // (model) → as build: the slot's model is its snapshot again, exactly
+  restoreModel: { args: ['model'], model: true, needs: ['engine'], replaces: 'model' },
+  // (model) → null: the slot and its snapshot are gone
+  dropModel: { args: ['model'], model: true, needs: ['engine'], replaces: 'model' },
+  // → [slot names]
+  models: { needs: ['engine'] },
   // → {inUse, heap}: bytes the engine's allocator holds, and the wasm heap's size
   memory: { needs: ['engine'] },
   // → rejected with worker_crash: the engine executes a wasm trap (__builtin_trap), as a bug in
@@ -90,9 +115,11 @@ export const REQUESTS = {
   trap: { needs: ['engine'] },
 };
 
-// Streams from the worker, {type, ...}: 'progress' {run, epoch, epochs, batch, batches, loss,
-// accuracy, imagesPerSecond, etaSeconds, validating, validated, valImages} at most ~10 a second
-// (validating: the epoch's batches are done and `validated` of `valImages` test images are scored); 'epoch' {run, epoch, epochs,
+// Streams from the worker, {type, ...}: 'progress' {run, model, epoch, epochs, batch, batches,
+// loss, accuracy, imagesPerSecond, fraction, etaSeconds, validating, validated, valImages} at
+// most ~10 a second (validating: the epoch's batches are done and `validated` of `valImages`
+// test images are scored; fraction: the share of the run's work done, validation included;
+// etaSeconds: the time left for the rest, null until it can be told); 'epoch' {run, epoch, epochs,
 // loss, accuracy, val_loss, val_accuracy, seconds, imagesPerSecond}; 'dataProgress' {file,
 // loaded, total}; 'dataLoaded' {train, test}: image counts once a download is in the engine;
 // 'crash' {message, retryIn}: the engine is unusable and the client starts a new one, after
@@ -109,6 +136,11 @@ export function withDefaults(defaults = {}, payload = {}) {
   for (const [key, value] of Object.entries(payload)) if (value !== undefined) out[key] = value;
   return out;
 }
+
+// The slot a request is about when it names none.
+export const DEFAULT_MODEL = 'principal';
+/** A slot's name, as the engine accepts it (core/src/session.cpp); another is bad_argument. */
+export const SLOT_NAME = /^[a-z0-9-]{1,32}$/;
 
 // The payload of a client call: positional `args` by name, then the options object's fields.
 export function payloadOf(request, values) {

@@ -176,6 +176,16 @@ export const generico = {
   error_desconocido: 'Ha ocurrido un error inesperado.',
 };
 
+// The training runs (ui/ejecucion.js): the engine trains one network at a time, and a second
+// run asked for meanwhile says whose run is on.
+export const ejecucion = {
+  ocupado: {
+    entrenamiento: 'Ya se está entrenando tu red en el panel «Entrenamiento»: el motor entrena una red cada vez. Espera a que acabe o detenla.',
+    practica: 'Ya se está entrenando un experimento de la Práctica: el motor entrena una red cada vez. Espera a que acabe o detenlo.',
+    cuaderno: 'Ya se está reproduciendo el cuaderno: el motor entrena una red cada vez. Espera a que acabe o detenlo.',
+  },
+};
+
 // Messages for the stable error codes: the engine's (core/include/convaula/error.h)
 // and the worker's/client's own. Keep the keys in sync with error.h.
 export const errores = {
@@ -190,7 +200,7 @@ export const errores = {
   network: 'No se han podido descargar los datos. Comprueba la conexión con el servidor.',
   no_model: 'Primero hay que crear un modelo.',
   no_data: 'Primero hay que cargar los datos MNIST.',
-  busy: 'El motor está ocupado entrenando o evaluando. Espera a que termine o detén el entrenamiento.',
+  busy: 'El motor está entrenando o evaluando otra cosa, y lo hace de una en una. Espera a que termine o detén el entrenamiento.',
   not_training: 'No hay ningún entrenamiento en marcha.',
   not_evaluating: 'No hay ninguna evaluación en marcha.',
   too_large: 'El modelo o los datos no caben en la memoria que el motor puede usar. Prueba con menos capas, menos neuronas o un lote más pequeño.',
@@ -223,8 +233,12 @@ export const leccion = {
     cuadricula: 'cuadrícula',
     esperando: 'Esperando a que el motor y los datos de MNIST estén listos…',
     calculando: 'Calculando…',
-    ocupado_practica: 'Ahora mismo el motor está entrenando un experimento de la Práctica; espera a que acabe.',
-    ocupado_principal: 'Ahora mismo se está entrenando la red principal; espera a que acabe o detenla.',
+    // «Usar esta red» (kit/usar-red.js), after a Práctica experiment or the notebook's run.
+    usar_red: 'Usar esta red en el dibujo',
+    usar_red_hecho: (cual) => `Ahora ${cual} es la que lee tus dibujos (y la de las demás secciones).`,
+    deshacer: 'Deshacer',
+    deshecho: 'Ha vuelto tu red anterior: es otra vez la que lee tus dibujos.',
+    deshacer_tarde: 'Tu red principal ha cambiado desde entonces (otro entrenamiento, un archivo de pesos…): ya no se puede deshacer.',
     // A section whose build failed (kit/secciones.js); `motivo` is an engine error's sentence, or ''.
     seccion_fallo: (motivo) => `Esta parte de la lección no se ha podido preparar.${motivo ? ` ${motivo}` : ''} Vuelve a cargar la página para verla completa.`,
   },
@@ -513,6 +527,7 @@ export const leccion = {
 
   maxpooling: {
     texto: 'Cada casilla de un mapa de características dice cuánto se parece esa zona de la imagen a lo que busca el kernel. Si la característica aparece una casilla más a la izquierda o más abajo, casi siempre da igual: lo importante es que está. El maxpooling aprovecha esto: divide cada canal en bloques de 2 × 2 y se queda solo con el valor más alto de cada bloque. ¿Da igual siempre? Antes de seguir, compruébalo en la pregunta de abajo.',
+    promedio_texto: 'El average pooling hace lo mismo con la media de cada bloque en lugar del máximo: tiene en cuenta las cuatro casillas, pero una característica clara en una sola de ellas queda diluida entre las demás. El maxpooling conserva justo esa señal más fuerte, y por eso es el habitual en redes como esta. En la Práctica puedes entrenar las dos versiones y compararlas.',
     mapa_titulo: 'Un mapa de activación real',
     mapa_texto: 'Este es un canal de la capa que entra al maxpooling en la red activa (la de la sección «Entrenar y predecir»), aplicada a tu imagen: en la red de la lección es la segunda capa convolucional, de 24 × 24 × 64, y el maxpooling la deja en 12 × 12 × 64. Si la red aún no está entrenada, sus kernels son aleatorios; entrénala y vuelve para ver mapas más claros.',
     canal: 'Canal de la capa que entra al maxpooling',
@@ -623,18 +638,18 @@ export const leccion = {
     cuaderno_texto: 'Este botón ejecuta la celda de entrenamiento del cuaderno con un solo cambio: el cuaderno escribe optimizer=\'Adadelta\', que en tf.keras significa learning_rate=0.001 y apenas aprende en 15 épocas; aquí se usa Adadelta con learning_rate=1.0, el valor del ejemplo original de Keras para MNIST. Todo lo demás es igual: la red de la lección, lotes de 32 imágenes y 15 épocas con las 60.000 imágenes de entrenamiento; al final de cada época mide la red con las 10.000 imágenes de prueba, como hace validation_data=(X_test, y_test). Esas imágenes no se usan para aprender, pero tampoco son una validación independiente: si eligiéramos la mejor época o los hiperparámetros mirando esa cifra, el conjunto de prueba dejaría de medir imágenes nuevas. Después llama a model.evaluate y predice la imagen de prueba 0, igual que el cuaderno.',
     cuaderno_codigo: "model.compile(loss='categorical_crossentropy',\n              optimizer=tf.keras.optimizers.Adadelta(learning_rate=1.0),\n              metrics=['accuracy'])\nmodel.fit(X_train, y_train, batch_size=32, epochs=15, verbose=1,\n          validation_data=(X_test, y_test))\nscore = model.evaluate(X_test, y_test, verbose=1)",
     cuaderno_duracion: 'Tarda: cada época recorre las 60.000 imágenes, y las 15 épocas llevan de un cuarto de hora a más de media hora según el equipo (la línea de progreso calcula cuánto queda). Sigue entrenando aunque cambies de pestaña, y puedes pausarlo y reanudarlo cuando quieras.',
-    cuaderno_red: 'Al terminar, la red del cuaderno pasa a ser la que lee tus dibujos. Si lo detienes antes, vuelve la red que tenías.',
+    cuaderno_red: 'El cuaderno entrena una red aparte: mientras tanto, tu dibujo y las demás secciones siguen usando tu red. Al terminar, si quieres, «Usar esta red» la pone en el dibujo (y «Deshacer» te devuelve la anterior).',
     cuaderno_boton: 'Reproducir el cuaderno',
     cuaderno_listo: 'Listo para reproducir el cuaderno.',
-    cuaderno_construyendo: 'Guardando tu red actual y construyendo la red de la lección con pesos nuevos…',
+    cuaderno_construyendo: 'Construyendo la red de la lección con pesos nuevos…',
     cuaderno_entrenando: 'Entrenando como el cuaderno (model.fit)…',
     cuaderno_pausado: 'En pausa. Pulsa «Reanudar» para seguir donde lo dejaste.',
     cuaderno_validando: (epoch, epochs, n, total) => `Época ${epoch} de ${epochs} · midiendo con las imágenes de prueba: ${n} de ${total}`,
     cuaderno_evaluando: 'Evaluando en el conjunto de prueba (model.evaluate)…',
     cuaderno_prediciendo: 'Prediciendo la imagen de prueba 0 (model.predict)…',
-    cuaderno_hecho: (t, acc) => `Cuaderno reproducido en ${t}: exactitud en el conjunto de prueba del ${acc}. Esta red es ahora la que lee tus dibujos.`,
-    cuaderno_detenido: 'Detenido antes de terminar. Ha vuelto la red que tenías antes.',
-    cuaderno_error: (m) => `No se ha podido terminar: ${m} Ha vuelto la red que tenías antes.`,
+    cuaderno_hecho: (t, acc) => `Cuaderno reproducido en ${t}: exactitud en el conjunto de prueba del ${acc}.`,
+    cuaderno_detenido: 'Detenido antes de terminar. Tu red (la del dibujo) no ha cambiado.',
+    cuaderno_error: (m) => `No se ha podido terminar: ${m} Tu red (la del dibujo) no ha cambiado.`,
     cuaderno_progreso_alt: 'Progreso de la reproducción del cuaderno',
     cuaderno_log_titulo: 'Lo que escribe Keras (verbose=1), época a época:',
     cuaderno_log_alt: 'Registro del entrenamiento, una línea por época, como lo escribe Keras',
@@ -645,7 +660,7 @@ export const leccion = {
     keras_epoca: ({ total, barra, tiempo, porPaso, loss, accuracy, val_loss, val_accuracy }) =>
       `${total}/${total} ${barra} - ${tiempo} ${porPaso} ms/step - loss: ${loss} - accuracy: ${accuracy} - val_loss: ${val_loss} - val_accuracy: ${val_accuracy}`,
     keras_evaluar: ({ total, barra, tiempo, loss, accuracy }) => `${total}/${total} ${barra} - ${tiempo} - loss: ${loss} - accuracy: ${accuracy}`,
-    ocupado_cuaderno: 'Ahora mismo el motor está reproduciendo el cuaderno; espera a que acabe o detenlo.',
+    cuaderno_cual: 'la red del cuaderno',
   },
   aprendido: {
     kernels_titulo: 'Los kernels de la primera capa',
@@ -681,7 +696,7 @@ export const leccion = {
   practica: {
     p1: 'Cada cambio es un experimento: elige la red de partida, marca los cambios y lánzalo. Cada ejecución se apunta con su configuración en la tabla, que se guarda en este navegador (sigue ahí al recargar la página) y se puede descargar como CSV, y su curva de aprendizaje se dibuja junto a las demás, para que la clase compare las curvas de aprendizaje aunque se recargue la página otro día.',
     nota_base: 'Por defecto se parte de la red rápida para clase (dos capas convolucionales pequeñas), con 5.000 imágenes y una época, para que cada prueba tarde menos de un minuto. La red de la lección (Keras MNIST) es la de verdad, pero unas diez veces más lenta. También puedes usar las 60.000 imágenes y hasta 15 épocas, como el cuaderno, si tienes tiempo. En los dos casos el optimizador de partida es Adadelta con lr = 1,0, como en el ejemplo original de Keras.',
-    nota_restaurar: 'Tu red principal (la del dibujo) no se pierde: antes de cada experimento se guardan sus pesos y al terminar se restauran. Mientras dura el experimento, el dibujo espera.',
+    nota_restaurar: 'Cada experimento entrena una red aparte: tu red principal (la del dibujo) no cambia, y el dibujo y las demás secciones siguen respondiendo mientras tanto. Si un experimento te convence, «Usar esta red» lo pone en el dibujo.',
     base: 'Red de partida',
     cambios: 'Cambios respecto a la red de partida',
     sigmoide: 'ReLU → sigmoide en todas las capas ocultas (la salida sigue siendo softmax)',
@@ -690,6 +705,7 @@ export const leccion = {
     conv_extra: 'Capas convolucionales añadidas (32 filtros cada una, con relleno para no encoger la imagen)',
     conv_opciones: (n) => (n === 0 ? 'Ninguna' : `${n} ${n === 1 ? 'capa más' : 'capas más'}`),
     kernel5: 'Kernels de 5 × 5 en vez de 3 × 3',
+    promedio: 'AveragePooling en lugar de MaxPooling',
     imagenes: 'Imágenes de entrenamiento',
     epocas: 'Épocas',
     lanzar: 'Lanzar experimento',
@@ -699,15 +715,15 @@ export const leccion = {
     diff_sgd: (lr) => `El optimizador pasa de Adadelta (lr = 1,0) a SGD con lr = ${lr}.`,
     diff_conv: (n, pos, k) => `${n === 1 ? 'Se añade una capa Conv2D' : `Se añaden ${n} capas Conv2D`} de 32 filtros de ${k} × ${k} con ReLU y relleno «same» (la imagen no encoge) después de la capa convolucional número ${pos}.`,
     diff_kernel: (n) => `${n} ${n === 1 ? 'capa convolucional pasa' : 'capas convolucionales pasan'} de kernels de 3 × 3 a 5 × 5.`,
+    diff_promedio: (n) => `${n === 1 ? 'La capa de maxpooling pasa' : `Las ${n} capas de maxpooling pasan`} a average pooling: cada bloque de 2 × 2 da la media de sus cuatro valores en vez del mayor. Los parámetros no cambian (ninguna de las dos tiene pesos).`,
     diff_parametros: (antes, despues) => `Parámetros: ${antes} → ${despues}.`,
     estado_listo: 'Listo para lanzar un experimento.',
-    estado_guardando: 'Guardando los pesos de tu red principal…',
     estado_construyendo: 'Construyendo la red del experimento…',
     estado_entrenando: (p) => `Entrenando el experimento… ${p}`,
-    estado_restaurando: 'Restaurando tu red principal…',
-    estado_hecho: (n) => `Experimento ${n} terminado. Tu red principal se ha restaurado y el dibujo vuelve a usarla.`,
-    estado_detenido: (n) => `Experimento ${n} detenido. Tu red principal se ha restaurado.`,
-    estado_error: (m) => `El experimento ha fallado: ${m} Tu red principal se ha restaurado.`,
+    estado_hecho: (n) => `Experimento ${n} terminado. Tu red principal no ha cambiado.`,
+    estado_detenido: (n) => `Experimento ${n} detenido. Tu red principal no ha cambiado.`,
+    estado_error: (m) => `El experimento ha fallado: ${m} Tu red principal no ha cambiado.`,
+    experimento_cual: (n) => `la red del experimento ${n}`,
     grafica_perdida: 'Pérdida (media del lote) de cada experimento',
     grafica_precision: 'Exactitud (media del lote) de cada experimento',
     grafica_perdida_alt: 'Curvas de pérdida de todos los experimentos superpuestas, frente a las épocas',
@@ -727,7 +743,7 @@ export const leccion = {
     sin_runs: 'Todavía no hay experimentos. ¡Lanza el primero!',
     config: (base, imagenes, epocas) => `${base} · ${imagenes} imágenes · ${epocas} ${epocas === '1' ? 'época' : 'épocas'}`,
     etiqueta_run: (n, cambios) => `Exp. ${n}: ${cambios}`,
-    nombres_cortos: { base: 'referencia', sigmoide: 'sigmoide', sgd: (lr) => `SGD lr ${lr}`, conv: (n) => `+${n} conv`, kernel5: 'kernel 5×5' },
+    nombres_cortos: { base: 'referencia', sigmoide: 'sigmoide', sgd: (lr) => `SGD lr ${lr}`, conv: (n) => `+${n} conv`, kernel5: 'kernel 5×5', promedio: 'avg pooling' },
     detenido: 'detenido',
     lleno: (n) => `Ya hay ${n} experimentos: quita alguno de la tabla para lanzar otro.`,
     base_nombres: { classroom: 'Red rápida', 'keras-mnist': 'Red de la lección' },

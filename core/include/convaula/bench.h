@@ -26,7 +26,7 @@ struct BenchFigures {
 // Times training of `preset` on random data with 1 thread and with `threads` threads:
 // after a second of warm-up with each, three alternating windows of `batches` steps per
 // thread count, and the median of each. Then inference (best of several calls). Leaves
-// the global ThreadPool at 1 thread.
+// the global ThreadPool's thread count as it was.
 BenchFigures run_benchmark(const std::string& preset, int batches, int threads);
 
 }  // namespace convaula

@@ -14,10 +14,18 @@
 #include <string>
 #include <vector>
 
+#include "convaula/activation_kind.h"
+#include "convaula/layer_kind.h"
 #include "convaula/rng.h"
 #include "convaula/tensor.h"
 
 namespace convaula {
+
+// The window a layer slides over its input (kernel x kernel, stride, padding before the first
+// row and column), for the receptive field; 1, 1, 0 for layers that look at one position.
+struct LayerWindow {
+  int kernel = 1, stride = 1, pad = 0;
+};
 
 // A parameter tensor and its gradient, as optimizers see it.
 struct ParamView {
@@ -26,7 +34,6 @@ struct ParamView {
   std::size_t size;
 };
 
-enum class Activation { linear, relu, sigmoid, tanh, softmax };
 Activation parse_activation(const std::string& name);  // throws Error(bad_spec)
 const char* activation_name(Activation a);
 
@@ -34,9 +41,12 @@ class Layer {
  public:
   virtual ~Layer() = default;
 
+  virtual LayerKind kind() const = 0;
   // Keras's class name ("Conv2D") and the base of its instance names ("conv2d").
-  virtual const char* keras_class() const = 0;
-  virtual const char* keras_name() const = 0;
+  const char* keras_class() const { return layer_kind_info(kind()).keras_class; }
+  const char* keras_name() const { return layer_kind_info(kind()).spec_name; }
+  // Valid once the layer is bound (a 'same' convolution's padding depends on its input).
+  virtual LayerWindow window() const { return {}; }
 
   virtual Shape output_shape(const Shape& in) const = 0;
   virtual std::size_t param_count(const Shape& /*in*/) const { return 0; }
@@ -59,6 +69,8 @@ class Layer {
   virtual void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) = 0;
 
   virtual std::vector<ParamView> params() { return {}; }
+  // Frees what the layer keeps sized by the batch (Sequential::release_batch_buffers).
+  virtual void release_batch() {}
 
   // The activation applied inside this layer (Keras's `activation=`), if any.
   virtual Activation activation() const { return Activation::linear; }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct LayerSpec {
   std::string padding = "valid";
   std::string activation = "linear";
   float rate = 0.0f;
+
+  // The kind `type` names; throws Error(bad_spec) for an unknown one.
+  LayerKind kind() const { return parse_layer_kind(type); }
 };
 
 struct ModelSpec {
@@ -119,6 +123,10 @@ class Sequential {
   // Replaces the optimizer (new state) from a spec.
   void set_optimizer(const OptimizerSpec& spec);
 
+  // Frees the buffers sized by the largest batch seen (activations, their gradients,
+  // pooling's winners); the next forward() plans them again. Dropout masks stay readable.
+  void release_batch_buffers();
+
   std::vector<uint8_t> save_weights(WeightsDtype dtype = WeightsDtype::f32) const;
   // All-or-nothing: a file for another architecture, or corrupt, throws
   // Error(bad_weights) and leaves the current weights untouched.
@@ -149,7 +157,16 @@ struct MemoryEstimate {
   uint64_t optimizer = 0;    // the optimizer's state (Adam: m and v)
   uint64_t activations = 0;  // inputs, every layer's outputs and their gradients, masks, argmax
   uint64_t scratch = 0;      // per thread: im2col or Winograd tiles, partial gradients, GEMM packing; per layer: Winograd weights
+  // The parts a Session adds up (the bytes above are those of a model at its largest).
+  uint64_t forward_per_image = 0;  // an input copy, every output, pooling's argmax
+  uint64_t masks_per_image = 0;    // dropout's masks
+  int batch_size = 0;              // the training batch
   uint64_t total() const;
+  // A model between runs (Sequential::release_batch_buffers): its weights and gradient
+  // buffers (allocated with it: in wasm's heap, unwritten memory counts too), scratch and one
+  // image's forward buffers; once it has trained, also its optimizer state and the last
+  // training batch's dropout masks.
+  uint64_t idle(bool trained) const;
   std::string str() const;  // "2917.3 MiB (weights 199.2 MiB, gradients ...)"
 };
 std::string format_mib(uint64_t bytes);  // "1024.0 MiB"
@@ -166,11 +183,16 @@ uint64_t memory_budget();
 // Throws Error(too_large) naming the estimate, its parts and the budget.
 void check_memory_budget(const MemoryEstimate& need);
 
+
 // The model a weights file describes (its embedded spec), with the file's weights loaded.
 // Throws Error(bad_weights) for a corrupt file, an invalid embedded spec or a parameter
 // count that does not match it, Error(too_large) for a model over the memory budget;
 // nothing is allocated for the model before all of that has been checked.
-std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size);
+// `check` runs on the model's estimate before anything is allocated (a Session adds what it
+// already holds); it throws to refuse.
+std::unique_ptr<Sequential> load_model(
+    const uint8_t* data, std::size_t size,
+    const std::function<void(const MemoryEstimate&)>& check = check_memory_budget);
 
 // Throws Error(bad_weights) unless the model's output for one image of full ink is finite:
 // finite but huge parameters (3e38) overflow on the way. Run on a file's weights before they

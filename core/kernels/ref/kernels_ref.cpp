@@ -173,6 +173,35 @@ void maxpool_backward(const float* dout, const int32_t* argmax, int planes, int 
   }
 }
 
+void avgpool_forward_ref(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                         int ow, float* out) {
+  const float count = static_cast<float>(pool * pool);
+  for (int p = 0; p < planes; ++p) {
+    const float* src = in + static_cast<long>(p) * h * w;
+    for (int oy = 0; oy < oh; ++oy)
+      for (int ox = 0; ox < ow; ++ox) {
+        float sum = 0.0f;
+        for (int ky = 0; ky < pool; ++ky)
+          for (int kx = 0; kx < pool; ++kx) sum += src[(oy * stride + ky) * w + ox * stride + kx];
+        out[(static_cast<long>(p) * oh + oy) * ow + ox] = sum / count;
+      }
+  }
+}
+
+void avgpool_backward(const float* dout, int planes, int h, int w, int pool, int stride, int oh,
+                      int ow, float* din) {
+  const float count = static_cast<float>(pool * pool);
+  for (int p = 0; p < planes; ++p) {
+    float* dst = din + static_cast<long>(p) * h * w;
+    for (int oy = 0; oy < oh; ++oy)
+      for (int ox = 0; ox < ow; ++ox) {
+        const float share = dout[(static_cast<long>(p) * oh + oy) * ow + ox] / count;
+        for (int ky = 0; ky < pool; ++ky)
+          for (int kx = 0; kx < pool; ++kx) dst[(oy * stride + ky) * w + ox * stride + kx] += share;
+      }
+  }
+}
+
 void mul_ref(const float* x, const float* mask, float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = x[i] * mask[i];
 }

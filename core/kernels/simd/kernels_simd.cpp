@@ -38,6 +38,10 @@ void maxpool_forward(const float* in, int planes, int h, int w, int pool, int st
                      int ow, float* out, int32_t* argmax) {
   maxpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out, argmax);
 }
+void avgpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                     int ow, float* out) {
+  avgpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out);
+}
 void mul(const float* x, const float* mask, float* y, std::size_t n) { mul_ref(x, mask, y, n); }
 void im2col(const ConvGeom& g, const float* img, float* col) { im2col_ref(g, img, col); }
 void col2im(const ConvGeom& g, const float* col, float* img) { col2im_ref(g, col, img); }
@@ -436,6 +440,29 @@ void maxpool_forward(const float* in, int planes, int h, int w, int pool, int st
     for (int oy = 0; oy < oh; ++oy)
       maxpool2x2_row(src + 2 * oy * w, src + (2 * oy + 1) * w, w, ow, 2 * oy * w, dst + oy * ow,
                      arg + oy * ow);
+  }
+}
+
+// 2x2 / stride 2 average pooling, W windows at a time; the same sums in the same order as
+// the ref ((a + b) + c) + d, so both give the same bits. Other shapes use the ref.
+void avgpool_forward(const float* in, int planes, int h, int w, int pool, int stride, int oh,
+                     int ow, float* out) {
+  if (pool != 2 || stride != 2) return avgpool_forward_ref(in, planes, h, w, pool, stride, oh, ow, out);
+  const Batch four(4.0f);
+  for (int p = 0; p < planes; ++p) {
+    const float* src = in + static_cast<long>(p) * h * w;
+    for (int oy = 0; oy < oh; ++oy) {
+      const float *r0 = src + 2 * oy * w, *r1 = r0 + w;
+      float* dst = out + (static_cast<long>(p) * oh + oy) * ow;
+      int ox = 0;
+      for (; 2 * (ox + W) <= w; ox += W) {
+        Batch a, b, c, d;
+        deinterleave(r0 + 2 * ox, a, b);
+        deinterleave(r1 + 2 * ox, c, d);
+        (((a + b) + c + d) / four).store_unaligned(dst + ox);
+      }
+      for (; ox < ow; ++ox) dst[ox] = (((r0[2 * ox] + r0[2 * ox + 1]) + r1[2 * ox]) + r1[2 * ox + 1]) / 4.0f;
+    }
   }
 }
 

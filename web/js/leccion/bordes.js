@@ -19,7 +19,7 @@ const RECORTE = { fila: 9, columna: 7, alto: 10, ancho: 15 };
 const valor = (x) => numero(x + 0, 2);
 
 export function crearBordes(raiz, { motor, dibujo }) {
-  const pedir = motor.accion(raiz.querySelector(':scope > .error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector(':scope > .error'), { calculando: false });
   const selector = raiz.querySelector('[data-parte="tipo-entrada"]');
   const esquina = raiz.querySelector('[data-parte="esquina"]');
   const lienzoEntrada = raiz.querySelector('[data-parte="entrada"]');

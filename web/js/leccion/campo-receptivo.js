@@ -18,7 +18,7 @@ const AZUL = '#2457d6';
  *   the second layer alone on an input of the first one's output size
  */
 export async function crearCampoReceptivo(raiz, motor, specs) {
-  const pedir = motor.accion(raiz.querySelector(':scope > .error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector(':scope > .error'), { calculando: false });
   const lienzo = raiz.querySelector('canvas');
   const rango = raiz.querySelector('[data-parte="neurona"]');
   const pasos = [...raiz.querySelectorAll('[data-parte="pasos"] li')];

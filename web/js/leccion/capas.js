@@ -81,7 +81,7 @@ function crearPar(raiz, { alMover }) {
 }
 
 function crearCalculadora(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lectura = raiz.querySelector('.lectura');
   const campos = {
     alto: raiz.querySelector('[data-parte="alto"]'),
@@ -157,7 +157,7 @@ function mostrarFormula(li, { alto, ancho, k, paso, relleno }, [motorAlto, motor
 
 // Four kernels over the 10×15 input: the output tensor, drawn as four stacked channels.
 async function crearCanales(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lienzo = raiz.querySelector('canvas');
   const filas = await pedir((cliente) => cliente.explain('params', { spec: especificacion(...ENTRADA_LECCION, [conv(4)]) }));
   if (!filas) return;
@@ -205,7 +205,7 @@ function pintarTensor(lienzo, canales, alto, ancho) {
 
 // Second layer: 8 kernels of 4×3×3 over the 4-channel tensor; its receptive field on the image.
 async function crearSegunda(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lectura = raiz.querySelector('.lectura');
   const spec = especificacion(...ENTRADA_LECCION, [conv(4), conv(8)]);
   const par = crearPar(raiz, { alMover: (f, c) => mostrarVentana(f, c) });

@@ -85,7 +85,7 @@ function crearEjemplo(raiz, motor, kernel) {
   const calculadas = new Map();  // "i,j" → sum, the output cells visited so far
   let traza = null;
   let turno = 0;
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const posicion = raiz.querySelector('[data-testid="conv-posicion"]');
 
   const rejillaImagen = crearRejilla(raiz.querySelector('[data-parte="imagen"]'), {
@@ -254,7 +254,7 @@ function pintarNeurona(lienzo, t) {
 
 // The kernel over a 28×28 digit: the engine's whole feature map, redrawn when the kernel changes.
 function crearMapa(raiz, motor, dibujo, kernel) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lectura = raiz.querySelector('.lectura');
   const lienzoEntrada = raiz.querySelector('[data-parte="entrada"]');
   const lienzoMapa = raiz.querySelector('[data-parte="mapa-salida"]');

@@ -3,13 +3,14 @@
 // images, validation on the test set after each epoch — with Keras's epoch log, then
 // model.evaluate and model.predict of test image 0. The worker trains, so the run goes on in a
 // hidden tab; this module only listens to its events (no timers), with pause, resume, progress
-// and time left. It holds the engine lock meanwhile: the other sections wait or say busy. The
-// network it trains then answers the drawings; stopped or failed, the one from before is back.
+// and time left (ui/ejecucion.js, as every training UI). It trains the engine's slot 'cuaderno':
+// the drawing and the other sections keep the page's network meanwhile, and «Usar esta red»
+// puts the notebook's one in its place afterwards.
 
 import { leccion, entrenamiento as TE } from '../textos.js';
 import { entero, decimal, porcentaje, duracion } from '../formato.js';
 import { el, ponerEstado } from './kit/dom.js';
-import { mensajeDeError } from '../ui/mensajes.js';
+import { crearUsarRed } from './kit/usar-red.js';
 import { comoPython, redondearComoNumpy, vectorComoNumpy } from './numpy.js';
 
 const T = leccion.entrenar;
@@ -17,9 +18,7 @@ const T = leccion.entrenar;
 // lr 1.0 (see nota_adadelta), model.fit(X_train, y_train, batch_size=32, epochs=15, verbose=1,
 // validation_data=(X_test, y_test)).
 export const CUADERNO = { preset: 'keras-mnist', epochs: 15, batchSize: 32, optimizer: { type: 'adadelta', lr: 1 } };
-// Scoring an image costs about a third of training on it (forward pass only): the weight of
-// the validation images in the time left.
-const COSTE_VALIDAR = 1 / 3;
+const SLOT = 'cuaderno';  // the engine's slot the notebook trains
 
 // Tests shorten the run through this global, set before the page loads (never by the page):
 // {epochs, trainLimit, valLimit, testLimit}. trainLimit 0 means every training image.
@@ -68,41 +67,31 @@ function crearVista() {
 
 export function crearCuaderno(raiz, motor) {
   const v = crearVista();
+  const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'notebook' });
+  v.nodo.insertBefore(usarRed.nodo, v.log.previousElementSibling);
   raiz.append(v.nodo);
   const { cliente } = motor;
-  const reloj = crearReloj();
-  let run = null;   // {id, epochs, batches, valImages, ...} while the notebook trains
+  const reloj = crearReloj();  // the run's training time, pauses left out
+  let run = null;   // {lote, historia, batches, epocaEscrita} while the notebook trains
   ponerEstado(v.estado, 'idle', T.cuaderno_listo);
 
   // Appends one finished line to the log, before the live one.
   const escribir = (texto) => v.vivo.before(`${texto}\n`);
 
-  function botones(fase) {
-    v.boton.disabled = fase !== 'libre';
-    v.pausar.disabled = fase !== 'entrenando';
-    v.reanudar.disabled = fase !== 'pausado';
-    v.detener.disabled = fase !== 'entrenando' && fase !== 'pausado';
-  }
-
-  // The share of the whole run already done, validation passes included.
-  function hecho(p) {
-    const imagenes = run.imagenes, validar = p.valImages * COSTE_VALIDAR;
-    const enEpoca = p.validating ? imagenes + p.validated * COSTE_VALIDAR : Math.min(p.batch * run.lote, imagenes);
-    return ((p.epoch - 1) * (imagenes + validar) + enEpoca) / (p.epochs * (imagenes + validar));
+  function botones(estado) {
+    v.boton.disabled = estado !== 'idle';
+    v.pausar.disabled = estado !== 'training';
+    v.reanudar.disabled = estado !== 'paused';
+    v.detener.disabled = estado !== 'training' && estado !== 'paused';
   }
 
   function progreso(p) {
-    if (!run || p.run !== run.id) return;
-    reloj.marchar();
     run.batches = p.batches;
-    run.imagenes ??= Math.min(p.batches * run.lote, run.limite || Infinity);
     if (p.epoch !== run.epocaEscrita) {
       run.epocaEscrita = p.epoch;
       escribir(`Epoch ${p.epoch}/${p.epochs}`);
     }
-    const f = hecho(p);
-    v.barra.value = f;
-    const restante = f > 0.002 ? reloj.segundos() * (1 - f) / f : null;
+    v.barra.value = p.fraction;
     v.vivo.textContent = T.keras_progreso({
       hechos: entero(p.batch), total: entero(p.batches), barra: barraKeras(p.batch, p.batches),
       loss: comoPython(p.loss), accuracy: comoPython(p.accuracy),
@@ -111,12 +100,11 @@ export function crearCuaderno(raiz, motor) {
       ? T.cuaderno_validando(entero(p.epoch), entero(p.epochs), entero(p.validated), entero(p.valImages))
       : TE.progreso({ epoch: entero(p.epoch), epochs: entero(p.epochs), batch: entero(p.batch), batches: entero(p.batches) });
     v.detalle.textContent = [donde, TE.velocidad(entero(p.imagesPerSecond)),
-      restante === null ? '' : TE.restante(duracion(restante))].filter(Boolean).join(' · ');
-    Object.assign(v.barra.dataset, { epoch: String(p.epoch), batch: String(p.batch), eta: String(restante ?? '') });
+      p.etaSeconds === null ? '' : TE.restante(duracion(p.etaSeconds))].filter(Boolean).join(' · ');
+    Object.assign(v.barra.dataset, { epoch: String(p.epoch), batch: String(p.batch), eta: String(p.etaSeconds ?? '') });
   }
 
   function epoca(e) {
-    if (!run || e.run !== run.id) return;
     const pasos = run.batches;
     v.vivo.textContent = '';
     escribir(T.keras_epoca({
@@ -127,15 +115,25 @@ export function crearCuaderno(raiz, motor) {
     run.historia.push({ ...e, reloj: reloj.segundos() });
     v.log.dataset.epochs = String(run.historia.length);
   }
-  cliente.on('progress', progreso);
-  cliente.on('epoch', epoca);
+
+  // The tracker's states drive the buttons, the status line and the training clock.
+  const FRASES = { training: T.cuaderno_entrenando, paused: T.cuaderno_pausado };
+  function alEstado(estado) {
+    botones(estado);
+    if (estado === 'training') reloj.marchar();
+    else reloj.parar();
+    if (FRASES[estado]) ponerEstado(v.estado, estado, FRASES[estado]);
+    if (estado === 'paused') v.reanudar.focus({ preventScroll: true });
+    if (estado === 'training' && document.activeElement === v.reanudar) v.pausar.focus({ preventScroll: true });
+  }
+  const seguidor = motor.ejecuciones.para('cuaderno', { alEstado, alProgreso: progreso, alEpoca: epoca });
 
   // score = model.evaluate(X_test, y_test, verbose=1), then the notebook's model.predict and
   // np.round of test image 0.
   async function evaluarYPredecir(limite) {
     ponerEstado(v.estado, 'evaluating', T.cuaderno_evaluando);
     const inicio = performance.now();
-    const { loss, accuracy, confusion } = await cliente.evaluate({ limit: limite });
+    const { loss, accuracy, confusion } = await cliente.evaluate({ model: SLOT, limit: limite });
     const imagenes = confusion.reduce((a, b) => a + b, 0), pasos = Math.ceil(imagenes / 32);
     const segundos = (performance.now() - inicio) / 1000;
     escribir('');
@@ -144,7 +142,7 @@ export function crearCuaderno(raiz, motor) {
       loss: comoPython(loss), accuracy: comoPython(accuracy) }));
     ponerEstado(v.estado, 'predicting', T.cuaderno_prediciendo);
     const { pixels, labels } = await cliente.testImages({ start: 0, count: 1 });
-    const { digit, probabilities: p } = await cliente.predict({ pixels });
+    const { digit, probabilities: p } = await cliente.predict({ pixels }, { model: SLOT });
     const redondeado = Array.from(p, redondearComoNumpy);
     v.salida.replaceChildren(
       el('p', { 'data-testid': 'notebook-score', 'data-loss': String(loss), 'data-accuracy': String(accuracy),
@@ -159,80 +157,50 @@ export function crearCuaderno(raiz, motor) {
     return { loss, accuracy };
   }
 
-  // The run with the engine held; the network from before is put back unless it finished.
-  async function reproducir() {
+  // The notebook's cell in slot 'cuaderno': build, fit, evaluate and predict.
+  async function reproducir(entrenar) {
     const prueba = ajustesDePrueba();
-    const respaldo = await cliente.saveWeights().catch(() => null);
+    usarRed.retirar();
     ponerEstado(v.estado, 'building', T.cuaderno_construyendo);
-    const red = await cliente.build(CUADERNO.preset);
+    await cliente.build(CUADERNO.preset, { model: SLOT });
     const epochs = prueba.epochs ?? CUADERNO.epochs;
-    const limite = prueba.trainLimit ?? 0;
     v.log.replaceChildren(v.vivo);
     v.log.hidden = false;
     v.vivo.textContent = '';
     v.salida.hidden = true;
     escribir(T.cuaderno_cabecera(entero(epochs)));
-    const entrenando = cliente.train({
-      epochs, batchSize: CUADERNO.batchSize, optimizer: CUADERNO.optimizer, trainLimit: limite, valLimit: prueba.valLimit ?? 0,
+    run = { lote: CUADERNO.batchSize, historia: [], batches: 0 };
+    const { stopped } = await entrenar({
+      model: SLOT, epochs, batchSize: CUADERNO.batchSize, optimizer: CUADERNO.optimizer,
+      trainLimit: prueba.trainLimit ?? 0, valLimit: prueba.valLimit ?? 0,
     });
-    run = { id: entrenando.id, lote: CUADERNO.batchSize, limite, historia: [], batches: 0 };
-    ponerEstado(v.estado, 'training', T.cuaderno_entrenando);
-    botones('entrenando');
-    try {
-      const { stopped } = await entrenando;
-      reloj.parar();
-      run.terminado = true;
-      if (stopped) throw Object.assign(new Error('stopped'), { detenido: true });
-      botones('ocupado');
-      const test = await evaluarYPredecir(prueba.testLimit ?? 0);
-      motor.modeloRestaurado(red, 'clase');
-      return test;
-    } catch (error) {
-      if (respaldo) motor.modeloRestaurado(await cliente.loadWeights(respaldo));
-      throw error;
-    }
+    if (stopped) throw Object.assign(new Error('stopped'), { detenido: true });
+    const test = await evaluarYPredecir(prueba.testLimit ?? 0);
+    usarRed.ofrecer(T.cuaderno_cual);
+    return test;
   }
 
   v.boton.addEventListener('click', async () => {
-    if (motor.principalEntrenando() || !(await motor.ocupar('cuaderno'))) {
-      return ponerEstado(v.estado, 'busy', motor.mensajeOcupado());
-    }
-    botones('ocupado');
     const total = crearReloj();
     total.marchar();
     try {
-      const { accuracy } = await reproducir();
+      const { accuracy } = await seguidor.ejecutar(reproducir);
       const segundos = total.segundos();
       v.estado.dataset.seconds = String(segundos);
       v.estado.dataset.trainSeconds = String(run.historia.at(-1)?.reloj ?? 0);
       ponerEstado(v.estado, 'done', T.cuaderno_hecho(duracion(segundos), porcentaje(accuracy, 2)));
     } catch (error) {
+      if (error.code === 'busy' && !run) return ponerEstado(v.estado, 'busy', motor.ejecuciones.mensaje(error));
       ponerEstado(v.estado, error.detenido ? 'stopped' : 'error',
-        error.detenido ? T.cuaderno_detenido : T.cuaderno_error(mensajeDeError(error)));
+        error.detenido ? T.cuaderno_detenido : T.cuaderno_error(motor.ejecuciones.mensaje(error)));
     } finally {
       v.vivo.textContent = '';
       v.detalle.textContent = '';
       run = null;
-      motor.liberar();
-      botones('libre');
-      v.boton.focus({ preventScroll: true });
     }
+    v.boton.focus({ preventScroll: true });
   });
-  // Pause and resume stop and restart the time-left clock; the worker's run waits in between.
-  v.pausar.addEventListener('click', async () => {
-    await cliente.pause();
-    if (!run || run.terminado) return;
-    reloj.parar();
-    botones('pausado');
-    ponerEstado(v.estado, 'paused', T.cuaderno_pausado);
-    v.reanudar.focus({ preventScroll: true });
-  });
-  v.reanudar.addEventListener('click', async () => {
-    await cliente.resume();
-    if (!run || run.terminado) return;
-    botones('entrenando');
-    ponerEstado(v.estado, 'training', T.cuaderno_entrenando);
-    v.pausar.focus({ preventScroll: true });
-  });
-  v.detener.addEventListener('click', () => { cliente.stop().catch(() => {}); });
+  v.pausar.addEventListener('click', () => seguidor.pausar());
+  v.reanudar.addEventListener('click', () => seguidor.reanudar());
+  v.detener.addEventListener('click', () => { seguidor.detener().catch(() => {}); });
 }

@@ -174,7 +174,7 @@ export async function crear(seccion, { motor }) {
   prediccion, pasos.panel, real.panel, dos.panel);
 
   const controles = [...pasos.controles, real.boton, dos.boton];
-  const correr = motor.accion(estado, { botones: controles, esperar: true, calculando: false });
+  const correr = motor.accion(estado, { botones: controles, calculando: false });
   // Every action leaves "previous" disabled on the first step.
   const accion = async (fn) => { await correr(fn); pasos.controles[1].disabled = pasos.primero(); };
 

@@ -21,7 +21,7 @@ export function crear(seccion, { motor, dibujo }) {
   const prediccion = el('div', { class: 'preguntas' });
   raiz.before(prediccion);
   preguntaDesplazar(prediccion, motor, () => {});
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const lista = raiz.querySelector('select');
   const lienzoMapa = raiz.querySelector('[data-parte="activacion"]');
   const lienzoReducido = raiz.querySelector('[data-parte="reducido"]');

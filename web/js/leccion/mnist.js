@@ -78,7 +78,7 @@ function crearNormalizar(raiz, motor, dibujo) {
 }
 
 async function crearOneHot(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const cuerpo = raiz.querySelector('tbody');
   const r = await pedir((cliente) => cliente.testImages({ start: 0, count: ETIQUETAS }));
   if (!r) return;

@@ -2,9 +2,9 @@
 // to three more convolutional layers, 5 × 5 kernels) as experiments: each builds a ModelSpec
 // variant of a preset (variantes.js), trains it, and is kept with its settings in a table; the
 // loss and accuracy curves of all runs are overlaid. Finished runs are stored in the browser
-// (practica-guardado.js) and come back after a reload; the table downloads as CSV. The worker
-// has one model, so the main model's weights are saved before each run and loaded back after it
-// (the drawing widget waits meanwhile).
+// (practica-guardado.js) and come back after a reload; the table downloads as CSV. Experiments
+// train the engine's slot 'experimento', so the page's network (slot 'principal') answers the
+// drawing and the other sections meanwhile; «Usar esta red» copies the last one into it.
 
 import { leccion, entrenamiento as TE } from '../textos.js';
 import { numero, entero, decimal, porcentaje, duracion, leerNumero } from '../formato.js';
@@ -13,11 +13,13 @@ import { crearGuardado } from './practica-guardado.js';
 import { descargarCsv } from './practica-csv.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
 import { el, ponerEstado } from './kit/dom.js';
+import { crearUsarRed } from './kit/usar-red.js';
 import { mensajeDeError } from '../ui/mensajes.js';
 
 const T = leccion.practica;
 const C = leccion.comun;
 const HUECOS = 8;  // runs kept at once, one chart colour each
+const SLOT = 'experimento';  // the engine's slot the experiments train
 const BASES = ['classroom', 'keras-mnist'];
 const IMAGENES = [2000, 5000, 10000, 60000];
 const EPOCAS = [1, 2, 3, 5, 10, 15];
@@ -35,6 +37,7 @@ function diferencias(base, cambios) {
   if (cambios.sgd) frases.push(T.diff_sgd(numero(cambios.lr)));
   if (cambios.conv) frases.push(T.diff_conv(cambios.conv, convs.length, cambios.kernel5 ? 5 : 3));
   if (cambios.kernel5) frases.push(T.diff_kernel(convs.length + cambios.conv));
+  if (cambios.promedio) frases.push(T.diff_promedio(base.layers.filter((l) => l.type === 'max_pooling2d').length));
   return frases;
 }
 
@@ -45,6 +48,7 @@ function nombreCorto(cambios) {
   if (cambios.sgd) partes.push(N.sgd(numero(cambios.lr)));
   if (cambios.conv) partes.push(N.conv(cambios.conv));
   if (cambios.kernel5) partes.push(N.kernel5);
+  if (cambios.promedio) partes.push(N.promedio);
   return partes.join(', ') || N.base;
 }
 
@@ -61,7 +65,7 @@ function crearFormulario(motor, specs) {
     el('div', { class: 'campo' }, el('label', { for: 'practica-conv', text: T.conv_extra }),
       el('select', { id: 'practica-conv', 'data-testid': 'practice-conv' },
         ...Array.from({ length: MAX_CONV_EXTRA + 1 }, (_, n) => opcion(n, T.conv_opciones(n))))),
-    casilla('practica-kernel5', 'practice-kernel5', T.kernel5));
+    casilla('practica-kernel5', 'practice-kernel5', T.kernel5), casilla('practica-promedio', 'practice-average', T.promedio));
   const imagenes = el('select', { id: 'practica-imagenes', 'data-testid': 'practice-images' }, ...IMAGENES.map((n) => opcion(n, entero(n))));
   imagenes.value = '5000';
   const epocas = el('select', { id: 'practica-epocas' }, ...EPOCAS.map((n) => opcion(n, entero(n))));
@@ -81,7 +85,7 @@ function crearFormulario(motor, specs) {
     return {
       sigmoide: marcada('practica-sigmoide'), sgd: marcada('practica-sgd'),
       lr: Number.isFinite(x) && x > 0 ? x : 0.01, conv: Number(cambiosCampos.querySelector('#practica-conv').value),
-      kernel5: marcada('practica-kernel5'),
+      kernel5: marcada('practica-kernel5'), promedio: marcada('practica-promedio'),
     };
   }
 
@@ -225,11 +229,13 @@ export async function crear(seccion, { motor }) {
   const csv = el('button', { type: 'button', 'data-testid': 'practice-csv', text: T.csv_boton, disabled: true });
   const almacen = el('p', { class: 'estado', role: 'status', 'data-testid': 'practice-storage' });
   const runsGuardados = crearGuardado();
+  const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'practice' });
   raiz.append(
     el('div', { class: 'panel panel-leccion' },
       el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', text: T.nota_restaurar }),
       el('div', { class: 'practica' },
-        el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso),
+        el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso,
+          usarRed.nodo),
         tablero.graficas)),
     tablero.tabla, tablero.vacia, el('div', { class: 'botones' }, csv), almacen);
   csv.addEventListener('click', () => descargarCsv(tablero.runs));
@@ -270,92 +276,69 @@ export async function crear(seccion, { motor }) {
     detener.disabled = !corriendo;
   }
 
-  // Only this widget's run: the training panel's runs send progress too.
-  cliente.on('progress', (p) => {
-    if (!actual || p.run !== actual.run) return;
-    const x = p.epoch - 1 + p.batch / p.batches;
-    tablero.punto(actual, x, p.loss, p.accuracy);
-    progreso.value = x / p.epochs;
-    ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(x / p.epochs, 0)} · ${entero(p.imagesPerSecond)} img/s`));
+  // Only this widget's runs reach it (ui/ejecucion.js routes the events by run).
+  const seguidor = motor.ejecuciones.para('practica', {
+    alProgreso(p) {
+      const x = p.epoch - 1 + p.batch / p.batches;
+      tablero.punto(actual, x, p.loss, p.accuracy);
+      progreso.value = p.fraction;
+      ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(p.fraction, 0)} · ${entero(p.imagesPerSecond)} img/s`));
+    },
+    alEpoca() { tablero.cortar(actual); },
   });
-  cliente.on('epoch', (e) => { if (actual && e.run === actual.run) tablero.cortar(actual); });
 
-  // Trains the experiment with the engine held: the main model is saved, the variant built and
-  // trained, and the main model loaded back whatever happened.
-  async function entrenarConMotor(run, experimento) {
-    let guardado = null;
-    let final;
-    try {
-      ponerEstado(estado, 'saving', T.estado_guardando);
-      guardado = await cliente.saveWeights();
-      ponerEstado(estado, 'building', T.estado_construyendo);
-      run.parametros = (await cliente.build(experimento.spec)).totalParams;
-      actual = run;
-      tablero.pintarTabla(run);
-      const inicio = performance.now();
-      const prueba = ajustesDePrueba();
-      const entrenando = cliente.train({
-        epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: prueba.trainLimit ?? experimento.imagenes,
-        optimizer: experimento.spec.optimizer, valLimit: prueba.valLimit ?? 0,
-      });
-      run.run = entrenando.id;  // the id its progress and epoch events carry
-      const { stopped, test } = await entrenando;
-      run.segundos = (performance.now() - inicio) / 1000;
-      run.test = stopped ? null : test;
-      run.estado = stopped ? 'stopped' : 'done';
-      final = ['done', stopped ? T.estado_detenido(run.n) : T.estado_hecho(run.n)];
-    } catch (error) {
-      run.estado = 'error';
-      final = ['error', T.estado_error(mensajeDeError(error))];
-    }
-    actual = null;
-    try {
-      if (guardado) {
-        ponerEstado(estado, 'restoring', T.estado_restaurando);
-        motor.modeloRestaurado(await cliente.loadWeights(guardado));
-      }
-    } catch (error) {
-      final = ['error', mensajeDeError(error)];
-    }
-    return final;
+  // Builds the experiment's network in its slot and trains it there.
+  async function entrenarExperimento(run, experimento, entrenar) {
+    ponerEstado(estado, 'building', T.estado_construyendo);
+    usarRed.retirar();
+    run.parametros = (await cliente.build(experimento.spec, { model: SLOT })).totalParams;
+    actual = run;
+    tablero.pintarTabla(run);
+    const inicio = performance.now();
+    const prueba = ajustesDePrueba();
+    const { stopped, test } = await entrenar({
+      model: SLOT, epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: prueba.trainLimit ?? experimento.imagenes,
+      optimizer: experimento.spec.optimizer, valLimit: prueba.valLimit ?? 0,
+    });
+    run.segundos = (performance.now() - inicio) / 1000;
+    run.test = stopped ? null : test;
+    run.estado = stopped ? 'stopped' : 'done';
+    if (!stopped) usarRed.ofrecer(T.experimento_cual(run.n));
+    return ['done', stopped ? T.estado_detenido(run.n) : T.estado_hecho(run.n)];
   }
 
-  // The engine is released and the buttons given back whatever fails, so no other section is
-  // left waiting for a run that is over.
+  // The buttons are given back whatever fails, and a failure is the run's error in the table.
   async function ejecutar() {
-    if (motor.principalEntrenando()) return ponerEstado(estado, 'busy', motor.mensajeOcupado());
     if (tablero.lleno()) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
-    habilitar(true);
-    if (!(await motor.ocupar('practica'))) {
-      habilitar(false);
-      return ponerEstado(estado, 'busy', motor.mensajeOcupado());
-    }
     let run = null;
-    let final;
     try {
-      const experimento = formulario.leer();
-      experimento.spec.name = `practica-${siguienteN}`;
-      run = tablero.nuevo({
-        n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
-        base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
+      await seguidor.ejecutar(async (entrenar) => {
+        habilitar(true);
+        const experimento = formulario.leer();
+        experimento.spec.name = `practica-${siguienteN}`;
+        run = tablero.nuevo({
+          n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
+          base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
+        });
+        progreso.value = 0;
+        ponerEstado(estado, ...await entrenarExperimento(run, experimento, entrenar));
       });
-      progreso.value = 0;
-      final = await entrenarConMotor(run, experimento);
     } catch (error) {
+      // Another run holds the engine: nothing of this one started.
+      if (!run && error?.code === 'busy') return ponerEstado(estado, 'busy', motor.ejecuciones.mensaje(error));
       if (run) run.estado = 'error';
-      final = ['error', T.estado_error(mensajeDeError(error))];
+      ponerEstado(estado, 'error', T.estado_error(mensajeDeError(error)));
     } finally {
-      motor.liberar();
+      actual = null;
       habilitar(false);
     }
     tablero.pintarTabla();
-    ponerEstado(estado, ...final);
     estado.dataset.runs = String(tablero.runs.length);
     await guardar();
   }
 
   lanzar.addEventListener('click', ejecutar);
-  detener.addEventListener('click', () => { if (actual) cliente.stop().catch(() => {}); });
+  detener.addEventListener('click', () => seguidor.detener().catch(() => {}));
   await formulario.describir();
   tablero.redibujar();
   ponerEstado(estado, 'idle', T.estado_listo);

@@ -54,7 +54,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
   // The options are the counts a student might expect, each computed from the layer's numbers:
   // one weight per connection, per input, per neuron, or per kernel entry.
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
-  const contar = motor.accion(aviso, { esperar: true });
+  const contar = motor.accion(aviso, { calculando: false });
   contar((cliente) => capa(cliente, specs.una, 0)).then((c) => {
     if (!c) return raices.calculadora.append(aviso);
     const [alto, ancho] = specs.una.input;
@@ -101,7 +101,7 @@ export async function tareaNormalizar(raiz, motor) {
   const n = 0;
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
   raiz.append(aviso);
-  const r = await motor.accion(aviso, { esperar: true })((cliente) => cliente.testImages({ start: n, count: 1 }));
+  const r = await motor.accion(aviso, { calculando: false })((cliente) => cliente.testImages({ start: n, count: 1 }));
   if (!r) return;
   const { pixels } = r;
   // The first pixel, in reading order, between a quarter and three quarters of full ink.
@@ -180,7 +180,7 @@ export function tareaOneHot(raiz, motor, primera) {
   fila.setAttribute('aria-label', T.onehot_titulo);
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
   raiz.append(aviso);
-  const leer = motor.accion(aviso, { esperar: true });
+  const leer = motor.accion(aviso, { calculando: false });
   async function cargar() {
     const r = await leer((cliente) => cliente.testImages({ start: n, count: 1 }));
     if (!r) return;

@@ -65,7 +65,7 @@ export async function crear(seccion, { motor }) {
 
   const xs = Float32Array.from({ length: PUNTOS }, (_, i) => X_MIN + ((X_MAX - X_MIN) * i) / (PUNTOS - 1));
   // The engine's Activation layer, forward and backward; it never reads the model.
-  const curva = (clave, puntos) => motor.consultar((c) => c.activationCurve(clave, puntos), { modelo: false });
+  const curva = (clave, puntos) => motor.consultar((c) => c.activationCurve(clave, puntos));
   const [relu, sigmoide] = await Promise.all(SERIES.map((s) => curva(s.clave, xs)));
   const { dy: [derivadaEnCero] } = await curva('sigmoid', new Float32Array([0]));
   const graficaF = crearGrafica(lienzoF, { ...EJES, etiquetaY: T.eje_f, yMin: -1, yMax: 3, pasoY: 1 });

@@ -16,7 +16,7 @@ const SECCION_DE = { Conv2D: 'capas-convolutivas', MaxPooling2D: 'maxpooling', D
 const RANGOS = { mitad: [0.4, 0.6], igual: [0.8, 1.25], cuatro: [3, 5], cien: [50, 200] };
 
 export async function crearResumen(raiz, motor) {
-  const pedir = motor.accion(raiz.querySelector('.error'), { esperar: true });
+  const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
   const interruptor = raiz.querySelector('[data-parte="con-pooling"]');
   const cuentas = (cliente) => contarAmbas(cliente);
   crearPregunta(raiz.querySelector('[data-parte="pregunta-pooling"]'), {

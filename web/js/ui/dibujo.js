@@ -144,8 +144,6 @@ export function crearDibujo(raiz, cliente) {
       listo = enCamino = true;
       if (!trazos.vacio()) pedirPrediccion();
     },
-    // The worker's model is briefly another one (a Práctica experiment): wait for modeloCambiado.
-    pausar() { listo = enCamino = false; },
     /** client.predict's input for the current drawing (as the engine reads it), or null if empty. */
     imagen: () => trazos.imagen(),
     /** fn() each time a stroke ends. */

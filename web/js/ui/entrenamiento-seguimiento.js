@@ -59,12 +59,13 @@ export function crearSeguimiento(raiz, estadoEl) {
       const x = p.epoch - 1 + p.batch / p.batches;
       perdida.anadir(LOTE, x, p.loss);
       precision.anadir(LOTE, x, p.accuracy);
-      barra.value = x / p.epochs;
+      barra.value = p.fraction;
       ultimoProgreso = [
         T.progreso({ epoch: entero(p.epoch), epochs: entero(p.epochs), batch: entero(p.batch), batches: entero(p.batches) }),
         T.velocidad(entero(p.imagesPerSecond)),
       ];
-      detalle.textContent = [...ultimoProgreso, T.restante(duracion(p.etaSeconds))].join(' · ');
+      detalle.textContent = [...ultimoProgreso, p.etaSeconds === null ? '' : T.restante(duracion(p.etaSeconds))]
+        .filter(Boolean).join(' · ');
       anunciar(T.anuncio_progreso(ultimoProgreso[0], porcentaje(p.accuracy, 0)));
       const d = estadoEl.dataset;
       d.epoch = String(p.epoch);

@@ -1,11 +1,11 @@
-// "Entrenamiento" panel: the form (entrenamiento-formulario.js), start/pause/resume/stop, and
-// what a run shows (entrenamiento-seguimiento.js). Other widgets talk to it through the object
-// it returns: its state, its configuration and their change events. The state is also in
-// data-state on [data-testid=train-status], for tests and styles.
+// "Entrenamiento" panel: the form (entrenamiento-formulario.js), start/pause/resume/stop through
+// the page's run tracker (ejecucion.js), and what a run shows (entrenamiento-seguimiento.js).
+// It trains the page's network, the engine's slot 'principal'. Other widgets talk to it through
+// the object it returns: its state, its configuration and their change events. The state is
+// also in data-state on [data-testid=train-status], for tests and styles.
 
 import { entrenamiento as T } from '../textos.js';
 import { entero, numero } from '../formato.js';
-import { mensajeDeError } from './mensajes.js';
 import { crearFormulario } from './entrenamiento-formulario.js';
 import { crearSeguimiento } from './entrenamiento-seguimiento.js';
 
@@ -15,7 +15,9 @@ function crearEvento() {
   return { on: (fn) => oyentes.add(fn), emitir: (...a) => { for (const fn of oyentes) fn(...a); } };
 }
 
-export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
+const SLOT = 'principal';
+
+export function crearEntrenamiento(raiz, cliente, { ejecuciones, alCambiarModelo }) {
   const $ = (selector) => raiz.querySelector(selector);
   const botones = {
     iniciar: $('[data-testid="train-start"]'), pausar: $('[data-testid="train-pause"]'),
@@ -32,14 +34,12 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
   const seguimiento = crearSeguimiento(raiz, estadoEl);
 
   let estado = 'loading';
-  let bloqueado = false;      // another widget (a Práctica experiment) holds the engine
-  let miRun = null;           // the id of this panel's train() request
   let detenidoAMano = false;  // the run ended by "Detener": give focus back to "Entrenar"
   // Buttons that get disabled lose focus; hand it to the button a keyboard user needs next.
   const enfocar = (boton) => boton.focus({ preventScroll: true });
 
   function habilitarControles() {
-    const ocupado = bloqueado || estado === 'loading' || estado === 'training' || estado === 'paused';
+    const ocupado = estado === 'loading' || estado === 'training' || estado === 'paused';
     botones.iniciar.disabled = ocupado;
     botones.pausar.disabled = estado !== 'training';
     botones.reanudar.disabled = estado !== 'paused';
@@ -65,38 +65,54 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
   }
 
   function fallo(error) {
-    ponerEstado('error', `${T.estados.error} ${mensajeDeError(error)}`);
+    ponerEstado('error', `${T.estados.error} ${ejecuciones.mensaje(error)}`);
   }
 
+  // The run tracker's states are the panel's while it trains; its progress is this panel's only.
+  const seguidor = ejecuciones.para('entrenamiento', {
+    alEstado(nuevo) {
+      if (nuevo !== 'training' && nuevo !== 'paused') return;
+      const antes = estado;
+      ponerEstado(nuevo);
+      if (antes === 'loading') enfocar(botones.pausar);
+    },
+    alProgreso: (p) => seguimiento.progreso(p),
+    alEpoca: (e) => seguimiento.epoca(e),
+  });
+
   async function entrenar(opciones) {
-    seguimiento.empezar(opciones.epochs);
-    ponerEstado('loading', T.construyendo);
-    // The network from before "Entrenar" (the pretrained one, say), to bring back if the run
-    // diverges: the worker keeps the weights from before the bad step, but by then a high lr
-    // has already wrecked them, and the fresh ones had learnt nothing anyway.
-    const respaldo = await cliente.saveWeights().catch(() => null);
     try {
-      await construir(formulario.preset(), { rellenar: false, origen: 'entrenando' });  // "Entrenar" always starts from fresh weights
-      ponerEstado('training');
-      enfocar(botones.pausar);
-      const run = cliente.train(opciones);
-      miRun = run.id;  // progress and epoch events of other widgets' runs carry other ids
-      const { stopped, test } = await run;
-      alCambiarModelo(formulario.preset(), 'clase');
-      if (test) seguimiento.test(test);
-      seguimiento.terminar();
-      ponerEstado(test ? 'done' : 'idle', stopped ? T.estados.stopped : T.estados.done);
+      await seguidor.ejecutar(async (entrenarCon) => {
+        seguimiento.empezar(opciones.epochs);
+        ponerEstado('loading', T.construyendo);
+        // The network from before "Entrenar" (the pretrained one, say) stays beside it in the
+        // engine, to bring back if the run diverges: the worker keeps the weights from before the
+        // bad step, but by then a high lr has already wrecked them, and the fresh ones had learnt
+        // nothing anyway. No network yet: nothing to bring back.
+        const respaldo = await cliente.snapshotModel(SLOT).then(() => true, () => false);
+        try {
+          await construir(formulario.preset(), { rellenar: false, origen: 'entrenando' });  // "Entrenar" always starts from fresh weights
+          const { stopped, test } = await entrenarCon({ ...opciones, model: SLOT });
+          alCambiarModelo(formulario.preset(), 'clase');
+          if (test) seguimiento.test(test);
+          seguimiento.terminar();
+          ponerEstado(test ? 'done' : 'idle', stopped ? T.estados.stopped : T.estados.done);
+        } catch (error) {
+          if (error?.code === 'diverged' && respaldo) await recuperar(opciones.optimizer.lr);
+          else throw error;
+        }
+      });
     } catch (error) {
-      if (error?.code === 'diverged' && respaldo) await recuperar(respaldo, opciones.optimizer.lr);
+      if (error?.quien && error.quien !== 'entrenamiento') ponerEstado('busy', ejecuciones.mensaje(error));
       else fallo(error);
     }
     if (detenidoAMano) enfocar(botones.iniciar);
     detenidoAMano = false;
   }
 
-  async function recuperar(respaldo, lr) {
+  async function recuperar(lr) {
     try {
-      const resumen = await cliente.loadWeights(respaldo);
+      const resumen = await cliente.restoreModel(SLOT);
       formulario.elegirPreset(resumen.spec?.name);
       alCambiarModelo(formulario.preset(), 'recuperada');
       seguimiento.terminar();
@@ -107,34 +123,29 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
     }
   }
 
-  // Another widget's run (a Práctica experiment) also sends progress: only this panel's counts.
-  cliente.on('progress', (p) => { if (p.run === miRun) seguimiento.progreso(p); });
-  cliente.on('epoch', (e) => { if (e.run === miRun) seguimiento.epoca(e); });
-
   $('#form-entrenamiento').addEventListener('submit', (evento) => {
     evento.preventDefault();
     const opciones = formulario.leer();
     if (opciones) entrenar(opciones);
   });
   // Pause and resume hand the focus to each other; a failure shows in the status line.
-  const alternar = (llamada, nuevo, siguiente) => async () => {
+  const alternar = (llamada, siguiente) => async () => {
     try {
       await llamada();
-      ponerEstado(nuevo);
       enfocar(siguiente);
     } catch (error) { fallo(error); }
   };
-  botones.pausar.addEventListener('click', alternar(() => cliente.pause(), 'paused', botones.reanudar));
-  botones.reanudar.addEventListener('click', alternar(() => cliente.resume(), 'training', botones.pausar));
+  botones.pausar.addEventListener('click', alternar(() => seguidor.pausar(), botones.reanudar));
+  botones.reanudar.addEventListener('click', alternar(() => seguidor.reanudar(), botones.pausar));
   botones.detener.addEventListener('click', () => {
     detenidoAMano = true;
-    cliente.stop().catch(fallo);
+    seguidor.detener().catch(fallo);
   });
 
   ponerEstado('loading');
 
   return {
-    /** 'loading' | 'idle' | 'training' | 'paused' | 'done' | 'error' */
+    /** 'loading' | 'idle' | 'training' | 'paused' | 'done' | 'error' | 'busy' (another UI's run is on) */
     estado: () => estado,
     /** fn(state) at every change of state. */
     alCambiarEstado: cambioEstado.on,
@@ -165,10 +176,5 @@ export function crearEntrenamiento(raiz, cliente, { alCambiarModelo }) {
       if (resumen?.totalParams) parametros.textContent = T.parametros(entero(resumen.totalParams));
     },
     fallo,
-    /** While another widget holds the engine, "Entrenar" and the form (which builds models) wait. */
-    bloquear(si) {
-      bloqueado = si;
-      habilitarControles();
-    },
   };
 }

@@ -10,8 +10,7 @@ class ActivationLayer : public Layer {
  public:
   explicit ActivationLayer(Activation act) : act_(act) {}
 
-  const char* keras_class() const override { return "Activation"; }
-  const char* keras_name() const override { return "activation"; }
+  LayerKind kind() const override { return LayerKind::activation; }
   Shape output_shape(const Shape& in) const override;
   void forward(const Tensor& in, Tensor& out, bool training) override;
   void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "convaula/layer.h"
-#include "kernels.h"
+#include "convaula/conv_geom.h"
 
 namespace convaula {
 
@@ -12,8 +12,7 @@ class Conv2D : public Layer {
  public:
   Conv2D(int filters, int kernel, int stride, Padding padding, Activation act);
 
-  const char* keras_class() const override { return "Conv2D"; }
-  const char* keras_name() const override { return "conv2d"; }
+  LayerKind kind() const override { return LayerKind::conv2d; }
   Shape output_shape(const Shape& in) const override;
   std::size_t param_count(const Shape& in) const override;
   void bind(const Shape& in, float* w, float* dw) override;
@@ -23,6 +22,7 @@ class Conv2D : public Layer {
   void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;
   std::vector<ParamView> params() override;
   Activation activation() const override { return act_; }
+  LayerWindow window() const override { return {kernel_, stride_, geom_.pad_top}; }
 
   int filters() const { return filters_; }
   int kernel() const { return kernel_; }

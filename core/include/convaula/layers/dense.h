@@ -9,8 +9,7 @@ class Dense : public Layer {
  public:
   Dense(int units, Activation act);
 
-  const char* keras_class() const override { return "Dense"; }
-  const char* keras_name() const override { return "dense"; }
+  LayerKind kind() const override { return LayerKind::dense; }
   Shape output_shape(const Shape& in) const override;
   std::size_t param_count(const Shape& in) const override;
   void bind(const Shape& in, float* w, float* dw) override;

@@ -11,8 +11,7 @@ class Dropout : public Layer {
  public:
   explicit Dropout(float rate);
 
-  const char* keras_class() const override { return "Dropout"; }
-  const char* keras_name() const override { return "dropout"; }
+  LayerKind kind() const override { return LayerKind::dropout; }
   Shape output_shape(const Shape& in) const override { return in; }
   void init(Rng& rng) override;
   void forward(const Tensor& in, Tensor& out, bool training) override;

@@ -7,8 +7,7 @@ namespace convaula {
 
 class Flatten : public Layer {
  public:
-  const char* keras_class() const override { return "Flatten"; }
-  const char* keras_name() const override { return "flatten"; }
+  LayerKind kind() const override { return LayerKind::flatten; }
   Shape output_shape(const Shape& in) const override;
   void forward(const Tensor& in, Tensor& out, bool training) override;
   void backward(const Tensor& in, const Tensor& out, Tensor& dout, Tensor* din) override;

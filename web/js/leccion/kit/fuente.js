@@ -37,7 +37,7 @@ export function crearFuente(raiz, o) {
     almohadilla, descripcion, aviso));
   const trazos = crearTrazos(lienzo, { alTrazar: (acabado) => { if (acabado && modo === 'dibujo') cargar(); } });
 
-  const accion = o.motor.accion(aviso, { esperar: true });
+  const accion = o.motor.accion(aviso, { calculando: false });
   let modo = 'mnist';
   let turno = 0;  // answers for an older choice are dropped
 

@@ -49,7 +49,7 @@ export function crearPregunta(raiz, o) {
   queueMicrotask(() => { cuenta = recuento(formulario); cuenta.nueva(); });
   let intentos = 0, resuelta = false;
 
-  const accion = o.motor.accion(aviso, { botones: [comprobar], esperar: true, calculando: false });
+  const accion = o.motor.accion(aviso, { botones: [comprobar], calculando: false });
 
   function resolver(r) {
     motorDice.hidden = false;

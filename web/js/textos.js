@@ -594,6 +594,7 @@ export const leccion = {
     serie_relu: 'ReLU',
     serie_sigmoide: 'sigmoide',
     deslizador: 'Valor de x',
+    tabla_alt: 'Valores de ReLU y de la sigmoide y de sus derivadas en el x elegido',
     tabla_funcion: 'Función',
     tabla_valor: 'f(x)',
     tabla_derivada: 'f′(x)',

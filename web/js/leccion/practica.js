@@ -12,7 +12,7 @@ import { variante, MAX_CONV_EXTRA } from './variantes.js';
 import { crearGuardado } from './practica-guardado.js';
 import { descargarCsv } from './practica-csv.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
-import { el, ponerEstado } from './kit/dom.js';
+import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
 import { crearUsarRed } from './kit/usar-red.js';
 import { mensajeDeError } from '../ui/mensajes.js';
 
@@ -140,7 +140,7 @@ function crearTablero() {
     el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_perdida }), lienzoPerdida),
     el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_precision }), lienzoPrecision),
     leyenda);
-  const tabla = el('div', { class: 'tabla-caja', tabindex: 0, role: 'region', 'aria-label': T.tabla_caption },
+  const tabla = cajaDeTabla(T.tabla_caption,
     el('table', { class: 'tabla runs', 'data-testid': 'practice-runs' },
       el('caption', { text: T.tabla_caption }),
       el('thead', {}, el('tr', {}, ...[T.col_n, T.col_cambios, T.col_parametros, T.col_tiempo, T.col_perdida, T.col_precision, T.col_quitar]

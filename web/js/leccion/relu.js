@@ -6,7 +6,7 @@ import { leccion } from '../textos.js';
 import { numero, entero, cientifico } from '../formato.js';
 import { bloqueFormulas } from '../formulas.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
-import { el } from './kit/dom.js';
+import { el, cajaDeTabla } from './kit/dom.js';
 import { preguntaGradiente } from './preguntas.js';
 
 const T = leccion.relu;
@@ -34,9 +34,9 @@ export async function crear(seccion, { motor }) {
     el('th', { scope: 'row' }, el('span', { class: 'muestra muestra-linea', style: `--muestra: var(${s.color})` }), ` ${s.nombre}`),
     celdas[`${s.clave}-f`] = el('td', { 'data-testid': `relu-f-${s.clave}` }),
     celdas[`${s.clave}-d`] = el('td', { 'data-testid': `relu-d-${s.clave}` }));
-  const tabla = el('table', { class: 'tabla tabla-relu' },
+  const tabla = cajaDeTabla(T.tabla_alt, el('table', { class: 'tabla tabla-relu' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: T.tabla_funcion }), el('th', { scope: 'col', text: T.tabla_valor }), el('th', { scope: 'col', text: T.tabla_derivada }))),
-    el('tbody', {}, ...SERIES.map(fila)));
+    el('tbody', {}, ...SERIES.map(fila))));
 
   const capas = el('input', { id: 'relu-capas', type: 'range', min: 1, max: 20, step: 1, value: 5, 'data-testid': 'relu-layers' });
   const salidaCapas = el('output', { for: 'relu-capas', class: 'valor-x' });

@@ -19,6 +19,15 @@ export function el(etiqueta, atributos = {}, ...hijos) {
   return nodo;
 }
 
+/**
+ * A table in its own scrolling box (app.css's .tabla-caja): where the table is wider than the
+ * screen (a phone, the projector's large type) the box scrolls, and as a focusable named region
+ * the keyboard can scroll it too.
+ */
+export function cajaDeTabla(etiqueta, tabla) {
+  return el('div', { class: 'tabla-caja', tabindex: 0, role: 'region', 'aria-label': etiqueta }, tabla);
+}
+
 // "a: 1; --b: x" → one setProperty per declaration.
 function ponerEstilo(nodo, declaraciones) {
   for (const d of declaraciones.split(';')) {

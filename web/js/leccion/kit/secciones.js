@@ -58,22 +58,12 @@ export function cargarSecciones(modulos, app) {
 // first section whose top is on screen (the last one at the end of the page: a jump to a section
 // near the end leaves shorter ones above it on screen too), else the section that covers the top
 // of the screen (top < 0); null above them.
-// vistos (section → height) measures the page as a ResizeObserver last saw it: a section that
-// has grown since (laid out, its observer not called yet) counts at its former height, so the
-// growth still shows as the place's drift when the observer comes, not as where the reader is.
-function medirLugar(secciones, vistos = new Map()) {
+function medirLugar(secciones) {
   if (objetivo) return objetivo;
-  let crecido = 0;  // growth of the sections above, not yet seen by the observer
-  const cajas = secciones.map((seccion) => {
-    const caja = seccion.getBoundingClientRect();
-    const alto = vistos.get(seccion) ?? caja.height;
-    const top = caja.top - crecido;
-    crecido += caja.height - alto;
-    return { seccion, top, bottom: top + alto };
-  });
-  const alFinal = scrollY + innerHeight >= document.documentElement.scrollHeight - crecido - 2;
+  const alFinal = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
   let lugar = null;
-  for (const { seccion, top, bottom } of cajas) {
+  for (const seccion of secciones) {
+    const { top, bottom } = seccion.getBoundingClientRect();
     if (top >= 0 && top < innerHeight) {
       if (!lugar || lugar.top < 0 || alFinal) lugar = { seccion, top };
       if (!alFinal) break;
@@ -152,9 +142,7 @@ export function volverAlLugar(secciones) {
  *
  * The reader's place (medirLugar) is taken whenever a scroll ends; when a section above it grows
  * during its build, the page scrolls by as much as the place moved, in the same frame (before it
- * is painted, and before the observers look). A scroll can end (this page's own correction) in
- * the frame where a growth is laid out, before the observer reports it: the place is measured
- * on the heights the observer has reported, so that growth is still corrected. Nothing is done while a scroll is under way (a
+ * is painted, and before the observers look). Nothing is done while a scroll is under way (a
  * smooth scroll to a link, a finger on a phone), nor, unless the reader asked for a section, for
  * sections that change later (a window resized): the browser's anchoring stays in charge then.
  * A section asked for is put back at its place whenever anything moved it, until the reader
@@ -164,8 +152,13 @@ export function volverAlLugar(secciones) {
 function anclarLectura(secciones) {
   const enObra = new Set();
   let lugar = null;
-  const vistos = new Map();  // section → its height when the observer last reported it
-  const medir = () => { lugar = medirLugar(secciones, vistos); };
+  // section → its height when the observer last reported it. A scroll can end (this page's own
+  // correction) in the frame where a section's growth is laid out, before the observer reports
+  // it: the place is not taken then (it would already include the growth), and the observer,
+  // which comes in the same frame, corrects from the place before and takes the new one.
+  const vistos = new Map();
+  const sinVer = () => secciones.some((s) => vistos.has(s) && Math.abs(s.getBoundingClientRect().height - vistos.get(s)) > 0.5);
+  const medir = () => { if (!sinVer()) lugar = medirLugar(secciones); };
   let desplazando = false;
   let reloj = 0;
   let propio = null;  // where this function's own last scroll left the page

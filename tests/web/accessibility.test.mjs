@@ -69,13 +69,13 @@ describe('axe-core: WCAG 2.0/2.1 A and AA, 0 violations in every state', () => {
       const informes = [await auditoria(page, 'opened, every section seen')];
 
       // A question answered: every option in turn, so both verdicts show.
-      const pregunta = page.getByTestId('pregunta-homogenea');
+      const pregunta = page.getByTestId('question-uniform');
       await pregunta.scrollIntoViewIfNeeded();
       const visto = new Set();
       for (let i = 0; i < await pregunta.locator('input[type="radio"]').count() && visto.size < 2; i++) {
-        await page.getByTestId(`pregunta-homogenea-opcion-${i}`).check();
-        await page.getByTestId('pregunta-homogenea-comprobar').click();
-        const veredicto = page.getByTestId('pregunta-homogenea-veredicto');
+        await page.getByTestId(`question-uniform-option-${i}`).check();
+        await page.getByTestId('question-uniform-check').click();
+        const veredicto = page.getByTestId('question-uniform-verdict');
         await veredicto.waitFor();
         const correcta = await veredicto.getAttribute('data-correcta');
         if (visto.has(correcta)) continue;
@@ -89,8 +89,8 @@ describe('axe-core: WCAG 2.0/2.1 A and AA, 0 violations in every state', () => {
       await page.locator('#epocas').fill('0');
       await page.getByTestId('train-start').click();
       await page.locator('#tasa-error:not([hidden])').waitFor();
-      await page.getByTestId('convolucion-dibujo').click();
-      await page.getByTestId('convolucion-lienzo').waitFor();
+      await page.getByTestId('convolution-drawing').click();
+      await page.getByTestId('convolution-canvas').waitFor();
       informes.push(await auditoria(page, 'errors shown, a drawing pad open'));
 
       await page.locator('#boton-proyector').click();

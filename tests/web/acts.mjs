@@ -174,14 +174,14 @@ export async function visit(page, id, { ready = true } = {}) {
  */
 export async function answerQuestion(page, id, { opcion, escribir }) {
   const timeout = 60_000;  // a section still being built on a busy machine
-  if (opcion !== undefined) await page.getByTestId(`${id}-opcion-${opcion}`).check({ timeout });
-  if (escribir !== undefined) await page.getByTestId(`${id}-respuesta`).fill(escribir, { timeout });
-  await page.getByTestId(`${id}-veredicto`).evaluate((el) => { el.dataset.correcta = ''; });
-  await page.getByTestId(`${id}-comprobar`).click();
-  await page.waitForFunction((t) => ['true', 'false'].includes(document.querySelector(`[data-testid="${t}-veredicto"]`).dataset.correcta), id);
+  if (opcion !== undefined) await page.getByTestId(`${id}-option-${opcion}`).check({ timeout });
+  if (escribir !== undefined) await page.getByTestId(`${id}-answer`).fill(escribir, { timeout });
+  await page.getByTestId(`${id}-verdict`).evaluate((el) => { el.dataset.correcta = ''; });
+  await page.getByTestId(`${id}-check`).click();
+  await page.waitForFunction((t) => ['true', 'false'].includes(document.querySelector(`[data-testid="${t}-verdict"]`).dataset.correcta), id);
   return page.getByTestId(id).evaluate((form, t) => ({
-    correcta: form.querySelector(`[data-testid="${t}-veredicto"]`).dataset.correcta === 'true',
-    motor: form.querySelector(`[data-testid="${t}-motor"]`).textContent,
+    correcta: form.querySelector(`[data-testid="${t}-verdict"]`).dataset.correcta === 'true',
+    motor: form.querySelector(`[data-testid="${t}-engine"]`).textContent,
     estado: form.dataset.state,
   }), id);
 }

@@ -18,9 +18,9 @@ const waitData = (page, testid, key, value) => page.waitForFunction(([id, k, v])
 
 // Where neuron i of the second layer (11 wide, centred under the image's 15) is drawn.
 async function secondLayerNeuron(page, i) {
-  await page.getByTestId('campo-lienzo').scrollIntoViewIfNeeded();
-  const box = await page.getByTestId('campo-lienzo').boundingBox();
-  const side = Number(await dataOf(page, 'campo-lienzo', 'lado')), label = Number(await dataOf(page, 'campo-lienzo', 'rotulo'));
+  await page.getByTestId('field-canvas').scrollIntoViewIfNeeded();
+  const box = await page.getByTestId('field-canvas').boundingBox();
+  const side = Number(await dataOf(page, 'field-canvas', 'lado')), label = Number(await dataOf(page, 'field-canvas', 'rotulo'));
   return [box.x + (box.width - side * 15) / 2 + (i + 2.5) * side, box.y + label + side / 2];
 }
 
@@ -31,56 +31,56 @@ describe('answering the lesson\'s questions', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'convolucion', { ready: false });
-      await page.getByTestId('pregunta-homogenea-comprobar').click();
-      await page.waitForFunction(() => /Primero responde/.test(document.querySelector('[data-testid="pregunta-homogenea"] .error').textContent));
-      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false, 'no answer before the student\'s');
-      let r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 2 });  // 1.800
+      await page.getByTestId('question-uniform-check').click();
+      await page.waitForFunction(() => /Primero responde/.test(document.querySelector('[data-testid="question-uniform"] .error').textContent));
+      assert.equal(await page.getByTestId('question-uniform-engine').isVisible(), false, 'no answer before the student\'s');
+      let r = await answerQuestion(page, 'question-uniform', { opcion: 2 });  // 1.800
       assert.equal(r.correcta, false);
       // A first wrong answer: a hint and a second try, the engine's answer still hidden.
-      assert.equal(await page.getByTestId('pregunta-homogenea-pista').isVisible(), true);
-      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false);
-      r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
+      assert.equal(await page.getByTestId('question-uniform-hint').isVisible(), true);
+      assert.equal(await page.getByTestId('question-uniform-engine').isVisible(), false);
+      r = await answerQuestion(page, 'question-uniform', { opcion: 0 });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /1 × 200 \+ 0 × 200 \+ \(-1\) × 200 .* = 0\. Con todos a 37 da 0/);
 
       await visit(page, 'capas-convolutivas', { ready: false });
-      assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'the counts wait for an answer');
+      assert.equal(await page.getByTestId('layers-reveal').evaluate((d) => d.open), false, 'the counts wait for an answer');
       // Keyboard only: type, Enter submits.
-      await page.getByTestId('pregunta-neuronas-respuesta').focus();
+      await page.getByTestId('question-neurons-answer').focus();
       await page.keyboard.type('936');
       await page.keyboard.press('Enter');
-      await waitData(page, 'pregunta-neuronas-veredicto', 'correcta', 'false');
-      assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), false, 'a wrong first answer keeps the counts hidden');
-      await page.getByTestId('pregunta-neuronas-respuesta').fill('');
-      await page.getByTestId('pregunta-neuronas-respuesta').focus();
+      await waitData(page, 'question-neurons-verdict', 'correcta', 'false');
+      assert.equal(await page.getByTestId('layers-reveal').evaluate((d) => d.open), false, 'a wrong first answer keeps the counts hidden');
+      await page.getByTestId('question-neurons-answer').fill('');
+      await page.getByTestId('question-neurons-answer').focus();
       await page.keyboard.type('104');
       await page.keyboard.press('Enter');
-      await waitData(page, 'pregunta-neuronas-veredicto', 'correcta', 'true');
-      assert.equal(await page.getByTestId('capas-revelar').evaluate((d) => d.open), true, 'answering opens the counts');
-      assert.match(await text(page, 'pregunta-neuronas-motor'), /8 × 13 = 104 neuronas/);
-      const opciones = await page.locator('[data-testid="pregunta-pesos"] label').allTextContents();
+      await waitData(page, 'question-neurons-verdict', 'correcta', 'true');
+      assert.equal(await page.getByTestId('layers-reveal').evaluate((d) => d.open), true, 'answering opens the counts');
+      assert.match(await text(page, 'question-neurons-engine'), /8 × 13 = 104 neuronas/);
+      const opciones = await page.locator('[data-testid="question-weights"] label').allTextContents();
       const nueve = opciones.findIndex((t) => t.trim() === '9');
       assert.ok(nueve >= 0, opciones.join(' | '));
-      r = await answerQuestion(page, 'pregunta-pesos', { opcion: (nueve + 1) % opciones.length });
+      r = await answerQuestion(page, 'question-weights', { opcion: (nueve + 1) % opciones.length });
       assert.equal(r.correcta, false);
       // Radios by keyboard: focus one, Space picks it, Tab to "Comprobar", Enter.
-      await page.getByTestId(`pregunta-pesos-opcion-${nueve}`).focus();
+      await page.getByTestId(`question-weights-option-${nueve}`).focus();
       await page.keyboard.press('Space');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
-      await waitData(page, 'pregunta-pesos-veredicto', 'correcta', 'true');
-      assert.match(await text(page, 'pregunta-pesos-motor'), /9 pesos \(10 parámetros con el sesgo\)\. Las 104 neuronas/);
-      r = await answerQuestion(page, 'pregunta-entradas', { escribir: '36' });
+      await waitData(page, 'question-weights-verdict', 'correcta', 'true');
+      assert.match(await text(page, 'question-weights-engine'), /9 pesos \(10 parámetros con el sesgo\)\. Las 104 neuronas/);
+      r = await answerQuestion(page, 'question-inputs', { escribir: '36' });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /3 × 3 × 4 = 36/);
       // Not a number: a Spanish error, no verdict change.
-      await page.getByTestId('pregunta-campo-respuesta').fill('cinco');
-      await page.getByTestId('pregunta-campo-comprobar').click();
-      await page.waitForFunction(() => /Escribe un número/.test(document.querySelector('[data-testid="pregunta-campo"] .error').textContent));
-      assert.equal(await page.getByTestId('pregunta-campo-veredicto').isVisible(), false);
-      r = await answerQuestion(page, 'pregunta-campo', { escribir: '3' });
+      await page.getByTestId('question-field-answer').fill('cinco');
+      await page.getByTestId('question-field-check').click();
+      await page.waitForFunction(() => /Escribe un número/.test(document.querySelector('[data-testid="question-field"] .error').textContent));
+      assert.equal(await page.getByTestId('question-field-verdict').isVisible(), false);
+      r = await answerQuestion(page, 'question-field', { escribir: '3' });
       assert.equal(r.correcta, false);
-      r = await answerQuestion(page, 'pregunta-campo', { escribir: '5' });
+      r = await answerQuestion(page, 'question-field', { escribir: '5' });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /5 × 5/);
       assert.deepEqual(errors, []);
@@ -94,28 +94,28 @@ describe('answering the lesson\'s questions', () => {
     const tally = (seccion) => page.locator(`#${seccion} [data-testid="section-tally"]`).evaluate((el) => ({ ...el.dataset, text: el.textContent }));
     try {
       await visit(page, 'convolucion', { ready: false });
-      await page.getByTestId('pregunta-homogenea').waitFor({ timeout: 60_000 });
+      await page.getByTestId('question-uniform').waitFor({ timeout: 60_000 });
       assert.deepEqual(await tally('convolucion').then((t) => [t.answered, t.total]), ['0', '1']);
-      let r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 2 });  // 1.800: wrong
+      let r = await answerQuestion(page, 'question-uniform', { opcion: 2 });  // 1.800: wrong
       assert.equal(r.estado, 'segunda');
-      assert.match(await text(page, 'pregunta-homogenea-pista'), /^Pista: el kernel de bordes verticales/);
+      assert.match(await text(page, 'question-uniform-hint'), /^Pista: el kernel de bordes verticales/);
       assert.equal(r.motor, '', 'no solution after one try');
-      r = await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
+      r = await answerQuestion(page, 'question-uniform', { opcion: 0 });
       assert.equal(r.estado, 'resuelta');
-      assert.match(await text(page, 'pregunta-homogenea-veredicto'), /Esta vez sí/);
-      assert.equal(await page.getByTestId('pregunta-homogenea-pista').isVisible(), false);
+      assert.match(await text(page, 'question-uniform-verdict'), /Esta vez sí/);
+      assert.equal(await page.getByTestId('question-uniform-hint').isVisible(), false);
       const convolucion = await tally('convolucion');
       assert.deepEqual([convolucion.first, convolucion.answered, convolucion.total], ['0', '1', '1']);
       assert.match(convolucion.text, /0 de 1 a la primera/);
 
       await visit(page, 'capas-convolutivas', { ready: false });
-      r = await answerQuestion(page, 'pregunta-neuronas', { escribir: '104' });
+      r = await answerQuestion(page, 'question-neurons', { escribir: '104' });
       assert.equal(r.estado, 'resuelta');
-      assert.match(await text(page, 'pregunta-neuronas-veredicto'), /a la primera/);
+      assert.match(await text(page, 'question-neurons-verdict'), /a la primera/);
       // Two wrong answers: the engine's answer comes with the second.
-      r = await answerQuestion(page, 'pregunta-campo', { escribir: '3' });
+      r = await answerQuestion(page, 'question-field', { escribir: '3' });
       assert.equal(r.estado, 'segunda');
-      r = await answerQuestion(page, 'pregunta-campo', { escribir: '4' });
+      r = await answerQuestion(page, 'question-field', { escribir: '4' });
       assert.deepEqual([r.estado, r.correcta], ['resuelta', false]);
       assert.match(r.motor, /5 × 5/);
       const capas = await tally('capas-convolutivas');
@@ -131,41 +131,41 @@ describe('answering the lesson\'s questions', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'mnist', { ready: false });
-      const enunciado = await waitText(page, 'tarea-normalizar', /vale \d+\./);
+      const enunciado = await waitText(page, 'task-normalize', /vale \d+\./);
       const byte = Number(enunciado.match(/vale (\d+)\./)[1]);
       assert.ok(byte > 60 && byte < 195, `a grey pixel: ${byte}`);
-      let r = await answerQuestion(page, 'tarea-normalizar', { escribir: '1' });
+      let r = await answerQuestion(page, 'task-normalize', { escribir: '1' });
       assert.equal(r.correcta, false);
-      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4).replace('.', ',') });
+      r = await answerQuestion(page, 'task-normalize', { escribir: (byte / 255).toFixed(4).replace('.', ',') });
       assert.equal(r.correcta, true);
       assert.match(r.motor, new RegExp(`${byte} / 255 = 0,\\d{4}`));
       // Dot decimals are read too.
-      r = await answerQuestion(page, 'tarea-normalizar', { escribir: (byte / 255).toFixed(4) });
+      r = await answerQuestion(page, 'task-normalize', { escribir: (byte / 255).toFixed(4) });
       assert.equal(r.correcta, true);
 
-      await waitText(page, 'tarea-forma', /\(10000, 28, 28\)/);
-      r = await answerQuestion(page, 'tarea-forma', { escribir: '(10000, 28, 28)' });
+      await waitText(page, 'task-shape', /\(10000, 28, 28\)/);
+      r = await answerQuestion(page, 'task-shape', { escribir: '(10000, 28, 28)' });
       assert.equal(r.correcta, false);
-      r = await answerQuestion(page, 'tarea-forma', { escribir: '(10000, 28, 28, 1)' });
+      r = await answerQuestion(page, 'task-shape', { escribir: '(10000, 28, 28, 1)' });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /\(10000, 28, 28, 1\)/);
 
       // The exercise starts past the eight rows the table shows: test image 8 is a 5.
-      await waitText(page, 'tarea-onehot', /n\.º 8 es un 5/);
-      await page.getByTestId('tarea-onehot-3').click();
-      await page.getByTestId('tarea-onehot-5').click();
-      r = await answerQuestion(page, 'tarea-onehot', {});
+      await waitText(page, 'task-onehot', /n\.º 8 es un 5/);
+      await page.getByTestId('task-onehot-3').click();
+      await page.getByTestId('task-onehot-5').click();
+      r = await answerQuestion(page, 'task-onehot', {});
       assert.equal(r.correcta, false, 'two ones');
-      await page.getByTestId('tarea-onehot-3').press('Enter');  // a toggle button, by keyboard
-      assert.equal(await page.getByTestId('tarea-onehot-3').getAttribute('aria-pressed'), 'false');
-      r = await answerQuestion(page, 'tarea-onehot', {});
+      await page.getByTestId('task-onehot-3').press('Enter');  // a toggle button, by keyboard
+      assert.equal(await page.getByTestId('task-onehot-3').getAttribute('aria-pressed'), 'false');
+      r = await answerQuestion(page, 'task-onehot', {});
       assert.equal(r.correcta, true);
       assert.match(r.motor, /etiqueta 5 → \[0, 0, 0, 0, 0, 1, 0, 0, 0, 0\]/);
       // The next image (a 9): a fresh row to fill.
-      await page.getByTestId('tarea-onehot-otra').click();
-      await waitText(page, 'tarea-onehot', /n\.º 9 es un 9/);
-      assert.equal(await page.getByTestId('tarea-onehot-5').getAttribute('aria-pressed'), 'false');
-      assert.equal(await page.getByTestId('tarea-onehot-veredicto').isVisible(), false);
+      await page.getByTestId('task-onehot-other').click();
+      await waitText(page, 'task-onehot', /n\.º 9 es un 9/);
+      assert.equal(await page.getByTestId('task-onehot-5').getAttribute('aria-pressed'), 'false');
+      assert.equal(await page.getByTestId('task-onehot-verdict').isVisible(), false);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -177,39 +177,39 @@ describe('answering the lesson\'s questions', () => {
     try {
       await visit(page, 'mnist', { ready: false });
       assert.match(await waitText(page, 'mnist-total', /\d/), /^Total params · parámetros en total: 1\.199\.882$/);
-      assert.match(await text(page, 'mnist-entrenables'), /^Trainable params · parámetros entrenables: 1\.199\.882$/);
-      assert.match(await text(page, 'mnist-no-entrenables'), /^Non-trainable params · parámetros fijos: 0$/);
-      const columna = () => page.locator('[data-testid="mnist-resumen"] tbody td.numero').allTextContents();
+      assert.match(await text(page, 'mnist-trainable'), /^Trainable params · parámetros entrenables: 1\.199\.882$/);
+      assert.match(await text(page, 'mnist-non-trainable'), /^Non-trainable params · parámetros fijos: 0$/);
+      const columna = () => page.locator('[data-testid="mnist-summary"] tbody td.numero').allTextContents();
       const con = await columna();
       assert.ok(con.includes('1.290') && con.includes('18.496') && con.includes('320'), con.join(' '));
       for (const n of con) assert.match(n, /^\d{1,3}(\.\d{3})*$/, `${n} grouped like the rest`);
-      assert.match(await text(page, 'mnist-densa'), /La capa densa «dense» tiene 1\.179\.776 de los 1\.199\.882 parámetros: el 98,3\s%/);
-      const enlaces = await page.locator('[data-testid="mnist-resumen"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.match(await text(page, 'mnist-dense'), /La capa densa «dense» tiene 1\.179\.776 de los 1\.199\.882 parámetros: el 98,3\s%/);
+      const enlaces = await page.locator('[data-testid="mnist-summary"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual([...new Set(enlaces)].sort(), ['#capas-convolutivas', '#dropout', '#maxpooling']);
 
       // Predict first: the engine's ratio decides which option is right.
-      let r = await answerQuestion(page, 'pregunta-pooling', { opcion: 1 });
+      let r = await answerQuestion(page, 'question-pooling', { opcion: 1 });
       assert.equal(r.correcta, false);
-      r = await answerQuestion(page, 'pregunta-pooling', { opcion: 2 });
+      r = await answerQuestion(page, 'question-pooling', { opcion: 2 });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /4\.738\.826 parámetros sin maxpooling frente a 1\.199\.882 con él, 3,95 veces más/);
 
       // The switch, by keyboard: the whole table without MaxPooling2D.
-      await page.getByTestId('mnist-con-pooling').focus();
+      await page.getByTestId('mnist-with-pooling').focus();
       await page.keyboard.press('Space');
-      await waitData(page, 'mnist-resumen', 'pooling', 'sin');
+      await waitData(page, 'mnist-summary', 'pooling', 'sin');
       assert.match(await text(page, 'mnist-total'), /4\.738\.826$/);
-      const sin = await page.locator('[data-testid="mnist-resumen"] tbody tr').allTextContents();
+      const sin = await page.locator('[data-testid="mnist-summary"] tbody tr').allTextContents();
       assert.equal(sin.length, con.length - 1);
       assert.ok(!sin.some((t) => /MaxPooling2D/.test(t)));
       assert.ok(sin.some((t) => /\(None, 36864\)/.test(t)) && sin.some((t) => /4\.718\.720/.test(t)), sin.join('\n'));
-      assert.match(await text(page, 'mnist-densa'), /4\.718\.720 de los 4\.738\.826 parámetros: el 99,6\s%/);
-      assert.match(await text(page, 'mnist-pooling-estado'), /Sin maxpooling/);
-      await page.getByTestId('mnist-con-pooling').click();
-      await waitData(page, 'mnist-resumen', 'pooling', 'con');
+      assert.match(await text(page, 'mnist-dense'), /4\.718\.720 de los 4\.738\.826 parámetros: el 99,6\s%/);
+      assert.match(await text(page, 'mnist-pooling-state'), /Sin maxpooling/);
+      await page.getByTestId('mnist-with-pooling').click();
+      await waitData(page, 'mnist-summary', 'pooling', 'con');
       assert.match(await text(page, 'mnist-total'), /1\.199\.882$/);
       // The pooling row links to its section.
-      await page.locator('[data-testid="mnist-resumen"] a[href="#maxpooling"]').click();
+      await page.locator('[data-testid="mnist-summary"] a[href="#maxpooling"]').click();
       await page.waitForFunction(() => location.hash === '#maxpooling');
       assert.deepEqual(errors, []);
     } finally {
@@ -241,51 +241,51 @@ describe('answering the lesson\'s questions', () => {
         assert.equal(await page.evaluate(() => document.body.classList.contains('proyector')), Boolean(opciones.proyector));
 
         await visit(page, 'convolucion', { ready: false });
-        await page.getByTestId('pregunta-homogenea-opcion-0').check();
-        await pulsar('pregunta-homogenea-comprobar');
-        await waitData(page, 'pregunta-homogenea-veredicto', 'correcta', 'true');
-        await foto('[data-testid="pregunta-homogenea"]', 'pregunta-homogenea');
+        await page.getByTestId('question-uniform-option-0').check();
+        await pulsar('question-uniform-check');
+        await waitData(page, 'question-uniform-verdict', 'correcta', 'true');
+        await foto('[data-testid="question-uniform"]', 'question-uniform');
 
         await visit(page, 'capas-convolutivas', { ready: false });
-        await waitText(page, 'bordes-tensor', /26 × 26 × 4/);
+        await waitText(page, 'edges-tensor', /26 × 26 × 4/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes');
         // The lesson's 10 × 15 crop with the corner channel: five 8 × 13 maps.
-        await page.getByTestId('bordes-tipo').selectOption('recorte');
-        await pulsar('bordes-esquina');
-        await waitText(page, 'bordes-tensor', /8 × 13 × 5/);
+        await page.getByTestId('edges-input-kind').selectOption('recorte');
+        await pulsar('edges-corner');
+        await waitText(page, 'edges-tensor', /8 × 13 × 5/);
         await foto('#capas-convolutivas [data-parte="bordes"]', 'bordes-recorte-esquina');
-        await page.getByTestId('pregunta-neuronas-respuesta').fill('104');
-        await pulsar('pregunta-neuronas-comprobar');
-        await waitData(page, 'pregunta-neuronas-veredicto', 'correcta', 'true');
+        await page.getByTestId('question-neurons-answer').fill('104');
+        await pulsar('question-neurons-check');
+        await waitData(page, 'question-neurons-verdict', 'correcta', 'true');
         await foto('#capas-convolutivas [data-parte="preguntas-calculadora"]', 'preguntas-capas');
-        await waitData(page, 'campo-lienzo', 'pixeles', '5-9');
+        await waitData(page, 'field-canvas', 'pixeles', '5-9');
         // A tap (or click) on the second layer's first neuron.
         const [x, y] = await secondLayerNeuron(page, 0);
         if (opciones.hasTouch) await page.touchscreen.tap(x, y);
         else await page.mouse.click(x, y);
-        await waitData(page, 'campo-lienzo', 'pixeles', '0-4');
-        await pulsar('campo-siguiente');
-        await pulsar('campo-siguiente');
-        await waitData(page, 'campo-lienzo', 'paso', '3');
+        await waitData(page, 'field-canvas', 'pixeles', '0-4');
+        await pulsar('field-next');
+        await pulsar('field-next');
+        await waitData(page, 'field-canvas', 'paso', '3');
         await foto('#capas-convolutivas [data-parte="campo-receptivo"]', 'campo-receptivo');
 
         await visit(page, 'mnist', { ready: false });
-        await waitText(page, 'tarea-onehot', /es un 5/);
-        await pulsar('tarea-onehot-5');
-        await pulsar('tarea-onehot-comprobar');
-        await waitData(page, 'tarea-onehot-veredicto', 'correcta', 'true');
-        await foto('[data-testid="tarea-onehot"]', 'tarea-onehot');
-        await waitText(page, 'tarea-normalizar', /vale \d+\./);
-        await foto('[data-testid="tarea-normalizar"]', 'tarea-normalizar');
-        await foto('[data-testid="tarea-forma"]', 'tarea-forma');
+        await waitText(page, 'task-onehot', /es un 5/);
+        await pulsar('task-onehot-5');
+        await pulsar('task-onehot-check');
+        await waitData(page, 'task-onehot-verdict', 'correcta', 'true');
+        await foto('[data-testid="task-onehot"]', 'task-onehot');
+        await waitText(page, 'task-normalize', /vale \d+\./);
+        await foto('[data-testid="task-normalize"]', 'task-normalize');
+        await foto('[data-testid="task-shape"]', 'task-shape');
         await waitText(page, 'mnist-total', /\d/);
         await foto('#mnist [data-parte="modelo"]', 'resumen-con-pooling');
         // The switch waits for the pooling question's answer.
-        await page.getByTestId('pregunta-pooling-opcion-2').check();
-        await pulsar('pregunta-pooling-comprobar');
-        await waitData(page, 'pregunta-pooling-veredicto', 'correcta', 'true');
-        await pulsar('mnist-con-pooling');
-        await waitData(page, 'mnist-resumen', 'pooling', 'sin');
+        await page.getByTestId('question-pooling-option-2').check();
+        await pulsar('question-pooling-check');
+        await waitData(page, 'question-pooling-verdict', 'correcta', 'true');
+        await pulsar('mnist-with-pooling');
+        await waitData(page, 'mnist-summary', 'pooling', 'sin');
         await foto('#mnist [data-parte="modelo"]', 'resumen-sin-pooling');
 
         const desborde = await page.evaluate((ids) => {

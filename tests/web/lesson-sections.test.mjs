@@ -21,9 +21,9 @@ const waitData = (page, testid, key, value) => page.waitForFunction(([id, k, v])
 
 // Where neuron i of the second layer (11 wide, centred under the image's 15) is drawn.
 async function secondLayerNeuron(page, i) {
-  await page.getByTestId('campo-lienzo').scrollIntoViewIfNeeded();
-  const box = await page.getByTestId('campo-lienzo').boundingBox();
-  const side = Number(await dataOf(page, 'campo-lienzo', 'lado')), label = Number(await dataOf(page, 'campo-lienzo', 'rotulo'));
+  await page.getByTestId('field-canvas').scrollIntoViewIfNeeded();
+  const box = await page.getByTestId('field-canvas').boundingBox();
+  const side = Number(await dataOf(page, 'field-canvas', 'lado')), label = Number(await dataOf(page, 'field-canvas', 'rotulo'));
   return [box.x + (box.width - side * 15) / 2 + (i + 2.5) * side, box.y + label + side / 2];
 }
 
@@ -33,18 +33,18 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'imagenes', { ready: false });
-      await waitText(page, 'imagenes-gris-lectura', /vale \d+/);
-      assert.match(await page.locator('[data-testid="imagenes-gris"]').getAttribute('aria-label'), /es un 4/);
+      await waitText(page, 'images-gray-reading', /vale \d+/);
+      assert.match(await page.locator('[data-testid="images-gray"]').getAttribute('aria-label'), /es un 4/);
       // Keyboard: the grid takes the arrows and reads the pixel under the cursor.
-      await page.getByTestId('imagenes-gris').focus();
+      await page.getByTestId('images-gray').focus();
       for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown');
       for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
-      assert.match(await text(page, 'imagenes-gris-lectura'), /fila 14, columna 6: vale \d+/);
-      await waitText(page, 'imagenes-color-lectura', /R = \d+, G = \d+, B = \d+/);
+      assert.match(await text(page, 'images-gray-reading'), /fila 14, columna 6: vale \d+/);
+      await waitText(page, 'images-color-reading', /R = \d+, G = \d+, B = \d+/);
       // A picture from the device: a 2×2 PNG of pure red, green, blue and white.
       const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC', 'base64');
-      await page.getByTestId('imagenes-foto').setInputFiles({ name: 'colores.png', mimeType: 'image/png', buffer: png });
-      await page.waitForFunction(() => /colores\.png/.test(document.querySelector('[data-testid="imagenes-color"]').getAttribute('aria-label')));
+      await page.getByTestId('images-photo').setInputFiles({ name: 'colores.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction(() => /colores\.png/.test(document.querySelector('[data-testid="images-color"]').getAttribute('aria-label')));
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -55,42 +55,42 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'convolucion', { ready: false });
-      const suma = await waitText(page, 'conv-suma', /= 765$/);
+      const suma = await waitText(page, 'conv-sum', /= 765$/);
       assert.match(suma, /^Suma: 255 \+ 0 \+ 0 \+ 255/);
-      assert.match(await text(page, 'conv-posicion'), /\(2, 1\)/);
-      const productos = await text(page, 'conv-productos');
+      assert.match(await text(page, 'conv-position'), /\(2, 1\)/);
+      const productos = await text(page, 'conv-products');
       assert.match(productos, /1 × 255 = 255/);
 
       // Two steps right with the keyboard: the window lies on the dark half, all zeros.
-      await page.getByTestId('conv-salida').focus();
+      await page.getByTestId('conv-output').focus();
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
-      await waitText(page, 'conv-posicion', /\(2, 3\)/);
-      assert.match(await waitText(page, 'conv-suma', /= 0$/), /= 0$/);
-      assert.notEqual(await text(page, 'conv-productos'), productos, 'the products changed');
+      await waitText(page, 'conv-position', /\(2, 3\)/);
+      assert.match(await waitText(page, 'conv-sum', /= 0$/), /= 0$/);
+      assert.notEqual(await text(page, 'conv-products'), productos, 'the products changed');
       // The button steps back onto the edge.
-      await page.getByTestId('conv-anterior').click();
-      await waitText(page, 'conv-posicion', /\(2, 2\)/);
-      await waitText(page, 'conv-suma', /= 765$/);
+      await page.getByTestId('conv-prev').click();
+      await waitText(page, 'conv-position', /\(2, 2\)/);
+      await waitText(page, 'conv-sum', /= 765$/);
       // (0, 0): the bright half, flat, gives 0 as the lesson says.
-      await page.getByTestId('conv-salida').focus();
+      await page.getByTestId('conv-output').focus();
       await page.keyboard.press('PageUp');
       await page.keyboard.press('Home');
-      await waitText(page, 'conv-posicion', /\(0, 0\)/);
-      await waitText(page, 'conv-suma', /= 0$/);
+      await waitText(page, 'conv-position', /\(0, 0\)/);
+      await waitText(page, 'conv-sum', /= 0$/);
 
       // A horizontal-edge kernel sees nothing in a vertical edge; the digit's map is redrawn.
-      await page.getByTestId('conv-ir-ejemplo').click();
-      await waitText(page, 'conv-suma', /= 765$/);
-      await page.waitForFunction(() => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== undefined);
-      const antes = await page.getByTestId('conv-mapa').getAttribute('data-max');
-      await page.getByTestId('conv-preajuste').selectOption('horizontales');
-      await waitText(page, 'conv-suma', /= 0$/);
-      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== m, antes);
+      await page.getByTestId('conv-go-example').click();
+      await waitText(page, 'conv-sum', /= 765$/);
+      await page.waitForFunction(() => document.querySelector('[data-testid="conv-map"]').dataset.max !== undefined);
+      const antes = await page.getByTestId('conv-map').getAttribute('data-max');
+      await page.getByTestId('conv-preset').selectOption('horizontales');
+      await waitText(page, 'conv-sum', /= 0$/);
+      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, antes);
       // A typed weight is used at once: top-left 2 instead of 1 gives 2·255 + 255 + 255 = 1020.
-      await page.getByTestId('conv-preajuste').selectOption('verticales');
+      await page.getByTestId('conv-preset').selectOption('verticales');
       await page.getByTestId('kernel-0').fill('2');
-      await waitText(page, 'conv-suma', /= 1020$/);
+      await waitText(page, 'conv-sum', /= 1020$/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -102,43 +102,47 @@ describe('reading the lesson', () => {
     try {
       // Section 2's map of the same image with the vertical kernel, for comparison.
       await visit(page, 'convolucion', { ready: false });
-      await page.waitForFunction(() => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== undefined);
-      const maxSeccion2 = Number(await dataOf(page, 'conv-mapa', 'max'));
+      await page.waitForFunction(() => document.querySelector('[data-testid="conv-map"]').dataset.max !== undefined);
+      const maxSeccion2 = Number(await dataOf(page, 'conv-map', 'max'));
       // The corner preset is in section 2's list too: its weights, and a new map from the engine.
-      await page.getByTestId('conv-preajuste').selectOption('esquina');
+      await page.getByTestId('conv-preset').selectOption('esquina');
       assert.deepEqual(await Promise.all([0, 4, 5, 8].map((i) => page.getByTestId(`kernel-${i}`).inputValue())), ['-1', '2', '2', '-1']);
-      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-mapa"]').dataset.max !== m, String(maxSeccion2));
+      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, String(maxSeccion2));
       await visit(page, 'capas-convolutivas', { ready: false });
-      assert.match(await waitText(page, 'bordes-tensor', /×/), /26 × 26 × 4 \(alto × ancho × canales\)/);
-      const mapas = await page.locator('[data-testid="bordes-mapas"] canvas').evaluateAll((cs) => cs.map((c) => ({ id: c.dataset.testid, ...c.dataset })));
-      assert.deepEqual(mapas.map((m) => m.id), ['bordes-mapa-horizontales', 'bordes-mapa-verticales', 'bordes-mapa-diagonales', 'bordes-mapa-antidiagonales']);
+      assert.match(await waitText(page, 'edges-tensor', /×/), /26 × 26 × 4 \(alto × ancho × canales\)/);
+      const mapas = await page.locator('[data-testid="edges-maps"] canvas').evaluateAll((cs) => cs.map((c) => ({
+        id: c.dataset.testid, label: c.getAttribute('aria-label'), ...c.dataset })));
+      assert.deepEqual(mapas.map((m) => m.id), ['edges-channel-1', 'edges-channel-2', 'edges-channel-3', 'edges-channel-4']);
+      // The notebook's order: horizontal, vertical and both diagonals.
+      assert.deepEqual(mapas.map((m) => m.label.match(/^Mapa de (.+?) de \d/)?.[1]),
+        ['bordes horizontales', 'bordes verticales', 'bordes diagonales (\\)', 'bordes diagonales (/)']);
       // The vertical channel is the engine's map section 2 shows for the same image and kernel.
       assert.equal(Number(mapas[1].max), maxSeccion2);
       // Four different kernels, four different maps; a digit's strokes light every one of them.
       assert.equal(new Set(mapas.map((m) => `${m.min},${m.max}`)).size, 4);
       for (const m of mapas) assert.ok(Number(m.max) > 0.5 && Number(m.min) < -0.5, `${m.id} ${m.min}..${m.max}`);
       // The corner kernel adds a fifth channel; the crop gives the notebook's 8 × 13 maps.
-      await page.getByTestId('bordes-esquina').check();
-      await waitText(page, 'bordes-tensor', /26 × 26 × 5/);
-      await page.getByTestId('bordes-tipo').selectOption('recorte');
-      await waitText(page, 'bordes-tensor', /8 × 13 × 5/);
-      await page.getByTestId('bordes-esquina').uncheck();
-      assert.match(await waitText(page, 'bordes-tensor', /8 × 13 × 4/), /8 × 13 × 4/);
-      assert.equal(await page.locator('[data-testid="bordes-mapas"] canvas').count(), 4);
-      assert.equal(await dataOf(page, 'bordes-mapa-verticales', 'ancho'), '13');
+      await page.getByTestId('edges-corner').check();
+      await waitText(page, 'edges-tensor', /26 × 26 × 5/);
+      await page.getByTestId('edges-input-kind').selectOption('recorte');
+      await waitText(page, 'edges-tensor', /8 × 13 × 5/);
+      await page.getByTestId('edges-corner').uncheck();
+      assert.match(await waitText(page, 'edges-tensor', /8 × 13 × 4/), /8 × 13 × 4/);
+      assert.equal(await page.locator('[data-testid="edges-maps"] canvas').count(), 4);
+      assert.equal(await dataOf(page, 'edges-channel-2', 'ancho'), '13');
       // Another test image: new maps.
-      await page.getByTestId('bordes-indice').fill('1');
-      await page.getByTestId('bordes-indice').press('Enter');
-      await page.waitForFunction((m) => document.querySelector('[data-testid="bordes-mapa-verticales"]')?.dataset.max !== m, mapas[1].max);
+      await page.getByTestId('edges-index').fill('1');
+      await page.getByTestId('edges-index').press('Enter');
+      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, mapas[1].max);
       // "Usar mi dibujo": the student's own digit, as the engine preprocessed it.
       await draw(page, SEVEN);
       await answer(page);
       await visit(page, 'capas-convolutivas', { ready: false });
-      const antes = await dataOf(page, 'bordes-mapa-verticales', 'max');
-      await page.getByTestId('bordes-dibujo').click();
+      const antes = await dataOf(page, 'edges-channel-2', 'max');
+      await page.getByTestId('edges-drawing').click();
       await page.waitForFunction(() => /Tu dibujo/.test(document.querySelector('#capas-convolutivas [data-parte="bordes"] .fuente-desc').textContent));
-      await page.waitForFunction((m) => document.querySelector('[data-testid="bordes-mapa-verticales"]')?.dataset.max !== m, antes);
-      assert.equal(await dataOf(page, 'bordes-tensor', 'ancho'), '13', 'still the 10 × 15 crop');
+      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, antes);
+      assert.equal(await dataOf(page, 'edges-tensor', 'ancho'), '13', 'still the 10 × 15 crop');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -149,24 +153,24 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'capas-convolutivas', { ready: false });
-      assert.match(await waitText(page, 'capas-neuronas', /104/), /8 × 13 = 104/);
-      assert.match(await text(page, 'capas-pesos'), /Solo 9!/);
-      assert.match(await waitText(page, 'capas-tensor', /×/), /8 × 13 × 4 \(alto × ancho × canales\)/);
-      assert.match(await waitText(page, 'capas-36', /36/), /3 × 3 × 4 = 36/);
-      assert.match(await text(page, 'capas-campo'), /5 × 5/);
-      await waitText(page, 'capas-segunda-lectura', /columnas 0 a 4/);
-      await page.getByTestId('capas-segunda-salida').focus();
+      assert.match(await waitText(page, 'layers-neurons', /104/), /8 × 13 = 104/);
+      assert.match(await text(page, 'layers-weights'), /Solo 9!/);
+      assert.match(await waitText(page, 'layers-tensor', /×/), /8 × 13 × 4 \(alto × ancho × canales\)/);
+      assert.match(await waitText(page, 'layers-36', /36/), /3 × 3 × 4 = 36/);
+      assert.match(await text(page, 'layers-field'), /5 × 5/);
+      await waitText(page, 'layers-second-reading', /columnas 0 a 4/);
+      await page.getByTestId('layers-second-output').focus();
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowDown');
-      await waitText(page, 'capas-segunda-lectura', /filas 1 a 5 y las columnas 1 a 5/);
+      await waitText(page, 'layers-second-reading', /filas 1 a 5 y las columnas 1 a 5/);
       // The calculator asks the engine again for another size.
-      await page.getByTestId('capas-alto').fill('28');
-      await page.getByTestId('capas-ancho').fill('28');
-      await page.getByTestId('capas-ancho').press('Tab');
-      await waitText(page, 'capas-neuronas', /26 × 26 = 676/);
+      await page.getByTestId('layers-height').fill('28');
+      await page.getByTestId('layers-width').fill('28');
+      await page.getByTestId('layers-width').press('Tab');
+      await waitText(page, 'layers-neurons', /26 × 26 = 676/);
       // The output-size formula with stride and padding, held to the engine's own sizes.
-      assert.match(await waitText(page, 'capas-formula', /26/), /Alto: ⌊\(28 \+ 0 − 3\) \/ 1⌋ \+ 1 = 26/);
-      const formula = () => page.getByTestId('capas-formula').evaluate((li) => ({ ...li.dataset, texto: li.textContent }));
+      assert.match(await waitText(page, 'layers-formula', /26/), /Alto: ⌊\(28 \+ 0 − 3\) \/ 1⌋ \+ 1 = 26/);
+      const formula = () => page.getByTestId('layers-formula').evaluate((li) => ({ ...li.dataset, texto: li.textContent }));
       const casos = [
         { alto: '10', ancho: '15', k: '3', paso: '2', relleno: 'valid', esperado: [4, 7] },
         { alto: '10', ancho: '15', k: '5', paso: '1', relleno: 'same', esperado: [10, 15] },
@@ -175,20 +179,20 @@ describe('reading the lesson', () => {
         { alto: '9', ancho: '14', k: '4', paso: '2', relleno: 'valid', esperado: [3, 6] },
       ];
       for (const c of casos) {
-        await page.getByTestId('capas-alto').fill(c.alto);
-        await page.getByTestId('capas-ancho').fill(c.ancho);
-        await page.getByTestId('capas-kernel').fill(c.k);
-        await page.getByTestId('capas-paso').fill(c.paso);
-        await page.getByTestId('capas-relleno').selectOption(c.relleno);
-        await page.getByTestId('capas-paso').dispatchEvent('change');
+        await page.getByTestId('layers-height').fill(c.alto);
+        await page.getByTestId('layers-width').fill(c.ancho);
+        await page.getByTestId('layers-kernel').fill(c.k);
+        await page.getByTestId('layers-stride').fill(c.paso);
+        await page.getByTestId('layers-padding').selectOption(c.relleno);
+        await page.getByTestId('layers-stride').dispatchEvent('change');
         const [h, w] = c.esperado;
         await page.waitForFunction(([h, w]) => {
-          const d = document.querySelector('[data-testid="capas-formula"]').dataset;
+          const d = document.querySelector('[data-testid="layers-formula"]').dataset;
           return d.motorAlto === String(h) && d.motorAncho === String(w);
         }, [h, w]);
         const f = await formula();
         assert.deepEqual([Number(f.alto), Number(f.ancho)], [h, w], `formula = engine for ${JSON.stringify(c)}: ${f.texto}`);
-        assert.match(await text(page, 'capas-neuronas'), new RegExp(`${h} × ${w} =`));
+        assert.match(await text(page, 'layers-neurons'), new RegExp(`${h} × ${w} =`));
       }
       assert.match((await formula()).texto, /Ancho: ⌊\(14 \+ 0 − 4\) \/ 2⌋ \+ 1 = 6/);
       assert.deepEqual(errors, []);
@@ -201,33 +205,33 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'capas-convolutivas', { ready: false });
-      await waitData(page, 'campo-lienzo', 'pixeles', '5-9');
-      assert.equal(await dataOf(page, 'campo-lienzo', 'primera'), '5-7');
-      assert.equal(await dataOf(page, 'campo-lienzo', 'paso'), '1');
-      assert.equal(await page.getByTestId('campo-cuenta').isVisible(), false, 'the sum waits for step 3');
-      assert.equal(await page.getByTestId('campo-anterior').isDisabled(), true);
-      await page.getByTestId('campo-siguiente').click();
-      assert.match(await waitText(page, 'campo-pasos', /de la 5 a la 7/), /neurona 5 de la segunda capa/);
-      await page.getByTestId('campo-siguiente').click();
-      await waitData(page, 'campo-lienzo', 'paso', '3');
-      assert.match(await text(page, 'campo-pasos'), /píxeles 5 a 9/);
-      assert.match(await text(page, 'campo-cuenta'), /3 \+ \(3 − 1\) × 1 = 3 \+ 2 = 5/);
-      assert.match(await text(page, 'campo-cuenta'), /5 × 5 píxeles/);
-      assert.equal(await page.getByTestId('campo-siguiente').isDisabled(), true);
+      await waitData(page, 'field-canvas', 'pixeles', '5-9');
+      assert.equal(await dataOf(page, 'field-canvas', 'primera'), '5-7');
+      assert.equal(await dataOf(page, 'field-canvas', 'paso'), '1');
+      assert.equal(await page.getByTestId('field-count').isVisible(), false, 'the sum waits for step 3');
+      assert.equal(await page.getByTestId('field-prev').isDisabled(), true);
+      await page.getByTestId('field-next').click();
+      assert.match(await waitText(page, 'field-steps', /de la 5 a la 7/), /neurona 5 de la segunda capa/);
+      await page.getByTestId('field-next').click();
+      await waitData(page, 'field-canvas', 'paso', '3');
+      assert.match(await text(page, 'field-steps'), /píxeles 5 a 9/);
+      assert.match(await text(page, 'field-count'), /3 \+ \(3 − 1\) × 1 = 3 \+ 2 = 5/);
+      assert.match(await text(page, 'field-count'), /5 × 5 píxeles/);
+      assert.equal(await page.getByTestId('field-next').isDisabled(), true);
       // Keyboard: the slider picks another neuron; the windows move with it.
-      await page.getByTestId('campo-neurona').focus();
+      await page.getByTestId('field-neuron').focus();
       await page.keyboard.press('ArrowLeft');
       await page.keyboard.press('ArrowLeft');
-      await waitData(page, 'campo-lienzo', 'pixeles', '3-7');
-      assert.equal(await dataOf(page, 'campo-lienzo', 'primera'), '3-5');
+      await waitData(page, 'field-canvas', 'pixeles', '3-7');
+      assert.equal(await dataOf(page, 'field-canvas', 'primera'), '3-5');
       await page.keyboard.press('Home');
-      await waitData(page, 'campo-lienzo', 'pixeles', '0-4');
+      await waitData(page, 'field-canvas', 'pixeles', '0-4');
       // A click on the top row picks that neuron (the last one: pixels 10 to 14).
       await page.mouse.click(...await secondLayerNeuron(page, 10));
-      await waitData(page, 'campo-lienzo', 'pixeles', '10-14');
-      await page.getByTestId('campo-anterior').click();
-      await waitData(page, 'campo-lienzo', 'paso', '2');
-      assert.equal(await page.getByTestId('campo-cuenta').isVisible(), false);
+      await waitData(page, 'field-canvas', 'pixeles', '10-14');
+      await page.getByTestId('field-prev').click();
+      await waitData(page, 'field-canvas', 'paso', '2');
+      assert.equal(await page.getByTestId('field-count').isVisible(), false);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -239,24 +243,24 @@ describe('reading the lesson', () => {
     try {
       await visit(page, 'mnist', { ready: false });
       // Shapes read as Python prints them: no thousands separator inside a tuple.
-      assert.match(await waitText(page, 'mnist-carga', /60000/), /\(60000, 28, 28\).*\(10000, 28, 28\)/);
-      assert.match(await text(page, 'mnist-forma'), /\(60000, 28, 28, 1\).*\(10000, 28, 28, 1\)/);
+      assert.match(await waitText(page, 'mnist-loading', /60000/), /\(60000, 28, 28\).*\(10000, 28, 28\)/);
+      assert.match(await text(page, 'mnist-shape'), /\(60000, 28, 28, 1\).*\(10000, 28, 28, 1\)/);
       assert.match(await page.locator('#mnist [data-parte="onehot-forma"]').textContent(), /\(10000,\) a \(10000, 10\)/);
       // Normalized values are decimals in [0, 1]; the same patch read 0–255 before.
-      const despues = await waitText(page, 'mnist-despues', /0,\d/);
+      const despues = await waitText(page, 'mnist-after', /0,\d/);
       assert.ok(despues.length > 0);
-      assert.match(await text(page, 'mnist-antes'), /\d{3}/);
+      assert.match(await text(page, 'mnist-before'), /\d{3}/);
       const filas = await page.locator('[data-testid="mnist-onehot"] tbody tr').allTextContents();
       assert.equal(filas.length, 8);
       assert.match(filas[0], /^7 ?0000000100$/, 'test image 0 is a 7');
-      const resumen = await waitText(page, 'mnist-resumen', /dense_1/);
+      const resumen = await waitText(page, 'mnist-summary', /dense_1/);
       for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1.290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
       assert.match(await waitText(page, 'mnist-total', /\d/), /1\.199\.882/);
-      assert.match(await waitText(page, 'mnist-sin-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
+      assert.match(await waitText(page, 'mnist-without-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
       // "About a quarter", with the exact numbers: 1.179.776 against 4.718.720 / 4 = 1.179.680.
-      assert.match(await waitText(page, 'mnist-sin-pooling-cierre', /\d/),
+      assert.match(await waitText(page, 'mnist-without-pooling-closing', /\d/),
         /1\.179\.776 parámetros: aproximadamente una cuarta parte \(4\.718\.720 \/ 4 = 1\.179\.680;/);
-      const cabecera = await page.locator('[data-testid="mnist-resumen"] thead').textContent();
+      const cabecera = await page.locator('[data-testid="mnist-summary"] thead').textContent();
       for (const g of ['capa (tipo)', 'forma de la salida', 'n.º de parámetros']) assert.ok(cabecera.includes(g), `summary header glosses ${g}`);
       assert.deepEqual(errors, []);
     } finally {
@@ -268,35 +272,35 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp({ pretrained: true });
     try {
       await visit(page, 'maxpooling', { ready: false });
-      await waitText(page, 'pool-maximo', /máximo: /);
+      await waitText(page, 'pool-maximum', /máximo: /);
       // The map the lesson's network pools: conv2's 24 × 24, down to 12 × 12.
       await page.waitForFunction(() => /24 × 24/.test(document.querySelector('#maxpooling [data-parte="titulo-activacion"]').textContent));
       assert.match(await page.locator('#maxpooling [data-parte="titulo-reducido"]').textContent(), /12 × 12/);
-      assert.match(await text(page, 'pool-descartado'), /75\s%/);
-      assert.ok(await page.locator('[data-testid="pool-canal"] option').count() >= 16, 'one option per channel');
+      assert.match(await text(page, 'pool-discarded'), /75\s%/);
+      assert.ok(await page.locator('[data-testid="pool-channel"] option').count() >= 16, 'one option per channel');
       // Step until the window shows other values and another maximum.
-      const primero = { ventana: await text(page, 'pool-ventana'), maximo: await text(page, 'pool-maximo') };
+      const primero = { ventana: await text(page, 'pool-window'), maximo: await text(page, 'pool-maximum') };
       let ahora = primero;
       for (let i = 0; i < 12 && (ahora.ventana === primero.ventana || ahora.maximo === primero.maximo); i++) {
-        const posicion = await text(page, 'pool-posicion');
-        await page.getByTestId(i % 2 ? 'pool-siguiente' : 'pool-anterior').click();
-        await page.waitForFunction((p) => document.querySelector('[data-testid="pool-posicion"]').textContent !== p, posicion);
-        await page.waitForFunction(() => document.querySelector('[data-testid="pool-ventana"] .ganador'));
-        ahora = { ventana: await text(page, 'pool-ventana'), maximo: await text(page, 'pool-maximo') };
+        const posicion = await text(page, 'pool-position');
+        await page.getByTestId(i % 2 ? 'pool-next' : 'pool-prev').click();
+        await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, posicion);
+        await page.waitForFunction(() => document.querySelector('[data-testid="pool-window"] .ganador'));
+        ahora = { ventana: await text(page, 'pool-window'), maximo: await text(page, 'pool-maximum') };
       }
       assert.notEqual(ahora.ventana, primero.ventana, 'the window shows other values');
       assert.notEqual(ahora.maximo, primero.maximo, 'another maximum is kept');
       // The kept value is the window's largest.
       const { ventana, maximo } = await page.evaluate(() => ({
-        ventana: [...document.querySelectorAll('[data-testid="pool-ventana"] td')].map((td) => Number(td.textContent.replace(',', '.'))),
-        maximo: Number(document.querySelector('[data-testid="pool-maximo"]').dataset.value),
+        ventana: [...document.querySelectorAll('[data-testid="pool-window"] td')].map((td) => Number(td.textContent.replace(',', '.'))),
+        maximo: Number(document.querySelector('[data-testid="pool-maximum"]').dataset.value),
       }));
       assert.ok(Math.abs(Math.max(...ventana) - maximo) < 1e-3, `${maximo} is the max of ${ventana}`);
       // Keyboard on the pooled map moves the window too.
-      const posicion = await text(page, 'pool-posicion');
-      await page.getByTestId('pool-reducido').focus();
+      const posicion = await text(page, 'pool-position');
+      await page.getByTestId('pool-reduced').focus();
       await page.keyboard.press('ArrowDown');
-      await page.waitForFunction((p) => document.querySelector('[data-testid="pool-posicion"]').textContent !== p, posicion);
+      await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, posicion);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -311,7 +315,7 @@ describe('reading the lesson', () => {
       // Dropout: each step draws another mask from the engine's Dropout layer.
       await visit(page, 'dropout');
       // Predict first: the step-by-step masks show once the prediction is answered.
-      await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
+      await answerQuestion(page, 'question-dropped', { opcion: 1 });
       const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
       assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
       assert.match(await page.getByTestId('dropout-summary').textContent(), /se multiplican por 2\./);
@@ -339,7 +343,7 @@ describe('reading the lesson', () => {
       await page.getByTestId('relu-slider').fill('-3');
       await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
       assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
-      await answerQuestion(page, 'pregunta-gradiente', { opcion: 3 });
+      await answerQuestion(page, 'question-gradient', { opcion: 3 });
       await page.getByTestId('relu-layers').fill('10');
       assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       // The bars agree with the text: the first of n layers receives 0,25^n, the last 0,25.
@@ -417,17 +421,17 @@ describe('reading the lesson', () => {
     try {
       // Maxpooling: the engine pools the shifted map; crossing the block edge moves the 9.
       await visit(page, 'maxpooling', { ready: false });
-      let r = await answerQuestion(page, 'pregunta-desplazar', { opcion: 1 });
+      let r = await answerQuestion(page, 'question-shift', { opcion: 1 });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /\[\[9, 0\], \[0, 0\]\], \[\[9, 0\], \[0, 0\]\] y \[\[0, 9\], \[0, 0\]\]/);
 
       // Dropout: the step-by-step masks wait for the answer.
       await visit(page, 'dropout', { ready: false });
-      await page.getByTestId('pregunta-apagadas').waitFor({ timeout: 60_000 });
+      await page.getByTestId('question-dropped').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), false, 'the masks wait for the prediction');
-      r = await answerQuestion(page, 'pregunta-apagadas', { opcion: 0 });  // "exactly 64": wrong
+      r = await answerQuestion(page, 'question-dropped', { opcion: 0 });  // "exactly 64": wrong
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), false);
-      r = await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
+      r = await answerQuestion(page, 'question-dropped', { opcion: 1 });
       assert.equal(r.correcta, true);
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), true);
       const cuentas = r.motor.match(/apaga ([\d, ]+)\./)[1].split(', ').map(Number);
@@ -436,9 +440,9 @@ describe('reading the lesson', () => {
 
       // ReLU: the products and the bars wait for the answer.
       await visit(page, 'relu', { ready: false });
-      await page.getByTestId('pregunta-gradiente').waitFor({ timeout: 60_000 });
+      await page.getByTestId('question-gradient').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), false);
-      r = await answerQuestion(page, 'pregunta-gradiente', { opcion: 3 });
+      r = await answerQuestion(page, 'question-gradient', { opcion: 3 });
       assert.equal(r.correcta, true);
       assert.match(r.motor, /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), true);
@@ -476,15 +480,15 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'maxpooling');
-      await page.getByTestId('maxpooling-dibujo').click();
-      assert.equal(await page.getByTestId('maxpooling-lienzo').isVisible(), true);
+      await page.getByTestId('maxpooling-drawing').click();
+      assert.equal(await page.getByTestId('maxpooling-canvas').isVisible(), true);
       assert.match(await page.locator('#maxpooling .fuente-desc').textContent(), /Dibuja un dígito en el recuadro/);
-      const antes = await text(page, 'pool-maximo');
-      await drawOnPad(page, 'maxpooling-lienzo', SEVEN);
+      const antes = await text(page, 'pool-maximum');
+      await drawOnPad(page, 'maxpooling-canvas', SEVEN);
       await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
-      await page.waitForFunction((a) => document.querySelector('[data-testid="pool-maximo"]').textContent !== a, antes);
+      await page.waitForFunction((a) => document.querySelector('[data-testid="pool-maximum"]').textContent !== a, antes);
       // "Borrar" empties the pad: nothing drawn anywhere, a Spanish message.
-      await page.getByTestId('maxpooling-borrar').click();
+      await page.getByTestId('maxpooling-clear').click();
       await page.waitForFunction(() => /No hay nada dibujado/.test(document.querySelector('#maxpooling .fuente .error').textContent));
       assert.deepEqual(errors, []);
     } finally {
@@ -500,11 +504,11 @@ describe('reading the lesson', () => {
       await page.getByTestId('hide-answers').click();
       assert.equal(await page.getByTestId('hide-answers').getAttribute('aria-pressed'), 'true');
       await visit(page, 'convolucion', { ready: false });
-      await answerQuestion(page, 'pregunta-homogenea', { opcion: 0 });
-      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), false);
-      assert.equal(await page.getByTestId('pregunta-homogenea-veredicto').isVisible(), false);
+      await answerQuestion(page, 'question-uniform', { opcion: 0 });
+      assert.equal(await page.getByTestId('question-uniform-engine').isVisible(), false);
+      assert.equal(await page.getByTestId('question-uniform-verdict').isVisible(), false);
       await page.getByTestId('hide-answers').click();
-      assert.equal(await page.getByTestId('pregunta-homogenea-motor').isVisible(), true);
+      assert.equal(await page.getByTestId('question-uniform-engine').isVisible(), true);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -553,10 +557,10 @@ describe('reading the lesson', () => {
         await waitPretrained(page);
         for (const id of CHANGED.slice(0, -1)) await visit(page, id);
         await visit(page, 'maxpooling');
-        await page.getByTestId('maxpooling-dibujo').click();
-        await drawOnPad(page, 'maxpooling-lienzo', SEVEN, { touch: options.hasTouch });
+        await page.getByTestId('maxpooling-drawing').click();
+        await drawOnPad(page, 'maxpooling-canvas', SEVEN, { touch: options.hasTouch });
         await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
-        await answerQuestion(page, 'pregunta-desplazar', { opcion: 0 });  // wrong: the hint shows
+        await answerQuestion(page, 'question-shift', { opcion: 0 });  // wrong: the hint shows
         for (const id of CHANGED) await page.locator(`#${id}`).screenshot({ path: `${app.artifacts}${name}-${id}.png` });
         const overflow = await page.evaluate((ids) => {
           const width = document.documentElement.clientWidth;

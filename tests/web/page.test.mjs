@@ -32,8 +32,8 @@ function measureOverflow() {
 }
 
 // Each of sections 1–5's last engine number, in place before its picture is taken.
-const LAST_NUMBER = { imagenes: 'imagenes-color-lectura', convolucion: 'conv-suma', 'capas-convolutivas': 'capas-segunda-lectura',
-  mnist: 'mnist-sin-pooling', maxpooling: 'pool-maximo' };
+const LAST_NUMBER = { imagenes: 'images-color-reading', convolucion: 'conv-sum', 'capas-convolutivas': 'layers-second-reading',
+  mnist: 'mnist-without-pooling', maxpooling: 'pool-maximum' };
 const SECTIONS_6_10 = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
 
 describe('the page', () => {
@@ -204,11 +204,11 @@ describe('the page', () => {
       await tab(60);
       for (const id of SECTIONS_6_10) await visit(page, id);
       // Dropout's steps show once its prediction is answered.
-      await answerQuestion(page, 'pregunta-apagadas', { opcion: 1 });
+      await answerQuestion(page, 'question-dropped', { opcion: 1 });
       await page.getByTestId('dropout-rate').focus();
       await tab(140);
-      for (const id of ['preset', 'tasa', 'lote', 'epocas', 'subconjunto', 'train-start', 'draw-clear', 'weights-save', 'weights-load',
-        'dropout-next', 'dropout-predict-twice', 'relu-slider', 'relu-layers', 'test0-predict',
+      for (const id of ['preset', 'train-rate', 'train-batch-size', 'train-epochs', 'train-subset', 'train-start',
+        'draw-clear', 'weights-save', 'weights-load', 'dropout-next', 'dropout-predict-twice', 'relu-slider', 'relu-layers', 'test0-predict',
         'kernels-refresh', 'act-show', 'confusion-compute', 'practice-sigmoid', 'practice-run']) {
         assert.ok(reached.has(id), `Tab reaches ${id}`);
       }

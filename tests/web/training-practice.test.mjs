@@ -348,12 +348,12 @@ describe('the page during a Práctica experiment', () => {
       await page.getByTestId('kernels-refresh').click();
       await page.waitForFunction(() => document.querySelector('[data-testid="kernels"]').closest('.panel').querySelector('.estado').dataset.state === 'done');
       assert.equal(await page.getByTestId('kernels').getAttribute('data-count'), '32');
-      for (const id of ['maxpooling-dibujo', 'convolucion-dibujo', 'act-dibujo', 'dropout-predict-twice']) await page.getByTestId(id).click();
+      for (const id of ['maxpooling-drawing', 'convolution-drawing', 'act-drawing', 'dropout-predict-twice']) await page.getByTestId(id).click();
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#maxpooling .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForFunction(() => /dibujo/.test(document.querySelector('#aprendido .fuente-desc').textContent), null, { timeout: 30_000 });
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
       assert.match(await page.locator(titulo).textContent(), /24 × 24/);
-      assert.equal(await page.getByTestId('pool-canal').locator('option').count(), 64);
+      assert.equal(await page.getByTestId('pool-channel').locator('option').count(), 64);
       assert.equal(await page.getByTestId('activations').getAttribute('data-layers'), capas);
       assert.match(await page.locator('[data-testid="activations"] h4').nth(1).textContent(), /26 × 26 × 32/);
       assert.equal(await page.getByTestId('weights-save').isDisabled(), false, 'the page\'s network can be saved meanwhile');

@@ -59,13 +59,13 @@ export function crearBordes(raiz, { motor, dibujo }) {
   selector.addEventListener('change', calcular);
   esquina.addEventListener('change', calcular);
   crearFuente(raiz.querySelector('.fuente-sitio'), {
-    motor, dibujo, id: 'bordes', inicial: 0,
+    motor, dibujo, id: 'edges', inicial: 0,
     alCambiar: (nueva) => { imagen = nueva; calcular(); },
   }).cargar();
 }
 
 function figuraMapa(mapa, nombre, i, limite) {
-  const lienzo = el('canvas', { class: 'mapa-borde', role: 'img', 'data-testid': `bordes-mapa-${nombre}` });
+  const lienzo = el('canvas', { class: 'mapa-borde', role: 'img', 'data-testid': `edges-channel-${i + 1}` });
   pintarPlano(lienzo, mapa.data, 0, mapa.height, mapa.width, escalaDivergente(limite));
   let min = Infinity, max = -Infinity;
   for (const v of mapa.data) { min = Math.min(min, v); max = Math.max(max, v); }

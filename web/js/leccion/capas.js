@@ -162,7 +162,7 @@ async function crearCanales(raiz, motor) {
   const filas = await pedir((cliente) => cliente.explain('params', { spec: especificacion(...ENTRADA_LECCION, [conv(4)]) }));
   if (!filas) return;
   const [h, w, c] = filas[0].output;
-  const dato = raiz.querySelector('[data-testid="capas-tensor"]');
+  const dato = raiz.querySelector('[data-testid="layers-tensor"]');
   dato.textContent = T.tensor(entero(c), entero(h), entero(w));
   lienzo.setAttribute('aria-label', T.canales_alt(entero(c), entero(h), entero(w)));
   const pintar = () => pintarTensor(lienzo, c, h, w);

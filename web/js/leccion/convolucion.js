@@ -86,7 +86,7 @@ function crearEjemplo(raiz, motor, kernel) {
   let traza = null;
   let turno = 0;
   const pedir = motor.accion(raiz.querySelector('.error'), { calculando: false });
-  const posicion = raiz.querySelector('[data-testid="conv-posicion"]');
+  const posicion = raiz.querySelector('[data-testid="conv-position"]');
 
   const rejillaImagen = crearRejilla(raiz.querySelector('[data-parte="imagen"]'), {
     filas: LADO, columnas: LADO,
@@ -128,7 +128,7 @@ function crearEjemplo(raiz, motor, kernel) {
 
   function mostrarTraza(t) {
     posicion.textContent = T.posicion(t.row, t.col);
-    const tabla = raiz.querySelector('[data-testid="conv-productos"]');
+    const tabla = raiz.querySelector('[data-testid="conv-products"]');
     tabla.replaceChildren();
     for (let y = 0; y < K; y++) {
       const fila = tabla.insertRow();
@@ -140,7 +140,7 @@ function crearEjemplo(raiz, motor, kernel) {
       }
     }
     const terminos = Array.from(t.products, conSigno).join(' + ');
-    const suma = raiz.querySelector('[data-testid="conv-suma"]');
+    const suma = raiz.querySelector('[data-testid="conv-sum"]');
     suma.textContent = T.suma(terminos, valor(t.sum));
     suma.dataset.value = String(t.sum);
     raiz.querySelector('.comentario').textContent = t.sum === 0 ? T.comentario_cero : T.comentario_otro;
@@ -294,7 +294,7 @@ function crearMapa(raiz, motor, dibujo, kernel) {
   }
 
   crearFuente(raiz.querySelector('.fuente-sitio'), {
-    motor, dibujo, id: 'convolucion', inicial: 0,
+    motor, dibujo, id: 'convolution', inicial: 0,
     alCambiar: (imagen) => {
       pixels = imagen.pixels;
       lienzoEntrada.setAttribute('aria-label', T.mapa_entrada_alt(imagen.descripcion));

@@ -36,7 +36,7 @@ function crearGris(bloque, motor, dibujo) {
   }
 
   crearFuente(bloque.querySelector('.fuente-sitio'), {
-    motor, dibujo, id: 'imagenes', inicial: DIGITO_INICIAL,
+    motor, dibujo, id: 'images', inicial: DIGITO_INICIAL,
     alCambiar: (imagen) => {
       pixels = imagen.pixels;
       descripcion = imagen.descripcion;

@@ -80,8 +80,8 @@ export function crear(seccion, { motor, dibujo }) {
   }
 
   function mostrarTraza(t) {
-    raiz.querySelector('[data-testid="pool-posicion"]').textContent = T.posicion(t.row, t.col);
-    const tabla = raiz.querySelector('[data-testid="pool-ventana"]');
+    raiz.querySelector('[data-testid="pool-position"]').textContent = T.posicion(t.row, t.col);
+    const tabla = raiz.querySelector('[data-testid="pool-window"]');
     tabla.replaceChildren();
     for (let y = 0; y < t.pool; y++) {
       const fila = tabla.insertRow();
@@ -92,10 +92,10 @@ export function crear(seccion, { motor, dibujo }) {
         if (i === t.winner) celda.className = 'ganador';
       }
     }
-    const maximo = raiz.querySelector('[data-testid="pool-maximo"]');
+    const maximo = raiz.querySelector('[data-testid="pool-maximum"]');
     maximo.textContent = T.maximo(valor(t.max));
     maximo.dataset.value = String(t.max);
-    raiz.querySelector('[data-testid="pool-descartado"]').textContent = T.descartado(porcentaje(t.discardedFraction, 0));
+    raiz.querySelector('[data-testid="pool-discarded"]').textContent = T.descartado(porcentaje(t.discardedFraction, 0));
     rejillaMapa.pintar();
     rejillaReducido.pintar();
   }

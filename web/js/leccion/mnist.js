@@ -20,8 +20,8 @@ const ETIQUETAS = 8;     // first test labels shown in one-hot
 export function crear(seccion, { motor, dibujo }) {
   renderFormulas(seccion, T.tex, T.tex_alt);
   motor.listo().then((d) => {
-    seccion.querySelector('[data-testid="mnist-carga"]').textContent = T.carga_resultado(String(d.train), String(d.test));
-    seccion.querySelector('[data-testid="mnist-forma"]').textContent = T.forma_resultado(String(d.train), String(d.test));
+    seccion.querySelector('[data-testid="mnist-loading"]').textContent = T.carga_resultado(String(d.train), String(d.test));
+    seccion.querySelector('[data-testid="mnist-shape"]').textContent = T.forma_resultado(String(d.train), String(d.test));
     seccion.querySelector('[data-parte="onehot-forma"]').textContent = T.onehot_forma(String(d.test));
   });
   crearNormalizar(seccion.querySelector('[data-parte="normalizar"]'), motor, dibujo);
@@ -52,8 +52,8 @@ function crearNormalizar(raiz, motor, dibujo) {
     if (!pixels) return;
     const z = zona();
     // The engine holds byte / 255 (what the network reads); the byte is round(value · 255).
-    llenar(raiz.querySelector('[data-testid="mnist-antes"]'), z, (v) => entero(Math.round(v * 255)));
-    llenar(raiz.querySelector('[data-testid="mnist-despues"]'), z, (v) => numero(v, 3, 0));
+    llenar(raiz.querySelector('[data-testid="mnist-before"]'), z, (v) => entero(Math.round(v * 255)));
+    llenar(raiz.querySelector('[data-testid="mnist-after"]'), z, (v) => numero(v, 3, 0));
     lectura.textContent = T.normalizar_lectura(z.f, z.c);
     rejilla.pintar();
   }

@@ -23,7 +23,7 @@ export function leerEntero(texto) {
 export function preguntaHomogenea(raiz, motor) {
   const T = leccion.convolucion;
   crearPregunta(raiz, {
-    id: 'pregunta-homogenea', motor, enunciado: T.homogenea_enunciado, ayuda: T.homogenea_ayuda, opciones: opciones(T.homogenea_opciones),
+    id: 'question-uniform', motor, enunciado: T.homogenea_enunciado, ayuda: T.homogenea_ayuda, opciones: opciones(T.homogenea_opciones),
     async comprobar(elegida, cliente) {
       const traza = (v) => cliente.explain('conv', { input: new Float32Array(9).fill(v), height: 3, width: 3,
         weights: Float32Array.from(KERNELS.verticales), kernel: 3, row: 0, col: 0 });
@@ -43,7 +43,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
   const T = leccion.capas;
   const capa = async (cliente, spec, i) => (await cliente.explain('params', { spec }))[i];
   crearPregunta(raices.calculadora, {
-    id: 'pregunta-neuronas', motor, enunciado: T.neuronas_enunciado, pista: '?', numerico: true, ayuda: T.neuronas_ayuda,
+    id: 'question-neurons', motor, enunciado: T.neuronas_enunciado, pista: '?', numerico: true, ayuda: T.neuronas_ayuda,
     alResolver: alResponder.calculadora,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
@@ -63,7 +63,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     const textos = { todos: O.todos(entero(c.neurons), entero(c.inputsPerNeuron), entero(valores.todos)),
       entradas: O.entradas(entero(valores.entradas)), neuronas: O.neuronas(entero(c.neurons)), kernel: O.kernel(entero(valores.kernel)) };
     crearPregunta(raices.calculadora, {
-      id: 'pregunta-pesos', motor, enunciado: T.pesos_enunciado, opciones: opciones(textos), ayuda: T.pesos_ayuda,
+      id: 'question-weights', motor, enunciado: T.pesos_enunciado, opciones: opciones(textos), ayuda: T.pesos_ayuda,
       alResolver: alResponder.calculadora,
       async comprobar(elegida, cliente) {
         const d = await capa(cliente, specs.una, 0);
@@ -72,7 +72,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     });
   });
   crearPregunta(raices.segunda, {
-    id: 'pregunta-entradas', motor, enunciado: T.entradas_enunciado, pista: '?', numerico: true, ayuda: T.entradas_ayuda,
+    id: 'question-inputs', motor, enunciado: T.entradas_enunciado, pista: '?', numerico: true, ayuda: T.entradas_ayuda,
     alResolver: alResponder.segunda,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
@@ -82,7 +82,7 @@ export function preguntasCapas(raices, motor, specs, alResponder) {
     },
   });
   crearPregunta(raices.campo, {
-    id: 'pregunta-campo', motor, enunciado: T.campo_enunciado, pista: '?', numerico: true, ayuda: T.campo_ayuda,
+    id: 'question-field', motor, enunciado: T.campo_enunciado, pista: '?', numerico: true, ayuda: T.campo_ayuda,
     alResolver: alResponder.segunda,
     async comprobar(texto, cliente) {
       const n = leerEntero(texto);
@@ -109,7 +109,7 @@ export async function tareaNormalizar(raiz, motor) {
   const [f, c] = [Math.floor(i / 28), i % 28];
   const byte = Math.round(pixels[i] * 255);
   crearPregunta(raiz, {
-    id: 'tarea-normalizar', motor, enunciado: T.normalizar_enunciado(entero(n), f, c, entero(byte)),
+    id: 'task-normalize', motor, enunciado: T.normalizar_enunciado(entero(n), f, c, entero(byte)),
     pista: T.normalizar_pista, numerico: true, ayuda: T.normalizar_ayuda,
     async comprobar(texto, cliente) {
       const x = leerNumero(texto);
@@ -126,7 +126,7 @@ export function tareaForma(raiz, motor) {
   const T = T4();
   let imagenes = '…';
   const pregunta = crearPregunta(raiz, {
-    id: 'tarea-forma', motor, enunciado: () => T.forma_enunciado(imagenes), pista: T.forma_pista, ayuda: T.forma_ayuda,
+    id: 'task-shape', motor, enunciado: () => T.forma_enunciado(imagenes), pista: T.forma_pista, ayuda: T.forma_ayuda,
     async comprobar(texto, cliente) {
       const { test } = await motor.listo();
       const imagen = (await cliente.presets()).find((p) => p.name === 'keras-mnist').spec.input;  // [28, 28, 1]
@@ -149,7 +149,7 @@ export function tareaOneHot(raiz, motor, primera) {
   const T = T4();
   let n = primera, etiqueta = null;
   const botones = Array.from({ length: 10 }, (_, d) => {
-    const b = el('button', { type: 'button', class: 'casilla-onehot', 'aria-pressed': 'false', 'data-testid': `tarea-onehot-${d}` });
+    const b = el('button', { type: 'button', class: 'casilla-onehot', 'aria-pressed': 'false', 'data-testid': `task-onehot-${d}` });
     const poner = (v) => {
       b.setAttribute('aria-pressed', String(v));
       b.textContent = v ? '1' : '0';
@@ -161,9 +161,9 @@ export function tareaOneHot(raiz, motor, primera) {
   });
   const fila = el('div', { class: 'fila-onehot', role: 'group' }, botones.map((x, d) => el('span', { class: 'onehot-celda' },
     el('span', { class: 'onehot-indice', 'aria-hidden': 'true', text: String(d) }), x.b)));
-  const otra = el('button', { type: 'button', class: 'boton-pequeno', text: T.onehot_otra, 'data-testid': 'tarea-onehot-otra' });
+  const otra = el('button', { type: 'button', class: 'boton-pequeno', text: T.onehot_otra, 'data-testid': 'task-onehot-other' });
   const pregunta = crearPregunta(raiz, {
-    id: 'tarea-onehot', motor, enunciado: () => T.onehot_enunciado(entero(n), etiqueta ?? '…'), ayuda: T.onehot_ayuda,
+    id: 'task-onehot', motor, enunciado: () => T.onehot_enunciado(entero(n), etiqueta ?? '…'), ayuda: T.onehot_ayuda,
     campo: {
       nodo: el('div', { class: 'onehot-campo' }, fila, otra),
       valor: () => botones.map((x) => x.valor()),
@@ -208,7 +208,7 @@ export function preguntaDesplazar(raiz, motor, alResolver) {
   };
   const escribir = (m) => `[[${m[0]}, ${m[1]}], [${m[2]}, ${m[3]}]]`;
   crearPregunta(raiz, {
-    id: 'pregunta-desplazar', motor, enunciado: T.desplazar_enunciado, opciones: opciones(T.desplazar_opciones),
+    id: 'question-shift', motor, enunciado: T.desplazar_enunciado, opciones: opciones(T.desplazar_opciones),
     ayuda: T.desplazar_ayuda, alResolver,
     async comprobar(elegida, cliente) {
       const [c0, c1, c2] = [await reducir(cliente, 0), await reducir(cliente, 1), await reducir(cliente, 2)];
@@ -225,7 +225,7 @@ export function preguntaApagadas(raiz, motor, alResolver) {
   const T = leccion.dropout;
   const N = 128, PASOS = 5;
   crearPregunta(raiz, {
-    id: 'pregunta-apagadas', motor, enunciado: T.apagadas_enunciado, opciones: opciones(T.apagadas_opciones),
+    id: 'question-dropped', motor, enunciado: T.apagadas_enunciado, opciones: opciones(T.apagadas_opciones),
     ayuda: T.apagadas_ayuda, alResolver,
     async comprobar(elegida, cliente) {
       const cuentas = [];
@@ -244,7 +244,7 @@ export function preguntaGradiente(raiz, motor, alResolver) {
   const T = leccion.relu;
   const RANGOS = { mitad: [0.3, 0.7], decima: [0.05, 0.2], milesima: [5e-4, 2e-3], millonesima: [0, 1e-6] };
   crearPregunta(raiz, {
-    id: 'pregunta-gradiente', motor, enunciado: T.gradiente_enunciado, opciones: opciones(T.gradiente_opciones),
+    id: 'question-gradient', motor, enunciado: T.gradiente_enunciado, opciones: opciones(T.gradiente_opciones),
     ayuda: T.gradiente_ayuda, alResolver,
     async comprobar(elegida, cliente) {
       const { dy: [d] } = await cliente.activationCurve('sigmoid', new Float32Array([0]));

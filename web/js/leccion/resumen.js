@@ -20,7 +20,7 @@ export async function crearResumen(raiz, motor) {
   const interruptor = raiz.querySelector('[data-parte="con-pooling"]');
   const cuentas = (cliente) => contarAmbas(cliente);
   crearPregunta(raiz.querySelector('[data-parte="pregunta-pooling"]'), {
-    id: 'pregunta-pooling', motor, enunciado: T.pooling_enunciado,
+    id: 'question-pooling', motor, enunciado: T.pooling_enunciado,
     opciones: Object.keys(RANGOS).map((valor) => ({ valor, texto: T.pooling_opciones[valor] })),
     async comprobar(elegida, cliente) {
       const { con, sin } = await cuentas(cliente);
@@ -58,7 +58,7 @@ async function contarAmbas(cliente) {
 const suma = (filas) => filas.reduce((s, capa) => s + capa.total, 0);
 
 function pintarTabla(raiz, filas, conPooling) {
-  const tabla = raiz.querySelector('[data-testid="mnist-resumen"]');
+  const tabla = raiz.querySelector('[data-testid="mnist-summary"]');
   const cuerpo = tabla.querySelector('tbody');
   cuerpo.replaceChildren();
   for (const capa of filas) {
@@ -78,11 +78,11 @@ function pintarTabla(raiz, filas, conPooling) {
   texto('mnist-total', T.resumen_total(enteroAgrupado(total)));
   // Every parameter of the engine's layers gets a gradient (no frozen layers): all are trainable.
   const entrenables = filas.reduce((s, capa) => s + capa.weights + capa.biases, 0);
-  texto('mnist-entrenables', T.resumen_entrenables(enteroAgrupado(entrenables)));
-  texto('mnist-no-entrenables', T.resumen_no_entrenables(enteroAgrupado(total - entrenables)));
-  texto('mnist-pooling-estado', conPooling ? T.pooling_con : T.pooling_sin);
+  texto('mnist-trainable', T.resumen_entrenables(enteroAgrupado(entrenables)));
+  texto('mnist-non-trainable', T.resumen_no_entrenables(enteroAgrupado(total - entrenables)));
+  texto('mnist-pooling-state', conPooling ? T.pooling_con : T.pooling_sin);
   const densa = filas.find((capa) => capa.kerasClass === 'Dense');
-  texto('mnist-densa', T.pooling_densa(densa.layer, entero(densa.total), entero(total), porcentaje(densa.total / total, 1)));
+  texto('mnist-dense', T.pooling_densa(densa.layer, entero(densa.total), entero(total), porcentaje(densa.total / total, 1)));
 }
 
 // "max_pooling2d (MaxPooling2D)", a link to its section when the lesson has one.
@@ -96,7 +96,7 @@ function nombreDeCapa(capa) {
 
 function explicarSinPooling(raiz, { con, sin }) {
   const densa = sin.find((capa) => capa.kerasClass === 'Dense');
-  raiz.querySelector('[data-testid="mnist-sin-pooling"]').textContent =
+  raiz.querySelector('[data-testid="mnist-without-pooling"]').textContent =
     T.sin_pooling_texto(entero(densa.inputsPerNeuron), entero(densa.total));
   // With pooling the dense layer has about a quarter: its weights shrink fourfold, its biases do not.
   const densaCon = con.find((capa) => capa.kerasClass === 'Dense');

@@ -23,7 +23,7 @@ export function enlazarGlosario(raiz) {
   for (const t of T.terminos) {
     const patron = new RegExp(`(?<![\\p{L}\\d])(${t.formas.map(escapar).join('|')})(?![\\p{L}\\d])`, 'iu');
     for (const p of parrafos) {
-      if (enlazarEn(p, patron, t.id)) break;
+      if (enlazarEn(p, patron, t)) break;
     }
   }
 }
@@ -31,14 +31,14 @@ export function enlazarGlosario(raiz) {
 const escapar = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Wraps the first match in one of the paragraph's own text nodes; true if it found one.
-function enlazarEn(parrafo, patron, id) {
+function enlazarEn(parrafo, patron, { id, testid }) {
   for (const nodo of [...parrafo.childNodes]) {
     if (nodo.nodeType !== Node.TEXT_NODE) continue;
     const m = patron.exec(nodo.data);
     if (!m) continue;
     const resto = nodo.splitText(m.index);
     resto.splitText(m[0].length);
-    const enlace = el('a', { class: 'termino', href: `#glosario-${id}`, id: `uso-${id}`, 'data-testid': `glossary-link-${id}` });
+    const enlace = el('a', { class: 'termino', href: `#glosario-${id}`, id: `uso-${id}`, 'data-testid': `glossary-link-${testid}` });
     resto.replaceWith(enlace);
     enlace.append(resto);
     const entrada = document.querySelector(`#glosario [data-termino="${id}"]`);

@@ -11,23 +11,25 @@ import { crearTrazos } from '../../ui/trazos.js';
 
 const T = leccion.comun;
 const ULTIMA = 9999;  // MNIST has 10.000 test images
+let contador = 0;     // numbers the choosers' HTML ids
 
 /**
  * Builds the chooser inside `raiz` and calls alCambiar({pixels, descripcion, activaciones?})
  * with every new image (pixels: Float32Array(784), ink 1 on background 0).
  * @param {{motor, dibujo, id: string, inicial?: number, activaciones?: boolean,
- *          alCambiar: Function}} o  activaciones: also run the current model on the image;
+ *          alCambiar: Function}} o  id: data-testid prefix (`${id}-index`, `${id}-drawing`,
+ *   `${id}-canvas`, `${id}-clear`); activaciones: also run the current model on the image;
  *   dibujo: the drawing's object (imagen(), alTrazar(fn)) from main.js
  */
 export function crearFuente(raiz, o) {
   const numero = el('input', { type: 'number', min: 0, max: ULTIMA, step: 1, value: o.inicial ?? 0,
-    id: `${o.id}-indice`, 'data-testid': `${o.id}-indice`, inputmode: 'numeric' });
+    id: `fuente-${++contador}-indice`, 'data-testid': `${o.id}-index`, inputmode: 'numeric' });
   const boton = (texto, extra = {}) => el('button', { type: 'button', class: 'boton-pequeno', text: texto, ...extra });
   const anterior = boton(T.fuente_anterior);
   const siguiente = boton(T.fuente_siguiente);
-  const dibujo = boton(T.fuente_dibujo, { 'data-testid': `${o.id}-dibujo` });
-  const lienzo = el('canvas', { class: 'fuente-lienzo', role: 'img', 'aria-label': T.fuente_lienzo, 'data-testid': `${o.id}-lienzo` });
-  const borrar = boton(T.fuente_borrar, { 'data-testid': `${o.id}-borrar` });
+  const dibujo = boton(T.fuente_dibujo, { 'data-testid': `${o.id}-drawing` });
+  const lienzo = el('canvas', { class: 'fuente-lienzo', role: 'img', 'aria-label': T.fuente_lienzo, 'data-testid': `${o.id}-canvas` });
+  const borrar = boton(T.fuente_borrar, { 'data-testid': `${o.id}-clear` });
   const almohadilla = el('div', { class: 'fuente-almohadilla', hidden: true }, lienzo,
     el('div', { class: 'fuente-almohadilla-lado' }, el('p', { class: 'ayuda', text: T.fuente_almohadilla }), borrar));
   const descripcion = el('p', { class: 'fuente-desc', role: 'status' });

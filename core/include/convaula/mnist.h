@@ -38,6 +38,17 @@ struct Dataset {
 // there are fewer), so a classroom run can train on a slice; limit = 0 keeps all.
 Dataset make_dataset(const IdxImages& images, const IdxLabels& labels, int limit = 0);
 
+// A student's own digits, as the page or a notebook's .npz holds them: `count` images of
+// kUserSide x kUserSide uint8 pixels (0..255, white ink on black, as MNIST) in `pixels`
+// (count * 784 values, row-major) and `count` labels 0..9. Throws Error(bad_image) when the
+// pixel array does not hold whole 28x28 images, Error(bad_argument) for an empty set, a
+// label count that differs from the image count or a label above 9, and Error(too_large)
+// beyond kMaxUserImages images.
+inline constexpr int kUserSide = 28;
+inline constexpr int kMaxUserImages = 10000;
+Dataset make_user_dataset(const uint8_t* pixels, std::size_t pixel_count, const uint8_t* labels,
+                          std::size_t label_count);
+
 // out[i] = pixels[i] / 255. pixels and out hold n values.
 void normalize_images(const uint8_t* pixels, std::size_t n, float* out);
 

@@ -3,7 +3,9 @@
 // (std:: distributions are not specified bit-for-bit across libraries).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace convaula {
 
@@ -66,5 +68,10 @@ class Rng {
   static constexpr uint64_t kMultiplier = 6364136223846793005ULL;
   uint64_t state_ = 0, inc_ = 1;
 };
+
+// Fisher-Yates over v[0..n) with our portable Rng: identical shuffles on every platform.
+inline void shuffle(uint32_t* v, std::size_t n, Rng& rng) {
+  for (std::size_t i = n; i > 1; --i) std::swap(v[i - 1], v[rng.below(static_cast<uint32_t>(i))]);
+}
 
 }  // namespace convaula

@@ -161,6 +161,21 @@ export const handwritten = (page, d, style = STYLES.normal) => drawDigit(page, s
 
 // ---- the lesson and the tab -------------------------------------------------------------------
 
+/** A data-* value of the element with test id `testid`. */
+export const dataOf = (page, testid, key) => page.getByTestId(testid).evaluate((el, k) => el.dataset[k], key);
+/** Waits until that data-* value is `value`. */
+export const waitData = (page, testid, key, value) => page.waitForFunction(([id, k, v]) =>
+  document.querySelector(`[data-testid="${id}"]`)?.dataset[k] === v, [testid, key, value], { timeout: 15_000 });
+
+// Where neuron i of the second layer (11 wide, centred under the image's 15) is drawn.
+export async function secondLayerNeuron(page, i) {
+  await page.getByTestId('field-canvas').scrollIntoViewIfNeeded();
+  const box = await page.getByTestId('field-canvas').boundingBox();
+  const side = Number(await dataOf(page, 'field-canvas', 'lado')), label = Number(await dataOf(page, 'field-canvas', 'rotulo'));
+  return [box.x + (box.width - side * 15) / 2 + (i + 2.5) * side, box.y + label + side / 2];
+}
+
+
 /** Scrolls to section `id` (sections build when near the screen) and waits until it is built. */
 export async function visit(page, id, { ready = true } = {}) {
   await page.locator(`#${id}`).evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));

@@ -9,23 +9,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, useApp, waitPretrained } from './harness.mjs';
-import { SEVEN, answer, answerQuestion, draw, drawOnPad, text, visit, waitText } from './acts.mjs';
+import { SEVEN, answer, answerQuestion, dataOf, draw, drawOnPad, secondLayerNeuron, text, visit, waitData, waitText } from './acts.mjs';
 
 const app = useApp('lesson-sections');
 const SECTIONS_6_10 = ['dropout', 'relu', 'entrenar', 'aprendido', 'practica'];
 const dataset = (page, selector) => page.locator(selector).evaluate((el) => ({ ...el.dataset }));
-
-const dataOf = (page, testid, key) => page.getByTestId(testid).evaluate((el, k) => el.dataset[k], key);
-const waitData = (page, testid, key, value) => page.waitForFunction(([id, k, v]) =>
-  document.querySelector(`[data-testid="${id}"]`)?.dataset[k] === v, [testid, key, value], { timeout: 15_000 });
-
-// Where neuron i of the second layer (11 wide, centred under the image's 15) is drawn.
-async function secondLayerNeuron(page, i) {
-  await page.getByTestId('field-canvas').scrollIntoViewIfNeeded();
-  const box = await page.getByTestId('field-canvas').boundingBox();
-  const side = Number(await dataOf(page, 'field-canvas', 'lado')), label = Number(await dataOf(page, 'field-canvas', 'rotulo'));
-  return [box.x + (box.width - side * 15) / 2 + (i + 2.5) * side, box.y + label + side / 2];
-}
 
 describe('reading the lesson', () => {
 

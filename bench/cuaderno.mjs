@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { launchBrowser, openPage, startServer, IDLE, READY } from '../tests/web/harness.mjs';
 
 const { values: opts } = parseArgs({ options: { epochs: { type: 'string' }, 'train-limit': { type: 'string' }, root: { type: 'string' } } });
-const prueba = {
+const trial = {
   ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}),
   ...(opts['train-limit'] ? { trainLimit: Number(opts['train-limit']) } : {}),
 };
@@ -26,8 +26,8 @@ const browser = await launchBrowser();
 let ok = false;
 try {
   const { page, errors } = await openPage(browser, server.url, '');
-  if (Object.keys(prueba).length) {
-    await page.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, prueba);
+  if (Object.keys(trial).length) {
+    await page.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, trial);
     await page.reload();
   }
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -35,7 +35,7 @@ try {
   await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
   await page.getByTestId('notebook-run').click();
   const start = Date.now();
-  console.log(`cpu: ${cpu}; started ${new Date(start).toISOString()}${Object.keys(prueba).length ? `; trial ${JSON.stringify(prueba)}` : ''}`);
+  console.log(`cpu: ${cpu}; started ${new Date(start).toISOString()}${Object.keys(trial).length ? `; trial ${JSON.stringify(trial)}` : ''}`);
 
   const loads = [];
   const epochAt = [];

@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setUpRun } from '../tests/web/acts.mjs';
 import { launchBrowser, startServer, waitState } from '../tests/web/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,9 +32,7 @@ async function oneRun(browser, url) {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(url);
     await waitState(page, ['idle'], 120_000);
-    await page.getByTestId('preset').selectOption('classroom');
-    await waitState(page, ['idle']);
-    await page.selectOption('#subconjunto', '60000');
+    await setUpRun(page, { images: 60000 });
     await page.waitForTimeout(1000);
     await page.evaluate((ms) => {
       window.__sonda = [];

@@ -11,7 +11,7 @@
 //
 //   node bench/fluidez.mjs [--strokes 7] [--seconds 8] [--no-isolation]
 import { cpus, loadavg } from 'node:os';
-import { draw } from '../tests/web/acts.mjs';
+import { draw, setUpRun } from '../tests/web/acts.mjs';
 import { launchBrowser, openPage, startServer, waitState } from '../tests/web/harness.mjs';
 
 const args = process.argv.slice(2);
@@ -38,9 +38,7 @@ async function strokeToBars(page) {
 }
 
 async function whileTraining(page) {
-  await page.getByTestId('preset').selectOption('classroom');
-  await waitState(page, ['idle']);
-  await page.selectOption('#subconjunto', '60000');
+  await setUpRun(page, { images: 60000 });
   await page.evaluate(() => {
     const probe = { longestTask: 0, gaps: [] };
     new PerformanceObserver((list) => {

@@ -11,7 +11,7 @@
 //
 // Each round is a first visit in a fresh Chromium context (empty caches, no service worker)
 // to scripts/serve.mjs on loopback, from a window that was opened first and left to settle
-// (ventanaAbierta below: Chromium loads its own omnibox UI with every new window).
+// (windowOpen below: Chromium loads its own omnibox UI with every new window).
 // --ventana-nueva navigates as soon as the window exists, as this bench did before;
 // --comparar-ventanas measures both ways in alternation. As soon as the load event has fired, a 7 is drawn on the
 // drawing panel (drawSeven, tests/web/acts.mjs: the tests' own stroke); the page answers the finished drawing once the pretrained network is in the
@@ -29,9 +29,9 @@ import { launchBrowser, startServer } from '../tests/web/harness.mjs';
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
 const ROOTS = args.flatMap((a, i) => (a === '--root' ? [args[i + 1]] : []));
-// How the page's window is opened (ventanaAbierta): settled first, or (--ventana-nueva)
+// How the page's window is opened (windowOpen): settled first, or (--ventana-nueva)
 // navigated at once, Chromium's own window UI loading alongside; --comparar-ventanas alternates both.
-const VENTANAS = args.includes('--comparar-ventanas') ? [false, true] : [args.includes('--ventana-nueva')];
+const WINDOWS = args.includes('--comparar-ventanas') ? [false, true] : [args.includes('--ventana-nueva')];
 
 /**
  * The page a round navigates in: a new window (`context`, fresh caches, no service worker),
@@ -43,9 +43,9 @@ const VENTANAS = args.includes('--comparar-ventanas') ? [false, true] : [args.in
  * second (/proc/stat; 6 s at most), and only then is the page's address opened.
  * `nueva` (--ventana-nueva) navigates at once.
  */
-export async function ventanaAbierta(context, { nueva = false } = {}) {
+export async function windowOpen(context, { freshWindow = false } = {}) {
   const page = await context.newPage();
-  if (nueva) return page;
+  if (freshWindow) return page;
   await page.goto('about:blank');
   const cpu = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   for (const until = Date.now() + 6000; Date.now() < until;) {
@@ -58,9 +58,9 @@ export async function ventanaAbierta(context, { nueva = false } = {}) {
   return page;
 }
 
-async function round(browser, url, nueva) {
+async function round(browser, url, freshWindow) {
   const context = await browser.newContext();
-  const page = await ventanaAbierta(context, { nueva });
+  const page = await windowOpen(context, { freshWindow });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.addInitScript(() => {
     new MutationObserver((_, observer) => {
@@ -70,7 +70,7 @@ async function round(browser, url, nueva) {
     }).observe(document, { subtree: true, attributes: true, childList: true });
   });
   await page.goto(url, { waitUntil: 'commit' });
-  const { penDown, penUp, answer: respuesta } = await drawSeven(page);
+  const { penDown, penUp, answer: answerAt } = await drawSeven(page);
   // The active-model line may come after the answer: the page answers the drawing first.
   await page.waitForFunction(() => window.__red !== undefined, null, { timeout: 30_000 });
   const r = await page.evaluate(() => ({
@@ -78,29 +78,29 @@ async function round(browser, url, nueva) {
     digito: document.querySelector('[data-testid="prediction"]').textContent,
   }));
   await context.close();
-  return { ...r, penDown, penUp, respuesta };
+  return { ...r, penDown, penUp, answerAt };
 }
 
 const servers = ROOTS.length
   ? await Promise.all(ROOTS.map((root) => startServer({ args: ['--root', root] })))
   : [await startServer()];
 // Each case is a root and a way of opening the window.
-const cases = (ROOTS.length ? ROOTS : ['web/dist']).flatMap((root, k) => VENTANAS.map((nueva) => ({
-  url: servers[k].url, nueva, name: VENTANAS.length > 1 ? `${root} (${nueva ? 'new' : 'settled'} window)` : root,
+const cases = (ROOTS.length ? ROOTS : ['web/dist']).flatMap((root, k) => WINDOWS.map((freshWindow) => ({
+  url: servers[k].url, freshWindow, name: WINDOWS.length > 1 ? `${root} (${freshWindow ? 'new' : 'settled'} window)` : root,
 })));
 const names = cases.map((c) => c.name);
 const browser = await launchBrowser();
 const results = names.map(() => []);
-const desdeNavegacion = names.map(() => []);  // the answer in ms from the start of navigation
+const sinceNavigation = names.map(() => []);  // the answer in ms from the start of navigation
 try {
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [k, { url, nueva }] of cases.entries()) {
-      const r = await round(browser, url, nueva);
+    for (const [k, { url, freshWindow }] of cases.entries()) {
+      const r = await round(browser, url, freshWindow);
       const f = (v) => `${v.toFixed(0)} ms`;
       console.log(`round ${i + 1}${names.length > 1 ? ` ${names[k]}` : ''}: load ${f(r.load)}, network answering ${f(r.red)}, pen down ${f(r.penDown)}, lifted ${f(r.penUp)}, ` +
-        `digit ${r.digito} shown ${f(r.respuesta)}: load → answer ${f(r.respuesta - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
-      results[k].push(Math.round(r.respuesta - r.load));
-      desdeNavegacion[k].push(Math.round(r.respuesta));
+        `digit ${r.digito} shown ${f(r.answerAt)}: load → answer ${f(r.answerAt - r.load)}; load average ${loadavg()[0].toFixed(2)}`);
+      results[k].push(Math.round(r.answerAt - r.load));
+      sinceNavigation[k].push(Math.round(r.answerAt));
     }
   }
 } finally {
@@ -110,11 +110,11 @@ try {
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {
   console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]),
-    navigation_to_answer_ms: desdeNavegacion[0], navigation_median_ms: median(desdeNavegacion[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+    navigation_to_answer_ms: sinceNavigation[0], navigation_median_ms: median(sinceNavigation[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
 } else {
   console.log(JSON.stringify({
     roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)),
-      navigation_to_answer_ms: desdeNavegacion[k], navigation_median_ms: median(desdeNavegacion[k]) })),
+      navigation_to_answer_ms: sinceNavigation[k], navigation_median_ms: median(sinceNavigation[k]) })),
     loadavg: loadavg().map((v) => Number(v.toFixed(2))),
   }));
 }

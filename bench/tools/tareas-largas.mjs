@@ -19,6 +19,7 @@
 // page without COOP/COEP: the engine then trains on one thread instead of one per core.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setUpRun } from '../../tests/web/acts.mjs';
 import { launchBrowser, startServer, waitState } from '../../tests/web/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,9 +95,7 @@ async function oneRun(browser, url) {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto(url);
   await waitState(page, ['idle'], 120_000);
-  await page.getByTestId('preset').selectOption('classroom');
-  await waitState(page, ['idle']);
-  await page.selectOption('#subconjunto', '60000');
+  await setUpRun(page, { images: 60000 });
   if (SCROLL_FIRST) {
     await page.getByTestId('train-start').scrollIntoViewIfNeeded();
     // The sections the lazy loader starts around the panel, and their first drawing.

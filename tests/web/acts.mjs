@@ -1,6 +1,6 @@
 // acts.mjs: what a student does on the page, one helper per act, shared by the browser suites
 // and the benches: draw a digit with the mouse (and read its answer), visit a lesson section,
-// hide the tab. Strokes are lists of [x, y] fractions of the drawing canvas (x right, y down).
+// hide the tab, set up a run in the training panel. Strokes are lists of [x, y] fractions of the drawing canvas (x right, y down).
 import assert from 'node:assert/strict';
 
 /** A 7 in one stroke. */
@@ -183,21 +183,22 @@ export async function visit(page, id, { ready = true } = {}) {
 }
 
 /**
- * Answers a lesson question: option `opcion` (its index) or typed `escribir`, then
- * "Comprobar"; resolves with {correcta, motor (the engine's answer, '' while hidden), estado
- * (the form's: abierta, segunda after a first wrong answer, resuelta)} once it has a verdict.
+ * Answers a lesson question: the radio button `option` (its index) or the text `type`, then
+ * "Comprobar"; resolves with {right, engine (the engine's answer, '' while hidden), state
+ * (the form's data-state: abierta, segunda after a first wrong answer, resuelta)} once it has
+ * a verdict.
  */
-export async function answerQuestion(page, id, { opcion, escribir }) {
+export async function answerQuestion(page, id, { option, type }) {
   const timeout = 60_000;  // a section still being built on a busy machine
-  if (opcion !== undefined) await page.getByTestId(`${id}-option-${opcion}`).check({ timeout });
-  if (escribir !== undefined) await page.getByTestId(`${id}-answer`).fill(escribir, { timeout });
+  if (option !== undefined) await page.getByTestId(`${id}-option-${option}`).check({ timeout });
+  if (type !== undefined) await page.getByTestId(`${id}-answer`).fill(type, { timeout });
   await page.getByTestId(`${id}-verdict`).evaluate((el) => { el.dataset.correcta = ''; });
   await page.getByTestId(`${id}-check`).click();
   await page.waitForFunction((t) => ['true', 'false'].includes(document.querySelector(`[data-testid="${t}-verdict"]`).dataset.correcta), id);
   return page.getByTestId(id).evaluate((form, t) => ({
-    correcta: form.querySelector(`[data-testid="${t}-verdict"]`).dataset.correcta === 'true',
-    motor: form.querySelector(`[data-testid="${t}-engine"]`).textContent,
-    estado: form.dataset.state,
+    right: form.querySelector(`[data-testid="${t}-verdict"]`).dataset.correcta === 'true',
+    engine: form.querySelector(`[data-testid="${t}-engine"]`).textContent,
+    state: form.dataset.state,
   }), id);
 }
 
@@ -310,4 +311,16 @@ export async function useAndUndo(page, { prefix, slot, before }) {
   await page.waitForSelector(`[data-testid="${prefix}-use-status"][data-state="undone"]`, { state: 'attached' });
   assert.deepEqual((await drawDigit(page, SEVEN)).probs, before, '«Deshacer» brings back the old network exactly');
   assert.equal(await activeModel(page), 'preentrenada');
+}
+
+/**
+ * Sets up a run in the training panel ("Entrenar"): a preset, and optionally the number of
+ * training images (a value of the subset list, or 'smallest') and of epochs. Does not start it.
+ */
+export async function setUpRun(page, { preset = 'classroom', images, epochs } = {}) {
+  await page.getByTestId('preset').selectOption(preset);
+  await page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { state: 'attached' });
+  if (images === 'smallest') await page.locator('#subconjunto').selectOption({ index: 0 });
+  else if (images !== undefined) await page.selectOption('#subconjunto', String(images));
+  if (epochs !== undefined) await page.fill('#epocas', String(epochs));
 }

@@ -10,11 +10,11 @@ export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
  * Runs axe on the whole document and returns its violations as [{id, impact, count, targets}]
  * (targets: the first few selectors). `apagadas` maps a rule id to the reason it is off.
  */
-export async function auditar(page, apagadas = {}) {
+export async function axeAudit(page, rulesOff = {}) {
   // Evaluated through the debugging protocol: the page's Content-Security-Policy (script-src
   // 'self') refuses an inline <script>, as it should.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const rules = Object.fromEntries(Object.keys(apagadas).map((id) => [id, { enabled: false }]));
+  const rules = Object.fromEntries(Object.keys(rulesOff).map((id) => [id, { enabled: false }]));
   const violations = await page.evaluate(async ([tags, rules]) => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length,
@@ -24,5 +24,5 @@ export async function auditar(page, apagadas = {}) {
 }
 
 /** "rule count, rule count" (or "0") for the before → after lines. */
-export const resumen = (violations) =>
+export const axeSummary = (violations) =>
   violations.length ? violations.map((v) => `${v.id} ${v.count}`).join(', ') : '0';

@@ -102,10 +102,10 @@ describe('drawing a digit', () => {
     const page = await context.newPage();
     await page.addInitScript(() => {
       window.__predicts = 0;
-      const enviar = Worker.prototype.postMessage;
+      const send = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (message, ...rest) {
         if (message?.type === 'predict') window.__predicts++;
-        return enviar.call(this, message, ...rest);
+        return send.call(this, message, ...rest);
       };
     });
     const errors = [];

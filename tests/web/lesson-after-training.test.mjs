@@ -5,16 +5,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp } from './harness.mjs';
-import { visit } from './acts.mjs';
+import { setUpRun, visit } from './acts.mjs';
 
 const app = useApp('lesson-after-training');
 const dataset = (page, selector) => page.locator(selector).evaluate((el) => ({ ...el.dataset }));
 // Trains the classroom preset on 10.000 images for one epoch (313 batches of 32).
 async function trainShort(page) {
-  await page.getByTestId('preset').selectOption('classroom');
-  await page.waitForSelector('[data-testid="train-status"][data-state="idle"]', { state: 'attached' });
-  await page.selectOption('#subconjunto', '10000');
-  await page.fill('#epocas', '1');
+  await setUpRun(page, { images: 10000, epochs: 1 });
   await page.getByTestId('train-start').click();
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 240_000, state: 'attached' });
 }
@@ -88,9 +85,9 @@ describe('the lesson after training', () => {
       await page.waitForSelector('[data-testid="activations"][data-layers="7"]', { state: 'attached' });
       assert.equal(await page.locator('[data-testid="activations"] .mapa').count(), 1, 'the input image');
       // Each conv/pooling layer's maps in one canvas: 16 + 16 + 32 + 32 maps, of the sizes the layers give.
-      const mosaicos = await page.locator('[data-testid="activations"] canvas.mapas').evaluateAll((cs) => cs.map((c) => [Number(c.dataset.maps), c.width, c.height]));
-      assert.deepEqual(mosaicos.map(([n]) => n), [16, 16, 32, 32]);
-      for (const [n, w, h] of mosaicos) assert.ok(w > 0 && h > 0 && n > 0, `${n} maps in ${w} × ${h}`);
+      const mosaics = await page.locator('[data-testid="activations"] canvas.mapas').evaluateAll((cs) => cs.map((c) => [Number(c.dataset.maps), c.width, c.height]));
+      assert.deepEqual(mosaics.map(([n]) => n), [16, 16, 32, 32]);
+      for (const [n, w, h] of mosaics) assert.ok(w > 0 && h > 0 && n > 0, `${n} maps in ${w} × ${h}`);
       await page.getByTestId('confusion-compute').click();
       await page.waitForSelector('[data-testid="errors-gallery"] canvas', { timeout: 60_000, state: 'attached' });
       const counts = await page.locator('[data-testid="confusion"] td[data-count]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.count)));

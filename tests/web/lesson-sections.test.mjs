@@ -43,11 +43,11 @@ describe('reading the lesson', () => {
     const { page, context, errors } = await app.openApp();
     try {
       await visit(page, 'convolucion', { ready: false });
-      const suma = await waitText(page, 'conv-sum', /= 765$/);
-      assert.match(suma, /^Suma: 255 \+ 0 \+ 0 \+ 255/);
+      const sum = await waitText(page, 'conv-sum', /= 765$/);
+      assert.match(sum, /^Suma: 255 \+ 0 \+ 0 \+ 255/);
       assert.match(await text(page, 'conv-position'), /\(2, 1\)/);
-      const productos = await text(page, 'conv-products');
-      assert.match(productos, /1 × 255 = 255/);
+      const products = await text(page, 'conv-products');
+      assert.match(products, /1 × 255 = 255/);
 
       // Two steps right with the keyboard: the window lies on the dark half, all zeros.
       await page.getByTestId('conv-output').focus();
@@ -55,7 +55,7 @@ describe('reading the lesson', () => {
       await page.keyboard.press('ArrowRight');
       await waitText(page, 'conv-position', /\(2, 3\)/);
       assert.match(await waitText(page, 'conv-sum', /= 0$/), /= 0$/);
-      assert.notEqual(await text(page, 'conv-products'), productos, 'the products changed');
+      assert.notEqual(await text(page, 'conv-products'), products, 'the products changed');
       // The button steps back onto the edge.
       await page.getByTestId('conv-prev').click();
       await waitText(page, 'conv-position', /\(2, 2\)/);
@@ -71,10 +71,10 @@ describe('reading the lesson', () => {
       await page.getByTestId('conv-go-example').click();
       await waitText(page, 'conv-sum', /= 765$/);
       await page.waitForFunction(() => document.querySelector('[data-testid="conv-map"]').dataset.max !== undefined);
-      const antes = await page.getByTestId('conv-map').getAttribute('data-max');
+      const before = await page.getByTestId('conv-map').getAttribute('data-max');
       await page.getByTestId('conv-preset').selectOption('horizontales');
       await waitText(page, 'conv-sum', /= 0$/);
-      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, antes);
+      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, before);
       // A typed weight is used at once: top-left 2 instead of 1 gives 2·255 + 255 + 255 = 1020.
       await page.getByTestId('conv-preset').selectOption('verticales');
       await page.getByTestId('kernel-0').fill('2');
@@ -91,24 +91,24 @@ describe('reading the lesson', () => {
       // Section 2's map of the same image with the vertical kernel, for comparison.
       await visit(page, 'convolucion', { ready: false });
       await page.waitForFunction(() => document.querySelector('[data-testid="conv-map"]').dataset.max !== undefined);
-      const maxSeccion2 = Number(await dataOf(page, 'conv-map', 'max'));
+      const sectionMax2 = Number(await dataOf(page, 'conv-map', 'max'));
       // The corner preset is in section 2's list too: its weights, and a new map from the engine.
       await page.getByTestId('conv-preset').selectOption('esquina');
       assert.deepEqual(await Promise.all([0, 4, 5, 8].map((i) => page.getByTestId(`kernel-${i}`).inputValue())), ['-1', '2', '2', '-1']);
-      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, String(maxSeccion2));
+      await page.waitForFunction((m) => document.querySelector('[data-testid="conv-map"]').dataset.max !== m, String(sectionMax2));
       await visit(page, 'capas-convolutivas', { ready: false });
       assert.match(await waitText(page, 'edges-tensor', /×/), /26 × 26 × 4 \(alto × ancho × canales\)/);
-      const mapas = await page.locator('[data-testid="edges-maps"] canvas').evaluateAll((cs) => cs.map((c) => ({
+      const maps = await page.locator('[data-testid="edges-maps"] canvas').evaluateAll((cs) => cs.map((c) => ({
         id: c.dataset.testid, label: c.getAttribute('aria-label'), ...c.dataset })));
-      assert.deepEqual(mapas.map((m) => m.id), ['edges-channel-1', 'edges-channel-2', 'edges-channel-3', 'edges-channel-4']);
+      assert.deepEqual(maps.map((m) => m.id), ['edges-channel-1', 'edges-channel-2', 'edges-channel-3', 'edges-channel-4']);
       // The notebook's order: horizontal, vertical and both diagonals.
-      assert.deepEqual(mapas.map((m) => m.label.match(/^Mapa de (.+?) de \d/)?.[1]),
+      assert.deepEqual(maps.map((m) => m.label.match(/^Mapa de (.+?) de \d/)?.[1]),
         ['bordes horizontales', 'bordes verticales', 'bordes diagonales (\\)', 'bordes diagonales (/)']);
       // The vertical channel is the engine's map section 2 shows for the same image and kernel.
-      assert.equal(Number(mapas[1].max), maxSeccion2);
+      assert.equal(Number(maps[1].max), sectionMax2);
       // Four different kernels, four different maps; a digit's strokes light every one of them.
-      assert.equal(new Set(mapas.map((m) => `${m.min},${m.max}`)).size, 4);
-      for (const m of mapas) assert.ok(Number(m.max) > 0.5 && Number(m.min) < -0.5, `${m.id} ${m.min}..${m.max}`);
+      assert.equal(new Set(maps.map((m) => `${m.min},${m.max}`)).size, 4);
+      for (const m of maps) assert.ok(Number(m.max) > 0.5 && Number(m.min) < -0.5, `${m.id} ${m.min}..${m.max}`);
       // The corner kernel adds a fifth channel; the crop gives the notebook's 8 × 13 maps.
       await page.getByTestId('edges-corner').check();
       await waitText(page, 'edges-tensor', /26 × 26 × 5/);
@@ -121,15 +121,15 @@ describe('reading the lesson', () => {
       // Another test image: new maps.
       await page.getByTestId('edges-index').fill('1');
       await page.getByTestId('edges-index').press('Enter');
-      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, mapas[1].max);
+      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, maps[1].max);
       // "Usar mi dibujo": the student's own digit, as the engine preprocessed it.
       await draw(page, SEVEN);
       await answer(page);
       await visit(page, 'capas-convolutivas', { ready: false });
-      const antes = await dataOf(page, 'edges-channel-2', 'max');
+      const before = await dataOf(page, 'edges-channel-2', 'max');
       await page.getByTestId('edges-drawing').click();
       await page.waitForFunction(() => /Tu dibujo/.test(document.querySelector('#capas-convolutivas [data-parte="bordes"] .fuente-desc').textContent));
-      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, antes);
+      await page.waitForFunction((m) => document.querySelector('[data-testid="edges-channel-2"]')?.dataset.max !== m, before);
       assert.equal(await dataOf(page, 'edges-tensor', 'ancho'), '13', 'still the 10 × 15 crop');
       assert.deepEqual(errors, []);
     } finally {
@@ -158,15 +158,15 @@ describe('reading the lesson', () => {
       await waitText(page, 'layers-neurons', /26 × 26 = 676/);
       // The output-size formula with stride and padding, held to the engine's own sizes.
       assert.match(await waitText(page, 'layers-formula', /26/), /Alto: ⌊\(28 \+ 0 − 3\) \/ 1⌋ \+ 1 = 26/);
-      const formula = () => page.getByTestId('layers-formula').evaluate((li) => ({ ...li.dataset, texto: li.textContent }));
-      const casos = [
+      const formula = () => page.getByTestId('layers-formula').evaluate((li) => ({ ...li.dataset, formulaText: li.textContent }));
+      const cases = [
         { alto: '10', ancho: '15', k: '3', paso: '2', relleno: 'valid', esperado: [4, 7] },
         { alto: '10', ancho: '15', k: '5', paso: '1', relleno: 'same', esperado: [10, 15] },
         { alto: '11', ancho: '15', k: '3', paso: '2', relleno: 'same', esperado: [6, 8] },
         { alto: '10', ancho: '13', k: '4', paso: '3', relleno: 'same', esperado: [4, 5] },
         { alto: '9', ancho: '14', k: '4', paso: '2', relleno: 'valid', esperado: [3, 6] },
       ];
-      for (const c of casos) {
+      for (const c of cases) {
         await page.getByTestId('layers-height').fill(c.alto);
         await page.getByTestId('layers-width').fill(c.ancho);
         await page.getByTestId('layers-kernel').fill(c.k);
@@ -179,10 +179,10 @@ describe('reading the lesson', () => {
           return d.motorAlto === String(h) && d.motorAncho === String(w);
         }, [h, w]);
         const f = await formula();
-        assert.deepEqual([Number(f.alto), Number(f.ancho)], [h, w], `formula = engine for ${JSON.stringify(c)}: ${f.texto}`);
+        assert.deepEqual([Number(f.alto), Number(f.ancho)], [h, w], `formula = engine for ${JSON.stringify(c)}: ${f.formulaText}`);
         assert.match(await text(page, 'layers-neurons'), new RegExp(`${h} × ${w} =`));
       }
-      assert.match((await formula()).texto, /Ancho: ⌊\(14 \+ 0 − 4\) \/ 2⌋ \+ 1 = 6/);
+      assert.match((await formula()).formulaText, /Ancho: ⌊\(14 \+ 0 − 4\) \/ 2⌋ \+ 1 = 6/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -235,21 +235,21 @@ describe('reading the lesson', () => {
       assert.match(await text(page, 'mnist-shape'), /\(60000, 28, 28, 1\).*\(10000, 28, 28, 1\)/);
       assert.match(await page.locator('#mnist [data-parte="onehot-forma"]').textContent(), /\(10000,\) a \(10000, 10\)/);
       // Normalized values are decimals in [0, 1]; the same patch read 0–255 before.
-      const despues = await waitText(page, 'mnist-after', /0,\d/);
-      assert.ok(despues.length > 0);
+      const after = await waitText(page, 'mnist-after', /0,\d/);
+      assert.ok(after.length > 0);
       assert.match(await text(page, 'mnist-before'), /\d{3}/);
-      const filas = await page.locator('[data-testid="mnist-onehot"] tbody tr').allTextContents();
-      assert.equal(filas.length, 8);
-      assert.match(filas[0], /^7 ?0000000100$/, 'test image 0 is a 7');
-      const resumen = await waitText(page, 'mnist-summary', /dense_1/);
-      for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1.290']) assert.ok(resumen.includes(n), `summary shows ${n}`);
+      const rows = await page.locator('[data-testid="mnist-onehot"] tbody tr').allTextContents();
+      assert.equal(rows.length, 8);
+      assert.match(rows[0], /^7 ?0000000100$/, 'test image 0 is a 7');
+      const summary = await waitText(page, 'mnist-summary', /dense_1/);
+      for (const n of ['(None, 26, 26, 32)', '320', '18.496', '(None, 9216)', '1.179.776', '1.290']) assert.ok(summary.includes(n), `summary shows ${n}`);
       assert.match(await waitText(page, 'mnist-total', /\d/), /1\.199\.882/);
       assert.match(await waitText(page, 'mnist-without-pooling', /\d/), /36\.864.*4\.718\.720 parámetros/);
       // "About a quarter", with the exact numbers: 1.179.776 against 4.718.720 / 4 = 1.179.680.
       assert.match(await waitText(page, 'mnist-without-pooling-closing', /\d/),
         /1\.179\.776 parámetros: aproximadamente una cuarta parte \(4\.718\.720 \/ 4 = 1\.179\.680;/);
-      const cabecera = await page.locator('[data-testid="mnist-summary"] thead').textContent();
-      for (const g of ['capa (tipo)', 'forma de la salida', 'n.º de parámetros']) assert.ok(cabecera.includes(g), `summary header glosses ${g}`);
+      const header = await page.locator('[data-testid="mnist-summary"] thead').textContent();
+      for (const g of ['capa (tipo)', 'forma de la salida', 'n.º de parámetros']) assert.ok(header.includes(g), `summary header glosses ${g}`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -267,28 +267,28 @@ describe('reading the lesson', () => {
       assert.match(await text(page, 'pool-discarded'), /75\s%/);
       assert.ok(await page.locator('[data-testid="pool-channel"] option').count() >= 16, 'one option per channel');
       // Step until the window shows other values and another maximum.
-      const primero = { ventana: await text(page, 'pool-window'), maximo: await text(page, 'pool-maximum') };
-      let ahora = primero;
-      for (let i = 0; i < 12 && (ahora.ventana === primero.ventana || ahora.maximo === primero.maximo); i++) {
-        const posicion = await text(page, 'pool-position');
+      const initial = { windowValues: await text(page, 'pool-window'), maxValue: await text(page, 'pool-maximum') };
+      let now = initial;
+      for (let i = 0; i < 12 && (now.windowValues === initial.windowValues || now.maxValue === initial.maxValue); i++) {
+        const position = await text(page, 'pool-position');
         await page.getByTestId(i % 2 ? 'pool-next' : 'pool-prev').click();
-        await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, posicion);
+        await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, position);
         await page.waitForFunction(() => document.querySelector('[data-testid="pool-window"] .ganador'));
-        ahora = { ventana: await text(page, 'pool-window'), maximo: await text(page, 'pool-maximum') };
+        now = { windowValues: await text(page, 'pool-window'), maxValue: await text(page, 'pool-maximum') };
       }
-      assert.notEqual(ahora.ventana, primero.ventana, 'the window shows other values');
-      assert.notEqual(ahora.maximo, primero.maximo, 'another maximum is kept');
+      assert.notEqual(now.windowValues, initial.windowValues, 'the window shows other values');
+      assert.notEqual(now.maxValue, initial.maxValue, 'another maximum is kept');
       // The kept value is the window's largest.
-      const { ventana, maximo } = await page.evaluate(() => ({
-        ventana: [...document.querySelectorAll('[data-testid="pool-window"] td')].map((td) => Number(td.textContent.replace(',', '.'))),
-        maximo: Number(document.querySelector('[data-testid="pool-maximum"]').dataset.value),
+      const { windowValues, maxValue } = await page.evaluate(() => ({
+        windowValues: [...document.querySelectorAll('[data-testid="pool-window"] td')].map((td) => Number(td.textContent.replace(',', '.'))),
+        maxValue: Number(document.querySelector('[data-testid="pool-maximum"]').dataset.value),
       }));
-      assert.ok(Math.abs(Math.max(...ventana) - maximo) < 1e-3, `${maximo} is the max of ${ventana}`);
+      assert.ok(Math.abs(Math.max(...windowValues) - maxValue) < 1e-3, `${maxValue} is the max of ${windowValues}`);
       // Keyboard on the pooled map moves the window too.
-      const posicion = await text(page, 'pool-position');
+      const position = await text(page, 'pool-position');
       await page.getByTestId('pool-reduced').focus();
       await page.keyboard.press('ArrowDown');
-      await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, posicion);
+      await page.waitForFunction((p) => document.querySelector('[data-testid="pool-position"]').textContent !== p, position);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -303,7 +303,7 @@ describe('reading the lesson', () => {
       // Dropout: each step draws another mask from the engine's Dropout layer.
       await visit(page, 'dropout');
       // Predict first: the step-by-step masks show once the prediction is answered.
-      await answerQuestion(page, 'question-dropped', { opcion: 1 });
+      await answerQuestion(page, 'question-dropped', { option: 1 });
       const first = (await dataset(page, '[data-testid="dropout-grid"]')).off;
       assert.ok(first.split(',').length > 20, `about half of the dense layer is off: ${first}`);
       assert.match(await page.getByTestId('dropout-summary').textContent(), /se multiplican por 2\./);
@@ -313,11 +313,11 @@ describe('reading the lesson', () => {
       await page.getByTestId('dropout-rate').selectOption('0.25');
       await page.waitForFunction(() => /se multiplican por 4\/3\./.test(document.querySelector('[data-testid="dropout-summary"]').textContent));
       // The worked example checks by hand: a × 4/3 = b with the numbers as shown.
-      const ejemplo = await page.locator('[data-testid="dropout-example"]').textContent();
-      const [, a, b] = ejemplo.match(/valía (\d+(?:,\d+)?) y en este paso sale \1 × 4\/3 = (\d+(?:,\d+)?)/) ?? [];
-      assert.ok(a && b, `example with the 4/3 factor: ${ejemplo}`);
+      const example = await page.locator('[data-testid="dropout-example"]').textContent();
+      const [, a, b] = example.match(/valía (\d+(?:,\d+)?) y en este paso sale \1 × 4\/3 = (\d+(?:,\d+)?)/) ?? [];
+      assert.ok(a && b, `example with the 4/3 factor: ${example}`);
       const num = (s) => Number(s.replace(',', '.'));
-      assert.equal(Math.round(num(a) * (4 / 3) * 100) / 100, num(b), ejemplo);
+      assert.equal(Math.round(num(a) * (4 / 3) * 100) / 100, num(b), example);
       await page.getByTestId('dropout-predict-twice').click();
       await page.waitForSelector('[data-testid="dropout-predict-result"][data-iguales="true"]', { state: 'attached' });
 
@@ -331,22 +331,22 @@ describe('reading the lesson', () => {
       await page.getByTestId('relu-slider').fill('-3');
       await page.waitForFunction(() => document.querySelector('[data-testid="relu-d-relu"]').dataset.value === '0');
       assert.ok(await derivative() < 0.05, 'σ′(−3) is nearly flat');
-      await answerQuestion(page, 'question-gradient', { opcion: 3 });
+      await answerQuestion(page, 'question-gradient', { option: 3 });
       await page.getByTestId('relu-layers').fill('10');
       assert.match(await page.getByTestId('relu-product-sigmoid').textContent(), /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       // The bars agree with the text: the first of n layers receives 0,25^n, the last 0,25.
-      const barras = await page.locator('#relu ol.gradiente li').evaluateAll((li) => li.map((b) => Number(b.dataset.value)));
-      assert.equal(barras.length, 10);
-      assert.ok(Math.abs(barras[0] - 0.25 ** 10) < 1e-15, `first bar ${barras[0]}`);
-      assert.equal(barras[9], 0.25);
+      const bars = await page.locator('#relu ol.gradiente li').evaluateAll((li) => li.map((b) => Number(b.dataset.value)));
+      assert.equal(bars.length, 10);
+      assert.ok(Math.abs(bars[0] - 0.25 ** 10) < 1e-15, `first bar ${bars[0]}`);
+      assert.equal(bars[9], 0.25);
       assert.match(await page.locator('#relu').textContent(), /multiplicado n veces por 0,25.*0,25 elevado a n/);
 
       // np.round rounds halves to even, as NumPy does: np.round(0.5) is 0, not 1.
-      const redondeos = await page.evaluate(async () => {
+      const roundings = await page.evaluate(async () => {
         const { redondearComoNumpy } = await import('./js/leccion/entrenar.js');
         return [0.5, 0.49, 0.51, 1, 1.5, 2.5, 0].map(redondearComoNumpy);
       });
-      assert.deepEqual(redondeos, [0, 0, 1, 1, 2, 2, 0]);
+      assert.deepEqual(roundings, [0, 0, 1, 1, 2, 2, 0]);
 
       // The compile code follows the training panel.
       await page.selectOption('#optimizador', 'sgd');
@@ -369,35 +369,35 @@ describe('reading the lesson', () => {
     try {
       const r = await page.evaluate(async () => {
         const { pintarTinta, pintarMosaico, escalaGris } = await import('/js/leccion/kit/lienzo.js');
-        const pixeles = (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
-        const nuevo = () => document.createElement('canvas');
-        const rampa = (n, k) => Float32Array.from({ length: n }, (_, i) => ((i * k) % 11) / 10);
-        const igual = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
-        const c = nuevo(), m = nuevo(), casos = [];
+        const pixelsOf = (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        const newCanvas = () => document.createElement('canvas');
+        const ramp = (n, k) => Float32Array.from({ length: n }, (_, i) => ((i * k) % 11) / 10);
+        const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+        const c = newCanvas(), m = newCanvas(), cases = [];
         // pintar(canvas) on the reused canvas and on a fresh one: the same pixels.
-        const repintar = (lienzo, pintar) => {
-          pintar(lienzo);
-          const fresco = nuevo();
-          pintar(fresco);
-          casos.push({ tamano: [lienzo.width, lienzo.height], igual: igual(pixeles(lienzo), pixeles(fresco)) });
+        const repaint = (canvas, paint) => {
+          paint(canvas);
+          const fresh = newCanvas();
+          paint(fresh);
+          cases.push({ dims: [canvas.width, canvas.height], same: same(pixelsOf(canvas), pixelsOf(fresh)) });
         };
-        for (const [datos, w, h] of [[rampa(784, 3), 28, 28], [rampa(784, 7), 28, 28], [rampa(400, 5), 20, 20]]) {
-          repintar(c, (lienzo) => pintarTinta(lienzo, datos, w, h));
+        for (const [values, w, h] of [[ramp(784, 3), 28, 28], [ramp(784, 7), 28, 28], [ramp(400, 5), 20, 20]]) {
+          repaint(c, (canvas) => pintarTinta(canvas, values, w, h));
         }
         // The same canvas size with another layout: 4 planes of 3 × 3 two to a row (7 × 7), then
         // 2 of 3 × 3 in a column (3 × 7) and 1 of 7 × 7; the 1-pixel gaps are transparent.
         for (const [n, h, w, columnas] of [[4, 3, 3, 2], [2, 3, 3, 1], [1, 7, 7, 1], [4, 3, 3, 2]]) {
-          const datos = rampa(n * h * w, n + w);
-          repintar(m, (lienzo) => pintarMosaico(lienzo, datos, n, h, w, escalaGris(), columnas));
+          const values = ramp(n * h * w, n + w);
+          repaint(m, (canvas) => pintarMosaico(canvas, values, n, h, w, escalaGris(), columnas));
         }
-        const tinta = nuevo();
-        pintarTinta(tinta, Float32Array.from([1, 0, 0.5, 0.25]), 2, 2);
-        return { casos, grises: pixeles(tinta).filter((_, i) => i % 4 === 0), opaco: pixeles(tinta).filter((_, i) => i % 4 === 3) };
+        const ink = newCanvas();
+        pintarTinta(ink, Float32Array.from([1, 0, 0.5, 0.25]), 2, 2);
+        return { cases, greys: pixelsOf(ink).filter((_, i) => i % 4 === 0), alpha: pixelsOf(ink).filter((_, i) => i % 4 === 3) };
       });
-      assert.deepEqual(r.casos.map((x) => x.tamano), [[28, 28], [28, 28], [20, 20], [7, 7], [3, 7], [7, 7], [7, 7]]);
-      for (const [i, x] of r.casos.entries()) assert.ok(x.igual, `case ${i}: the repainted canvas equals a fresh one`);
-      assert.deepEqual(r.grises, [0, 255, 127, 191], 'ink 1 is black, 0 white paper');
-      assert.deepEqual(r.opaco, [255, 255, 255, 255]);
+      assert.deepEqual(r.cases.map((x) => x.dims), [[28, 28], [28, 28], [20, 20], [7, 7], [3, 7], [7, 7], [7, 7]]);
+      for (const [i, x] of r.cases.entries()) assert.ok(x.same, `case ${i}: the repainted canvas equals a fresh one`);
+      assert.deepEqual(r.greys, [0, 255, 127, 191], 'ink 1 is black, 0 white paper');
+      assert.deepEqual(r.alpha, [255, 255, 255, 255]);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -409,30 +409,30 @@ describe('reading the lesson', () => {
     try {
       // Maxpooling: the engine pools the shifted map; crossing the block edge moves the 9.
       await visit(page, 'maxpooling', { ready: false });
-      let r = await answerQuestion(page, 'question-shift', { opcion: 1 });
-      assert.equal(r.correcta, true);
-      assert.match(r.motor, /\[\[9, 0\], \[0, 0\]\], \[\[9, 0\], \[0, 0\]\] y \[\[0, 9\], \[0, 0\]\]/);
+      let r = await answerQuestion(page, 'question-shift', { option: 1 });
+      assert.equal(r.right, true);
+      assert.match(r.engine, /\[\[9, 0\], \[0, 0\]\], \[\[9, 0\], \[0, 0\]\] y \[\[0, 9\], \[0, 0\]\]/);
 
       // Dropout: the step-by-step masks wait for the answer.
       await visit(page, 'dropout', { ready: false });
       await page.getByTestId('question-dropped').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), false, 'the masks wait for the prediction');
-      r = await answerQuestion(page, 'question-dropped', { opcion: 0 });  // "exactly 64": wrong
+      r = await answerQuestion(page, 'question-dropped', { option: 0 });  // "exactly 64": wrong
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), false);
-      r = await answerQuestion(page, 'question-dropped', { opcion: 1 });
-      assert.equal(r.correcta, true);
+      r = await answerQuestion(page, 'question-dropped', { option: 1 });
+      assert.equal(r.right, true);
       assert.equal(await page.getByTestId('dropout-grid').isVisible(), true);
-      const cuentas = r.motor.match(/apaga ([\d, ]+)\./)[1].split(', ').map(Number);
-      assert.equal(cuentas.length, 5);
-      assert.ok(new Set(cuentas).size > 1 && cuentas.every((n) => n > 30 && n < 98), cuentas.join(' '));
+      const droppedCounts = r.engine.match(/apaga ([\d, ]+)\./)[1].split(', ').map(Number);
+      assert.equal(droppedCounts.length, 5);
+      assert.ok(new Set(droppedCounts).size > 1 && droppedCounts.every((n) => n > 30 && n < 98), droppedCounts.join(' '));
 
       // ReLU: the products and the bars wait for the answer.
       await visit(page, 'relu', { ready: false });
       await page.getByTestId('question-gradient').waitFor({ timeout: 60_000 });
       assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), false);
-      r = await answerQuestion(page, 'question-gradient', { opcion: 3 });
-      assert.equal(r.correcta, true);
-      assert.match(r.motor, /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
+      r = await answerQuestion(page, 'question-gradient', { option: 3 });
+      assert.equal(r.right, true);
+      assert.match(r.engine, /0,25 elevado a 10 = 9,54 · 10⁻⁷/);
       assert.equal(await page.getByTestId('relu-product-sigmoid').isVisible(), true);
       assert.deepEqual(errors, []);
     } finally {
@@ -443,13 +443,13 @@ describe('reading the lesson', () => {
   test('glossary: each term links from its first use to its entry, and back', async () => {
     const { page, context, errors } = await app.openApp();
     try {
-      const enlaces = await page.locator('a.termino').evaluateAll((as) => as.map((a) => ({
-        href: a.getAttribute('href'), seccion: a.closest('section')?.id, destino: Boolean(document.querySelector(a.getAttribute('href'))) })));
-      const entradas = await page.locator('#glosario dt').count();
-      assert.equal(entradas, 12);
-      assert.equal(enlaces.length, entradas, JSON.stringify(enlaces));
-      assert.equal(new Set(enlaces.map((e) => e.href)).size, entradas, 'one link per term');
-      assert.ok(enlaces.every((e) => e.destino && e.seccion !== 'glosario'));
+      const termLinks = await page.locator('a.termino').evaluateAll((as) => as.map((a) => ({
+        href: a.getAttribute('href'), inSection: a.closest('section')?.id, hasTarget: Boolean(document.querySelector(a.getAttribute('href'))) })));
+      const terms = await page.locator('#glosario dt').count();
+      assert.equal(terms, 12);
+      assert.equal(termLinks.length, terms, JSON.stringify(termLinks));
+      assert.equal(new Set(termLinks.map((e) => e.href)).size, terms, 'one link per term');
+      assert.ok(termLinks.every((e) => e.hasTarget && e.inSection !== 'glosario'));
       // "kernel" is first used in the convolution section's introduction.
       const kernel = page.getByTestId('glossary-link-kernel');
       assert.equal(await kernel.evaluate((a) => a.closest('p').matches('#convolucion > .intro')), true);
@@ -471,10 +471,10 @@ describe('reading the lesson', () => {
       await page.getByTestId('maxpooling-drawing').click();
       assert.equal(await page.getByTestId('maxpooling-canvas').isVisible(), true);
       assert.match(await page.locator('#maxpooling .fuente-desc').textContent(), /Dibuja un dígito en el recuadro/);
-      const antes = await text(page, 'pool-maximum');
+      const before = await text(page, 'pool-maximum');
       await drawOnPad(page, 'maxpooling-canvas', SEVEN);
       await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
-      await page.waitForFunction((a) => document.querySelector('[data-testid="pool-maximum"]').textContent !== a, antes);
+      await page.waitForFunction((a) => document.querySelector('[data-testid="pool-maximum"]').textContent !== a, before);
       // "Borrar" empties the pad: nothing drawn anywhere, a Spanish message.
       await page.getByTestId('maxpooling-clear').click();
       await page.waitForFunction(() => /No hay nada dibujado/.test(document.querySelector('#maxpooling .fuente .error').textContent));
@@ -492,7 +492,7 @@ describe('reading the lesson', () => {
       await page.getByTestId('hide-answers').click();
       assert.equal(await page.getByTestId('hide-answers').getAttribute('aria-pressed'), 'true');
       await visit(page, 'convolucion', { ready: false });
-      await answerQuestion(page, 'question-uniform', { opcion: 0 });
+      await answerQuestion(page, 'question-uniform', { option: 0 });
       assert.equal(await page.getByTestId('question-uniform-engine').isVisible(), false);
       assert.equal(await page.getByTestId('question-uniform-verdict').isVisible(), false);
       await page.getByTestId('hide-answers').click();
@@ -548,7 +548,7 @@ describe('reading the lesson', () => {
         await page.getByTestId('maxpooling-drawing').click();
         await drawOnPad(page, 'maxpooling-canvas', SEVEN, { touch: options.hasTouch });
         await page.waitForFunction(() => /Tu dibujo del recuadro/.test(document.querySelector('#maxpooling .fuente-desc').textContent));
-        await answerQuestion(page, 'question-shift', { opcion: 0 });  // wrong: the hint shows
+        await answerQuestion(page, 'question-shift', { option: 0 });  // wrong: the hint shows
         for (const id of CHANGED) await page.locator(`#${id}`).screenshot({ path: `${app.artifacts}${name}-${id}.png` });
         const overflow = await page.evaluate((ids) => {
           const width = document.documentElement.clientWidth;

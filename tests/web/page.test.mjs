@@ -67,8 +67,8 @@ describe('the page', () => {
     // An SVG icon is a document of its own for the page's main thread (main.js sets it when
     // the page is quiet); until then the empty one keeps the browser from asking /favicon.ico.
     const context = await app.browser.newContext();
-    const respuestas = new Map();  // path → status
-    context.on('response', (r) => respuestas.set(new URL(r.url()).pathname, r.status()));
+    const responses = new Map();  // path → status
+    context.on('response', (r) => responses.set(new URL(r.url()).pathname, r.status()));
     const page = await context.newPage();
     try {
       await page.setViewportSize({ width: 1366, height: 768 });
@@ -76,9 +76,9 @@ describe('the page', () => {
       const served = await (await page.goto(app.server.url, { waitUntil: 'domcontentloaded' })).text();
       assert.match(served, /<link rel="icon" href="data:," data-href="img\/icono\.svg"/);
       await page.waitForFunction(() => document.querySelector('link[rel="icon"]').getAttribute('href') === 'img/icono.svg', null, { timeout: READY });
-      for (let i = 0; i < 100 && !respuestas.has('/img/icono.svg'); i++) await page.waitForTimeout(100);
-      assert.equal(respuestas.get('/img/icono.svg'), 200, 'the icon is fetched');
-      assert.ok(!respuestas.has('/favicon.ico'), 'no request for /favicon.ico');
+      for (let i = 0; i < 100 && !responses.has('/img/icono.svg'); i++) await page.waitForTimeout(100);
+      assert.equal(responses.get('/img/icono.svg'), 200, 'the icon is fetched');
+      assert.ok(!responses.has('/favicon.ico'), 'no request for /favicon.ico');
     } finally {
       await context.close();
     }
@@ -89,23 +89,23 @@ describe('the page', () => {
     // one used to push the Práctica five screens down, out of reach of its own observer, and a
     // reload's pixel-exact restoration landed in the middle of the lesson (kit/secciones.js).
     const { page, context, errors } = await openApp({ width: 1280, height: 800 });
-    const arriba = () => page.locator('#practica').evaluate((s) => Math.round(s.getBoundingClientRect().top));
-    const construidas = (page) => page.waitForFunction(() => ['aprendido', 'practica']
+    const sectionTop = () => page.locator('#practica').evaluate((s) => Math.round(s.getBoundingClientRect().top));
+    const built = (page) => page.waitForFunction(() => ['aprendido', 'practica']
       .every((id) => document.getElementById(id).dataset.ready === 'true'), null, { timeout: READY });
     try {
       assert.equal(await page.locator('#aprendido').getAttribute('data-ready'), null, 'not built yet: far from the top');
       await page.locator('#practica').evaluate((s) => s.scrollIntoView({ behavior: 'instant' }));
-      const antes = await arriba();
-      assert.ok(antes > 0 && antes < 800, `the Práctica is on screen (${antes})`);
-      await construidas(page);
+      const before = await sectionTop();
+      assert.ok(before > 0 && before < 800, `the Práctica is on screen (${before})`);
+      await built(page);
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      assert.ok(Math.abs(await arriba() - antes) <= 2, `the Práctica stayed at ${antes} px (${await arriba()})`);
+      assert.ok(Math.abs(await sectionTop() - before) <= 2, `the Práctica stayed at ${before} px (${await sectionTop()})`);
 
       await page.reload();
       await page.waitForSelector('#train-status[data-state="idle"]', { timeout: READY, state: 'attached' });
-      await construidas(page);
-      const despues = await arriba();
-      assert.ok(despues >= 0 && despues < 800, `after the reload the Práctica is on screen (${despues})`);
+      await built(page);
+      const after = await sectionTop();
+      assert.ok(after >= 0 && after < 800, `after the reload the Práctica is on screen (${after})`);
 
       // A link's smooth scroll passes sections that are built on the way: it still ends at its
       // section, at the section's scroll margin (0.5rem).
@@ -113,8 +113,8 @@ describe('the page', () => {
       await page.waitForSelector('#maxpooling[data-ready="true"]', { timeout: READY, state: 'attached' });
       await page.waitForFunction(() => Math.abs(document.getElementById('maxpooling').getBoundingClientRect().top - 8) <= 2, null, { timeout: 10_000 })
         .catch(() => {});
-      const enlace = await page.locator('#maxpooling').evaluate((s) => Math.round(s.getBoundingClientRect().top));
-      assert.ok(Math.abs(enlace - 8) <= 2, `the link's section is at the top (${enlace})`);
+      const linked = await page.locator('#maxpooling').evaluate((s) => Math.round(s.getBoundingClientRect().top));
+      assert.ok(Math.abs(linked - 8) <= 2, `the link's section is at the top (${linked})`);
 
       // A link to the section already at its place scrolls nothing, and must not hold that
       // section against the next scroll: a script's scroll to ReLU was pulled back to Maxpooling.
@@ -204,7 +204,7 @@ describe('the page', () => {
       await tab(60);
       for (const id of SECTIONS_6_10) await visit(page, id);
       // Dropout's steps show once its prediction is answered.
-      await answerQuestion(page, 'question-dropped', { opcion: 1 });
+      await answerQuestion(page, 'question-dropped', { option: 1 });
       await page.getByTestId('dropout-rate').focus();
       await tab(140);
       for (const id of ['preset', 'train-rate', 'train-batch-size', 'train-epochs', 'train-subset', 'train-start',

@@ -125,8 +125,8 @@ describe('when something goes wrong', () => {
       // not about a section whose build a crash cuts short.
       await page.waitForFunction(() => [...document.querySelectorAll('main section[data-section]')].every((s) => {
         const r = s.getBoundingClientRect();
-        const cerca = r.bottom > -innerHeight && r.top < 2 * innerHeight;  // secciones.js's rootMargin
-        return !cerca || s.dataset.ready === 'true';
+        const near = r.bottom > -innerHeight && r.top < 2 * innerHeight;  // secciones.js's rootMargin
+        return !near || s.dataset.ready === 'true';
       }), null, { timeout: READY });
       // A real wasm trap: the engine executes __builtin_trap (protocolo.js's 'trap'), sent to
       // the page's own worker as its client would send it.
@@ -159,10 +159,10 @@ describe('when something goes wrong', () => {
       await page.setViewportSize({ width: 1366, height: 768 });
       await page.goto(app.server.url);
       await page.locator('#relu').scrollIntoViewIfNeeded();
-      const aviso = page.locator('#relu [data-testid="section-error"]');
-      await aviso.waitFor({ timeout: READY });
-      assert.match(await aviso.textContent(), /^Esta parte de la lección no se ha podido preparar\. Vuelve a cargar la página/);
-      assert.equal(await aviso.getAttribute('role'), 'alert');
+      const notice = page.locator('#relu [data-testid="section-error"]');
+      await notice.waitFor({ timeout: READY });
+      assert.match(await notice.textContent(), /^Esta parte de la lección no se ha podido preparar\. Vuelve a cargar la página/);
+      assert.equal(await notice.getAttribute('role'), 'alert');
       assert.ok(await page.locator('#relu').getAttribute('data-error'));
       await page.waitForSelector('#dropout[data-ready="true"]', { timeout: READY });
       assert.equal(await page.locator('#dropout [data-testid="section-error"]').count(), 0);

@@ -11,11 +11,11 @@ import { SEVEN, closeTo, drawDigit, hideTab, recordDrawings, useAndUndo } from '
 
 const app = useApp('training-notebook');
 // 20 batches of 32 per epoch, validation and evaluate on the first 500 test images.
-const CORTO = { epochs: 2, trainLimit: 640, valLimit: 500, testLimit: 500 };
+const SHORT = { epochs: 2, trainLimit: 640, valLimit: 500, testLimit: 500 };
 
-async function abrir(ajustes = CORTO) {
+async function openNotebook(settings = SHORT) {
   const opened = await openPage(app.browser, app.server.url, '');
-  await opened.context.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, ajustes);
+  await opened.context.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, settings);
   await opened.page.reload();
   await opened.page.setViewportSize({ width: 1280, height: 800 });
   await opened.page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
@@ -24,19 +24,19 @@ async function abrir(ajustes = CORTO) {
   return opened;
 }
 
-const estado = (page) => page.getByTestId('notebook-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
-const barra = (page) => page.getByTestId('notebook-progress').evaluate((el) => ({ ...el.dataset, value: el.value }));
-const esperarEstado = (page, estados, timeout = 180_000) => page.waitForFunction(
-  (s) => s.includes(document.querySelector('[data-testid="notebook-status"]').dataset.state), estados, { timeout });
+const status = (page) => page.getByTestId('notebook-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+const progressBar = (page) => page.getByTestId('notebook-progress').evaluate((el) => ({ ...el.dataset, value: el.value }));
+const waitStatus = (page, states, timeout = 180_000) => page.waitForFunction(
+  (s) => s.includes(document.querySelector('[data-testid="notebook-status"]').dataset.state), states, { timeout });
 // How far the run is, as one number: epoch × 1000 + batch.
-const avance = async (page) => { const b = await barra(page); return Number(b.epoch ?? 0) * 1000 + Number(b.batch ?? 0); };
-const esperarAvance = (page, minimo, timeout = 60_000) => page.waitForFunction((m) => {
+const progress = async (page) => { const b = await progressBar(page); return Number(b.epoch ?? 0) * 1000 + Number(b.batch ?? 0); };
+const waitProgress = (page, least, timeout = 60_000) => page.waitForFunction((m) => {
   const d = document.querySelector('[data-testid="notebook-progress"]').dataset;
   return Number(d.epoch ?? 0) * 1000 + Number(d.batch ?? 0) >= m;
-}, minimo, { timeout });
+}, least, { timeout });
 
 // The test-0 prediction of «Evaluar y predecir» (the drawing's network).
-async function prediccionTest0(page) {
+async function predictTest0(page) {
   await page.getByTestId('test0-predict').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="test0-onehot"]')?.dataset.value);
   const probs = await page.evaluate(() => Array.from({ length: 10 },
@@ -47,15 +47,15 @@ async function prediccionTest0(page) {
 
 describe('running the notebook (Reproducir el cuaderno)', () => {
   test('Keras log, pause and resume, a hidden tab, one run at a time, then evaluate and predict test image 0', async () => {
-    const { page, context, errors } = await abrir();
+    const { page, context, errors } = await openNotebook();
     try {
       // The Práctica, built before the run, must say the notebook's run is on.
       await page.locator('#practica').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
       await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: 60_000, state: 'attached' });
       await page.locator('#entrenar').evaluate((el) => el.scrollIntoView({ behavior: 'instant' }));
-      const antes = await prediccionTest0(page);
+      const predictionBefore = await predictTest0(page);
       await page.getByTestId('notebook-run').click();
-      await esperarAvance(page, 1003);
+      await waitProgress(page, 1003);
       await page.getByTestId('practice-run').click();
       await page.waitForSelector('[data-testid="practice-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
       assert.match(await page.getByTestId('practice-status').textContent(), /reproduciendo el cuaderno/);
@@ -63,37 +63,37 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
       await page.getByTestId('train-start').click();
       await page.waitForSelector('[data-testid="train-status"][data-state="busy"]', { state: 'attached', timeout: 10_000 });
       assert.match(await page.getByTestId('train-status').textContent(), /reproduciendo el cuaderno/);
-      assert.deepEqual(await prediccionTest0(page), antes);
+      assert.deepEqual(await predictTest0(page), predictionBefore);
 
       // Pause: no progress while paused; resume goes on from there.
       await page.getByTestId('notebook-pause').click();
-      await esperarEstado(page, ['paused'], 10_000);
+      await waitStatus(page, ['paused'], 10_000);
       await page.waitForTimeout(300);  // a slice already running may still report once
-      const enPausa = await avance(page);
+      const atPause = await progress(page);
       await page.waitForTimeout(1500);
-      assert.equal(await avance(page), enPausa, 'no batch while paused');
+      assert.equal(await progress(page), atPause, 'no batch while paused');
       assert.equal(await page.getByTestId('notebook-resume').isDisabled(), false);
       await page.getByTestId('notebook-resume').click();
-      await esperarEstado(page, ['training'], 10_000);
-      await esperarAvance(page, enPausa + 1);
+      await waitStatus(page, ['training'], 10_000);
+      await waitProgress(page, atPause + 1);
 
       // A hidden tab does not stall the run (the worker trains; the page only listens).
-      const mostrar = await hideTab(page, app.server.url);
-      const oculta = await avance(page);
+      const show = await hideTab(page, app.server.url);
+      const hidden = await progress(page);
       await page.waitForTimeout(2500);
-      const despues = await avance(page);
-      const s = await estado(page);
-      assert.ok(s.state !== 'training' || despues > oculta, `progress ${oculta} → ${despues} while hidden`);
-      await mostrar();
+      const after = await progress(page);
+      const s = await status(page);
+      assert.ok(s.state !== 'training' || after > hidden, `progress ${hidden} → ${after} while hidden`);
+      await show();
 
-      await esperarEstado(page, ['done']);
+      await waitStatus(page, ['done']);
       const log = (await page.getByTestId('notebook-log').textContent()).split('\n').filter(Boolean);
       // Keras's log is program output: Python's notation, 0.1234.
       const n = '\\d+\\.\\d{4}';
-      const epoca = new RegExp(`^20/20 \\[={30}\\] - \\d+ s \\d+ ms/step - loss: ${n} - accuracy: ${n} - val_loss: ${n} - val_accuracy: ${n}$`);
+      const epochLine = new RegExp(`^20/20 \\[={30}\\] - \\d+ s \\d+ ms/step - loss: ${n} - accuracy: ${n} - val_loss: ${n} - val_accuracy: ${n}$`);
       assert.match(log[0], /^model\.fit\(X_train, y_train, batch_size=32, epochs=2, verbose=1, validation_data=\(X_test, y_test\)\)$/);
       assert.deepEqual(log.filter((l) => /^Epoch /.test(l)), ['Epoch 1/2', 'Epoch 2/2']);
-      assert.equal(log.filter((l) => epoca.test(l)).length, 2, log.join('\n'));
+      assert.equal(log.filter((l) => epochLine.test(l)).length, 2, log.join('\n'));
       assert.equal(log.at(-2), 'score = model.evaluate(X_test, y_test, verbose=1)');
       // 500 test images in batches of 32, as Keras counts steps.
       assert.match(log.at(-1), new RegExp(`^16/16 \\[={30}\\] - \\d+ s - loss: ${n} - accuracy: ${n}$`));
@@ -102,21 +102,21 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
       assert.ok(Number(score.accuracy) > 0.3, `test accuracy ${score.accuracy} after 1,280 images`);
       assert.match(score.text, /^score = \[\d+\.\d{4}, \d\.\d{4}\]: pérdida \d+,\d{4}/);
       // model.predict's ten probabilities and np.round of them (halves to even).
-      const texto = await page.getByTestId('notebook-predict').textContent();
-      const probs = texto.match(/\d+\.\d{7}/g).map(Number);
+      const logText = await page.getByTestId('notebook-predict').textContent();
+      const probs = logText.match(/\d+\.\d{7}/g).map(Number);
       assert.equal(probs.length, 10);
       assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-5);
-      const redondeo = await page.getByTestId('notebook-round').evaluate((el) => ({ value: el.dataset.value, text: el.textContent }));
-      assert.equal(redondeo.value, probs.map((p) => (p > 0.5 ? 1 : 0)).join(','));
-      assert.equal(redondeo.text, `[[${redondeo.value.split(',').join(', ')}]]`);
-      const respuesta = await page.getByTestId('notebook-answer').evaluate((el) => ({ ...el.dataset }));
-      assert.equal(respuesta.label, '7');  // X_test[0]
-      assert.equal(Number(respuesta.digit), probs.indexOf(Math.max(...probs)));
+      const rounding = await page.getByTestId('notebook-round').evaluate((el) => ({ value: el.dataset.value, text: el.textContent }));
+      assert.equal(rounding.value, probs.map((p) => (p > 0.5 ? 1 : 0)).join(','));
+      assert.equal(rounding.text, `[[${rounding.value.split(',').join(', ')}]]`);
+      const reply = await page.getByTestId('notebook-answer').evaluate((el) => ({ ...el.dataset }));
+      assert.equal(reply.label, '7');  // X_test[0]
+      assert.equal(Number(reply.digit), probs.indexOf(Math.max(...probs)));
 
       // The page's network is still the one from before (until «Usar esta red», the next test).
       assert.equal(await page.getByTestId('active-model').getAttribute('data-model'), 'preentrenada');
       assert.equal(await page.getByTestId('notebook-use').isVisible(), true);
-      assert.deepEqual(await prediccionTest0(page), antes);
+      assert.deepEqual(await predictTest0(page), predictionBefore);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -125,16 +125,16 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
 
   test('the drawing keeps the page\'s network while the notebook trains; then «Usar esta red» and «Deshacer»', async () => {
     // 200 batches an epoch: long enough to draw a digit meanwhile.
-    const { page, context, errors } = await abrir({ ...CORTO, trainLimit: 6400 });
+    const { page, context, errors } = await openNotebook({ ...SHORT, trainLimit: 6400 });
     try {
       await recordDrawings(page);
-      const antes = (await drawDigit(page, SEVEN)).probs;
+      const predictionBefore = (await drawDigit(page, SEVEN)).probs;
       await page.getByTestId('notebook-run').click();
-      await esperarEstado(page, ['training'], 60_000);
-      closeTo((await drawDigit(page, SEVEN)).probs, antes, 'the drawing while the notebook trains');
-      assert.equal((await estado(page)).state, 'training', 'answered while the notebook trained');
-      await esperarEstado(page, ['done']);
-      await useAndUndo(page, { prefix: 'notebook', slot: 'cuaderno', before: antes });
+      await waitStatus(page, ['training'], 60_000);
+      closeTo((await drawDigit(page, SEVEN)).probs, predictionBefore, 'the drawing while the notebook trains');
+      assert.equal((await status(page)).state, 'training', 'answered while the notebook trained');
+      await waitStatus(page, ['done']);
+      await useAndUndo(page, { prefix: 'notebook', slot: 'cuaderno', before: predictionBefore });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -142,19 +142,19 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
   });
 
   test('"Detener" ends the run; the page\'s network is the one from before', async () => {
-    const { page, context, errors } = await abrir({ ...CORTO, epochs: 5 });
+    const { page, context, errors } = await openNotebook({ ...SHORT, epochs: 5 });
     try {
-      const antes = await prediccionTest0(page);
+      const predictionBefore = await predictTest0(page);
       await page.getByTestId('notebook-run').click();
-      await esperarAvance(page, 1005);
+      await waitProgress(page, 1005);
       await page.getByTestId('notebook-stop').click();
-      await esperarEstado(page, ['stopped'], 60_000);
-      assert.match((await estado(page)).text, /Tu red \(la del dibujo\) no ha cambiado/);
+      await waitStatus(page, ['stopped'], 60_000);
+      assert.match((await status(page)).text, /Tu red \(la del dibujo\) no ha cambiado/);
       assert.equal(await page.getByTestId('notebook-result').isHidden(), true);
       assert.equal(await page.getByTestId('notebook-use').isHidden(), true);
       assert.equal(await page.getByTestId('notebook-run').isDisabled(), false);
-      const despues = await prediccionTest0(page);
-      assert.deepEqual(despues, antes);
+      const after = await predictTest0(page);
+      assert.deepEqual(after, predictionBefore);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { trainStatus, useApp, waitState } from './harness.mjs';
-import { ONE, activeModel, draw, expectPrediction, hideTab } from './acts.mjs';
+import { ONE, activeModel, draw, expectPrediction, hideTab, setUpRun } from './acts.mjs';
 
 const app = useApp('training-panel');
 
@@ -16,9 +16,7 @@ describe('training from the panel', () => {
   test('training the classroom preset: loss falls, accuracy rises, pause/resume/stop', async () => {
     const { page, context, errors } = await app.openApp();
     try {
-      await page.getByTestId('preset').selectOption('classroom');
-      await waitState(page, ['idle']);
-      await page.selectOption('#subconjunto', '60000');
+      await setUpRun(page, { images: 60000 });
       await page.getByTestId('train-start').click();
       await waitState(page, ['training']);
 
@@ -59,9 +57,7 @@ describe('training from the panel', () => {
   test('hiding the tab and coming back neither stops nor spoils training', async () => {
     const { page, context, errors } = await app.openApp({ pretrained: true });
     try {
-      await page.getByTestId('preset').selectOption('classroom');
-      await waitState(page, ['idle']);
-      await page.fill('#epocas', '1');
+      await setUpRun(page, { epochs: 1 });
       await page.getByTestId('train-start').click();
       await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= 20, null, { timeout: 60_000 });
       const show = await hideTab(page, app.server.url);

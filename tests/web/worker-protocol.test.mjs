@@ -17,7 +17,7 @@ function inPage(page, fn, arg) {
     try {
       return await f(window.client, a);
     } catch (e) {
-      return { error: { code: e.code, message_es: window.mensaje(e), message: e.message } };
+      return { error: { code: e.code, message_es: window.errorMessage(e), message: e.message } };
     }
   }, [fn.toString(), arg]);
 }
@@ -32,9 +32,9 @@ function withFreshClient(page, fn, arg) {
     const f = new Function(`return (${src})`)();
     const { ConvAulaClient } = await import('/js/client.js');
     const c = new ConvAulaClient('/worker.js');
-    const fallo = (p) => p.then(() => null, (e) => ({ code: e.code, es: window.mensaje(e) }));
+    const failure = (p) => p.then(() => null, (e) => ({ code: e.code, es: window.errorMessage(e) }));
     try {
-      return await f(c, fallo, a);
+      return await f(c, failure, a);
     } finally {
       c.terminate();
     }
@@ -45,7 +45,7 @@ async function openClient(browser, server) {
   const watched = await openPage(browser, server.url);
   await watched.page.evaluate(async () => {
     const { ConvAulaClient } = await import('/js/client.js');
-    window.mensaje = (await import('/js/ui/mensajes.js')).mensajeDeError;
+    window.errorMessage = (await import('/js/ui/mensajes.js')).mensajeDeError;
     window.client = new ConvAulaClient('/worker.js');
     window.events = { progress: [], epoch: [], dataProgress: [] };
     for (const type of Object.keys(window.events)) {
@@ -290,7 +290,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       try {
         await c.train({ epochs: 1, trainLimit: 10000 });
       } catch (e) {
-        error = { code: e.code, message_es: window.mensaje(e) };
+        error = { code: e.code, message_es: window.errorMessage(e) };
       }
       // Saving refuses NaN/inf parameters, so this proves the bad step was not applied.
       const saved = await c.saveWeights().then((b) => b.byteLength, (e) => e.code);
@@ -422,40 +422,40 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
 
   // Model slots: several networks in one engine, one run at a time.
   it('three keras-mnist slots, the training set and a large network fit; one more past the budget is refused with too_large, the others still predict', async () => {
-    const r = await withFreshClient(page, async (c, fallo) => {
+    const r = await withFreshClient(page, async (c, failure) => {
       await c.init();
       await c.loadData();
       const { pixels } = await c.testImages({ start: 0, count: 1 });
       const slots = ['principal', 'experimento', 'cuaderno'];
-      const antes = {};
+      const beforeAll = {};
       for (const model of slots) {
         await c.build('keras-mnist', { model });
         // A short run, so that each slot holds its optimizer's state too.
         await c.train({ model, epochs: 1, trainLimit: 64, valLimit: 64 });
-        antes[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
+        beforeAll[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
       }
       // 784 pixels into 65,536 units: 52.1 M parameters (within a model's limits), 417 MB with
       // their gradients. One fits beside the three slots and the data (about 300 MB); a second
       // would pass the session's 1 GiB.
-      const grande = { input: [28, 28, 1], layers: [{ type: 'flatten' },
+      const big = { input: [28, 28, 1], layers: [{ type: 'flatten' },
         { type: 'dense', units: 65536, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] };
-      const cabe = (await c.build(grande, { model: 'mi-letra' })).totalParams;
-      antes['mi-letra'] = Array.from((await c.predict({ pixels }, { model: 'mi-letra' })).probabilities);
-      const rechazo = await fallo(c.build(grande, { model: 'mi-letra-2' }));
-      const despues = {};
-      for (const model of Object.keys(antes)) despues[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
-      return { cabe, rechazo, antes, despues, slots: await c.models(), otra: await fallo(c.predict({ pixels }, { model: 'mi-letra-2' })) };
+      const fits = (await c.build(big, { model: 'mi-letra' })).totalParams;
+      beforeAll['mi-letra'] = Array.from((await c.predict({ pixels }, { model: 'mi-letra' })).probabilities);
+      const refusal = await failure(c.build(big, { model: 'mi-letra-2' }));
+      const afterAll = {};
+      for (const model of Object.keys(beforeAll)) afterAll[model] = Array.from((await c.predict({ pixels }, { model })).probabilities);
+      return { fits, refusal, beforeAll, afterAll, slots: await c.models(), other: await failure(c.predict({ pixels }, { model: 'mi-letra-2' })) };
     });
-    assert.equal(r.cabe, 784 * 65536 + 65536 + 65536 * 10 + 10);
-    assert.equal(r.rechazo?.code, 'too_large');
-    assert.match(r.rechazo.es, /no caben en la memoria/);
-    assert.deepEqual(r.despues, r.antes, 'the slots already there are untouched');
+    assert.equal(r.fits, 784 * 65536 + 65536 + 65536 * 10 + 10);
+    assert.equal(r.refusal?.code, 'too_large');
+    assert.match(r.refusal.es, /no caben en la memoria/);
+    assert.deepEqual(r.afterAll, r.beforeAll, 'the slots already there are untouched');
     assert.deepEqual([...r.slots].sort(), ['cuaderno', 'experimento', 'mi-letra', 'principal']);
-    assert.equal(r.otra?.code, 'no_model');
+    assert.equal(r.other?.code, 'no_model');
   });
 
   it('a run on one slot, reads on any; copy, snapshot and restore are exact; busy and no_model', async () => {
-    const r = await withFreshClient(page, async (c, fallo) => {
+    const r = await withFreshClient(page, async (c, failure) => {
       await c.init();
       await c.loadData({ trainLimit: 4000 });
       const { pixels } = await c.testImages({ start: 0, count: 1 });
@@ -465,38 +465,38 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       const principal = await probs('principal');
       const run = c.train({ model: 'experimento', epochs: 2 });
       await new Promise((ok) => { const off = c.on('progress', (p) => { if (p.run === run.id) { off(); ok(); } }); });
-      const durante = {
+      const whileRunning = {
         principal: await probs('principal'),
         kernels: (await c.kernels(0)).shape,
-        otraCarrera: await fallo(c.train({ epochs: 1 })),
-        evaluar: await fallo(c.evaluate({ limit: 100 })),
-        reconstruir: await fallo(c.build('classroom', { model: 'experimento' })),
-        borrar: await fallo(c.dropModel('experimento')),
-        copiarEncima: await fallo(c.copyModel('principal', 'experimento')),
+        secondRun: await failure(c.train({ epochs: 1 })),
+        evaluar: await failure(c.evaluate({ limit: 100 })),
+        reconstruir: await failure(c.build('classroom', { model: 'experimento' })),
+        borrar: await failure(c.dropModel('experimento')),
+        copiarEncima: await failure(c.copyModel('principal', 'experimento')),
         copiarAOtra: (await c.copyModel('principal', 'cuaderno')).totalParams,
-        falta: await fallo(c.predict({ pixels }, { model: 'nadie' })),
-        malNombre: await fallo(c.predict({ pixels }, { model: 'Mala ranura' })),
+        falta: await failure(c.predict({ pixels }, { model: 'nadie' })),
+        malNombre: await failure(c.predict({ pixels }, { model: 'Mala ranura' })),
       };
       const { stopped } = await run;
-      const experimento = await probs('experimento');
+      const experiment = await probs('experimento');
       await c.snapshotModel('principal');
       await c.copyModel('experimento', 'principal');
-      const copiada = await probs('principal');
+      const copied = await probs('principal');
       await c.restoreModel('principal');
-      const restaurada = await probs('principal');
+      const restored = await probs('principal');
       await c.dropModel('cuaderno');
-      return { principal, durante, stopped, experimento, copiada, restaurada, cuaderno: await probs('cuaderno').catch((e) => e.code), slots: await c.models() };
+      return { principal, whileRunning, stopped, experiment, copied, restored, cuaderno: await probs('cuaderno').catch((e) => e.code), slots: await c.models() };
     });
-    assert.deepEqual(r.durante.principal, r.principal, 'the page\'s slot answers as before while another trains');
-    assert.equal(r.durante.kernels[0] > 0, true);
-    for (const k of ['otraCarrera', 'evaluar', 'reconstruir', 'borrar', 'copiarEncima']) assert.equal(r.durante[k]?.code, 'busy', k);
-    assert.ok(r.durante.copiarAOtra > 0);
-    assert.equal(r.durante.falta?.code, 'no_model');
-    assert.equal(r.durante.malNombre?.code, 'bad_argument');
+    assert.deepEqual(r.whileRunning.principal, r.principal, 'the page\'s slot answers as before while another trains');
+    assert.equal(r.whileRunning.kernels[0] > 0, true);
+    for (const k of ['otraCarrera', 'evaluar', 'reconstruir', 'borrar', 'copiarEncima']) assert.equal(r.whileRunning[k]?.code, 'busy', k);
+    assert.ok(r.whileRunning.copiarAOtra > 0);
+    assert.equal(r.whileRunning.falta?.code, 'no_model');
+    assert.equal(r.whileRunning.malNombre?.code, 'bad_argument');
     assert.equal(r.stopped, false);
-    assert.ok(r.experimento.some((p, d) => p !== r.principal[d]), 'the experiment trained');
-    assert.deepEqual(r.copiada, r.experimento, 'a copy answers as its source');
-    assert.deepEqual(r.restaurada, r.principal, 'a restored snapshot answers exactly as before');
+    assert.ok(r.experiment.some((p, d) => p !== r.principal[d]), 'the experiment trained');
+    assert.deepEqual(r.copied, r.experiment, 'a copy answers as its source');
+    assert.deepEqual(r.restored, r.principal, 'a restored snapshot answers exactly as before');
     assert.equal(r.cuaderno, 'no_model');
     assert.deepEqual([...r.slots].sort(), ['experimento', 'principal']);
   });

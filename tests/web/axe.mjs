@@ -8,7 +8,7 @@ export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /**
  * Runs axe on the whole document and returns its violations as [{id, impact, count, targets}]
- * (targets: the first few selectors). `apagadas` maps a rule id to the reason it is off.
+ * (targets: the first few selectors). `rulesOff` maps a rule id to the reason it is off.
  */
 export async function axeAudit(page, rulesOff = {}) {
   // Evaluated through the debugging protocol: the page's Content-Security-Policy (script-src

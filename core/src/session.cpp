@@ -21,11 +21,14 @@ void clamp_range(int size, int& start, int& count) {
   count = std::clamp(count, 0, size - start);
 }
 
+// Layer `layer` as the class of `kind`: one class per kind, so the kind says which class it
+// is (no RTTI).
 template <typename L>
-const L& layer_as(const Sequential& m, int layer, const char* what) {
-  const auto* l = layer >= 0 && layer < m.layer_count() ? dynamic_cast<const L*>(&m.layer(layer)) : nullptr;
-  if (!l) throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " is not a " + what + " layer");
-  return *l;
+const L& layer_as(const Sequential& m, int layer, LayerKind kind) {
+  if (layer < 0 || layer >= m.layer_count() || m.layer(layer).kind() != kind)
+    throw Error(errc::bad_argument, "layer " + std::to_string(layer) + " is not a " +
+                                        layer_kind_info(kind).keras_class + " layer");
+  return static_cast<const L&>(m.layer(layer));
 }
 
 // The spec of a run: the model's own, with the settings that are given.
@@ -433,12 +436,12 @@ TestPredictions Session::test_predictions(const std::string& slot, int start, in
 }
 
 ConvKernels Session::conv_kernels(const std::string& slot, int layer) const {
-  const auto& conv = layer_as<Conv2D>(model_ref(slot), layer, "Conv2D");
+  const auto& conv = layer_as<Conv2D>(model_ref(slot), layer, LayerKind::conv2d);
   return {conv.filters(), conv.geom().c, conv.kernel(), conv.weight(), conv.bias()};
 }
 
 DropoutMask Session::dropout_mask(const std::string& slot, int layer) const {
-  const auto& d = layer_as<Dropout>(model_ref(slot), layer, "Dropout");
+  const auto& d = layer_as<Dropout>(model_ref(slot), layer, LayerKind::dropout);
   const Tensor& mask = d.mask();
   if (mask.data() == nullptr) return {d.rate(), 0, 0, 0, 0, nullptr};
   const Shape s = mask.shape();

@@ -37,16 +37,19 @@ async function canvasBox(page) {
 /**
  * Draws `strokes` with the real mouse; each segment in `steps` pointer moves (each waits for
  * the page to take it, so a busy main thread shows as a slow stroke). `onPenDown` is awaited
- * once the pen first touches the canvas.
+ * once the pen first touches the canvas. `queued`: a stroke's moves are sent one after the
+ * other without waiting for each (Chromium still takes them in order, as the same mouse
+ * events, only with no round trip per point): for tests that draw many digits.
  */
-export async function draw(page, strokes, { steps = 4, onPenDown } = {}) {
+export async function draw(page, strokes, { steps = 4, onPenDown, queued = false } = {}) {
   const b = await canvasBox(page);
   const at = ([x, y]) => [b.x + x * b.width, b.y + y * b.height];
   for (const [i, [first, ...rest]] of strokes.entries()) {
     await page.mouse.move(...at(first));
     await page.mouse.down();
     if (i === 0) await onPenDown?.();
-    for (const p of rest) await page.mouse.move(...at(p), { steps });
+    if (queued) await Promise.all(rest.map((p) => page.mouse.move(...at(p), { steps })));
+    else for (const p of rest) await page.mouse.move(...at(p), { steps });
     await page.mouse.up();
   }
 }
@@ -157,7 +160,7 @@ export function styled(strokes, { cx, cy, size, slant = 0, passes = [[0, 0]] }) 
   return passes.flatMap((offset) => strokes.map((s) => s.map((p) => place(p, offset))));
 }
 /** Digit d in the normal style, with the mouse moving point to point as a hand does. */
-export const handwritten = (page, d, style = STYLES.normal) => drawDigit(page, styled(DIGITS[d], style), { steps: 1 });
+export const handwritten = (page, d, style = STYLES.normal) => drawDigit(page, styled(DIGITS[d], style), { steps: 1, queued: true });
 
 // ---- the lesson and the tab -------------------------------------------------------------------
 

@@ -9,6 +9,22 @@
 
 namespace convaula {
 
+namespace {
+
+// Below this many values a layer runs on the calling thread: waking the others would cost
+// more than the work (one image's pooling is 37k values; the lesson's first Dropout over a
+// batch, 1.2 MB, is split).
+constexpr std::size_t kMinSplit = 1 << 16;
+
+// fn(begin, end) over [0, parts): split across the pool when `values` are worth it.
+template <class Fn>
+void split(std::size_t values, int parts, Fn&& fn) {
+  if (values < kMinSplit) return fn(0, parts);
+  ThreadPool::global().parallel_for(parts, [&](int b, int e, int) { fn(b, e); });
+}
+
+}  // namespace
+
 Pool2D::Pool2D(int pool, int stride) : pool_(pool), stride_(stride) {
   if (pool < 1) throw Error(errc::bad_spec, "pooling's pool must be >= 1, got " + std::to_string(pool));
   if (stride < 1) throw Error(errc::bad_spec, "pooling's stride must be >= 1, got " + std::to_string(stride));
@@ -28,7 +44,7 @@ void MaxPool2D::forward(const Tensor& in, Tensor& out, bool) {
   const Shape& o = out.shape();
   argmax_.resize(o.size());
   const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
-  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+  split(s.size(), s.n * s.c, [&](int b, int e) {
     kernels::maxpool_forward(in.data() + b * in_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w,
                              out.data() + b * out_plane, argmax_.data() + b * out_plane);
   });
@@ -39,7 +55,7 @@ void MaxPool2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, Tens
   const Shape& s = in.shape();
   const Shape& o = out.shape();
   const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
-  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+  split(s.size(), s.n * s.c, [&](int b, int e) {
     // Plane by plane, so each is still in L1 when the gradient is routed into it
     // (clearing the whole range first sent 4.7 MB per batch out to memory and back).
     for (int p = b; p < e; ++p) {
@@ -55,7 +71,7 @@ void AveragePool2D::forward(const Tensor& in, Tensor& out, bool) {
   const Shape& s = in.shape();
   const Shape& o = out.shape();
   const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
-  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+  split(s.size(), s.n * s.c, [&](int b, int e) {
     kernels::avgpool_forward(in.data() + b * in_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w,
                              out.data() + b * out_plane);
   });
@@ -66,7 +82,7 @@ void AveragePool2D::backward(const Tensor& in, const Tensor& out, Tensor& dout, 
   const Shape& s = in.shape();
   const Shape& o = out.shape();
   const std::size_t in_plane = static_cast<std::size_t>(s.h) * s.w, out_plane = static_cast<std::size_t>(o.h) * o.w;
-  ThreadPool::global().parallel_for(s.n * s.c, [&](int b, int e, int) {
+  split(s.size(), s.n * s.c, [&](int b, int e) {
     float* d = din->data() + b * in_plane;
     std::fill(d, d + (e - b) * in_plane, 0.0f);
     kernels::avgpool_backward(dout.data() + b * out_plane, e - b, s.h, s.w, pool_, stride_, o.h, o.w, d);
@@ -111,13 +127,8 @@ void Dropout::backward(const Tensor&, const Tensor&, Tensor& dout, Tensor* din) 
     std::copy(dout.data(), dout.data() + dout.size(), din->data());
     return;
   }
-  // The lesson's first Dropout (1.2 MB per batch) is split across the threads; below
-  // kMinSplit values waking them would cost more than the product.
-  constexpr std::size_t kMinSplit = 1 << 16;
-  if (dout.size() < kMinSplit)
-    return kernels::mul(dout.data(), mask_.data(), din->data(), dout.size());
   const std::size_t per = dout.shape().per_image();
-  ThreadPool::global().parallel_for(dout.shape().n, [&](int b, int e, int) {
+  split(dout.size(), dout.shape().n, [&](int b, int e) {
     kernels::mul(dout.image(b), mask_.image(b), din->image(b), (e - b) * per);
   });
 }

@@ -345,7 +345,7 @@ describe('motion and colour', () => {
     const ink = (t) => (t === '#000' ? [0, 0, 0] : [255, 255, 255]);
     const worst = [];
     for (let i = -200; i <= 200; i++) {
-      for (const { fondo, ink: t } of [gris((i + 200) / 400), divergente(i / 200, 1)]) {
+      for (const { fondo, tinta: t } of [gris((i + 200) / 400), divergente(i / 200, 1)]) {
         const c = contrast(rgb(fondo), ink(t));
         if (c < 4.5) worst.push(`${fondo} ${t} ${c.toFixed(2)}`);
       }

@@ -469,13 +469,13 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
         principal: await probs('principal'),
         kernels: (await c.kernels(0)).shape,
         secondRun: await failure(c.train({ epochs: 1 })),
-        evaluar: await failure(c.evaluate({ limit: 100 })),
-        reconstruir: await failure(c.build('classroom', { model: 'experimento' })),
-        borrar: await failure(c.dropModel('experimento')),
-        copiarEncima: await failure(c.copyModel('principal', 'experimento')),
-        copiarAOtra: (await c.copyModel('principal', 'cuaderno')).totalParams,
-        falta: await failure(c.predict({ pixels }, { model: 'nadie' })),
-        malNombre: await failure(c.predict({ pixels }, { model: 'Mala ranura' })),
+        evaluate: await failure(c.evaluate({ limit: 100 })),
+        rebuild: await failure(c.build('classroom', { model: 'experimento' })),
+        drop: await failure(c.dropModel('experimento')),
+        copyOver: await failure(c.copyModel('principal', 'experimento')),
+        copyElsewhere: (await c.copyModel('principal', 'cuaderno')).totalParams,
+        missing: await failure(c.predict({ pixels }, { model: 'nadie' })),
+        badName: await failure(c.predict({ pixels }, { model: 'Mala ranura' })),
       };
       const { stopped } = await run;
       const experiment = await probs('experimento');
@@ -489,10 +489,10 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     });
     assert.deepEqual(r.whileRunning.principal, r.principal, 'the page\'s slot answers as before while another trains');
     assert.equal(r.whileRunning.kernels[0] > 0, true);
-    for (const k of ['otraCarrera', 'evaluar', 'reconstruir', 'borrar', 'copiarEncima']) assert.equal(r.whileRunning[k]?.code, 'busy', k);
-    assert.ok(r.whileRunning.copiarAOtra > 0);
-    assert.equal(r.whileRunning.falta?.code, 'no_model');
-    assert.equal(r.whileRunning.malNombre?.code, 'bad_argument');
+    for (const k of ['secondRun', 'evaluate', 'rebuild', 'drop', 'copyOver']) assert.equal(r.whileRunning[k]?.code, 'busy', k);
+    assert.ok(r.whileRunning.copyElsewhere > 0);
+    assert.equal(r.whileRunning.missing?.code, 'no_model');
+    assert.equal(r.whileRunning.badName?.code, 'bad_argument');
     assert.equal(r.stopped, false);
     assert.ok(r.experiment.some((p, d) => p !== r.principal[d]), 'the experiment trained');
     assert.deepEqual(r.copied, r.experiment, 'a copy answers as its source');

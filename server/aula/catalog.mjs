@@ -10,7 +10,7 @@ export function questionIds(root) {
   const ids = new Set();
   let files = [];
   try {
-    files = readdirSync(join(root, 'js', 'leccion'), { recursive: true }).filter((f) => f.endsWith('.js'));
+    files = readdirSync(join(root, 'js', 'leccion'), { recursive: true }).filter((f) => f.endsWith('.js')).sort();
   } catch {
     return ids;  // a root without the lesson (a test fixture): no question is known
   }

@@ -4,10 +4,11 @@
 // JSON {code, message} while the server goes on answering.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { get, startServer } from './http.mjs';
+import { aula as textos } from '../../web/js/textos.js';
 import { api, joinClass, lessonRoot, openStream, startClass } from './aula.mjs';
 
 const QUESTIONS = ['question-weights', 'question-shift', 'task-shape'];
@@ -161,4 +162,14 @@ describe('aula en vivo: the class API', () => {
       plain.close();
     }
   });
+});
+
+test('every refusal code of the class API has its Spanish message', async () => {
+  const codes = [];
+  for (const f of ['api.mjs', 'requests.mjs', 'stream.mjs']) {
+    const source = await readFile(new URL(`../../server/aula/${f}`, import.meta.url), 'utf8');
+    codes.push(...[...source.matchAll(/new ApiError\(\d+, '(\w+)'/g)].map((m) => m[1]));
+  }
+  assert.ok(codes.length >= 15, `found ${codes.length} codes`);
+  assert.deepEqual(codes.filter((code) => typeof textos.errores[code] !== 'string'), []);
 });

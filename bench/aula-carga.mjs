@@ -36,24 +36,22 @@ const dir = await mkdtemp(join(tmpdir(), 'convaula-aula-carga-'));
 const s = await startClass({ root: WEB, data: join(dir, 'data') });
 try {
   const { preguntas_conocidas: questions } = (await api(s.port, 'GET', 'panel', { key: s.key })).body;
-  const sent = new Map();  // n → time the answer was sent
-  const latencies = [];
+  const arrivals = [];  // [last answer included, time] per stream event, in order
   let streamed = 0, streamTotal = 0;
   const stream = await openStream(s.port, s.key, (summary) => {
-    const t = performance.now();
-    for (let n = streamed + 1; n <= summary.last; n++) if (sent.has(n)) latencies.push(t - sent.get(n));
+    arrivals.push([summary.last, performance.now()]);
     streamed = Math.max(streamed, summary.last);
     streamTotal = Object.values(summary.questions).reduce((sum, q) => sum + q.total, 0);
   });
 
-  const acked = [], refused = [];
+  const acked = [], sentAt = new Map(), refused = [];  // sentAt: n → time the answer was sent
   let seconds = 0, reloads = 0;
   const post = async (token, question, answer, correct) => {
     const t0 = performance.now();
     const r = await api(s.port, 'POST', 'respuestas', { token, json: { pregunta: question, respuesta: answer, correcta: correct } });
     if (r.status === 201) {
       acked.push(r.body.n);
-      sent.set(r.body.n, t0);
+      sentAt.set(r.body.n, t0);
     } else if (r.status === 200) {
       seconds++;
     } else {
@@ -88,6 +86,9 @@ try {
   const db = new Database(join(dir, 'data', 'aula.sqlite'), { readonly: true });
   const storedN = new Set(db.prepare('SELECT n FROM answers').pluck().all());
   db.close();
+  // An answer reaches the stream with the first event whose summary includes it (its ack may
+  // come back after that event).
+  const latencies = acked.map((n) => arrivals.find(([last]) => last >= n)?.[1] - sentAt.get(n)).filter(Number.isFinite);
   const lost = acked.filter((n) => !storedN.has(n)).length;
   const cpu = cpus()[0]?.model ?? 'unknown';
   console.log(`aula-carga: ${STUDENTS} students, ${questions.length} questions, ${wall.toFixed(1)} s, teacher stream open`);

@@ -130,13 +130,14 @@ function crearTarjeta(id) {
 
 // One answer's bar; its text (what a student typed or chose) only ever as textContent.
 function barra({ answer, correct, count }, total) {
-  const relleno = el('span', { class: 'barra-relleno' });
+  const relleno = el('span', { class: 'histo-relleno' });
   relleno.style.inlineSize = `${(100 * count) / Math.max(1, total)}%`;
-  return el('li', { class: correct ? 'barra correcta' : 'barra', 'data-testid': 'aula-bar',
+  return el('li', { class: correct ? 'histo-fila correcta' : 'histo-fila', 'data-testid': 'aula-bar',
     'data-answer': answer, 'data-count': String(count), 'data-correct': String(correct) },
-  el('span', { class: 'barra-texto', text: answer }),
-  el('span', { class: 'barra-pista' }, relleno),
-  el('span', { class: 'barra-cuenta', text: correct ? `${entero(count)} · ${T.correcta}` : entero(count) }));
+  el('span', { class: 'histo-texto', text: answer }),
+  el('span', { class: 'histo-pista' }, relleno),
+  el('span', { class: 'histo-cuenta', text: entero(count) }),
+  correct ? el('span', { class: 'histo-marca', text: T.correcta }) : null);
 }
 
 // "Borrar los datos del aula", after a confirmation.

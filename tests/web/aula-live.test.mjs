@@ -73,6 +73,7 @@ describe('aula en vivo in the browser', () => {
       }
       await st.page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
       names.push(await st.page.getByTestId('aula-join').getAttribute('data-pseudonym'));
+      assert.equal(await st.page.getByTestId('aula-join-button').isVisible(), false, 'joined: the form goes away');
       assert.equal(names[i], suggested);
     }
     await students[2].page.screenshot({ path: join(ARTIFACTS, 'phone-joined.png') });
@@ -103,6 +104,7 @@ describe('aula en vivo in the browser', () => {
     // A reload rejoins as the same student, without a new join.
     await students[0].page.reload();
     await students[0].page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+    assert.equal(await students[0].page.getByTestId('aula-join-button').isVisible(), false);
     assert.equal(await students[0].page.getByTestId('aula-join').getAttribute('data-pseudonym'), names[0]);
     assert.equal(await teacher.page.getByTestId('aula-panel-joined').getAttribute('data-count'), '3');
 

@@ -39,7 +39,7 @@ cuandoLibre().then(() => {
 });
 crearContexto(document.querySelector('#contexto-nota'));
 crearCompartir(document.querySelector('#boton-compartir'));
-crearAulaAlumno(document.querySelector('#estado-motor'));
+crearAulaAlumno(document.querySelector('.cabecera'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
 modeloActivo.mostrar('cargando');
 

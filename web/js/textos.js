@@ -998,7 +998,7 @@ export const aula = {
   panel_conectado: 'En directo',
   panel_desconectado: 'Sin conexión con el servidor: reintentando…',
   panel_respuestas: (n) => `${n} ${n === '1' ? 'respuesta' : 'respuestas'}`,
-  panel_correctas: (n, total) => `${n} de ${total} a la primera correctas`,
+  panel_correctas: (n, total) => `${n} de ${total} acertaron a la primera`,
   panel_ronda: (n) => `Ronda ${n}`,
   panel_oculto: 'Respuestas ocultas hasta que pulses «Mostrar respuestas».',
   mostrar: 'Mostrar respuestas',

@@ -24,9 +24,9 @@ describe('aula en vivo: the class API', () => {
     await rm(dir, { recursive: true, force: true });
   });
   // A fresh class (its own data folder) for each test.
-  const fresh = async (name) => {
+  const fresh = async (name, args) => {
     s?.close();
-    s = await startClass({ root, data: joinPath(dir, name) });
+    s = await startClass({ root, data: joinPath(dir, name), args });
     return s;
   };
   const answer = (token, pregunta, respuesta, correcta) =>
@@ -150,6 +150,19 @@ describe('aula en vivo: the class API', () => {
     assert.equal(more.body.code, 'demasiados_flujos');
     streams.forEach((st) => st.close());
     assert.equal((await panel()).students, 200);
+  });
+
+  test('the teacher\'s key reaches no --log line and no student', async () => {
+    await fresh('log', ['--log']);
+    const ana = await joinClass(s.port, s.code, 'Zorro 1');
+    await answer(ana, 'question-shift', '1', true);
+    await api(s.port, 'POST', 'preguntas/mostrar', { key: s.key, json: { pregunta: 'question-shift', mostrada: true } });
+    const me = await api(s.port, 'GET', 'yo', { token: ana });
+    await panel();
+    assert.ok(!JSON.stringify(me.body).includes(s.key));
+    const lines = s.out().split('\n').filter((l) => l.startsWith('log: '));
+    assert.ok(lines.some((l) => l.includes('/api/aula/preguntas/mostrar 200')), lines.join('\n'));
+    assert.ok(lines.every((l) => !l.includes(s.key)));
   });
 
   test('without class mode there is no API: /api/ is a missing file', async () => {

@@ -36,6 +36,7 @@ export function openStore(dir) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  db.pragma('secure_delete = ON');  // deleted rows are overwritten, not left in free pages
   db.exec(SCHEMA);
 
   const getMeta = db.prepare('SELECT value FROM meta WHERE name = ?').pluck();
@@ -93,10 +94,14 @@ export function openStore(dir) {
       q.nextRound.run(question);
       q.clearAnswers.run(question);
     }),
-    /** Everything the students left: pseudonyms, answers, rounds. The code and key stay. */
-    deleteAll: db.transaction(() => {
-      db.exec('DELETE FROM answers; DELETE FROM students; DELETE FROM questions;');
-    }),
+    /**
+     * Everything the students left: pseudonyms, answers, rounds (the code and key stay),
+     * overwritten in the database file and the WAL emptied, so no copy is left on disk.
+     */
+    deleteAll() {
+      db.exec('BEGIN; DELETE FROM answers; DELETE FROM students; DELETE FROM questions; COMMIT;');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     /** Per question: {round, revealed, total, correct, answers: [{answer, correct, count}]}. */
     summary() {
       const out = {};

@@ -4,7 +4,7 @@
 // JSON {code, message} while the server goes on answering.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { get, startServer } from './http.mjs';
@@ -83,6 +83,12 @@ describe('aula en vivo: the class API', () => {
     assert.equal(p.students, 0);
     assert.deepEqual(p.questions, {});
     assert.equal((await api(s.port, 'GET', 'yo', { token: ana })).status, 401, 'a deleted student must join again');
+    // No copy left on disk: not in the database file, not in its write-ahead log.
+    for (const f of await readdir(joinPath(dir, 'teacher'))) {
+      const bytes = await readFile(joinPath(dir, 'teacher', f));
+      assert.equal(bytes.includes('Lince 8'), false, f);
+      assert.equal(bytes.includes('(28, 28'), false, f);
+    }
   });
 
   test('each refusal has its status and code, and the server goes on answering', async () => {

@@ -2,7 +2,8 @@
 // on the projector and three students (one a phone, by touch) who join through the page at a
 // non-loopback name (aula.test, mapped to 127.0.0.1) and answer a question: the panel counts
 // three answers before "Mostrar respuestas" shows which one was right; a student's reload
-// keeps the pseudonym. And the page without a class makes no /api/ request at all.
+// keeps the pseudonym; a new round and deleting the class data. And the page without a class
+// makes no /api/ request at all.
 // Screenshots go to build/artifacts/aula-live/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +108,19 @@ describe('aula en vivo in the browser', () => {
     assert.equal(await students[0].page.getByTestId('aula-join-button').isVisible(), false);
     assert.equal(await students[0].page.getByTestId('aula-join').getAttribute('data-pseudonym'), names[0]);
     assert.equal(await teacher.page.getByTestId('aula-panel-joined').getAttribute('data-count'), '3');
+
+    // "Nueva ronda" clears the question; "Borrar los datos del aula" (after a confirmation)
+    // empties the class, and a student's next answer brings the join form back, in Spanish.
+    await card.getByTestId('aula-new-round').click();
+    await teacher.page.waitForSelector('[data-testid="aula-question-question-uniform"][data-total="0"][data-revealed="false"]');
+    await teacher.page.getByTestId('aula-delete').click();
+    await teacher.page.getByTestId('aula-delete-confirm').click();
+    await teacher.page.waitForSelector('[data-testid="aula-panel-joined"][data-count="0"]');
+    assert.equal(await card.count(), 0);
+    await answerQuestion(students[1].page, 'question-uniform', { opcion: 0 });
+    await students[1].page.waitForSelector('[data-testid="aula-status"][data-state="error"]');
+    assert.match(await students[1].page.getByTestId('aula-status').textContent(), /borrado los datos del aula/);
+    assert.equal(await students[1].page.getByTestId('aula-join-button').isVisible(), true);
 
     for (const c of [teacher, ...students]) {
       assert.deepEqual(c.outside, [], 'nothing leaves the class server');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IDLE, READY, launchBrowser, startServer } from './harness.mjs';
 import { answerQuestion, visit } from './acts.mjs';
-import { startClass } from './aula.mjs';
+import { api, startClass } from './aula.mjs';
 import { auditar } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -129,6 +129,40 @@ describe('aula en vivo in the browser', () => {
       assert.deepEqual(c.outside, [], 'nothing leaves the class server');
       assert.deepEqual(c.errors, []);
       await c.context.close();
+    }
+  });
+
+  test('after a crash (kill -9) and a restart, a student\'s page sends its answer and rejoins by itself', async () => {
+    const data = join(dir, 'crash');
+    const first = await startClass({ root: DIST, data });
+    const st = await watchedContext(browser);
+    let again;
+    try {
+      await st.page.goto(`http://aula.test:${first.port}/?aula=${first.code}`);
+      await st.page.getByTestId('aula-join-button').click();
+      await st.page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+      const name = await st.page.getByTestId('aula-join').getAttribute('data-pseudonym');
+      // The section's code is loaded before the server goes (sections load when scrolled to).
+      await visit(st.page, 'convolucion');
+      const exited = new Promise((r) => first.child.on('exit', r));
+      first.child.kill('SIGKILL');
+      await exited;
+      // Answered while the server is down: the page keeps the answer and tries again.
+      await answerQuestion(st.page, 'question-uniform', { opcion: 0 });
+      again = await startClass({ root: DIST, data, port: first.port });
+      let total = 0;
+      for (let i = 0; i < 300 && total !== 1; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        total = (await api(again.port, 'GET', 'panel', { key: again.key })).body.questions['question-uniform']?.total ?? 0;
+      }
+      assert.equal(total, 1, 'the answer sent while the server was down arrived');
+      await st.page.reload();
+      await st.page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+      assert.equal(await st.page.getByTestId('aula-join').getAttribute('data-pseudonym'), name);
+      assert.equal((await api(again.port, 'GET', 'panel', { key: again.key })).body.students, 1);
+    } finally {
+      await st.context.close();
+      again?.close();
     }
   });
 

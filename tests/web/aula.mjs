@@ -14,11 +14,11 @@ export async function lessonRoot(dir, ids) {
 }
 
 /**
- * serve.mjs --class on 127.0.0.1 with `root` and the data folder `data`; resolves the
+ * serve.mjs --class on 127.0.0.1 (on `port`, or any free one) with `root` and the data folder `data`; resolves the
  * startServer object plus {key, code} read from what it prints.
  */
-export async function startClass({ root, data, args = [] }) {
-  const s = await startServer({ args: ['--root', root, '--class', '--host', '127.0.0.1', '--data', data, ...args] });
+export async function startClass({ root, data, args = [], port = 0 }) {
+  const s = await startServer({ args: ['--root', root, '--class', '--host', '127.0.0.1', '--data', data, ...args], port });
   for (let i = 0; i < 100 && !/#clave=/.test(s.out()); i++) await new Promise((r) => setTimeout(r, 50));
   const key = /#clave=([A-Za-z0-9_-]+)/.exec(s.out())?.[1];
   const code = /\?aula=([A-Z0-9]+)/.exec(s.out())?.[1];

@@ -100,9 +100,9 @@ export function crearAulaAlumno(sitio) {
 /**
  * A question's answer (its id, the answer as the student sees it, right or wrong) to the
  * teacher's panel, if this tab joined a class; the server keeps only the first of each
- * question's round. Without a connection it is tried again a few times.
+ * question's round. Without a connection (a server restarting) it is tried again for a minute.
  */
-export async function enviarRespuesta(pregunta, respuesta, correcta, intentos = 4) {
+export async function enviarRespuesta(pregunta, respuesta, correcta, intentos = 15) {
   if (!sesion) return;
   const s = sesion;
   try {

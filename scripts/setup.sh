@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 # nginx, apache2 and caddy serve web/dist with deploy/'s configurations in tests/web/hosts.test.mjs
 # (the test starts its own instances on free loopback ports; their system services stay off).
 APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
+# npm's better-sqlite3 (the class store) is compiled at `npm ci` from its bundled SQLite by
+# node-gyp (python3, build-essential) against the nodejs package's /usr/include/node (.npmrc):
+# no prebuilt binary is downloaded.
+APT_PACKAGES+=(python3)
 HOSTS=(nginx apache2 caddy)
 APT_PACKAGES+=("${HOSTS[@]}")
 # `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.

@@ -253,6 +253,8 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || request.cache === 'only-if-cached') return;
   if (new URL(request.url).origin !== self.location.origin) return;
+  // The class API (Aula en vivo) is live data, never a file of a build: straight to the server.
+  if (request.url.startsWith(new URL('api/', SCOPE).href)) return;
   // A navigation opens the newest build; anything else follows the build of who asks for it.
   if (request.mode === 'navigate') {
     const path = fileOf(request.url);

@@ -10,12 +10,13 @@ const SERVE = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url))
 /**
  * Starts serve.mjs (PORT=0: a free port); resolves {url, port, out(), child, close()} once it
  * prints its URL. `args` are more options (--root DIR, --log: out() then has one "log:" line
- * per response); `isolation: false` adds --no-isolation; uid/gid run it as another user.
+ * per response); `isolation: false` adds --no-isolation; uid/gid run it as another user;
+ * `port` a fixed port (a restart on the same address).
  */
-export function startServer({ isolation = true, args = [], uid, gid } = {}) {
+export function startServer({ isolation = true, args = [], uid, gid, port = 0 } = {}) {
   const argv = [SERVE, ...(isolation ? [] : ['--no-isolation']), ...args];
   const child = spawn(process.execPath, argv, {
-    env: { ...process.env, PORT: '0', CLASS: '' }, stdio: ['ignore', 'pipe', 'pipe'], uid, gid,
+    env: { ...process.env, PORT: String(port), CLASS: '' }, stdio: ['ignore', 'pipe', 'pipe'], uid, gid,
   });
   let out = '';
   return new Promise((resolve, reject) => {

@@ -191,9 +191,14 @@ describe('serve.mjs', () => {
 });
 
 describe('serve.mjs class mode', () => {
+  // Class mode opens the class store: a scratch data folder, never the project's aula-datos/.
+  let data;
+  before(async () => { data = await mkdtemp(join(tmpdir(), 'convaula-class-')); });
+  after(() => rm(data, { recursive: true, force: true }));
+
   test('--class on all interfaces prints every LAN URL and a QR code; checked through loopback only', async () => {
     const root = fileURLToPath(new URL('../fixtures', import.meta.url));
-    const s = await startServer({ args: ['--root', root, '--class'] });
+    const s = await startServer({ args: ['--root', root, '--class', '--data', data] });
     try {
       // Whatever name the devices use is answered (here through 127.0.0.1).
       const r = await get(s.port, '/', { headers: { host: `aula.test:${s.port}` } });
@@ -215,7 +220,7 @@ describe('serve.mjs class mode', () => {
 
   test('--class --host 127.0.0.1 answers any Host name on loopback', async () => {
     const root = fileURLToPath(new URL('../fixtures', import.meta.url));
-    const s = await startServer({ args: ['--root', root, '--class', '--host', '127.0.0.1'] });
+    const s = await startServer({ args: ['--root', root, '--class', '--host', '127.0.0.1', '--data', data] });
     try {
       const r = await get(s.port, '/no-existe', { headers: { host: 'aula.test' } });
       assert.equal(r.status, 404);

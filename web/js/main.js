@@ -21,6 +21,7 @@ import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 import { crearMotor } from './leccion/kit/motor.js';
 import { cargarSecciones, volverAlLugar } from './leccion/kit/secciones.js';
 import { cuandoLibre } from './leccion/kit/reposo.js';
+import { crearAulaAlumno } from './aula/alumno.js';
 
 aplicarTextos(document);
 crearGlosario(document.querySelector('#glosario'));
@@ -38,6 +39,7 @@ cuandoLibre().then(() => {
 });
 crearContexto(document.querySelector('#contexto-nota'));
 crearCompartir(document.querySelector('#boton-compartir'));
+crearAulaAlumno(document.querySelector('.cabecera'));
 const modeloActivo = crearModeloActivo(document.querySelector('#modelo-activo'));
 modeloActivo.mostrar('cargando');
 

@@ -7,7 +7,7 @@ import { despliegue as T } from '../textos.js';
 const LOCALES = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PUNTOS = 8;  // canvas pixels per QR module
 
-function dibujarQr(lienzo, { data, size }) {
+export function dibujarQr(lienzo, { data, size }) {
   const margen = 2;
   lienzo.width = lienzo.height = (size + 2 * margen) * PUNTOS;
   const ctx = lienzo.getContext('2d');

@@ -2,11 +2,13 @@
 // number or a shape, or builds a one-hot row), then the page asks the engine. A first wrong
 // answer gets a hint and a second try; the engine's answer comes with a right answer or after
 // the second try. Every lesson question and exercise is one of these, and each section keeps
-// a tally of how many were right at the first try.
+// a tally of how many were right at the first try. In a live class (aula/alumno.js) each
+// answer also goes to the teacher's panel, which keeps a student's first one.
 
 import { leccion } from '../../textos.js';
 import { entero } from '../../formato.js';
 import { el, ponerEstado } from './dom.js';
+import { enviarRespuesta } from '../../aula/alumno.js';
 
 const T = leccion.pregunta;
 let contador = 0;
@@ -69,6 +71,7 @@ export function crearPregunta(raiz, o) {
     const r = await accion((cliente) => o.comprobar(campo.valor(), cliente));
     if (!r) return;
     intentos++;
+    enviarRespuesta(o.id, campo.texto?.() ?? campo.valor(), r.correcta);
     veredicto.hidden = false;
     veredicto.dataset.correcta = String(r.correcta);
     if (r.correcta) {
@@ -137,6 +140,7 @@ function campoOpciones(o, n) {
   return {
     nodo: el('div', { class: 'pregunta-opciones' }, radios.map((r) => r.nodo)),
     valor: elegido,
+    texto: () => o.opciones.find((op) => op.valor === elegido())?.texto,
     vacio: () => elegido() === undefined,
     limpiar: () => radios.forEach((r) => { r.input.checked = false; }),
   };

@@ -1,0 +1,67 @@
+// aula-crash.test.mjs: the class store survives a crash. Students answer at full speed; the
+// server is killed (SIGKILL: no chance to flush anything) in the middle; every answer it
+// acknowledged is in the store, which passes SQLite's integrity check, and the restarted
+// server takes the students' tokens and the teacher's key as before (their pages rejoin
+// by themselves).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { api, joinClass, lessonRoot, startClass } from './aula.mjs';
+
+const Database = createRequire(import.meta.url)('better-sqlite3');
+const QUESTIONS = Array.from({ length: 20 }, (_, i) => `question-q${i}`);
+
+let dir;
+before(async () => { dir = await mkdtemp(join(tmpdir(), 'convaula-crash-')); });
+after(() => rm(dir, { recursive: true, force: true }));
+
+test('kill -9 mid-load loses no acknowledged answer; a restart rejoins everyone', async () => {
+  const root = await lessonRoot(join(dir, 'root'), QUESTIONS);
+  const data = join(dir, 'data');
+  const s = await startClass({ root, data });
+  const tokens = [];
+  for (let i = 0; i < 10; i++) tokens.push(await joinClass(s.port, s.code, `Alumno ${i}`));
+
+  const acked = [];  // [n, token, question, answer]
+  let killed = false;
+  const exited = new Promise((r) => s.child.on('exit', r));
+  const student = async (token, k) => {
+    for (const question of QUESTIONS) {
+      if (killed) return;
+      const answer = `r${k}-${question}`;
+      const r = await api(s.port, 'POST', 'respuestas', { token, json: { pregunta: question, respuesta: answer, correcta: k % 2 === 0 } })
+        .catch(() => null);  // cut by the kill: not acknowledged
+      if (r?.status === 201) acked.push([r.body.n, token, question, answer]);
+      if (acked.length >= 60 && !killed) {
+        killed = true;
+        s.child.kill('SIGKILL');
+      }
+    }
+  };
+  await Promise.all(tokens.map(student));
+  assert.ok(killed, `killed mid-load (acknowledged ${acked.length})`);
+  await exited;
+
+  const db = new Database(join(data, 'aula.sqlite'));
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  const stored = db.prepare('SELECT n, question, answer FROM answers').all();
+  db.close();
+  const byN = new Map(stored.map((r) => [r.n, r]));
+  for (const [n, , question, answer] of acked) assert.deepEqual(byN.get(n), { n, question, answer }, `answer ${n}`);
+
+  const again = await startClass({ root, data });
+  try {
+    assert.equal(again.key, s.key, 'the teacher\'s URL is the same');
+    assert.equal(again.code, s.code, 'the students\' URL is the same');
+    for (const token of tokens) assert.equal((await api(again.port, 'GET', 'yo', { token })).status, 200);
+    const panel = (await api(again.port, 'GET', 'panel', { key: again.key })).body;
+    const total = Object.values(panel.questions).reduce((sum, q) => sum + q.total, 0);
+    assert.equal(total, stored.length);
+    assert.ok(total >= acked.length);
+  } finally {
+    again.close();
+  }
+});

@@ -421,10 +421,11 @@ describe('Práctica', () => {
         ['proyector', { width: 1920, height: 1080 }, true]]) {
         await page.setViewportSize(tamano);
         if (proyector) await page.locator('#boton-proyector').click();
-        await page.locator('#practica .practica-graficas').evaluate((g) => g.scrollIntoView({ block: 'start', behavior: 'instant' }));
+        await page.locator('#practica .practica-graficas').evaluate((g) => g.scrollIntoView({ block: 'center', behavior: 'instant' }));
         await page.waitForTimeout(500);  // the charts redraw at their new size on the next frames
         await page.screenshot({ path: `${app.artifacts}practica-graficas-${nombre}.png` });
-        await page.locator('#practica').screenshot({ path: `${app.artifacts}practica-${nombre}.png` });
+        await page.locator('#practica .practica-campos').screenshot({ path: `${app.artifacts}practica-formulario-${nombre}.png` });
+        await page.locator('#practica .tabla-caja').screenshot({ path: `${app.artifacts}practica-tabla-${nombre}.png` });
       }
       assert.deepEqual(errors, []);
     } finally {

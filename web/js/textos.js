@@ -703,7 +703,7 @@ export const leccion = {
     cambios: 'Cambios respecto a la red de partida',
     sigmoide: 'ReLU → sigmoide en todas las capas ocultas (la salida sigue siendo softmax)',
     optimizador: 'Optimizador',
-    optimizadores: { adadelta: 'Adadelta con lr = 1,0 (el de partida)', sgd: 'SGD', momento: 'SGD con momento 0,9' },
+    optimizadores: { adadelta: 'Adadelta (lr = 1,0)', sgd: 'SGD', momento: 'SGD con momento 0,9' },
     lr_sgd: 'Tasa de aprendizaje de SGD (lr)',
     conv_extra: 'Capas convolucionales añadidas (32 filtros cada una, con relleno para no encoger la imagen)',
     conv_opciones: (n) => (n === 0 ? 'Ninguna' : `${n} ${n === 1 ? 'capa más' : 'capas más'}`),

@@ -33,8 +33,9 @@ const ajustesDePrueba = () => globalThis.convaulaPruebas?.practica ?? {};
 
 export { variante };
 
-// The runs so far: loss and accuracy overlaid, one colour per run: its training curve (the
-// running mean over each epoch's batches) solid, its validation curve (once per epoch) dashed;
+// The runs so far: loss and accuracy overlaid, one colour per run: its training curve solid (the
+// running mean over the epoch's batches so far, ending each epoch at the epoch's mean; a run of
+// many short epochs may get no point between), its validation curve (once per epoch) dashed;
 // the legend and the table.
 function crearTablero() {
   const lienzoPerdida = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
@@ -137,9 +138,9 @@ function crearTablero() {
       perdida.anadir(run.hueco, x, loss);
       precision.anadir(run.hueco, x, acc);
     },
-    /** An epoch's end: the training curve breaks there, the validation curve gets its point. */
+    /** An epoch's end: the epoch's training mean and its validation. */
     epoca(run, e) {
-      for (const g of [perdida, precision]) g.cortar(run.hueco);
+      this.punto(run, e.epoch, e.loss, e.accuracy);
       if (!Number.isFinite(e.val_loss) || !Number.isFinite(e.val_accuracy)) return;
       const p = [e.epoch, e.val_loss, e.val_accuracy];
       run.validacion.push(p);
@@ -214,8 +215,9 @@ export async function crear(seccion, { motor }) {
   // Only this widget's runs reach it (ui/ejecucion.js routes the events by run).
   const seguidor = motor.ejecuciones.para('practica', {
     alProgreso(p) {
-      const x = p.epoch - 1 + p.batch / p.batches;
-      tablero.punto(actual, x, p.loss, p.accuracy);
+      // While the validation set is scored the figures are the last batch's: the epoch's
+      // point comes with its end (alEpoca).
+      if (!p.validating && p.batch < p.batches) tablero.punto(actual, p.epoch - 1 + p.batch / p.batches, p.loss, p.accuracy);
       progreso.value = p.fraction;
       ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(p.fraction, 0)} · ${entero(p.imagesPerSecond)} img/s`));
     },

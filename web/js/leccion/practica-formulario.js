@@ -55,7 +55,6 @@ function crearOptimizador() {
     ...Object.keys(OPTIMIZADORES).map((o) => opcion(o, T.optimizadores[o])));
   const lr = el('input', { id: 'practica-lr', 'data-testid': 'practice-lr', type: 'text', inputmode: 'decimal', autocomplete: 'off' });
   const campoLr = campo('practica-lr', T.lr_sgd, lr);
-  campoLr.classList.add('lr');
   const mostrar = () => { campoLr.hidden = select.value === 'adadelta'; };
   select.addEventListener('change', () => { lr.value = numero(OPTIMIZADORES[select.value].lr); mostrar(); });
   mostrar();

@@ -416,7 +416,7 @@ describe('Práctica', () => {
       // Both curves of both runs are drawn: each run's training points and its 30 validation points.
       const dibujados = Number(await page.getByTestId('practice-chart-accuracy').getAttribute('data-puntos'));
       assert.ok(dibujados >= a.puntos.length + b.puntos.length + 60, `${dibujados}`);
-      assert.match(await page.locator('#practica .leyenda').first().textContent(), /entrenamiento.*validación/);
+      assert.match(await page.getByTestId('practice-legend-curves').textContent(), /entrenamiento.*validación/);
       for (const [nombre, tamano, proyector] of [['escritorio', { width: 1280, height: 800 }, false], ['movil', { width: 390, height: 844 }, false],
         ['proyector', { width: 1920, height: 1080 }, true]]) {
         await page.setViewportSize(tamano);

@@ -40,8 +40,8 @@ export { variante };
 function crearTablero() {
   const lienzoPerdida = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
   const lienzoPrecision = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
-  const leyenda = el('ul', { class: 'leyenda' });
-  const claves = el('ul', { class: 'leyenda' });
+  const leyenda = el('ul', { class: 'leyenda', 'data-testid': 'practice-legend' });
+  const claves = el('ul', { class: 'leyenda', 'data-testid': 'practice-legend-curves' });
   crearLeyenda(claves, [{ nombre: T.serie_entrenamiento, color: '--color-texto', tipo: 'linea' },
     { nombre: T.serie_validacion, color: '--color-texto', tipo: 'discontinua' }]);
   const cuerpo = el('tbody');

@@ -356,6 +356,12 @@ describe('Práctica', () => {
       // A run without one says so.
       const sin = await experimento(page, {});
       assert.equal(await sin.fila.getByTestId('practice-run-hypothesis').textContent(), '(sin hipótesis)');
+      // In the CSV beside the results too; one a spreadsheet would run as a formula stays text.
+      const formula = await experimento(page, { hipotesis: '=2+2' });
+      assert.equal(await formula.fila.getByTestId('practice-run-hypothesis').textContent(), '=2+2');
+      const [descarga] = await Promise.all([page.waitForEvent('download'), page.getByTestId('practice-csv').click()]);
+      const lineas = (await readFile(await descarga.path(), 'utf8')).slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+      assert.deepEqual(lineas.slice(1).map((l) => l[7]), [hipotesis, '', "'=2+2"]);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

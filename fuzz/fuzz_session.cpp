@@ -131,7 +131,8 @@ void run(int op, Session& s, Bytes& in, std::vector<uint8_t>& saved) {
       const int batch = in.i8();
       const int limit = in.i8();
       const char* opts[] = {"", R"("sgd")", R"({"type": "adam", "lr": 0.5})", "{bad", R"({"type": "x"})"};
-      s.train_begin(slot, {epochs, batch, opts[in.u8() % 5], limit, 0});
+      const double split = in.i8() / 100.0;  // some outside [0, 1)
+      s.train_begin(slot, {epochs, batch, opts[in.u8() % 5], limit, 0, split});
       break;
     }
     case 4:

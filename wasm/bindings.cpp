@@ -111,8 +111,8 @@ val test_images(int start, int count) {
 }
 
 // ---- training and scoring ---------------------------------------------------------------
-val train_begin(Slot slot, int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit) {
-  return val(session.train_begin(slot, {epochs, batch_size, optimizer_json, limit, val_limit}));
+val train_begin(Slot slot, int epochs, int batch_size, std::string optimizer, int limit, int val_limit, double split) {
+  return val(session.train_begin(slot, {epochs, batch_size, optimizer, limit, val_limit, split}));
 }
 val eval_result() {
   const EvalResult r = session.eval_result();

@@ -57,6 +57,10 @@ function int(value, what) {
   if (typeof value === 'boolean') return Number(value);
   throw bad(what, value);
 }
+function finite(value, what) {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw bad(what, value);
+}
 function floats(value, what) {
   if (value instanceof Float32Array) return value;
   if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) return Float32Array.from(value);
@@ -241,14 +245,15 @@ function dropModel({ model }) {
 
 // ---- training ---------------------------------------------------------------------------
 function train(options, id) {
-  const { model, epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0 } = options;
+  const { model, epochs = 0, batchSize = 0, optimizer, trainLimit = data.trainLimit, valLimit = 0, validationSplit = 0 } = options;
   const batches = call('trainBegin', model, int(epochs, 'epochs'), int(batchSize, 'batchSize'),
-    optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'));
+    optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'),
+    finite(validationSplit, 'validationSplit'));
   const spec = modelInfo(model, call('summary', model)).spec;  // the run's epochs, batch size and optimizer as asked
   const images = trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train;
   const eta = createEta({ epochs: spec.epochs, trainImages: Math.min(images, batches * spec.batch_size) });
   eta.resume(performance.now());
-  training = { id, slot: model, spec, batches, valLimit, eta, history: [], paused: false, stopping: false,
+  training = { id, slot: model, spec, batches, valLimit, validationSplit, eta, history: [], paused: false, stopping: false,
     scheduled: false, lastProgress: 0, lastLog: null };
   schedule();
   return PENDING;
@@ -346,9 +351,10 @@ async function finish(stopped) {
   call('trainEnd');
   const last = t.history[t.history.length - 1];
   try {
-    // Validation runs on the test set, so a finished run already has Keras's test numbers;
-    // a stopped one is scored now (before `training` clears, so nothing slips in between).
-    const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
+    // Validation on the test set gives a finished run Keras's test numbers; a stopped run, or
+    // one validated on held-out training images, is scored now (before `training` clears, so
+    // nothing slips in between).
+    const test = !stopped && last && !t.validationSplit ? { loss: last.val_loss, accuracy: last.val_accuracy }
       : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ model: t.slot, limit: t.valLimit }));
     training = null;
     reply(t.id, { stopped, history: t.history, test });

@@ -27,7 +27,8 @@ const char* kUsage = R"(usage:
   convaula summary  (--preset NAME | --spec FILE)
   convaula train    (--preset NAME | --spec FILE) [--epochs N] [--batch-size N] [--lr X]
                     [--optimizer sgd|adadelta|adam|rmsprop] [--seed S] [--limit-train N]
-                    [--limit-test N] [--save FILE] [--f16] [--data DIR] [--threads N]
+                    [--limit-test N] [--validation-split X] [--save FILE] [--f16] [--data DIR]
+                    [--threads N]
   convaula evaluate --weights FILE [--data DIR] [--limit-test N] [--threads N]
   convaula predict  --weights FILE --image PGM
   convaula bench    [--preset NAME] [--batches N] [--threads N]
@@ -73,6 +74,17 @@ long get_int(const Args& a, const std::string& key, long def, long lo, long hi) 
   return x;
 }
 
+// A number, or 0 when the key is absent.
+double get_double(const Args& a, const std::string& key) {
+  // Kept in a variable: strtod's end pointer must not point into a destroyed temporary.
+  const std::string v = get(a, key);
+  if (v.empty()) return 0;
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (*end || !std::isfinite(x)) throw Error(errc::bad_argument, "--" + key + " must be a number, got '" + v + "'");
+  return x;
+}
+
 ModelSpec spec_from_args(const Args& a) {
   ModelSpec spec;
   if (!get(a, "spec").empty()) {
@@ -85,12 +97,9 @@ ModelSpec spec_from_args(const Args& a) {
   spec.batch_size = static_cast<int>(get_int(a, "batch-size", spec.batch_size, 1, 4096));
   spec.seed = static_cast<uint64_t>(get_int(a, "seed", static_cast<long>(spec.seed), 0, 1L << 62));
   if (!get(a, "optimizer").empty()) spec.optimizer = OptimizerSpec{get(a, "optimizer")};
-  // Kept in a variable: strtof's end pointer must not point into a destroyed temporary.
-  if (const std::string lr = get(a, "lr"); !lr.empty()) {
-    char* end = nullptr;
-    spec.optimizer.lr = std::strtof(lr.c_str(), &end);
-    if (*end || !(spec.optimizer.lr > 0))
-      throw Error(errc::bad_argument, "--lr must be a positive number, got '" + lr + "'");
+  if (!get(a, "lr").empty()) {
+    spec.optimizer.lr = static_cast<float>(get_double(a, "lr"));
+    if (!(spec.optimizer.lr > 0)) throw Error(errc::bad_argument, "--lr must be a positive number, got '" + get(a, "lr") + "'");
   }
   spec.validate();
   return spec;
@@ -153,7 +162,9 @@ int cmd_train(const Args& a) {
   const double start = now_seconds();
   double train_seconds = 0;
   long images = 0;
-  session.train_begin(kPrincipal, {});
+  TrainSettings settings;
+  settings.validation_split = get_double(a, "validation-split");
+  session.train_begin(kPrincipal, settings);
   for (bool done = false; !done;) {
     const TrainProgress p = session.train_step();
     if (!p.batch.validating) {
@@ -162,7 +173,7 @@ int cmd_train(const Args& a) {
     }
     if (p.epoch_finished) {
       train_seconds += p.epoch.seconds;
-      images += session.train_size();
+      images += std::lround(p.epoch.images_per_second * p.epoch.seconds);
       std::printf("%s - val_loss: %.4f - val_accuracy: %.4f (%.1fs, %.0f img/s)\n", tty ? "\n" : "",
                   p.epoch.val_loss, p.epoch.val_accuracy, p.epoch.seconds, p.epoch.images_per_second);
     }

@@ -47,6 +47,19 @@ ModelSpec run_spec(const ModelSpec& current, const TrainSettings& s) {
   return ModelSpec::from_json(j.dump());
 }
 
+// The training images a validation_split holds out, counted as Keras's fit() splits its
+// arrays: training gets the first int(n * (1 - split)), validation the rest.
+int held_out(double split, int n) {
+  if (!(split >= 0 && split < 1))
+    throw Error(errc::bad_argument, "validation_split is " + std::to_string(split) + ", expected in [0, 1)");
+  if (split == 0) return 0;
+  const int holdout = n - static_cast<int>(n * (1 - split));
+  if (holdout == 0 || holdout == n)
+    throw Error(errc::bad_argument, "validation_split " + std::to_string(split) + " of " + std::to_string(n) +
+                                        " training images leaves " + (holdout == 0 ? "none to validate on" : "none to train on"));
+  return holdout;
+}
+
 // evaluate()'s and predict()'s batch (train.h), and test_predictions()'s chunk.
 constexpr int kScoringBatch = 256;
 constexpr int kPredictChunk = 1000;
@@ -298,6 +311,7 @@ int Session::train_begin(const std::string& slot, const TrainSettings& settings)
   Slot& s = slot_ref(slot);
   refuse_if_running("start training");
   if (!train_) throw Error(errc::no_data, "no training set: load MNIST first");
+  const int holdout = held_out(settings.validation_split, train_size());
   const Sequential& current = *s.model;
   // Epochs, batch size and optimizer live in the spec, so the run trains a model built from
   // the changed spec, with the current weights carried over; the current one stays aside.
@@ -305,7 +319,7 @@ int Session::train_begin(const std::string& slot, const TrainSettings& settings)
   const uint64_t orders = sizeof(uint32_t) * (uint64_t(train_size()) + test_size());
   check_memory(estimate_of(spec).total() + orders, "training model '" + slot + "'");
   auto next = with_params(spec, current.params());
-  auto trainer = std::make_unique<Trainer>(*next, *train_, test_.get(), settings.limit, settings.val_limit);
+  auto trainer = std::make_unique<Trainer>(*next, *train_, test_.get(), settings.limit, settings.val_limit, holdout);
   const int batches = trainer->batches_per_epoch();
   std::string name = slot;  // the last allocation: nothing below throws
   run_slot_.swap(name);

@@ -70,15 +70,19 @@ int checked_limit(int limit, int size, const char* what) {
 
 }  // namespace
 
-Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size, int limit)
+Evaluator::Evaluator(Sequential& model, const Dataset& data, int batch_size, int limit, int first)
     : model_(model),
       data_(data),
       batch_size_(checked_batch(model, batch_size)),
-      size_(checked_limit(limit, data.size(), "limit")),
-      confusion_(static_cast<std::size_t>(model.classes()) * model.classes(), 0),
-      idx_(data.size()) {
+      size_(0),
+      confusion_(static_cast<std::size_t>(model.classes()) * model.classes(), 0) {
+  if (first < 0 || first > data.size())
+    throw Error(errc::bad_argument, "first image " + std::to_string(first) + " is outside a set of " +
+                                        std::to_string(data.size()));
+  size_ = checked_limit(limit, data.size() - first, "limit");
   check_input(model, data, "evaluation data");
-  std::iota(idx_.begin(), idx_.end(), 0u);
+  idx_.resize(size_);
+  std::iota(idx_.begin(), idx_.end(), static_cast<uint32_t>(first));
 }
 
 void Evaluator::step() {
@@ -130,18 +134,22 @@ Tensor predict(Sequential& model, const Tensor& images, int batch_size) {
 }
 
 Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validation, int limit,
-                 int val_limit)
+                 int val_limit, int holdout)
     : model_(model),
       train_(train),
-      val_(validation),
+      val_(holdout > 0 ? &train : validation),
       epochs_(model.spec().epochs),
       batch_size_(model.spec().batch_size),
       shuffle_rng_(model.spec().seed, 0x5eed) {
   check_input(model, train, "training data");
-  if (validation) check_input(model, *validation, "validation data");
-  images_ = checked_limit(limit, train.size(), "limit");
+  if (val_ && val_ != &train) check_input(model, *val_, "validation data");
+  if (holdout < 0 || (holdout > 0 && holdout >= train.size()))
+    throw Error(errc::bad_argument, "holding out " + std::to_string(holdout) + " of " + std::to_string(train.size()) +
+                                        " training images leaves none to train on");
+  val_first_ = holdout > 0 ? train.size() - holdout : 0;
+  images_ = checked_limit(limit, train.size() - holdout, "limit");
   val_limit_ = val_limit;
-  val_images_ = validation ? checked_limit(val_limit, validation->size(), "val_limit") : 0;
+  val_images_ = val_ ? checked_limit(val_limit, val_->size() - val_first_, "val_limit") : 0;
   if (images_ == 0) throw Error(errc::bad_argument, "training data is empty");
   batches_ = (images_ + batch_size_ - 1) / batch_size_;  // the last batch may be partial
   order_.resize(images_);
@@ -192,7 +200,7 @@ BatchLog Trainer::step() {
   last_batch_ = log;
   if (++batch_ == batches_) {
     if (val_)
-      validation_ = std::make_unique<Evaluator>(model_, *val_, 256, val_limit_);
+      validation_ = std::make_unique<Evaluator>(model_, *val_, 256, val_limit_, val_first_);
     else
       finish_epoch();
   }

@@ -70,6 +70,8 @@ echo '{"layers": [{"type": "conv3d"}]}' > "$tmp/spec.json"
 expect_error "unknown layer type" "layers[0].type" "$cli" summary --spec "$tmp/spec.json"
 expect_error "bad learning rate" "--lr" "$cli" train --preset classroom --lr -1 --data "$data"
 expect_error "unknown preset" "unknown preset" "$cli" summary --preset nope
+expect_error "bad validation split" "validation_split is 1.5" \
+  "$cli" train --preset classroom --validation-split 1.5 --limit-train 200 --limit-test 100 --data "$data"
 # A diverging run (the Trainer's guard): one line naming the epoch and batch, exit 1, nothing saved.
 expect_error "diverged run" "error [diverged]: training diverged at epoch 1, batch" \
   "$cli" train --preset classroom --optimizer sgd --lr 1000 --limit-train 2000 --limit-test 100 \

@@ -47,6 +47,17 @@ inline IdxPair halves(int n, uint64_t seed, bool random_labels = false) {
   return {idx_images(0x803, n, kSide, kSide, pixels), idx_labels(0x801, n, labels)};
 }
 
+// a's images, then b's, as one IDX pair.
+inline IdxPair joined(const IdxPair& a, const IdxPair& b) {
+  constexpr std::size_t kImagesHeader = 16, kLabelsHeader = 8;
+  std::vector<uint8_t> pixels(a.images.begin() + kImagesHeader, a.images.end());
+  pixels.insert(pixels.end(), b.images.begin() + kImagesHeader, b.images.end());
+  std::vector<uint8_t> labels(a.labels.begin() + kLabelsHeader, a.labels.end());
+  labels.insert(labels.end(), b.labels.begin() + kLabelsHeader, b.labels.end());
+  const auto n = static_cast<uint32_t>(labels.size());
+  return {idx_images(0x803, n, kSide, kSide, pixels), idx_labels(0x801, n, labels)};
+}
+
 // A session with the tiny model in principal, 96 training and 40 test images.
 inline void ready(Session& s) {
   s.build(kPrincipal, tiny_spec());
@@ -67,8 +78,9 @@ inline std::vector<float> image(float left, float right) {
 }
 
 // TrainSettings with every field given (GCC 12 warns about designated initializers that skip one).
-inline TrainSettings run(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit = 0) {
-  return {epochs, batch_size, std::move(optimizer_json), limit, val_limit};
+inline TrainSettings run(int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit = 0,
+                         double validation_split = 0) {
+  return {epochs, batch_size, std::move(optimizer_json), limit, val_limit, validation_split};
 }
 
 inline int train_to_end(Session& s) {
@@ -76,6 +88,16 @@ inline int train_to_end(Session& s) {
   for (bool done = false; !done; ++steps) done = s.train_step().done;
   s.train_end();
   return steps;
+}
+
+// The error an operation throws, as "code: message" ("" when it does not throw).
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code() + ": " + e.what();
+  }
+  return "";
 }
 
 inline void check_code(const std::function<void()>& f, const std::string& code) {

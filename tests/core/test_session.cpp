@@ -1,5 +1,6 @@
 // Session: each operation, and each failure leaving the session exactly as it was.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -236,6 +237,83 @@ TEST_CASE("Validation after each epoch scores the test set, or its first val_lim
   CHECK(steps == 3);
   CHECK(s.eval_result().count == 600);
   s.eval_end();
+}
+
+// Runs a training run to its end and returns each step's log.
+static std::vector<TrainProgress> steps_to_end(Session& s) {
+  std::vector<TrainProgress> steps;
+  for (bool done = false; !done;) {
+    steps.push_back(s.train_step());
+    done = steps.back().done;
+  }
+  s.train_end();
+  return steps;
+}
+
+TEST_CASE("A validation_split trains on the training set's first images and validates on the rest", "[session]") {
+  Session s;
+  ready(s);
+  // 96 training images, split 0.25 as Keras's fit: int(96 * 0.75) = 72 to train on, the last 24
+  // to validate on.
+  const IdxPair head = halves(72, 1), tail = halves(24, 5);
+  const IdxPair train = joined(head, tail);
+  REQUIRE(s.load_train(train.images, train.labels) == 96);
+  CHECK(s.train_begin(kPrincipal, run(1, 16, "", 0, 0, 0.25)) == 5);  // 72 / 16, the last batch partial
+  std::vector<TrainProgress> steps = steps_to_end(s);
+  std::vector<int> validated;
+  for (const TrainProgress& p : steps) {
+    CHECK(p.batch.val_images == 24);
+    if (p.batch.validating) validated.push_back(p.batch.validated);
+  }
+  CHECK(validated == std::vector<int>{24});
+  REQUIRE(steps.back().epoch.has_validation);
+
+  // The held-out 24, scored as a test set on the weights the run ended with, give the epoch's
+  // validation figures.
+  REQUIRE(s.load_test(tail.images, tail.labels) == 24);
+  s.eval_begin(kPrincipal);
+  while (!s.eval_step()) {}
+  CHECK_THAT(s.eval_result().loss, WithinAbs(steps.back().epoch.val_loss, 1e-6));
+  CHECK_THAT(s.eval_result().accuracy, WithinAbs(steps.back().epoch.val_accuracy, 1e-6));
+  s.eval_end();
+
+  // limit counts among the first 72, val_limit among the last 24.
+  CHECK(s.train_begin(kPrincipal, run(1, 16, "", 32, 10, 0.25)) == 2);
+  validated.clear();
+  for (const TrainProgress& p : steps_to_end(s))
+    if (p.batch.validating) validated.push_back(p.batch.validated);
+  CHECK(validated == std::vector<int>{10});
+}
+
+TEST_CASE("The images a validation_split holds out never reach training", "[session]") {
+  // Two training sets with the same first 72 images and different last 24 (the second's labels
+  // random): held out, the tails leave the learnt weights identical; trained on, they do not.
+  const IdxPair head = halves(72, 1);
+  const IdxPair a = joined(head, halves(24, 5)), b = joined(head, halves(24, 6, true));
+  const auto learnt = [&](const IdxPair& train, double split) {
+    Session s;
+    ready(s);
+    REQUIRE(s.load_train(train.images, train.labels) == 96);
+    s.train_begin(kPrincipal, run(2, 16, "", 0, 0, split));
+    train_to_end(s);
+    return params_of(s);
+  };
+  CHECK(learnt(a, 0.25) == learnt(b, 0.25));
+  CHECK(learnt(a, 0) != learnt(b, 0));
+}
+
+TEST_CASE("A validation_split outside [0, 1), or one that leaves a side empty, is refused", "[session]") {
+  Session s;
+  ready(s);  // 96 training images
+  const auto before = params_of(s);
+  for (double split : {-0.1, 1.0, 1.5, std::nan("")})
+    CHECK_THAT(error_of([&] { s.train_begin(kPrincipal, run(1, 0, "", 0, 0, split)); }), Contains("[0, 1)"));
+  // 1e-20 rounds 1 - split to 1: nothing held out; 0.999 keeps int(0.096) = 0 images to train on.
+  CHECK_THAT(error_of([&] { s.train_begin(kPrincipal, run(1, 0, "", 0, 0, 1e-20)); }), Contains("none to validate on"));
+  CHECK_THAT(error_of([&] { s.train_begin(kPrincipal, run(1, 0, "", 0, 0, 0.999)); }), Contains("none to train on"));
+  check_code([&] { s.train_begin(kPrincipal, run(1, 0, "", 0, 0, 0.999)); }, errc::bad_argument);
+  CHECK_FALSE(s.training());
+  CHECK(params_of(s) == before);
 }
 
 TEST_CASE("Test predictions refuse a test set of another image size", "[session][regression]") {

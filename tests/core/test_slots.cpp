@@ -14,16 +14,6 @@ using namespace convaula::test;
 
 namespace {
 
-// The error an operation throws, as "code: message" ("" when it does not throw).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code() + ": " + e.what();
-  }
-  return "";
-}
-
 std::vector<float> probabilities(Session& s, const std::string& slot) {
   return s.predict(slot, image(0.7f, 0.2f), false).probabilities;
 }

@@ -105,7 +105,7 @@ describe('the lesson after training', () => {
       assert.equal(await page.locator('[data-testid="practice-runs"] tbody tr').count(), 1);
       assert.ok(Number(await page.getByTestId('practice-chart-loss').getAttribute('data-puntos')) > 2, 'the run has its loss curve');
       assert.ok(Number(await page.getByTestId('practice-chart-accuracy').getAttribute('data-puntos')) > 2, 'the run has its accuracy curve');
-      assert.match(await page.locator('#practica .leyenda').textContent(), /Exp\. 1: sigmoide/);
+      assert.match(await page.getByTestId('practice-legend').textContent(), /Exp\. 1: sigmoide/);
       const again = await predictTest0(page);
       assert.deepEqual(again.probs, probs, 'the main model is restored after the experiment');
       await page.locator('[data-testid="practice-runs"] tbody button').click();

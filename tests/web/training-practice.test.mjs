@@ -1,10 +1,13 @@
 // training-practice.test.mjs: the Práctica (section 10) in Debian's Chromium. The variant specs against
 // the engine (every combination builds, within the memory budget, with the expected layers);
-// each experiment (sigmoid, SGD, extra convolutions, 5 × 5 kernels, average pooling) trained with the test-only
-// hook (globalThis.convaulaPruebas: a few hundred images); the runs kept across a reload; the
-// CSV download; storage failures (no IndexedDB, a full quota) said in Spanish, losing nothing;
-// and the page while an experiment trains its own slot: the drawing and the sections keep the
-// page's network, a second run says whose run is on, «Usar esta red» and «Deshacer».
+// each experiment (sigmoid, SGD, SGD with momentum, extra convolutions, 5 × 5 kernels, average
+// pooling, Dropout) trained with the test-only hook (globalThis.convaulaPruebas: a few hundred
+// images), validated on held-out training images and scored on the test set once; the student's
+// hypothesis beside the result; the overfitting experiment's diverging curves; the runs kept
+// across a reload, older stored layouts brought up; the CSV download; storage failures (no
+// IndexedDB, a full quota) said in Spanish, losing nothing; and the page while an experiment
+// trains its own slot: the drawing and the sections keep the page's network, a second run says
+// whose run is on, «Usar esta red» and «Deshacer».
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -66,14 +69,18 @@ async function irAPractica(page) {
 
 const filas = (page) => page.locator('[data-testid="practice-runs"] tbody tr');
 
-// One experiment on the classroom base: `cambios` ticks the form, then it runs to the end.
-async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kernel5 = false, promedio = false }) {
-  await page.getByTestId('practice-base').selectOption('classroom');
+// One experiment (on the classroom base unless `base` is null: the form as it is): `cambios`
+// ticks the form, then it runs to the end.
+async function experimento(page, { base = 'classroom', sigmoide = false, optimizador = 'adadelta', conv = 0, kernel5 = false,
+  promedio = false, dropout = false, hipotesis = '' }) {
+  if (base) await page.getByTestId('practice-base').selectOption(base);
   await page.getByTestId('practice-sigmoid').setChecked(sigmoide);
-  await page.getByTestId('practice-sgd').setChecked(sgd);
+  await page.getByTestId('practice-optimizer').selectOption(optimizador);
   await page.getByTestId('practice-conv').selectOption(String(conv));
   await page.getByTestId('practice-kernel5').setChecked(kernel5);
   await page.getByTestId('practice-average').setChecked(promedio);
+  await page.getByTestId('practice-dropout').setChecked(dropout);
+  await page.getByTestId('practice-hypothesis').fill(hipotesis);
   const antes = await filas(page).count();
   await page.getByTestId('practice-run').click();
   await page.waitForFunction((n) => {
@@ -83,7 +90,11 @@ async function experimento(page, { sigmoide = false, sgd = false, conv = 0, kern
   const s = await page.getByTestId('practice-status').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
   assert.equal(s.state, 'done', s.text);
   const ultima = filas(page).last();
-  return { texto: await ultima.textContent(), precision: Number(await ultima.locator('td[data-value]').getAttribute('data-value')) };
+  return {
+    texto: await ultima.textContent(), fila: ultima,
+    validacion: Number(await ultima.locator('td[data-validacion]').getAttribute('data-validacion')),
+    precision: Number(await ultima.locator('td[data-prueba]').getAttribute('data-prueba')),
+  };
 }
 
 // Writes `value` under `key` in the Práctica's store, as another visit (or version) would have.
@@ -107,12 +118,26 @@ const leerGuardado = (page, key) => page.evaluate((k) => new Promise((resolve, r
   };
 }), key);
 
-// A finished run as the Práctica stores it.
-const RUN_GUARDADO = {
+// Records every train request the page sends its worker, in window.entrenamientosPedidos.
+function espiarEntrenamientos() {
+  window.entrenamientosPedidos = [];
+  const enviar = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function postMessage(msg, ...resto) {
+    if (msg?.type === 'train') window.entrenamientosPedidos.push(msg.payload);
+    return enviar.call(this, msg, ...resto);
+  };
+}
+
+// A finished run as the Práctica stored it before it had hypotheses and a validation split
+// (validated on the test set: `test` is its last epoch's validation).
+const RUN_V1 = {
   n: 1, hueco: 0, etiqueta: 'sigmoide', config: 'Red rápida · 256 imágenes · 1 época', diff: ['Una capa cambia'],
   base: 'classroom', imagenes: 256, epocas: 1, fecha: '2026-12-01T10:00:00.000Z', parametros: 1000,
   puntos: [[0.5, 2.1, 0.3], [1, 1.5, 0.6]], test: { loss: 1.2, accuracy: 0.61 }, segundos: 4.5, estado: 'done',
 };
+
+// The runs the Práctica stored, as the page reads them at its next visit.
+const guardados = (page) => leerGuardado(page, 'runs-v2');
 
 describe('Práctica', () => {
   test('every variant spec is accepted by the engine and has the expected layers', async () => {
@@ -128,8 +153,8 @@ describe('Práctica', () => {
         for (const base of ['classroom', 'keras-mnist']) {
           for (let conv = 0; conv <= 3; conv++) {
             for (const kernel5 of [false, true]) {
-              for (const [sigmoide, sgd, promedio] of [[false, false, false], [true, true, true]]) {
-                const cambios = { sigmoide, sgd, lr: 0.05, conv, kernel5, promedio };
+              for (const [sigmoide, optimizador, promedio, dropout] of [[false, 'adadelta', false, false], [true, 'sgd', true, true], [false, 'momento', false, true]]) {
+                const cambios = { sigmoide, optimizador, lr: 0.05, conv, kernel5, promedio, dropout };
                 const spec = variante(presets[base], cambios);
                 const m = await c.build(spec);
                 const params = (await c.explain('params', { spec })).reduce((n, f) => n + f.total, 0);
@@ -138,15 +163,27 @@ describe('Práctica', () => {
             }
           }
         }
-        let fuera = null;
-        try { variante(presets.classroom, { conv: 4 }); } catch (e) { fuera = e.name; }
+        const fuera = [];
+        for (const cambios of [{ conv: 4 }, { optimizador: 'adam' }]) {
+          try { variante(presets.classroom, cambios); } catch (e) { fuera.push(e.name); }
+        }
         c.terminate();
         return { out, fuera };
       });
-      assert.equal(r.out.length, 32);
+      assert.equal(r.out.length, 48);
       for (const { base, cambios, baseLayers, summary, totalParams, params, spec } of r.out) {
         const que = `${base} ${JSON.stringify(cambios)}`;
-        assert.equal(summary.length, baseLayers + cambios.conv, que);
+        // keras-mnist has two Dropout layers, which the change takes out; classroom has none, and gets two.
+        const dropouts = spec.layers.filter((l) => l.type === 'dropout');
+        assert.equal(dropouts.length, (base === 'keras-mnist') === !cambios.dropout ? 2 : 0, que);
+        assert.equal(summary.length, baseLayers + cambios.conv + (cambios.dropout ? (base === 'keras-mnist' ? -2 : 2) : 0), que);
+        if (dropouts.length) {
+          // As in the lesson's network: 0.25 right after the last pooling, 0.5 right before the output layer.
+          const tipos = spec.layers.map((l) => l.type);
+          assert.match(tipos[tipos.indexOf('dropout') - 1], /pooling2d$/, que);
+          assert.deepEqual(spec.layers.slice(-3).map((l) => [l.type, l.rate]), [['dense', undefined], ['dropout', 0.5], ['dense', undefined]], que);
+          assert.deepEqual(dropouts.map((l) => l.rate), [0.25, 0.5], que);
+        }
         assert.equal(totalParams, params, que);
         const convs = spec.layers.filter((l) => l.type === 'conv2d');
         assert.equal(convs.length, 2 + cambios.conv, que);  // both presets have two
@@ -155,11 +192,12 @@ describe('Práctica', () => {
         const acts = spec.layers.map((l) => l.activation).filter(Boolean);
         assert.equal(acts.at(-1), 'softmax', que);  // the output stays softmax
         assert.equal(acts.includes('relu'), !cambios.sigmoide, que);
-        assert.equal(spec.optimizer.type, cambios.sgd ? 'sgd' : 'adadelta', que);
+        assert.equal(spec.optimizer.type, cambios.optimizador === 'adadelta' ? 'adadelta' : 'sgd', que);
+        assert.equal(spec.optimizer.momentum ?? 0, cambios.optimizador === 'momento' ? Math.fround(0.9) : 0, que);
         // Max pooling or average pooling, as the engine's summary names them.
         const pools = summary.filter((l) => /Pooling2D$/.test(l.kerasClass)).map((l) => l.kerasClass);
         assert.ok(pools.length > 0 && pools.every((c) => c === (cambios.promedio ? 'AveragePooling2D' : 'MaxPooling2D')), `${que}: ${pools}`);
-        assert.equal(spec.optimizer.lr, Math.fround(cambios.sgd ? 0.05 : 1), que);  // the engine keeps float32
+        assert.equal(spec.optimizer.lr, Math.fround(cambios.optimizador === 'adadelta' ? 1 : 0.05), que);  // the engine keeps float32
         // The extra layers keep the size: the layer after the last one is as without them.
         const ultimaConv = summary.findLastIndex((l) => l.kerasClass === 'Conv2D');
         assert.deepEqual(summary[ultimaConv].output.slice(0, 2), summary[ultimaConv - cambios.conv].output.slice(0, 2), que);
@@ -167,9 +205,9 @@ describe('Práctica', () => {
       // Hand-computed: keras-mnist + 1 extra 3 × 3 layer of 32 filters, 'same': conv2d_2 has
       // 3·3·64·32 + 32 = 18,464 parameters; pooling gives 12·12·32 = 4608 inputs to the dense
       // layer, 4608·128 + 128 = 589,952; total 320 + 18,496 + 18,464 + 589,952 + 1290 = 628,522.
-      const uno = r.out.find((o) => o.base === 'keras-mnist' && o.cambios.conv === 1 && !o.cambios.kernel5 && !o.cambios.sgd);
+      const uno = r.out.find((o) => o.base === 'keras-mnist' && o.cambios.conv === 1 && !o.cambios.kernel5 && o.cambios.optimizador === 'adadelta');
       assert.equal(uno.totalParams, 628522);
-      assert.equal(r.fuera, 'RangeError');
+      assert.deepEqual(r.fuera, ['RangeError', 'RangeError']);
     } finally {
       await context.close();
     }
@@ -180,17 +218,17 @@ describe('Práctica', () => {
     try {
       const runs = [
         await experimento(page, { sigmoide: true }),
-        await experimento(page, { sgd: true }),
         await experimento(page, { conv: 2 }),
         await experimento(page, { kernel5: true }),
         await experimento(page, { promedio: true }),
+        await experimento(page, { dropout: true }),
       ];
       assert.match(runs[0].texto, /sigmoide/);
-      assert.match(runs[1].texto, /SGD lr 0,01/);
-      assert.match(runs[2].texto, /\+2 conv/);
-      assert.match(runs[3].texto, /kernel 5×5/);
-      assert.match(runs[4].texto, /avg pooling/);
-      for (const r of runs) assert.ok(r.precision > 0 && r.precision <= 1, r.texto);
+      assert.match(runs[1].texto, /\+2 conv/);
+      assert.match(runs[2].texto, /kernel 5×5/);
+      assert.match(runs[3].texto, /avg pooling/);
+      assert.match(runs[4].texto, /con Dropout/);
+      for (const r of runs) assert.ok(r.precision > 0 && r.precision <= 1 && r.validacion > 0 && r.validacion <= 1, r.texto);
       await page.getByTestId('practice-runs').screenshot({ path: `${app.artifacts}practice-runs.png` });
       await page.waitForSelector('[data-testid="practice-storage"][data-state="saved"]', { state: 'attached' });
 
@@ -200,8 +238,10 @@ describe('Práctica', () => {
       await irAPractica(page);
       assert.equal(await filas(page).count(), 5);
       assert.equal(await page.getByTestId('practice-storage').getAttribute('data-state'), 'loaded');
-      const precisiones = await page.locator('[data-testid="practice-runs"] tbody td[data-value]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.value)));
+      const precisiones = await page.locator('[data-testid="practice-runs"] tbody td[data-prueba]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.prueba)));
       assert.deepEqual(precisiones, runs.map((r) => r.precision));
+      const validaciones = await page.locator('[data-testid="practice-runs"] tbody td[data-validacion]').evaluateAll((tds) => tds.map((td) => Number(td.dataset.validacion)));
+      assert.deepEqual(validaciones, runs.map((r) => r.validacion));
       assert.ok(Number(await page.getByTestId('practice-chart-loss').getAttribute('data-puntos')) > 4);
 
       // The CSV: a header and one row per run, ';' between fields, decimal commas.
@@ -210,15 +250,18 @@ describe('Práctica', () => {
       const texto = await readFile(await descarga.path(), 'utf8');
       assert.equal(texto.charCodeAt(0), 0xFEFF);
       const lineas = texto.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
-      assert.deepEqual(lineas[0].slice(0, 10), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)', 'Pérdida (prueba)', 'Exactitud (prueba)', 'Estado']);
+      assert.deepEqual(lineas[0].slice(0, 13), ['N.º', 'Cambios', 'Red de partida', 'Imágenes', 'Épocas', 'Parámetros', 'Tiempo (s)',
+        'Hipótesis', 'Pérdida (validación)', 'Exactitud (validación)', 'Pérdida (prueba)', 'Exactitud (prueba)', 'Estado']);
       assert.equal(lineas.length, 6);
       assert.deepEqual(lineas.slice(1).map((l) => l[0]), ['1', '2', '3', '4', '5']);
-      assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', 'SGD lr 0,01', '+2 conv', 'kernel 5×5', 'avg pooling']);
+      assert.deepEqual(lineas.slice(1).map((l) => l[1]), ['sigmoide', '+2 conv', 'kernel 5×5', 'avg pooling', 'con Dropout']);
+      const cifra = (t) => Number(t.replace(',', '.'));
       for (const [i, l] of lineas.slice(1).entries()) {
         assert.equal(l[2], 'Red rápida');
-        assert.equal(l[9], 'terminado');
-        assert.match(l[8], /^0,\d{1,4}$|^1$/);
-        assert.ok(Math.abs(Number(l[8].replace(',', '.')) - runs[i].precision) < 1e-4, `${l[8]} vs ${runs[i].precision}`);
+        assert.equal(l[12], 'terminado');
+        assert.match(l[11], /^0,\d{1,4}$|^1$/);
+        assert.ok(Math.abs(cifra(l[9]) - runs[i].validacion) < 1e-4, `${l[9]} vs ${runs[i].validacion}`);
+        assert.ok(Math.abs(cifra(l[11]) - runs[i].precision) < 1e-4, `${l[11]} vs ${runs[i].precision}`);
       }
       // Removing a run is stored too.
       await page.locator('[data-testid="practice-runs"] tbody tr').first().locator('button').click();
@@ -233,11 +276,11 @@ describe('Práctica', () => {
     }
   });
 
-  test('stored runs that do not fit the layout are set aside, kept, and said in Spanish; the rest load and Lanzar works', async () => {
+  test('runs stored in the older layout load without hypothesis or validation; records that fit no layout are set aside, kept, and said in Spanish', async () => {
     const { page, context, errors } = await abrir();
     try {
-      const malos = [{}, { ...RUN_GUARDADO, n: 2, puntos: 'x' }];
-      await escribirGuardado(page, 'runs-v1', [malos[0], RUN_GUARDADO, malos[1]]);
+      const malos = [{}, { ...RUN_V1, n: 2, puntos: 'x' }];
+      await escribirGuardado(page, 'runs-v1', [malos[0], RUN_V1, malos[1]]);
       await page.reload();
       await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
       await irAPractica(page);
@@ -245,12 +288,151 @@ describe('Práctica', () => {
       assert.equal(await almacen.getAttribute('data-state'), 'set-aside');
       assert.match(await almacen.textContent(), /^Apartados 2 experimentos .* sin borrar, pero no se muestran\. Recuperados: 1\.$/);
       assert.equal(await filas(page).count(), 1);
+      const fila = filas(page).first();
+      assert.equal(await fila.getByTestId('practice-run-hypothesis').textContent(), '(sin hipótesis)');
+      assert.equal(await fila.locator('td[data-validacion]').textContent(), '—');
+      assert.match(await fila.locator('td[data-prueba]').textContent(), /^61,00\s%$/);
+      // The older key stays as it was; its runs now live in the current layout.
       assert.deepEqual(await leerGuardado(page, 'runs-v1-apartados'), malos);
-      assert.deepEqual(await leerGuardado(page, 'runs-v1'), [RUN_GUARDADO]);
-      const r = await experimento(page, { sgd: true });
+      assert.deepEqual(await leerGuardado(page, 'runs-v1'), [malos[0], RUN_V1, malos[1]]);
+      assert.deepEqual(await guardados(page), [{ ...RUN_V1, hipotesis: '', validacion: [] }]);
+      // A record of the current layout that does not fit it is set aside under its own key.
+      await escribirGuardado(page, 'runs-v2', [{ ...RUN_V1, hipotesis: 'x'.repeat(281), validacion: [] }, { ...RUN_V1, n: 3, hipotesis: 'sube', validacion: [[1, 0.5, 0.8]] }]);
+      await page.reload();
+      await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+      await irAPractica(page);
+      assert.equal(await filas(page).count(), 1);
+      assert.equal(await filas(page).first().getByTestId('practice-run-hypothesis').textContent(), 'sube');
+      assert.equal((await leerGuardado(page, 'runs-v2-apartados')).length, 1);
+      const r = await experimento(page, { optimizador: 'sgd' });
       assert.ok(r.precision > 0);
       assert.equal(await filas(page).count(), 2);
       assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a run validates on held-out training images and scores the test set once, at the end', async () => {
+    const { page, context, errors } = await abrir({ antes: espiarEntrenamientos });
+    try {
+      const r = await experimento(page, {});
+      // The run asks the engine for Keras's validation_split=0.1 (what it means is the engine's
+      // and the worker's tests): the last 6,000 training images, which no run trains on.
+      const [pedido] = await page.evaluate(() => window.entrenamientosPedidos);
+      assert.equal(pedido.model, 'experimento');
+      assert.equal(pedido.validationSplit, 0.1);
+      // The table and the curves show the validation; the test score is one number, labelled so.
+      const cabeceras = await page.locator('[data-testid="practice-runs"] thead th').allTextContents();
+      assert.ok(cabeceras.includes('Exactitud (validación)') && cabeceras.includes('Exactitud en prueba (una vez, al final)'), cabeceras.join(' | '));
+      assert.ok(r.validacion > 0.3 && r.precision > 0.3, r.texto);
+      assert.match(await r.fila.locator('td[data-validacion]').textContent(), /^\d{1,3},\d\d\s%pérdida \d,\d{4}$/);
+      const [run] = await guardados(page);
+      assert.deepEqual(run.validacion.map(([x]) => x), [1]);
+      assert.equal(run.validacion[0][2], r.validacion);
+      assert.equal(run.test.accuracy, r.precision);
+      assert.match(await page.getByTestId('practice-validation-note').textContent(), /validation_split=0\.1.*una sola vez/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the hypothesis written before «Lanzar experimento» is shown beside the result, and stored', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      const campo = page.getByTestId('practice-hypothesis');
+      // Asked before the launch: the field comes first in the page's order.
+      assert.ok(await campo.evaluate((c) => Boolean(c.compareDocumentPosition(document.querySelector('[data-testid="practice-run"]')) & Node.DOCUMENT_POSITION_FOLLOWING)));
+      assert.ok(await page.locator('#practica-hipotesis-ideas option').count() >= 3, 'ideas to choose from');
+      const hipotesis = 'La sigmoide aprenderá más despacio';
+      const r = await experimento(page, { sigmoide: true, hipotesis });
+      const celda = r.fila.getByTestId('practice-run-hypothesis');
+      assert.equal(await celda.textContent(), hipotesis);
+      // Beside the result: the next cell is the run's validation accuracy.
+      assert.equal(await celda.evaluate((td) => td.nextElementSibling.hasAttribute('data-validacion')), true);
+      assert.equal((await guardados(page))[0].hipotesis, hipotesis);
+      // A run without one says so.
+      const sin = await experimento(page, {});
+      assert.equal(await sin.fila.getByTestId('practice-run-hypothesis').textContent(), '(sin hipótesis)');
+      // In the CSV beside the results too; one a spreadsheet would run as a formula stays text.
+      const formula = await experimento(page, { hipotesis: '=2+2' });
+      assert.equal(await formula.fila.getByTestId('practice-run-hypothesis').textContent(), '=2+2');
+      const [descarga] = await Promise.all([page.waitForEvent('download'), page.getByTestId('practice-csv').click()]);
+      const lineas = (await readFile(await descarga.path(), 'utf8')).slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+      assert.deepEqual(lineas.slice(1).map((l) => l[7]), [hipotesis, '', "'=2+2"]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the optimizer comparison: SGD at its chosen rate and SGD with momentum run, and the changes say what is compared', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      const diff = page.getByTestId('practice-diff');
+      await page.getByTestId('practice-optimizer').selectOption('sgd');
+      assert.equal(await page.getByTestId('practice-lr').inputValue(), '0,1');
+      await page.waitForFunction(() => /SGD con lr = 0,1:/.test(document.querySelector('[data-testid="practice-diff"]').textContent));
+      const sgd = await experimento(page, { optimizador: 'sgd' });
+      await page.getByTestId('practice-optimizer').selectOption('momento');
+      assert.equal(await page.getByTestId('practice-lr').inputValue(), '0,01');
+      await page.waitForFunction(() => /momento 0,9 y lr = 0,01/.test(document.querySelector('[data-testid="practice-diff"]').textContent));
+      assert.match(await diff.textContent(), /lr = 0,01\/\(1 − 0,9\) = 0,1\./);
+      const momento = await experimento(page, { optimizador: 'momento' });
+      assert.match(sgd.texto, /SGD lr 0,1/);
+      assert.match(momento.texto, /SGD momento lr 0,01/);
+      for (const r of [sgd, momento]) assert.ok(r.validacion > 0 && r.precision > 0, r.texto);
+      const optimizadores = (await guardados(page)).map((r) => r.diff.join(' '));
+      assert.match(optimizadores[0], /a SGD con lr = 0,1/);
+      assert.match(optimizadores[1], /a SGD con momento 0,9 y lr = 0,01/);
+      await page.getByTestId('practice-optimizer').selectOption('adadelta');
+      assert.equal(await page.getByTestId('practice-lr').isVisible(), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('overfitting: few images and many epochs, without and with Dropout, training and validation curves on the charts', async () => {
+    const { page, context, errors } = await abrir();
+    try {
+      await page.getByTestId('practice-overfit').click();
+      assert.equal(await page.getByTestId('practice-base').inputValue(), 'classroom');
+      assert.equal(await page.getByTestId('practice-images').inputValue(), '500');
+      assert.equal(await page.getByTestId('practice-epochs').inputValue(), '30');
+      assert.equal(await page.getByTestId('practice-hypothesis').evaluate((c) => c === document.activeElement), true);
+      assert.match(await page.locator('label:has([data-testid="practice-dropout"])').textContent(), /^Con Dropout/);
+      const sin = await experimento(page, { base: null, hipotesis: 'La validación se quedará atrás' });
+      const con = await experimento(page, { base: null, dropout: true });
+      assert.match(sin.texto, /referencia.*500 imágenes · 30 épocas/);
+      assert.match(con.texto, /con Dropout.*500 imágenes · 30 épocas/);
+      const [a, b] = await guardados(page);
+      for (const r of [a, b]) {
+        assert.equal(r.validacion.length, 30);
+        assert.deepEqual(r.validacion.map(([x]) => x), Array.from({ length: 30 }, (_, i) => i + 1));
+      }
+      // Without Dropout the network learns its few images by heart: at the end it is right on
+      // more of them than on the held-out ones.
+      const final = (r) => ({ entrenamiento: r.puntos.at(-1)[2], validacion: r.validacion.at(-1)[2] });
+      const fin = final(a);
+      assert.ok(fin.entrenamiento > fin.validacion, JSON.stringify(fin));
+      console.log(`overfitting, last epoch (training / validation accuracy): without Dropout ${JSON.stringify(fin)}, with ${JSON.stringify(final(b))}`);
+      // Both curves of both runs are drawn: each run's training points and its 30 validation points.
+      const dibujados = Number(await page.getByTestId('practice-chart-accuracy').getAttribute('data-puntos'));
+      assert.ok(dibujados >= a.puntos.length + b.puntos.length + 60, `${dibujados}`);
+      assert.match(await page.getByTestId('practice-legend-curves').textContent(), /entrenamiento.*validación/);
+      for (const [nombre, tamano, proyector] of [['escritorio', { width: 1280, height: 800 }, false], ['movil', { width: 390, height: 844 }, false],
+        ['proyector', { width: 1920, height: 1080 }, true]]) {
+        await page.setViewportSize(tamano);
+        if (proyector) await page.locator('#boton-proyector').click();
+        await page.locator('#practica .practica-graficas').evaluate((g) => g.scrollIntoView({ block: 'center', behavior: 'instant' }));
+        await page.waitForTimeout(500);  // the charts redraw at their new size on the next frames
+        await page.screenshot({ path: `${app.artifacts}practica-graficas-${nombre}.png` });
+        await page.locator('#practica .practica-campos').screenshot({ path: `${app.artifacts}practica-formulario-${nombre}.png` });
+        await page.locator('#practica .tabla-caja').screenshot({ path: `${app.artifacts}practica-tabla-${nombre}.png` });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -179,6 +179,30 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.deepEqual(r.result.test, { loss: epoch.val_loss, accuracy: epoch.val_accuracy });
   });
 
+  it('validationSplit validates on held-out training images; the test set is scored once, at the end', async () => {
+    const r = await inPage(page, async (c) => {
+      const ev = window.events.progress;
+      ev.length = 0;
+      const training = c.train({ epochs: 1, trainLimit: 640, valLimit: 600, validationSplit: 0.1 });
+      const result = await training;
+      const last = ev.filter((p) => p.run === training.id).at(-1);
+      const scored = await c.evaluate({ limit: 600 });
+      const refused = [];
+      for (const validationSplit of [1.5, -0.1, 'x']) refused.push(await c.train({ epochs: 1, trainLimit: 64, validationSplit }).catch((e) => [e.code, e.message]));
+      return { result, last, scored, refused };
+    });
+    const [epoch] = r.result.history;
+    assert.equal(r.last.validated, 600);
+    assert.equal(r.last.valImages, 600);
+    // `test` is the first 600 test images scored after the run, on the same weights...
+    assert.deepEqual(r.result.test, { loss: r.scored.loss, accuracy: r.scored.accuracy });
+    // ...and the validation, on other images, gives other figures.
+    assert.ok(Number.isFinite(epoch.val_loss) && epoch.val_accuracy > 0.5, JSON.stringify(epoch));
+    assert.notEqual(epoch.val_loss, r.scored.loss);
+    assert.deepEqual(r.refused.map(([code]) => code), ['bad_argument', 'bad_argument', 'bad_argument']);
+    assert.match(r.refused[0][1], /validation_split is 1\.5/);
+  });
+
   it('predict returns 10 probabilities summing to 1, the drawing\'s steps and activations', async () => {
     const r = await inPage(page, async (c) => {
       // A white "1" stroke on a black 100x100 canvas (MNIST-style ink).

@@ -58,10 +58,13 @@ export const REQUESTS = {
   presets: { needs: ['engine'] },
   // (spec: ModelSpec object or preset name) → {summary, totalParams, spec}; fresh weights
   build: { args: ['spec'], model: true, needs: ['engine'], replaces: 'model' },
-  // {epochs?, batchSize?, optimizer?, trainLimit?, valLimit?} → {stopped, history, test}; goes on
-  // from the model's weights, streams 'progress' and 'epoch' events carrying this request's id as
-  // `run`. After each epoch it validates on the test set, as Keras's validation_data; valLimit > 0
-  // validates on the first valLimit test images only (short runs in tests).
+  // {epochs?, batchSize?, optimizer?, trainLimit?, valLimit?, validationSplit?} → {stopped, history,
+  // test}; goes on from the model's weights, streams 'progress' and 'epoch' events carrying this
+  // request's id as `run`. After each epoch it validates on the test set, as Keras's
+  // validation_data, so `test` is the last epoch's validation; with validationSplit (0 < x < 1,
+  // Keras's validation_split) it validates on the training set's held-out last fraction instead
+  // and scores the test set once, at the end, for `test`. valLimit > 0 validates (and scores)
+  // on the first valLimit images only (short runs in tests).
   // A diverged run rejects with 'diverged' and the model from before the run is back.
   // 'progress' also carries the run's `fraction` done and `etaSeconds`, validation counted.
   train: { model: true, needs: ['model'], loads: ['train', 'test'], run: 'train' },

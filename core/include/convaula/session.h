@@ -95,13 +95,18 @@ struct DropoutMask {
 // What may change between runs without touching the layers: 0 or "" keeps the model's own
 // value. optimizer_json is a ModelSpec "optimizer" value ("adam", {"type": "sgd", "lr": 0.1}).
 // limit > 0 trains on the first `limit` training images only; val_limit > 0 validates on the
-// first `val_limit` test images only (short runs in tests; Keras validates on all of them).
+// first `val_limit` validation images only (short runs in tests; Keras validates on all of them).
+// Validation is on the test set (Keras's validation_data=(X_test, y_test)) unless
+// validation_split, in [0, 1), holds out the training set's last fraction as Keras's
+// fit(validation_split=) does: the run then validates on those images and trains on the ones
+// before them (limit counts among these), and the test set stays unseen until it is scored.
 struct TrainSettings {
   int epochs = 0;
   int batch_size = 0;
   std::string optimizer_json;
   int limit = 0;
   int val_limit = 0;
+  double validation_split = 0;
 };
 
 // One step of a run: the batch's log, the epoch's log when that step ended an epoch, and
@@ -166,8 +171,10 @@ class Session {
 
   // ---- training -------------------------------------------------------------------------
   // Starts a run on the slot's current weights (Keras's fit goes on from where the model
-  // is), with the model's spec changed by `settings`; validation on the test set when there
-  // is one. Returns the batches per epoch.
+  // is), with the model's spec changed by `settings`; validation on the held-out part of the
+  // training set with a validation_split, else on the test set when there is one. Returns the
+  // batches per epoch. A validation_split outside [0, 1), or one that holds out no image or
+  // every image, is bad_argument.
   int train_begin(const std::string& slot, const TrainSettings& settings);
   bool training() const { return trainer_ != nullptr; }
   // The slot of the active run (training or scoring), "" without one.

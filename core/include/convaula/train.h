@@ -50,10 +50,11 @@ struct EpochLog {
 
 // Scores `model` on `data` one batch per step(), so a host can interleave other work
 // (the web worker answers messages between steps). Loss and accuracy as Keras's evaluate().
-// limit > 0 scores only the first `limit` images (all of them when there are fewer).
+// It scores images [first, first + limit) of `data`; limit 0 (or one past the end) goes on to
+// the set's end.
 class Evaluator {
  public:
-  Evaluator(Sequential& model, const Dataset& data, int batch_size = 256, int limit = 0);
+  Evaluator(Sequential& model, const Dataset& data, int batch_size = 256, int limit = 0, int first = 0);
   bool done() const { return next_ >= size_; }
   int size() const { return size_; }
   void step();
@@ -96,8 +97,11 @@ class Trainer {
   // epoch from the spec's seed, so a run is reproducible. limit > 0 trains on the first
   // `limit` images of `train` only (all of them when there are fewer); val_limit > 0 likewise
   // validates on the first `val_limit` images of `validation`.
+  // holdout > 0 keeps the last `holdout` images of `train` out of training and validates on
+  // them instead of on `validation` (Keras's validation_split): `limit` then counts among the
+  // images before them and `val_limit` among them.
   Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr,
-          int limit = 0, int val_limit = 0);
+          int limit = 0, int val_limit = 0, int holdout = 0);
 
   bool done() const { return epoch_ >= epochs_; }
   int epoch() const { return epoch_; }
@@ -123,7 +127,7 @@ class Trainer {
   Sequential& model_;
   const Dataset& train_;
   const Dataset* val_;
-  int epochs_, batch_size_, images_, batches_, val_limit_, val_images_;
+  int epochs_, batch_size_, images_, batches_, val_first_, val_limit_, val_images_;
   int epoch_ = 0, batch_ = 0;
   std::vector<uint32_t> order_;
   Rng shuffle_rng_;

@@ -13,14 +13,19 @@ const campo = (v) => {
   return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
+// A student's text that a spreadsheet would take for a formula keeps a leading apostrophe.
+const sinFormula = (t) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+
 /** runs: the table's runs → the CSV text (without the BOM). */
 export function csvDeRuns(runs) {
   const filas = [T.csv_columnas];
+  const cifra = (x) => (x === undefined ? '' : sinAgrupar(x, 4));
   for (const r of runs) {
+    const v = r.validacion.at(-1) ?? [];
     filas.push([
       r.n, r.etiqueta, T.base_nombres[r.base] ?? r.base, r.imagenes, r.epocas, r.parametros,
-      r.segundos === null ? '' : sinAgrupar(r.segundos, 1),
-      r.test ? sinAgrupar(r.test.loss, 4) : '', r.test ? sinAgrupar(r.test.accuracy, 4) : '',
+      r.segundos === null ? '' : sinAgrupar(r.segundos, 1), sinFormula(r.hipotesis),
+      cifra(v[1]), cifra(v[2]), cifra(r.test?.loss), cifra(r.test?.accuracy),
       T.csv_estados[r.estado] ?? r.estado, r.diff.join(' '),
     ]);
   }

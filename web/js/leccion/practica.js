@@ -1,14 +1,18 @@
-// Section 10, «Práctica»: the lesson's exercises (ReLU → sigmoid, Adadelta → SGD and its lr, up
-// to three more convolutional layers, 5 × 5 kernels) as experiments: each builds a ModelSpec
-// variant of a preset (variantes.js), trains it, and is kept with its settings in a table; the
-// loss and accuracy curves of all runs are overlaid. Finished runs are stored in the browser
-// (practica-guardado.js) and come back after a reload; the table downloads as CSV. Experiments
-// train the engine's slot 'experimento', so the page's network (slot 'principal') answers the
-// drawing and the other sections meanwhile; «Usar esta red» copies the last one into it.
+// Section 10, «Práctica»: the lesson's exercises (ReLU → sigmoid, Adadelta → SGD with or without
+// momentum, up to three more convolutional layers, 5 × 5 kernels, Dropout out or in, a small
+// subset over many epochs for overfitting) as experiments: each builds a ModelSpec variant of a
+// preset (variantes.js, the form in practica-formulario.js), trains it validating on held-out
+// training images, scores the test set once at the end, and is kept with its settings and the
+// student's hypothesis in a table; the training and validation curves of all runs are overlaid.
+// Finished runs are stored in the browser (practica-guardado.js) and come back after a reload;
+// the table downloads as CSV. Experiments train the engine's slot 'experimento', so the page's
+// network (slot 'principal') answers the drawing and the other sections meanwhile; «Usar esta
+// red» copies the last one into it.
 
 import { leccion, entrenamiento as TE } from '../textos.js';
-import { numero, entero, decimal, porcentaje, duracion, leerNumero } from '../formato.js';
-import { variante, MAX_CONV_EXTRA } from './variantes.js';
+import { entero, decimal, porcentaje, duracion } from '../formato.js';
+import { variante } from './variantes.js';
+import { crearFormulario } from './practica-formulario.js';
 import { crearGuardado } from './practica-guardado.js';
 import { descargarCsv } from './practica-csv.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
@@ -20,165 +24,87 @@ const T = leccion.practica;
 const C = leccion.comun;
 const HUECOS = 8;  // runs kept at once, one chart colour each
 const SLOT = 'experimento';  // the engine's slot the experiments train
-const BASES = ['classroom', 'keras-mnist'];
-const IMAGENES = [2000, 5000, 10000, 60000];
-const EPOCAS = [1, 2, 3, 5, 10, 15];
+// Keras's validation_split: every run validates on the training set's last 10 % (6,000 images),
+// the same for all, which no run trains on; the test set is scored once, at the end.
+export const VALIDACION = 0.1;
 // Tests shorten the runs through this global, set before the page loads (never by the page):
 // {trainLimit, valLimit}.
 const ajustesDePrueba = () => globalThis.convaulaPruebas?.practica ?? {};
 
 export { variante };
 
-// The changes, said in words, with their counts taken from the base spec.
-function diferencias(base, cambios) {
-  const frases = [];
-  const convs = base.layers.filter((l) => l.type === 'conv2d');
-  if (cambios.sigmoide) frases.push(T.diff_sigmoide(base.layers.filter((l) => l.activation === 'relu').length + cambios.conv));
-  if (cambios.sgd) frases.push(T.diff_sgd(numero(cambios.lr)));
-  if (cambios.conv) frases.push(T.diff_conv(cambios.conv, convs.length, cambios.kernel5 ? 5 : 3));
-  if (cambios.kernel5) frases.push(T.diff_kernel(convs.length + cambios.conv));
-  if (cambios.promedio) frases.push(T.diff_promedio(base.layers.filter((l) => l.type === 'max_pooling2d').length));
-  return frases;
-}
-
-function nombreCorto(cambios) {
-  const N = T.nombres_cortos;
-  const partes = [];
-  if (cambios.sigmoide) partes.push(N.sigmoide);
-  if (cambios.sgd) partes.push(N.sgd(numero(cambios.lr)));
-  if (cambios.conv) partes.push(N.conv(cambios.conv));
-  if (cambios.kernel5) partes.push(N.kernel5);
-  if (cambios.promedio) partes.push(N.promedio);
-  return partes.join(', ') || N.base;
-}
-
-// The form: the base preset, the lesson's changes, images and epochs, and the diff in words
-// with the parameter counts the engine gives for both specs.
-function crearFormulario(motor, specs) {
-  const opcion = (v, t) => el('option', { value: v, text: t });
-  const base = el('select', { id: 'practica-base', 'data-testid': 'practice-base' }, ...BASES.map((b) => opcion(b, T.base_nombres[b])));
-  const casilla = (id, testid, texto) => el('label', { class: 'casilla' }, el('input', { type: 'checkbox', id, 'data-testid': testid }), el('span', { text: texto }));
-  const lr = el('input', { id: 'practica-lr', type: 'text', inputmode: 'decimal', value: numero(0.01), autocomplete: 'off' });
-  const campoLr = el('div', { class: 'campo lr' }, el('label', { for: 'practica-lr', text: T.lr_sgd }), lr);
-  const cambiosCampos = el('fieldset', { class: 'cambios' }, el('legend', { text: T.cambios }),
-    casilla('practica-sigmoide', 'practice-sigmoid', T.sigmoide), casilla('practica-sgd', 'practice-sgd', T.sgd), campoLr,
-    el('div', { class: 'campo' }, el('label', { for: 'practica-conv', text: T.conv_extra }),
-      el('select', { id: 'practica-conv', 'data-testid': 'practice-conv' },
-        ...Array.from({ length: MAX_CONV_EXTRA + 1 }, (_, n) => opcion(n, T.conv_opciones(n))))),
-    casilla('practica-kernel5', 'practice-kernel5', T.kernel5), casilla('practica-promedio', 'practice-average', T.promedio));
-  const imagenes = el('select', { id: 'practica-imagenes', 'data-testid': 'practice-images' }, ...IMAGENES.map((n) => opcion(n, entero(n))));
-  imagenes.value = '5000';
-  const epocas = el('select', { id: 'practica-epocas' }, ...EPOCAS.map((n) => opcion(n, entero(n))));
-  const diff = el('ul', { class: 'diff', 'data-testid': 'practice-diff', 'aria-live': 'polite' });
-  const marcada = (id) => cambiosCampos.querySelector(`#${id}`).checked;
-  const campos = [base, ...cambiosCampos.querySelectorAll('input, select'), imagenes, epocas];
-  const nodo = el('div', { class: 'practica-campos' },
-    el('div', { class: 'campo' }, el('label', { for: 'practica-base', text: T.base }), base),
-    cambiosCampos,
-    el('div', { class: 'controles' },
-      el('div', { class: 'campo' }, el('label', { for: 'practica-imagenes', text: T.imagenes }), imagenes),
-      el('div', { class: 'campo' }, el('label', { for: 'practica-epocas', text: T.epocas }), epocas)),
-    diff);
-
-  function leerCambios() {
-    const x = leerNumero(lr.value);
-    return {
-      sigmoide: marcada('practica-sigmoide'), sgd: marcada('practica-sgd'),
-      lr: Number.isFinite(x) && x > 0 ? x : 0.01, conv: Number(cambiosCampos.querySelector('#practica-conv').value),
-      kernel5: marcada('practica-kernel5'), promedio: marcada('practica-promedio'),
-    };
-  }
-
-  const totalParametros = async (cliente, spec) => (await cliente.explain('params', { spec })).reduce((n, f) => n + f.total, 0);
-  let pedidoDiff = 0;
-  async function describir() {
-    const mio = ++pedidoDiff;
-    const cambios = leerCambios();
-    campoLr.hidden = !cambios.sgd;
-    const spec = specs.get(base.value);
-    const frases = diferencias(spec, cambios);
-    let parametros = '';
-    try {
-      parametros = await motor.consultar(async (c) =>
-        T.diff_parametros(entero(await totalParametros(c, spec)), entero(await totalParametros(c, variante(spec, cambios)))));
-    } catch (error) {
-      parametros = mensajeDeError(error);
-    }
-    if (mio !== pedidoDiff) return;
-    diff.replaceChildren(...[...(frases.length ? frases : [T.sin_cambios]), parametros].map((f) => el('li', { text: f })));
-  }
-
-  for (const c of [base, ...cambiosCampos.querySelectorAll('input, select')]) c.addEventListener('change', describir);
-  lr.addEventListener('input', describir);
-  // The classroom base trains ten times faster; the lesson's network gets fewer images by default.
-  base.addEventListener('change', () => { imagenes.value = base.value === 'keras-mnist' ? '2000' : '5000'; });
-
-  return {
-    nodo, describir,
-    habilitar(si) { for (const c of campos) c.disabled = !si; },
-    /** The experiment the form describes: its spec, name, words and settings. */
-    leer() {
-      const cambios = leerCambios();
-      const origen = specs.get(base.value);
-      return {
-        spec: variante(origen, cambios), etiqueta: nombreCorto(cambios), diff: diferencias(origen, cambios),
-        config: T.config(T.base_nombres[base.value], entero(Number(imagenes.value)), epocas.value),
-        base: base.value, imagenes: Number(imagenes.value), epocas: Number(epocas.value),
-      };
-    },
-  };
-}
-
-// The runs so far: loss and accuracy overlaid (one colour per slot), the legend and the table.
+// The runs so far: loss and accuracy overlaid, one colour per run: its training curve solid (the
+// running mean over the epoch's batches so far, ending each epoch at the epoch's mean; a run of
+// many short epochs may get no point between), its validation curve (once per epoch) dashed;
+// the legend and the table.
 function crearTablero() {
   const lienzoPerdida = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_perdida_alt, 'data-testid': 'practice-chart-loss' });
   const lienzoPrecision = el('div', { class: 'grafica-lienzo', role: 'img', 'aria-label': T.grafica_precision_alt, 'data-testid': 'practice-chart-accuracy' });
-  const leyenda = el('ul', { class: 'leyenda' });
+  const leyenda = el('ul', { class: 'leyenda', 'data-testid': 'practice-legend' });
+  const claves = el('ul', { class: 'leyenda', 'data-testid': 'practice-legend-curves' });
+  crearLeyenda(claves, [{ nombre: T.serie_entrenamiento, color: '--color-texto', tipo: 'linea' },
+    { nombre: T.serie_validacion, color: '--color-texto', tipo: 'discontinua' }]);
   const cuerpo = el('tbody');
   const vacia = el('p', { class: 'ayuda', text: T.sin_runs });
   const graficas = el('div', { class: 'practica-graficas' },
     el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_perdida }), lienzoPerdida),
     el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica_precision }), lienzoPrecision),
-    leyenda);
+    claves, leyenda);
   const tabla = cajaDeTabla(T.tabla_caption,
     el('table', { class: 'tabla runs', 'data-testid': 'practice-runs' },
       el('caption', { text: T.tabla_caption }),
-      el('thead', {}, el('tr', {}, ...[T.col_n, T.col_cambios, T.col_parametros, T.col_tiempo, T.col_perdida, T.col_precision, T.col_quitar]
+      el('thead', {}, el('tr', {}, ...[T.col_n, T.col_cambios, T.col_parametros, T.col_tiempo, T.col_hipotesis, T.col_validacion, T.col_prueba, T.col_quitar]
         .map((t) => el('th', { scope: 'col', text: t })))),
       cuerpo));
-  const SERIES = Array.from({ length: HUECOS }, (_, i) => ({ color: `--color-run-${i}`, tipo: 'linea' }));
+  const color = (i) => `--color-run-${i}`;
+  const SERIES = [...Array.from({ length: HUECOS }, (_, i) => ({ color: color(i), tipo: 'linea' })),
+    ...Array.from({ length: HUECOS }, (_, i) => ({ color: color(i), tipo: 'discontinua' }))];
   const [perdida, precision] = [
     crearGrafica(lienzoPerdida, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_perdida, series: SERIES }),
     crearGrafica(lienzoPrecision, { etiquetaX: T.eje_epoca, etiquetaY: TE.grafica_precision, series: SERIES, yMax: 1, formatoY: (v) => porcentaje(v, 0) }),
   ];
-  // {n, hueco, etiqueta, config, diff, base, imagenes, epocas, parametros, puntos: [[x, loss, acc]],
-  //  test, segundos, estado}
+  // {n, hueco, etiqueta, config, diff, base, imagenes, epocas, hipotesis, parametros,
+  //  puntos: [[x, loss, acc]], validacion: [[epoch, val_loss, val_acc]], test, segundos, estado}
   const runs = [];
   let quitarUno = () => {};
 
+  // The last validation and the test score, each with what the run's state says meanwhile.
+  const celdas = (r) => {
+    const pendiente = { stopped: T.detenido, error: '—' }[r.estado] ?? '…';
+    const v = r.validacion.at(-1);
+    const validacion = v ? [porcentaje(v[2], 2), el('br'), el('span', { class: 'ayuda', text: T.perdida_de(decimal(v[1], 4)) })]
+      : [r.estado === 'running' ? '…' : '—'];
+    return [
+      el('td', { 'data-validacion': v ? String(v[2]) : '' }, ...validacion),
+      el('td', { 'data-prueba': r.test ? String(r.test.accuracy) : '', text: r.test ? porcentaje(r.test.accuracy, 2) : pendiente }),
+    ];
+  };
   const fila = (r, enCurso) => {
     const quitar = el('button', { type: 'button', class: 'boton-pequeno', 'aria-label': T.quitar(r.n), text: '✕', disabled: enCurso,
       onclick: () => { runs.splice(runs.indexOf(r), 1); redibujar(); quitarUno(); } });
-    const pendiente = { stopped: T.detenido, error: '—' }[r.estado] ?? '…';
     return el('tr', { 'data-run': String(r.n) },
-      el('th', { scope: 'row' }, el('span', { class: 'muestra muestra-linea', style: `--muestra: var(${SERIES[r.hueco].color})` }), ` ${r.n}`),
+      el('th', { scope: 'row' }, el('span', { class: 'muestra muestra-linea', style: `--muestra: var(${color(r.hueco)})` }), ` ${r.n}`),
       el('td', {}, el('strong', { text: r.etiqueta }), el('br'), el('span', { class: 'ayuda', text: r.config }),
         ...r.diff.map((f) => el('span', { class: 'diff-linea', text: f }))),
       el('td', { text: entero(r.parametros) }),
       el('td', { text: r.segundos === null ? '…' : duracion(r.segundos) }),
-      el('td', { text: r.test ? decimal(r.test.loss, 4) : pendiente }),
-      el('td', { 'data-value': r.test ? String(r.test.accuracy) : '', text: r.test ? porcentaje(r.test.accuracy, 2) : pendiente }),
+      el('td', { class: 'hipotesis', 'data-testid': 'practice-run-hypothesis', text: r.hipotesis || T.sin_hipotesis }),
+      ...celdas(r),
       el('td', {}, quitar));
   };
   function pintarTabla(actual) {
     vacia.hidden = runs.length > 0;
     cuerpo.replaceChildren(...runs.map((r) => fila(r, r === actual)));
   }
+  const dibujarValidacion = (r, [x, loss, acc]) => { perdida.anadir(HUECOS + r.hueco, x, loss); precision.anadir(HUECOS + r.hueco, x, acc); };
   function redibujar(actual) {
     const xMax = Math.max(1, ...runs.map((r) => r.epocas));
     for (const g of [perdida, precision]) g.borrar(xMax);
-    for (const r of runs) for (const [x, loss, acc] of r.puntos) { perdida.anadir(r.hueco, x, loss); precision.anadir(r.hueco, x, acc); }
-    crearLeyenda(leyenda, runs.map((r) => ({ nombre: T.etiqueta_run(r.n, r.etiqueta), color: SERIES[r.hueco].color, tipo: 'linea' })));
+    for (const r of runs) {
+      for (const [x, loss, acc] of r.puntos) { perdida.anadir(r.hueco, x, loss); precision.anadir(r.hueco, x, acc); }
+      for (const p of r.validacion) dibujarValidacion(r, p);
+    }
+    crearLeyenda(leyenda, runs.map((r) => ({ nombre: T.etiqueta_run(r.n, r.etiqueta), color: color(r.hueco), tipo: 'linea' })));
     for (const [lienzo, alt] of [[lienzoPerdida, T.grafica_perdida_alt], [lienzoPrecision, T.grafica_precision_alt]])
       lienzo.setAttribute('aria-label', runs.length ? T.grafica_con_runs(alt, runs.length, entero(runs.length)) : T.grafica_vacia(alt));
     pintarTabla(actual);
@@ -201,7 +127,8 @@ function crearTablero() {
     /** A new run in the first free colour slot. */
     nuevo(datos) {
       const usados = new Set(runs.map((r) => r.hueco));
-      const run = { ...datos, hueco: [...Array(HUECOS).keys()].find((h) => !usados.has(h)), parametros: 0, puntos: [], test: null, segundos: null, estado: 'running' };
+      const run = { ...datos, hueco: [...Array(HUECOS).keys()].find((h) => !usados.has(h)), parametros: 0, puntos: [], validacion: [],
+        test: null, segundos: null, estado: 'running' };
       runs.push(run);
       redibujar(run);
       return run;
@@ -211,7 +138,15 @@ function crearTablero() {
       perdida.anadir(run.hueco, x, loss);
       precision.anadir(run.hueco, x, acc);
     },
-    cortar(run) { for (const g of [perdida, precision]) g.cortar(run.hueco); },
+    /** An epoch's end: the epoch's training mean and its validation. */
+    epoca(run, e) {
+      this.punto(run, e.epoch, e.loss, e.accuracy);
+      if (!Number.isFinite(e.val_loss) || !Number.isFinite(e.val_accuracy)) return;
+      const p = [e.epoch, e.val_loss, e.val_accuracy];
+      run.validacion.push(p);
+      dibujarValidacion(run, p);
+      pintarTabla(run);
+    },
   };
 }
 
@@ -232,7 +167,8 @@ export async function crear(seccion, { motor }) {
   const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'practice' });
   raiz.append(
     el('div', { class: 'panel panel-leccion' },
-      el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', text: T.nota_restaurar }),
+      el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', 'data-testid': 'practice-validation-note', text: T.nota_validacion }),
+      el('p', { class: 'ayuda', text: T.nota_restaurar }),
       el('div', { class: 'practica' },
         el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso,
           usarRed.nodo),
@@ -279,12 +215,16 @@ export async function crear(seccion, { motor }) {
   // Only this widget's runs reach it (ui/ejecucion.js routes the events by run).
   const seguidor = motor.ejecuciones.para('practica', {
     alProgreso(p) {
-      const x = p.epoch - 1 + p.batch / p.batches;
-      tablero.punto(actual, x, p.loss, p.accuracy);
+      // While the validation set is scored the figures are the last batch's: the epoch's
+      // point comes with its end (alEpoca).
+      if (!p.validating && p.batch < p.batches) tablero.punto(actual, p.epoch - 1 + p.batch / p.batches, p.loss, p.accuracy);
       progreso.value = p.fraction;
       ponerEstado(estado, 'training', T.estado_entrenando(`${porcentaje(p.fraction, 0)} · ${entero(p.imagesPerSecond)} img/s`));
     },
-    alEpoca() { tablero.cortar(actual); },
+    alEpoca(e) {
+      tablero.epoca(actual, e);
+      if (e.epoch === e.epochs) ponerEstado(estado, 'testing', T.estado_prueba);
+    },
   });
 
   // Builds the experiment's network in its slot and trains it there.
@@ -298,7 +238,7 @@ export async function crear(seccion, { motor }) {
     const prueba = ajustesDePrueba();
     const { stopped, test } = await entrenar({
       model: SLOT, epochs: run.epocas, batchSize: experimento.spec.batch_size, trainLimit: prueba.trainLimit ?? experimento.imagenes,
-      optimizer: experimento.spec.optimizer, valLimit: prueba.valLimit ?? 0,
+      optimizer: experimento.spec.optimizer, valLimit: prueba.valLimit ?? 0, validationSplit: VALIDACION,
     });
     run.segundos = (performance.now() - inicio) / 1000;
     run.test = stopped ? null : test;
@@ -318,7 +258,8 @@ export async function crear(seccion, { motor }) {
         experimento.spec.name = `practica-${siguienteN}`;
         run = tablero.nuevo({
           n: siguienteN++, etiqueta: experimento.etiqueta, diff: experimento.diff, config: experimento.config,
-          base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, fecha: new Date().toISOString(),
+          base: experimento.base, imagenes: experimento.imagenes, epocas: experimento.epocas, hipotesis: experimento.hipotesis,
+          fecha: new Date().toISOString(),
         });
         progreso.value = 0;
         ponerEstado(estado, ...await entrenarExperimento(run, experimento, entrenar));

@@ -39,10 +39,14 @@ const cadaPaso = (paso) => (paso ? (u, eje, min, max) => {
   return lista;
 } : undefined);
 
+// Series drawn as lines: solid, or dashed with a dot at each point (a per-epoch curve beside a
+// per-batch one of the same colour).
+const CON_LINEA = new Set(['linea', 'discontinua']);
+
 /**
  * contenedor: the element the chart fills (its CSS gives the height; role="img" and its
- * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'puntos' | 'huecos'}]
- * (huecos: hollow points, so two point series differ by shape, not by colour alone);
+ * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'discontinua' |
+ * 'puntos' | 'huecos'}] (huecos: hollow points, so two point series differ by shape, not by colour alone);
  * yMax undefined = fit the data; xMin/xMax: the x range (borrar() changes xMax);
  * pasoX/pasoY: fixed tick steps.
  */
@@ -92,10 +96,11 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
         eje(etiquetaY, (u, vals) => vals.map((v) => formatoY(v)), cadaPaso(pasoY), (u, textos) => Math.ceil(anchoTextos(textos, fuente) + 16), letra * 2.5),
       ],
       series: [{}, ...series.map((s) => ({
-        stroke: color(s.color), width: s.tipo === 'linea' ? 1.5 : 0,
+        stroke: color(s.color), width: CON_LINEA.has(s.tipo) ? 1.5 : 0,
+        dash: s.tipo === 'discontinua' ? [6 * uPlot.pxRatio, 4 * uPlot.pxRatio] : undefined,
         points: s.tipo === 'linea' ? { show: false }
-          : { show: true, size: 8, width: 2, fill: s.tipo === 'huecos' ? '#fff' : color(s.color), stroke: color(s.color) },
-        paths: s.tipo === 'linea' ? undefined : () => null,
+          : { show: true, size: s.tipo === 'discontinua' ? 6 : 8, width: 2, fill: s.tipo === 'huecos' ? '#fff' : color(s.color), stroke: color(s.color) },
+        paths: CON_LINEA.has(s.tipo) ? undefined : () => null,
         // A cut (cortar) is a null between two close points: widen its clip so the steep
         // segment uPlot draws across it does not show at the gap's edges.
         gaps: (u, i, desde, hasta, huecos) => huecos.map(([a, b]) => [a - 2 * uPlot.pxRatio, b + 2 * uPlot.pxRatio]),

@@ -64,16 +64,22 @@ constexpr int L = Lanes::n;
 // M (a^2, F, ld) plain, its GEMM summing over the tiles: a group that runs past its row
 // lands in the next row's first tiles (rewritten when that row is done) or, after the
 // last row, in the `L` spare columns of ld.
+// Two positions xi of V or M are one matrix plus kSkew floats apart: a multiple of 4 KB
+// (16 KB for the lesson's input gradient) put the 36 stores or loads of a tile's
+// transform in one L1 set, more than its ways.
+constexpr int kSkew = 16;
 struct Layout {
+  int tile;
   int ty, tx, txr;  // output tiles down and across, across rounded up to L
   int pw, ph;       // padded plane
   long t, ld;       // weight gradient: tiles per image, row stride of V and M
   int nr;           // convolution: gemm_packed's B sliver width
   long n, nb;       // convolution: tile columns ty * txr, and rounded up to nr
+  long v_xi, m_xi;    // distance between two positions of V, and of M with all F filters
   long planes, v, m;  // sizes in floats
   int dw_;            // width of the zero-padded output-gradient planes (F, tile ty, dw_)
   long dplanes;       // their size in floats (weight gradient only)
-  Layout(const Conv3x3Geom& g, int tile) {
+  Layout(const Conv3x3Geom& g, int tile_) : tile(tile_) {
     const int a2 = (tile + 2) * (tile + 2);
     ty = (g.oh() + tile - 1) / tile;
     tx = (g.ow() + tile - 1) / tile;
@@ -86,11 +92,15 @@ struct Layout {
     n = static_cast<long>(ty) * txr;
     nb = (n + nr - 1) / nr * nr;
     planes = static_cast<long>(g.c) * ph * pw;
-    v = a2 * g.c * (tile == 4 ? nb : ld);
-    m = a2 * g.f * (tile == 4 ? n : ld);
+    v_xi = g.c * (tile == 4 ? nb : ld) + kSkew;
+    m_xi = m_stride(g.f);
+    v = a2 * v_xi;
+    m = a2 * m_xi;
     dw_ = tile * txr;
     dplanes = tile == 2 ? static_cast<long>(g.f) * tile * ty * dw_ : 0;
   }
+  // The distance between two positions of M with `filters` rows.
+  long m_stride(int filters) const { return filters * (tile == 4 ? n : ld) + kSkew; }
 };
 
 // Rows are a few dozen floats: inline vector moves, not a library call each.
@@ -229,7 +239,7 @@ inline void gradient_tiles(const float* p, int pw, float* y, long xi_stride) {
 // V of every tile of every channel (Layout): input_tiles4 into gemm_packed's B slivers
 // (tile 4), or input_tiles into plain rows (tile 2).
 void transform_input(const Conv3x3Geom& g, const Layout& s, int tile, const float* planes, float* v) {
-  const long xi_stride = tile == 4 ? s.nb * g.c : g.c * s.ld;
+  const long xi_stride = s.v_xi;
   for (int c = 0; c < g.c; ++c) {
     const float* plane = planes + static_cast<long>(c) * s.ph * s.pw;
     for (int y = 0; y < s.ty; ++y)
@@ -259,10 +269,10 @@ void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const 
         float* dst = of + static_cast<long>(4 * y) * ow + 4 * x;
         const int cols = std::min(4 * L, ow - 4 * x), nrows = std::min(4, oh - 4 * y);
         if (cols == 4 * L && nrows == 4) {
-          output_tiles4(src, filters * s.n, dst, ow);
+          output_tiles4(src, s.m_stride(filters), dst, ow);
           continue;
         }
-        output_tiles4(src, filters * s.n, rows[0], 4 * L);
+        output_tiles4(src, s.m_stride(filters), rows[0], 4 * L);
         for (int r = 0; r < nrows; ++r) copy_row(rows[r], dst + static_cast<long>(r) * ow, cols);
       }
   }
@@ -342,11 +352,11 @@ void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, cons
   float* m = v + s.v;
   pad_planes(g, s, img, planes);
   transform_input(g, s, 4, planes, v);
-  const long u_stride = static_cast<long>(winograd_weights_size(g) / 36), v_stride = s.nb * g.c;
+  const long u_stride = static_cast<long>(winograd_weights_size(g) / 36), v_stride = s.v_xi;
   const int filters = f1 - f0, n = static_cast<int>(s.n);
   for (int xi = 0; xi < 36; ++xi)
     gemm_packed(filters, n, g.c, u + xi * u_stride + static_cast<long>(f0) * g.c, v + xi * v_stride,
-                m + static_cast<long>(xi) * filters * n, n);
+                m + xi * s.m_stride(filters), n);
   transform_output(g, s, filters, m, out + static_cast<long>(f0) * g.oh() * g.ow());
 }
 
@@ -378,12 +388,12 @@ void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* d
     for (int ty = 0; ty < s.ty; ++ty)
       for (int x = 0; x < s.tx; x += L)
         gradient_tiles(plane + static_cast<long>(2 * ty) * s.dw_ + 2 * x, s.dw_,
-                       y + f * s.ld + static_cast<long>(ty) * s.tx + x, g.f * s.ld);
+                       y + f * s.ld + static_cast<long>(ty) * s.tx + x, s.m_xi);
   }
   const long u_stride = static_cast<long>(g.f) * g.c;
   for (int xi = 0; xi < 16; ++xi)
-    gemm(false, true, g.f, g.c, static_cast<int>(s.t), y + xi * g.f * s.ld, static_cast<int>(s.ld),
-         v + xi * g.c * s.ld, static_cast<int>(s.ld), 1.0f, du + xi * u_stride, g.c);
+    gemm(false, true, g.f, g.c, static_cast<int>(s.t), y + xi * s.m_xi, static_cast<int>(s.ld),
+         v + xi * s.v_xi, static_cast<int>(s.ld), 1.0f, du + xi * u_stride, g.c);
 }
 
 // dw (F, C, 3, 3) += G^T dU G: the adjoint of winograd_weights.

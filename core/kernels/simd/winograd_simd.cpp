@@ -6,8 +6,9 @@
 // the 36 positions xi of a transformed tile, M_xi (F, tiles) = U_xi (F, C) V_xi (C, tiles)
 // is one GEMM; each tile of M is transformed back to its 4x4 outputs with A^T m A. The
 // GEMMs copy nothing: U is stored in gemm_packed's A layout when the weights are
-// transformed, and the input transform writes V straight into its B layout. The transforms work on `Lanes::n` horizontally adjacent tiles at once
-// (xsimd vectors; one float in the scalar build), so every load and store is contiguous.
+// transformed, and the input transform writes V straight into its B layout. The
+// transforms work on `Lanes::n` horizontally adjacent tiles at once (xsimd vectors; one
+// float in the scalar build), so every load and store is contiguous.
 #include <algorithm>
 #include <cstring>
 

@@ -39,6 +39,18 @@ struct GemmBlocking {
 };
 GemmBlocking gemm_blocking();
 
+// C (M, N) = A (M, K) B (K, N), overwritten, from operands already in gemm's packed
+// layout: for a product whose operand another kernel produces (it writes it so, instead
+// of gemm copying it) or that is reused across calls (packed once). With (mr, nr) the
+// micro-tile of gemm_blocking(), A is ceil(M / mr) slivers of mr rows, each k-major:
+// ap[(s * K + k) * mr + r] = A[s * mr + r][k]; B is ceil(N / nr) slivers of nr columns:
+// bp[(s * K + k) * nr + c] = B[k][s * nr + c]. Rows past M and columns past N may hold
+// anything (they are computed and dropped). K is one block: a B sliver (K x nr) should
+// fit in L1, as it does for a few hundred.
+void gemm_packed(int M, int N, int K, const float* ap, const float* bp, float* C, int ldc);
+void gemm_packed_ref(int mr, int nr, int M, int N, int K, const float* ap, const float* bp,
+                     float* C, int ldc);
+
 // Unfolds one image for convolution as a matrix product.
 // img is (C, H, W); col is (C*KH*KW, OH*OW): row (c, ky, kx), column (oy, ox)
 // holds img[c, oy*stride + ky - pad_top, ox*stride + kx - pad_left], 0 outside.
@@ -60,8 +72,9 @@ void conv3x3_direct_ref(const Conv3x3Geom& g, const float* w, bool adjoint, cons
                         float* out);
 // Winograd F(4x4, 3x3): each 4x4 output tile from a 6x6 input tile with 36 products per
 // (f, c) instead of 144 (4x less arithmetic), as 36 GEMMs (F, C) x (C, tiles) on the
-// gemm above. The weights are transformed once (per step, into winograd_weights_size
-// floats), then each image is convolved with `scratch` of winograd_scratch_size floats.
+// gemm_packed above. The weights are transformed once (per step, into
+// winograd_weights_size floats, gemm_packed's A layout), then each image is convolved
+// with `scratch` of winograd_scratch_size floats.
 // Agrees with conv3x3_direct_ref to float rounding amplified by the transforms'
 // coefficients (up to 8 and 1/24): within 3e-5 of the sum of |w * x| (test_winograd.cpp).
 std::size_t winograd_weights_size(const Conv3x3Geom& g);
@@ -71,7 +84,8 @@ void conv3x3_winograd_ref(const Conv3x3Geom& g, const float* w, bool adjoint, co
                           float* out);
 std::size_t winograd_scratch_size(const Conv3x3Geom& g);
 // Writes only the output planes f0 <= f < f1 (one image can so be split across threads,
-// each with its own scratch); (0, F) is the whole convolution.
+// each with its own scratch); (0, F) is the whole convolution. f0 is a multiple of
+// gemm_blocking().mr (where a sliver of the transformed weights starts).
 void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, const float* img,
                       float* out, float* scratch);
 // The weight gradient, plain: dw (F, C, 3, 3) += sum over outputs of dout[f] times the

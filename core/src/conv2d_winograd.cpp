@@ -48,6 +48,13 @@ uint64_t Conv2D::winograd_tiles_size(const kernels::ConvGeom& g) const {
                   kernels::winograd_scratch_size(winograd_adjoint_geom(g)));
 }
 
+// The forward pass's and the input gradient's transformed weights share one buffer: the
+// larger (F and C are rounded up to the GEMM's slivers in turn).
+uint64_t Conv2D::winograd_weights_size(const kernels::ConvGeom& g) const {
+  return std::max(kernels::winograd_weights_size(winograd_forward_geom(g)),
+                  kernels::winograd_weights_size(winograd_adjoint_geom(g)));
+}
+
 Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
   const kernels::ConvGeom g = make_geom(in);
   if (!winograd_pays(in, filters_, kernel_, stride_, g))
@@ -56,7 +63,7 @@ Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
   // weights and the copy of the weights they came from.
   const kernels::Conv3x3Geom fg = winograd_forward_geom(g);
   return {winograd_tiles_size(g) + kernels::winograd_grad_size(fg),
-          kernels::winograd_weights_size(fg) + 9 * uint64_t(filters_) * g.c};
+          winograd_weights_size(g) + 9 * uint64_t(filters_) * g.c};
 }
 
 // One scratch per slot, big enough for both directions (the kernel rewrites all of it
@@ -64,7 +71,7 @@ Conv2D::ScratchSize Conv2D::scratch_size(const Shape& in) const {
 // estimate uses.
 void Conv2D::plan_winograd(int slots) {
   const kernels::Conv3x3Geom fg = winograd_forward_geom(geom_);
-  wino_u_.resize(kernels::winograd_weights_size(fg));
+  wino_u_.resize(winograd_weights_size(geom_));
   if (static_cast<int>(wino_scratch_.size()) != slots) wino_scratch_.resize(slots);
   for (auto& s : wino_scratch_) s.resize(winograd_tiles_size(geom_));
   if (static_cast<int>(wino_du_.size()) != slots) wino_du_.resize(slots);
@@ -97,12 +104,15 @@ void Conv2D::forward_winograd(const Tensor& in, Tensor& out) {
     return;
   }
   // Fewer images than threads (one image of the lesson's drawing pad): each thread
-  // takes a share of the filters of every image. The input transform is repeated per
-  // thread (a few % of the work), the 16 GEMMs and the output transform are split.
+  // takes a share of the filters of every image, in whole slivers of the transformed
+  // weights. The input transform is repeated per thread (a few % of the work), the 36
+  // GEMMs and the output transform are split.
+  const int mr = kernels::gemm_blocking().mr, slivers = (filters_ + mr - 1) / mr;
   for (int i = 0; i < n; ++i)
     pool.parallel_for(threads, [&](int begin, int, int slot) {
-      int f0, f1;
-      split_range(filters_, threads, begin, &f0, &f1);
+      int s0, s1;
+      split_range(slivers, threads, begin, &s0, &s1);
+      const int f0 = std::min(filters_, s0 * mr), f1 = std::min(filters_, s1 * mr);
       kernels::conv3x3_winograd(g, f0, f1, wino_u_.data(), in.image(i), out.image(i),
                                 wino_scratch_[slot].data());
       kernels::bias_act_rows(act_, out.image(i) + static_cast<long>(f0) * plane,

@@ -54,7 +54,47 @@ float gemm_max_diff(bool ta, bool tb, int M, int N, int K, float beta, int pad, 
   return worst;
 }
 
+// A (M, K) and B (K, N), row-major, in gemm_packed's layout (kernels.h) for micro-tile
+// (mr, nr); the padding rows and columns hold NaN, which must not reach C.
+std::vector<float> pack_rows(const std::vector<float>& A, int M, int K, int mr) {
+  std::vector<float> ap(static_cast<std::size_t>((M + mr - 1) / mr) * mr * K, NAN);
+  for (int i = 0; i < M; ++i)
+    for (int k = 0; k < K; ++k) ap[(static_cast<std::size_t>(i / mr) * K + k) * mr + i % mr] = A[i * K + k];
+  return ap;
+}
+std::vector<float> pack_columns(const std::vector<float>& B, int K, int N, int nr) {
+  std::vector<float> bp(static_cast<std::size_t>((N + nr - 1) / nr) * nr * K, NAN);
+  for (int k = 0; k < K; ++k)
+    for (int j = 0; j < N; ++j) bp[(static_cast<std::size_t>(j / nr) * K + k) * nr + j % nr] = B[k * N + j];
+  return bp;
+}
+
 }  // namespace
+
+TEST_CASE("gemm_packed and its _ref match gemm_ref on odd sizes, writing C only", "[kernels][gemm]") {
+  const GemmBlocking tile = gemm_blocking();
+  Rng rng(23);
+  for (int M : {1, 7, 13, 64})
+    for (int N : {1, 9, 36, 49})
+      for (int K : {1, 8, 33}) {
+        INFO("M " << M << " N " << N << " K " << K);
+        const int ldc = N + 3;
+        const auto A = random_vec(static_cast<std::size_t>(M) * K, rng);
+        const auto B = random_vec(static_cast<std::size_t>(K) * N, rng);
+        const auto ap = pack_rows(A, M, K, tile.mr), bp = pack_columns(B, K, N, tile.nr);
+        std::vector<float> want(static_cast<std::size_t>(M) * ldc, 7.0f), fast = want, plain = want;
+        gemm_ref(false, false, M, N, K, A.data(), K, B.data(), N, 0.0f, want.data(), ldc);
+        gemm_packed(M, N, K, ap.data(), bp.data(), fast.data(), ldc);
+        gemm_packed_ref(tile.mr, tile.nr, M, N, K, ap.data(), bp.data(), plain.data(), ldc);
+        float worst = 0.0f;
+        for (std::size_t i = 0; i < want.size(); ++i)
+          for (float got : {fast[i], plain[i]}) {
+            const float d = std::fabs(got - want[i]);
+            worst = std::isnan(d) ? INFINITY : std::max(worst, d);
+          }
+        CHECK(worst <= 1e-6f * (K + 1));
+      }
+}
 
 TEST_CASE("gemm matches gemm_ref for every transpose, beta and odd size", "[kernels][gemm]") {
   const int sizes[] = {1, 7, 13, 33, 100, 257};

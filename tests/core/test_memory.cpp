@@ -93,9 +93,12 @@ TEST_CASE("the estimate counts a Winograd layer's tiles instead of im2col", "[me
   const ModelSpec spec = ModelSpec::from_json(R"({"input": [6, 6, 8], "layers": [
     {"type": "conv2d", "filters": 8, "kernel": 3}, {"type": "flatten"},
     {"type": "dense", "units": 10, "activation": "softmax"}], "batch_size": 4})");
+  // (36, F, C) with F rounded up to whole slivers of the GEMM's micro-tile rows.
   const kernels::Conv3x3Geom fwd{8, 6, 6, 8, 0}, adj{8, 4, 4, 8, 2};
   const uint64_t u = kernels::winograd_weights_size(fwd) + 9 * 8 * 8;  // and the weights' copy
-  CHECK(kernels::winograd_weights_size(fwd) == 36u * 8 * 8);
+  const uint64_t mr = kernels::gemm_blocking().mr;
+  CHECK(kernels::winograd_weights_size(fwd) == 36u * ((8 + mr - 1) / mr * mr) * 8);
+  CHECK(kernels::winograd_weights_size(adj) == kernels::winograd_weights_size(fwd));
   CHECK(kernels::winograd_grad_size(fwd) == 16u * 8 * 8);
   const uint64_t per_slot = std::max(kernels::winograd_scratch_size(fwd), kernels::winograd_scratch_size(adj)) +
                             kernels::winograd_grad_size(fwd);

@@ -71,9 +71,11 @@ double worst_excess(const Conv3x3Geom& g, bool adjoint, Rng& rng) {
   conv3x3_direct_ref(g, absolute(w).data(), adjoint, absolute(x).data(), bound.data());
   std::vector<float> u(winograd_weights_size(g)), scratch(winograd_scratch_size(g), NAN);
   winograd_weights(g, w.data(), adjoint, u.data());
-  // In two calls (filters [0, f/2) and [f/2, f)), as Conv2D splits one image across threads.
-  conv3x3_winograd(g, 0, g.f / 2, u.data(), x.data(), fast.data(), scratch.data());
-  conv3x3_winograd(g, g.f / 2, g.f, u.data(), x.data(), fast.data(), scratch.data());
+  // In two calls, split at a sliver of the transformed weights, as Conv2D splits one image
+  // across threads.
+  const int mr = gemm_blocking().mr, half = (g.f + mr - 1) / mr / 2 * mr;
+  conv3x3_winograd(g, 0, half, u.data(), x.data(), fast.data(), scratch.data());
+  conv3x3_winograd(g, half, g.f, u.data(), x.data(), fast.data(), scratch.data());
   for (std::size_t i = nout; i < fast.size(); ++i)
     if (fast[i] != 12345.0f) return INFINITY;
   fast.resize(nout);

@@ -23,6 +23,18 @@ void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, const float* A, i
   }
 }
 
+void gemm_packed_ref(int mr, int nr, int M, int N, int K, const float* ap, const float* bp,
+                     float* C, int ldc) {
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      const float* a = ap + static_cast<long>(i / mr) * K * mr + i % mr;
+      const float* b = bp + static_cast<long>(j / nr) * K * nr + j % nr;
+      float sum = 0.0f;
+      for (int k = 0; k < K; ++k) sum += a[k * mr] * b[k * nr];
+      C[static_cast<long>(i) * ldc + j] = sum;
+    }
+}
+
 void im2col_ref(const ConvGeom& g, const float* img, float* col) {
   const int plane = g.oh * g.ow;
   for (int c = 0; c < g.c; ++c)

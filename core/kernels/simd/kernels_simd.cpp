@@ -50,6 +50,9 @@ void bias_grad_rows(const float* d, int rows, int cols, float* dbias) {
 }
 double peak_gflops(double seconds) { return peak_gflops_ref(seconds); }
 GemmBlocking gemm_blocking() { return {1, 1, 0, 0, 0}; }  // gemm_ref: no blocking
+void gemm_packed(int M, int N, int K, const float* ap, const float* bp, float* C, int ldc) {
+  gemm_packed_ref(1, 1, M, N, K, ap, bp, C, ldc);
+}
 
 #else
 
@@ -334,6 +337,14 @@ void gemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const 
 GemmBlocking gemm_blocking() {
   const Blocks& b = block_sizes();
   return {MR, NR, b.mc, b.kc, b.nc};
+}
+
+// Each B sliver stays in L1 while the micro-kernel sweeps every A sliver over it.
+void gemm_packed(int M, int N, int K, const float* ap, const float* bp, float* C, int ldc) {
+  for (int jr = 0; jr < N; jr += NR, bp += static_cast<long>(K) * NR)
+    for (int ir = 0; ir < M; ir += MR)
+      micro_kernel(K, ap + static_cast<long>(ir / MR) * K * MR, bp, NR, C + static_cast<long>(ir) * ldc + jr,
+                   ldc, std::min(MR, M - ir), std::min(NR, N - jr), true);
 }
 
 namespace {

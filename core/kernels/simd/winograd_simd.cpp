@@ -4,9 +4,11 @@
 // Per image: the input is copied into a zero-bordered plane per channel, cut into
 // overlapping 6x6 tiles (stride 4), each tile transformed to V = B^T d B; for each of
 // the 36 positions xi of a transformed tile, M_xi (F, tiles) = U_xi (F, C) V_xi (C, tiles)
-// is one GEMM on the packed gemm; each tile of M is transformed back to its 4x4 outputs
-// with A^T m A. The transforms work on `Lanes::n` horizontally adjacent tiles at once
-// (xsimd vectors; one float in the scalar build), so every load and store is contiguous.
+// is one GEMM; each tile of M is transformed back to its 4x4 outputs with A^T m A. The
+// GEMMs copy nothing: U is stored in gemm_packed's A layout when the weights are
+// transformed, and the input transform writes V straight into its B layout. The
+// transforms work on `Lanes::n` horizontally adjacent tiles at once (xsimd vectors; one
+// float in the scalar build), so every load and store is contiguous.
 #include <algorithm>
 #include <cstring>
 
@@ -53,33 +55,53 @@ constexpr int L = Lanes::n;
 
 // Where everything lives in the scratch, for output tiles of `tile` x `tile` (4 for the
 // convolution, 2 for the weight gradient) from input tiles of a = tile + 2: the
-// zero-bordered input planes (C, ph, pw), the transformed tiles V (a^2, C, ld) and the GEMM
-// results M (a^2, F, ld). Tile t = ty * tx + x. A row of tiles is transformed L at a time:
-// the last group of a row runs past it, into the next row's first tiles (rewritten when
-// that row is done) or, after the last row, into the `L` spare columns of ld; its input
-// comes from the plane's right border (a group reads tile * (L + 1) floats of a row).
+// zero-bordered input planes (C, ph, pw), the transformed tiles V and the GEMM results M.
+// A row of tiles is transformed L at a time; the last group of a row runs past it, its
+// input from the plane's right border (a group reads tile * (L + 1) floats of a row).
+// The convolution numbers its tiles t = y * txr + x, rows rounded up to L tiles (the
+// extra ones computed and never read back), so that a group of L never straddles two of
+// gemm_packed's B slivers (nr, a multiple of L): V is (a^2) times ceil(n / nr) slivers of
+// (C, nr), M (a^2, F, n). The weight gradient keeps t = y * tx + x, V (a^2, C, ld) and
+// M (a^2, F, ld) plain, its GEMM summing over the tiles: a group that runs past its row
+// lands in the next row's first tiles (rewritten when that row is done) or, after the
+// last row, in the `L` spare columns of ld.
+// Two positions xi of V or M are one matrix plus kSkew floats apart: a multiple of 4 KB
+// (16 KB for the lesson's input gradient) put the 36 stores or loads of a tile's
+// transform in one L1 set, more than its ways.
+constexpr int kSkew = 16;
 struct Layout {
-  int ty, tx;   // output tiles down and across
-  int pw, ph;   // padded plane
-  long t, ld;   // tiles per image, row stride of V and M
+  int tile;
+  int ty, tx, txr;  // output tiles down and across, across rounded up to L
+  int pw, ph;       // padded plane
+  long t, ld;       // weight gradient: tiles per image, row stride of V and M
+  int nr;           // convolution: gemm_packed's B sliver width
+  long n, nb;       // convolution: tile columns ty * txr, and rounded up to nr
+  long v_xi, m_xi;    // distance between two positions of V, and of M with all F filters
   long planes, v, m;  // sizes in floats
   int dw_;            // width of the zero-padded output-gradient planes (F, tile ty, dw_)
   long dplanes;       // their size in floats (weight gradient only)
-  Layout(const Conv3x3Geom& g, int tile) {
+  Layout(const Conv3x3Geom& g, int tile_) : tile(tile_) {
     const int a2 = (tile + 2) * (tile + 2);
     ty = (g.oh() + tile - 1) / tile;
     tx = (g.ow() + tile - 1) / tile;
-    const int tx_round = (tx + L - 1) / L * L;
-    pw = tile * (tx_round + 1);
+    txr = (tx + L - 1) / L * L;
+    pw = tile * (txr + 1);
     ph = tile * ty + 2;
     t = static_cast<long>(ty) * tx;
     ld = t + L;
+    nr = gemm_blocking().nr;
+    n = static_cast<long>(ty) * txr;
+    nb = (n + nr - 1) / nr * nr;
     planes = static_cast<long>(g.c) * ph * pw;
-    v = a2 * g.c * ld;
-    m = a2 * g.f * ld;
-    dw_ = tile * tx_round;
+    v_xi = g.c * (tile == 4 ? nb : ld) + kSkew;
+    m_xi = m_stride(g.f);
+    v = a2 * v_xi;
+    m = a2 * m_xi;
+    dw_ = tile * txr;
     dplanes = tile == 2 ? static_cast<long>(g.f) * tile * ty * dw_ : 0;
   }
+  // The distance between two positions of M with `filters` rows.
+  long m_stride(int filters) const { return filters * (tile == 4 ? n : ld) + kSkew; }
 };
 
 // Rows are a few dozen floats: inline vector moves, not a library call each.
@@ -215,20 +237,21 @@ inline void gradient_tiles(const float* p, int pw, float* y, long xi_stride) {
   }
 }
 
-// V of every tile of every channel: input_tiles4 (tile 4) or input_tiles (tile 2).
+// V of every tile of every channel (Layout): input_tiles4 into gemm_packed's B slivers
+// (tile 4), or input_tiles into plain rows (tile 2).
 void transform_input(const Conv3x3Geom& g, const Layout& s, int tile, const float* planes, float* v) {
-  const long xi_stride = g.c * s.ld;
+  const long xi_stride = s.v_xi;
   for (int c = 0; c < g.c; ++c) {
     const float* plane = planes + static_cast<long>(c) * s.ph * s.pw;
-    float* vc = v + c * s.ld;
     for (int y = 0; y < s.ty; ++y)
       for (int x = 0; x < s.tx; x += L) {
         const float* p = plane + static_cast<long>(tile * y) * s.pw + tile * x;
-        float* dst = vc + static_cast<long>(y) * s.tx + x;
-        if (tile == 4)
-          input_tiles4(p, s.pw, dst, xi_stride);
-        else
-          input_tiles(p, s.pw, dst, xi_stride);
+        if (tile == 4) {
+          const long t = static_cast<long>(y) * s.txr + x;
+          input_tiles4(p, s.pw, v + (t / s.nr * g.c + c) * s.nr + t % s.nr, xi_stride);
+        } else {
+          input_tiles(p, s.pw, v + c * s.ld + static_cast<long>(y) * s.tx + x, xi_stride);
+        }
       }
   }
 }
@@ -239,18 +262,18 @@ void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const 
   const int oh = g.oh(), ow = g.ow();
   alignas(64) float rows[4][4 * L];
   for (int f = 0; f < filters; ++f) {
-    const float* mf = m + f * s.ld;
+    const float* mf = m + f * s.n;
     float* of = out + static_cast<long>(f) * oh * ow;
     for (int y = 0; y < s.ty; ++y)
       for (int x = 0; x < s.tx; x += L) {
-        const float* src = mf + static_cast<long>(y) * s.tx + x;
+        const float* src = mf + static_cast<long>(y) * s.txr + x;
         float* dst = of + static_cast<long>(4 * y) * ow + 4 * x;
         const int cols = std::min(4 * L, ow - 4 * x), nrows = std::min(4, oh - 4 * y);
         if (cols == 4 * L && nrows == 4) {
-          output_tiles4(src, filters * s.ld, dst, ow);
+          output_tiles4(src, s.m_stride(filters), dst, ow);
           continue;
         }
-        output_tiles4(src, filters * s.ld, rows[0], 4 * L);
+        output_tiles4(src, s.m_stride(filters), rows[0], 4 * L);
         for (int r = 0; r < nrows; ++r) copy_row(rows[r], dst + static_cast<long>(r) * ow, cols);
       }
   }
@@ -258,23 +281,28 @@ void transform_output(const Conv3x3Geom& g, const Layout& s, int filters, const 
 
 }  // namespace
 
+// 36 matrices (F, C) in gemm_packed's A layout: F rounded up to whole slivers of mr.
 std::size_t winograd_weights_size(const Conv3x3Geom& g) {
-  return 36 * static_cast<std::size_t>(g.f) * g.c;
+  const std::size_t mr = gemm_blocking().mr;
+  return 36 * ((g.f + mr - 1) / mr * mr) * g.c;
 }
 
 std::size_t winograd_grad_size(const Conv3x3Geom& g) {
   return 16 * static_cast<std::size_t>(g.f) * g.c;
 }
 
-// u (36, F, C) = G k G^T per kernel k, G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
-// 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]. Channels are taken kBlock at a time and each
-// block's 36 transformed values per channel written as 36 runs of kBlock contiguous floats:
-// storing value by value, the 36 positions of one (f, c) land F*C floats apart (8 KB for
-// the lesson's 64x32 layer), all in the same cache set, and the serial transform took
-// ~0.2 ms a step natively; it is done on the calling thread while the others wait.
+// u = G k G^T per kernel k, G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6;
+// 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1], as 36 matrices (F, C) in gemm_packed's A layout
+// (kernels.h): value (f, c) of position xi at xi * xi_stride + (f / mr * C + c) * mr + f % mr.
+// Channels are taken kBlock at a time and each block's 36 transformed values per channel
+// written as 36 runs of kBlock floats mr apart: storing all 36 positions of one (f, c)
+// at once, they land a matrix apart (8 KB for the lesson's 64x32 layer), all in the
+// same cache set, and the serial transform took ~0.2 ms a step natively; it is done on
+// the calling thread while the others wait.
 void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float* u) {
-  constexpr int kBlock = 16;  // one 64-byte line per position
-  const long xi_stride = static_cast<long>(g.f) * g.c;
+  constexpr int kBlock = 16;
+  const int mr = gemm_blocking().mr;
+  const long xi_stride = static_cast<long>(winograd_weights_size(g) / 36);
   // o = G k, with products by the reciprocals: divisions made the transform of the lesson's
   // conv2d_1 (2,048 kernels) take 150 us natively, as long as the convolution of one image.
   auto line = [](float k0, float k1, float k2, float* o, int step) {
@@ -304,8 +332,9 @@ void winograd_weights(const Conv3x3Geom& g, const float* w, bool adjoint, float*
         for (int i = 0; i < 6; ++i) line(gk[i][0], gk[i][1], gk[i][2], ugt[i], 1);
         for (int xi = 0; xi < 36; ++xi) block[xi][cc] = ugt[xi / 6][xi % 6];
       }
-      float* dst = u + static_cast<long>(f) * g.c + c0;
-      for (int xi = 0; xi < 36; ++xi) std::copy(block[xi], block[xi] + nc, dst + xi * xi_stride);
+      float* dst = u + (static_cast<long>(f / mr) * g.c + c0) * mr + f % mr;
+      for (int xi = 0; xi < 36; ++xi)
+        for (int cc = 0; cc < nc; ++cc) dst[xi * xi_stride + cc * mr] = block[xi][cc];
     }
 }
 
@@ -324,12 +353,11 @@ void conv3x3_winograd(const Conv3x3Geom& g, int f0, int f1, const float* u, cons
   float* m = v + s.v;
   pad_planes(g, s, img, planes);
   transform_input(g, s, 4, planes, v);
-  const long u_stride = static_cast<long>(g.f) * g.c;
-  const int filters = f1 - f0;
+  const long u_stride = static_cast<long>(winograd_weights_size(g) / 36), v_stride = s.v_xi;
+  const int filters = f1 - f0, n = static_cast<int>(s.n);
   for (int xi = 0; xi < 36; ++xi)
-    gemm(false, false, filters, static_cast<int>(s.t), g.c, u + xi * u_stride + static_cast<long>(f0) * g.c,
-         g.c, v + xi * g.c * s.ld, static_cast<int>(s.ld), 0.0f, m + xi * filters * s.ld,
-         static_cast<int>(s.ld));
+    gemm_packed(filters, n, g.c, u + xi * u_stride + static_cast<long>(f0) * g.c, v + xi * v_stride,
+                m + xi * s.m_stride(filters), n);
   transform_output(g, s, filters, m, out + static_cast<long>(f0) * g.oh() * g.ow());
 }
 
@@ -361,12 +389,12 @@ void winograd_weight_grad(const Conv3x3Geom& g, const float* img, const float* d
     for (int ty = 0; ty < s.ty; ++ty)
       for (int x = 0; x < s.tx; x += L)
         gradient_tiles(plane + static_cast<long>(2 * ty) * s.dw_ + 2 * x, s.dw_,
-                       y + f * s.ld + static_cast<long>(ty) * s.tx + x, g.f * s.ld);
+                       y + f * s.ld + static_cast<long>(ty) * s.tx + x, s.m_xi);
   }
   const long u_stride = static_cast<long>(g.f) * g.c;
   for (int xi = 0; xi < 16; ++xi)
-    gemm(false, true, g.f, g.c, static_cast<int>(s.t), y + xi * g.f * s.ld, static_cast<int>(s.ld),
-         v + xi * g.c * s.ld, static_cast<int>(s.ld), 1.0f, du + xi * u_stride, g.c);
+    gemm(false, true, g.f, g.c, static_cast<int>(s.t), y + xi * s.m_xi, static_cast<int>(s.ld),
+         v + xi * s.v_xi, static_cast<int>(s.ld), 1.0f, du + xi * u_stride, g.c);
 }
 
 // dw (F, C, 3, 3) += G^T dU G: the adjoint of winograd_weights.

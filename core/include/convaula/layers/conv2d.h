@@ -32,7 +32,7 @@ class Conv2D : public Layer {
   const float* weight() const { return w_; }
   const float* bias() const { return b_; }
   const kernels::ConvGeom& geom() const { return geom_; }
-  // Whether this layer (once bound) runs Winograd F(2x2, 3x3) instead of im2col + GEMM.
+  // Whether this layer (once bound) runs Winograd (conv2d_winograd.cpp) instead of im2col + GEMM.
   bool uses_winograd() const { return winograd_; }
   // The scratch floats this layer will allocate once bound to `in`: per thread slot
   // (im2col and its gradient, or Winograd's tiles and weight-gradient share) and once
@@ -53,12 +53,13 @@ class Conv2D : public Layer {
   };
   void plan_scratch(int slots);
 
-  // Winograd F(2x2, 3x3) for the forward pass, the input gradient and the weight gradient
-  // (conv2d_winograd.cpp), chosen in bind() from the layer's shape.
+  // Winograd F(4x4, 3x3) for the forward pass and the input gradient, F(2x2, 3x3) for the
+  // weight gradient (conv2d_winograd.cpp), chosen in bind() from the layer's shape.
   static bool winograd_pays(const Shape& in, int filters, int kernel, int stride, const kernels::ConvGeom& g);
   kernels::Conv3x3Geom winograd_forward_geom(const kernels::ConvGeom& g) const;
   kernels::Conv3x3Geom winograd_adjoint_geom(const kernels::ConvGeom& g) const;
   uint64_t winograd_tiles_size(const kernels::ConvGeom& g) const;
+  uint64_t winograd_weights_size(const kernels::ConvGeom& g) const;
   void plan_winograd(int slots);
   void forward_winograd(const Tensor& in, Tensor& out);
   // Before the backward loop: the turned weights. Then per image: din = dout (*) w^T.
@@ -75,7 +76,7 @@ class Conv2D : public Layer {
   float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
   std::vector<Scratch> scratch_;
   bool winograd_ = false;
-  std::vector<float> wino_u_;                    // transformed weights (36, F, C) or (36, C, F)
+  std::vector<float> wino_u_;                    // transformed weights, forward or adjoint (packed)
   std::vector<float> wino_w_;                    // the weights wino_u_ is the forward transform of
   std::vector<std::vector<float>> wino_scratch_;  // one per thread slot
   std::vector<std::vector<float>> wino_du_;       // (16, F, C) weight gradient per slot

@@ -87,7 +87,7 @@ TEST_CASE("10x15 input, 3x3 kernel: 8x13 = 104 neurons sharing 9 weights", "[exp
   CHECK(counts[0].inputs_per_neuron == 9);
 }
 
-TEST_CASE("four kernels give a 4x8x13 tensor; a second 3x3 layer has 36 inputs and a 5x5 field",
+TEST_CASE("four kernels give a 4x8x13 tensor, and a second 3x3 layer has 36 inputs and a 5x5 field",
           "[explain][lesson]") {
   const ModelSpec spec = spec_of(R"({"type": "conv2d", "filters": 4, "kernel": 3},
                                     {"type": "conv2d", "filters": 8, "kernel": 3})");

@@ -302,7 +302,7 @@ TEST_CASE("The images a validation_split holds out never reach training", "[sess
   CHECK(learnt(a, 0) != learnt(b, 0));
 }
 
-TEST_CASE("A validation_split outside [0, 1), or one that leaves a side empty, is refused", "[session]") {
+TEST_CASE("A validation_split below 0, at 1 or above, or one that leaves a side empty, is refused", "[session]") {
   Session s;
   ready(s);  // 96 training images
   const auto before = params_of(s);

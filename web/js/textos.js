@@ -205,6 +205,7 @@ export const errores = {
   not_evaluating: 'No hay ninguna evaluación en marcha.',
   too_large: 'El modelo o los datos no caben en la memoria que el motor puede usar. Prueba con menos capas, menos neuronas o un lote más pequeño.',
   too_slow: 'El modelo necesita demasiados cálculos por imagen: cada predicción tardaría demasiado en este ordenador. Prueba con menos capas, menos filtros o menos neuronas. El modelo actual no ha cambiado.',
+  stopped: 'Se ha detenido el cálculo antes de terminar.',
   out_of_memory: 'El navegador se ha quedado sin memoria.',
   unsupported: 'Este navegador no puede ejecutar el motor (hace falta WebAssembly).',
   worker_crash: 'El motor se ha detenido inesperadamente y se ha reiniciado. Vuelve a cargar los datos y el modelo.',

@@ -2,7 +2,8 @@
 // it: files that are not weights are refused in Spanish and the network stays; out-of-range
 // values in the training form are refused next to the field; a diverging run stops with a
 // Spanish explanation and the network from before; a crashed engine is restarted with the
-// pretrained network; a lesson section that cannot be built says so. The worker's own answers
+// pretrained network; a lesson section that cannot be built says so; damaged settings kept in
+// the browser are set aside with a notice. The worker's own answers
 // to bad requests are worker-protocol.test.mjs. Files go to build/artifacts/robustness/.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,6 +143,43 @@ describe('when something goes wrong', () => {
       // canvas moves it by a fraction of a pixel, so the strokes rasterize a little differently
       // (2e-6 apart seen here). Fresh or other weights would differ by far more.
       after.probs.forEach((p, d) => assert.ok(Math.abs(p - before.probs[d]) < 1e-3, `p(${d}) ${before.probs[d]} → ${p}`));
+      await waitState(page, ['idle'], READY);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('damaged settings kept in this browser are set aside with a Spanish notice, and the page still works', async () => {
+    const context = await app.browser.newContext();
+    // Damaged values at the reload, written over what the page's own pagehide stored.
+    const bad = { proyector: '{"on": tru', lugar: '{"id":"mnist","top":"abajo"}' };
+    await context.addInitScript((b) => {
+      if (!sessionStorage.getItem('test-loaded')) return sessionStorage.setItem('test-loaded', '1');
+      localStorage.setItem('convaula.proyector', b.proyector);
+      sessionStorage.setItem('convaula-lugar', b.lugar);
+    }, bad);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      await page.goto(app.server.url);
+      await waitPretrained(page);
+      await page.reload();
+      await waitPretrained(page);
+      const notice = page.getByTestId('stored-notice');
+      await notice.waitFor({ state: 'visible' });
+      assert.match(await notice.textContent(), /modo proyector guardado en este navegador estaba dañado/);
+      assert.match(await notice.textContent(), /en qué sección estabas/);
+      const stored = await page.evaluate(() => ({
+        proyector: localStorage.getItem('convaula.proyector'), proyectorAside: localStorage.getItem('convaula.proyector-apartados'),
+        lugarAside: sessionStorage.getItem('convaula-lugar-apartados'),
+      }));
+      assert.deepEqual(stored, { proyector: null, proyectorAside: bad.proyector, lugarAside: bad.lugar }, 'set aside, not deleted');
+      assert.equal(await page.evaluate(() => document.body.classList.contains('proyector')), false);
+      await page.locator('#boton-proyector').click();
+      assert.equal(await page.evaluate(() => localStorage.getItem('convaula.proyector')), '1');
+      assert.equal((await handwritten(page, 1)).digit, 1);
       await waitState(page, ['idle'], READY);
       assert.deepEqual(errors, []);
     } finally {

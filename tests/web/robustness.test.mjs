@@ -1,5 +1,6 @@
 // robustness.test.mjs: what goes wrong in class, in Debian's Chromium, and how the page takes
-// it: files that are not weights are refused in Spanish and the network stays; out-of-range
+// it: files that are not weights, or whose network is too heavy to compute, are refused in
+// Spanish and the network stays; out-of-range
 // values in the training form are refused next to the field; a diverging run stops with a
 // Spanish explanation and the network from before; a crashed engine is restarted with the
 // pretrained network; a lesson section that cannot be built says so; damaged settings kept in
@@ -18,7 +19,7 @@ const openApp = () => app.openApp({ pretrained: true });
 
 describe('when something goes wrong', () => {
 
-  test('files that are not weights (random bytes, a PNG, an empty file, a big file) are refused and the network stays', async () => {
+  test('files that are not weights (random bytes, a PNG, an empty file, a big file) or too heavy are refused and the network stays', async () => {
     const { page, context, errors } = await openApp();
     try {
       const png = await page.screenshot();
@@ -27,10 +28,11 @@ describe('when something goes wrong', () => {
         { name: 'foto.png', buffer: png, expect: 'bad_weights' },
         { name: 'vacio.pesos', buffer: Buffer.alloc(0), expect: 'archivo_vacio' },
         { path: `${ARTIFACTS}enorme.bin`, expect: 'archivo_grande' },  // over Playwright's 50 MB for buffers
+        { name: 'red-pesada.pesos', buffer: heavyWeights(), expect: 'too_slow' },
       ];
       await writeFile(files[3].path, Buffer.alloc(70 * 1024 * 1024));
       const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({
-        bad_weights: m.errores.bad_weights, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
+        bad_weights: m.errores.bad_weights, too_slow: m.errores.too_slow, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
       })));
       const message = page.getByTestId('weights-message');
       for (const { name = 'enorme.bin', buffer, path, expect } of files) {
@@ -209,3 +211,37 @@ describe('when something goes wrong', () => {
     }
   });
 });
+
+// A weights file (core/include/convaula/weights.h) of 10.9 M parameters, all zero, in float16:
+// 21.8 MB whose network needs 2.9 GFLOP an image, over the engine's compute budget.
+function heavyWeights() {
+  const spec = Buffer.from(JSON.stringify({ input: [28, 28, 1], layers: [
+    { type: 'conv2d', filters: 128, kernel: 3, activation: 'relu' },
+    { type: 'conv2d', filters: 256, kernel: 5, activation: 'relu' },
+    { type: 'conv2d', filters: 512, kernel: 5, activation: 'relu' },
+    { type: 'max_pooling2d', pool: 2 }, { type: 'flatten' },
+    { type: 'dense', units: 164, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] }));
+  // (3·3·1 + 1)·128 + (5·5·128 + 1)·256 + (5·5·256 + 1)·512 + (9·9·512 + 1)·164 + (164 + 1)·10
+  const params = 1280 + 819456 + 3277312 + 6801572 + 1650;
+  const file = Buffer.alloc(24 + spec.length + 2 * params + 4);
+  file.write('CVAW', 0, 'latin1');
+  file.writeUInt32LE(1, 4);
+  file.writeUInt32LE(spec.length, 8);
+  spec.copy(file, 12);
+  file.writeUInt32LE(1, 12 + spec.length);  // float16
+  file.writeBigUInt64LE(BigInt(params), 16 + spec.length);
+  file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
+  return file;
+}
+
+// CRC-32 (IEEE, reflected polynomial 0xEDB88320), as the weights file's checksum.
+function crc32(bytes) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xFFFFFFFF;
+  for (const b of bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >>> 8);
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}

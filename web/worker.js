@@ -369,8 +369,11 @@ function resume() {
   training.eta.resume(performance.now());
   schedule();
 }
-function stop() {
-  if (scoring) scoring.stopping = true;
+function stop({ pass }) {
+  if (pass) {
+    if (scoring) scoring.stopping = true;
+    return;
+  }
   if (!training || training.finishing) return;
   training.stopping = true;
   training.paused = false;

@@ -152,7 +152,7 @@ describe('when something goes wrong', () => {
     }
   });
 
-  test('damaged settings kept in this browser are set aside with a Spanish notice, and the page still works', async () => {
+  test('damaged settings and a damaged kept network are set aside with a Spanish notice, and the page still works', async () => {
     const context = await app.browser.newContext();
     // Damaged values at the reload, written over what the page's own pagehide stored.
     const bad = { proyector: '{"on": tru', lugar: '{"id":"mnist","top":"abajo"}' };
@@ -161,14 +161,38 @@ describe('when something goes wrong', () => {
       localStorage.setItem('convaula.proyector', b.proyector);
       sessionStorage.setItem('convaula-lugar', b.lugar);
     }, bad);
+    // fn(store) on the page's IndexedDB store of kept networks, in one transaction; what the
+    // function it returns gives, once the transaction is done.
+    await context.addInitScript(() => {
+      window.keptNetworks = (fn) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('convaula-red');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('convaula-red', 'readwrite');
+          const done = fn(tx.objectStore('convaula-red'));
+          tx.oncomplete = () => { open.result.close(); resolve(typeof done === 'function' ? done() : null); };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      });
+    });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (err) => errors.push(String(err)));
     try {
       await page.goto(app.server.url);
       await waitPretrained(page);
+      // A kept network (ui/red-conservada.js) whose record is not in its layout.
+      await page.evaluate(() => keptNetworks((store) => store.put(
+        { pesos: 'no son pesos', origen: 'clase', archivo: null, fecha: 'ayer' }, 'red-v1')));
       await page.reload();
       await waitPretrained(page);
+      await page.waitForSelector('[data-testid="weights-message"][data-state="set-aside"]', { state: 'attached' });
+      assert.match(await page.getByTestId('weights-message').textContent(), /se ha apartado \(no se ha borrado\)/);
+      const network = await page.evaluate(() => keptNetworks((store) => {
+        const [kept, aside] = [store.get('red-v1'), store.get('red-v1-apartados')];
+        return () => ({ kept: kept.result ?? null, aside: aside.result?.map((r) => r.pesos) });
+      }));
+      assert.deepEqual(network, { kept: null, aside: ['no son pesos'] });
       const notice = page.getByTestId('stored-notice');
       await notice.waitFor({ state: 'visible' });
       assert.match(await notice.textContent(), /modo proyector guardado en este navegador estaba dañado/);

@@ -300,7 +300,7 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
       // A pass over the whole test set, stopped once it is under way.
       const whole = fallo(c.testPredictions({ start: 0, count: 10000 }));
       await c.predict({ pixels });
-      await c.stop();
+      await c.stop({ pass: true });
       const stopped = await whole;
       const next = await c.evaluate({ limit: 10 });
       return { order, stopped, next: next.confusion.reduce((a, b) => a + b, 0) };

@@ -65,11 +65,12 @@ export const REQUESTS = {
   // A diverged run rejects with 'diverged' and the model from before the run is back.
   // 'progress' also carries the run's `fraction` done and `etaSeconds`, validation counted.
   train: { model: true, needs: ['model'], loads: ['train', 'test'], run: 'train' },
-  // No-ops without a run: a click racing the end of a run is harmless. `stop` also ends a
-  // scoring pass (evaluate, testPredictions, between two of its steps): it rejects with 'stopped'.
+  // No-ops without a run: a click racing the end of a run is harmless. stop({pass: true}) ends
+  // the scoring pass instead (evaluate, testPredictions, between two of its steps), which then
+  // rejects with 'stopped'; a training run's stop never ends another widget's pass.
   pause: {},
   resume: {},
-  stop: {},
+  stop: { defaults: { pass: false } },
   // {limit} → {loss, accuracy, classes, confusion: Int32Array} on the whole test set (limit > 0:
   // its first `limit` images only, for short tests)
   evaluate: { defaults: { limit: 0 }, model: true, needs: ['model'], loads: ['test'], run: 'pass' },

@@ -25,6 +25,8 @@ export function redValida(r) {
 export function crearRedConservada(cliente, { avisar }) {
   const almacen = crearAlmacen('convaula-red');
   const fallo = (error) => avisar(T.conservar_error[error?.code] ?? T.conservar_error.no_disponible, 'error');
+  // Without IndexedDB nothing was kept: there is nothing to read or forget, and nothing to say.
+  const falloSalvoSinIdb = (error) => { if (error?.code !== 'sin_indexeddb') fallo(error); };
   const apartada = () => avisar(T.conservada_apartada, 'set-aside');
   return {
     /** Keeps the network now in 'principal'; `origen`, `archivo`: how the "Red activa" line names it. */
@@ -50,7 +52,7 @@ export function crearRedConservada(cliente, { avisar }) {
         if (leido.apartado) apartada();
         valor = leido.valor;
       } catch (error) {
-        if (error?.code !== 'sin_indexeddb') fallo(error);
+        falloSalvoSinIdb(error);
         return null;
       }
       if (!valor) return null;
@@ -63,6 +65,6 @@ export function crearRedConservada(cliente, { avisar }) {
       }
     },
     /** The page went back to the pretrained network: nothing to give back any more. */
-    olvidar: () => almacen.borrar(CLAVE).catch(fallo),
+    olvidar: () => almacen.borrar(CLAVE).catch(falloSalvoSinIdb),
   };
 }

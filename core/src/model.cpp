@@ -235,8 +235,9 @@ void check_memory_budget(const MemoryEstimate& m) {
 
 Sequential::Sequential(ModelSpec spec, InitialWeights weights) : spec_(std::move(spec)) {
   ModelPlan plan = plan_model(spec_);
-  check_memory_budget(estimate(spec_, plan, ThreadPool::global().threads()));
+  // Compute first: a far too heavy network is refused for that whatever the machine's threads.
   check_compute_budget(plan.flops);
+  check_memory_budget(estimate(spec_, plan, ThreadPool::global().threads()));
   std::map<std::string, int> seen;
   for (LayerPlan& lp : plan.layers) {
     const int k = seen[lp.layer->keras_name()]++;
@@ -420,9 +421,11 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
   // planned, its parameter count compared with the file's, its memory estimated.
   ModelSpec spec;
   MemoryEstimate need;
+  double flops = 0;
   try {
     spec = ModelSpec::from_json(f.spec_json);
     need = estimate_memory(spec, ThreadPool::global().threads());
+    for (const double layer : layer_flops(spec)) flops += layer;
   } catch (const Error& e) {
     throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
   }
@@ -430,6 +433,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
     throw Error(errc::bad_weights, "weights file has " + with_commas(f.count) +
                                        " parameters, but its model '" + quote(spec.name) +
                                        "' needs " + with_commas(need.params));
+  check_compute_budget(flops);
   try {
     check(need);
   } catch (const Error& e) {

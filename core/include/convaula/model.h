@@ -212,7 +212,8 @@ void check_memory_budget(const MemoryEstimate& need);
 
 // The model a weights file describes (its embedded spec), with the file's weights loaded.
 // Throws Error(bad_weights) for a corrupt file, an invalid embedded spec or a parameter
-// count that does not match it, Error(too_large) for a model over the memory budget;
+// count that does not match it, Error(too_slow) for a model over the compute budget,
+// Error(too_large) for one over the memory budget;
 // nothing is allocated for the model before all of that has been checked.
 // `check` runs on the model's estimate before anything is allocated (a Session adds what it
 // already holds); it throws to refuse.

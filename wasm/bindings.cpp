@@ -79,8 +79,8 @@ val summary(Slot slot) {
     return obj({{"name", val(r.name)}, {"kerasClass", val(r.keras_class)},
                 {"output", keras_shape(r.output)}, {"params", val(double(r.params))}});
   });
-  return obj({{"summary", rows}, {"totalParams", val(double(m.param_count()))},
-              {"specJson", val(m.spec().to_json())}});
+  return obj({{"summary", rows}, {"totalParams", val(double(m.param_count()))}, {"scoringBatch", val(m.scoring_batch())},
+              {"flopsPerImage", val(m.flops_per_image())}, {"specJson", val(m.spec().to_json())}});
 }
 val presets() { return map_array(preset_names()); }
 val preset(std::string name) { return val(preset_spec(name).to_json()); }

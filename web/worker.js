@@ -33,7 +33,7 @@ const LOADED = {
 };
 let loading = null;                       // the loadData in progress (a promise)
 let training = null;                      // the training run in progress, see train()
-let scoring = null;                       // the scoring pass in progress: {slot, promise}
+let scoring = null;                       // the scoring pass in progress: {slot, promise, stopping}
 const PENDING = Symbol('reply later');
 
 class EngineError extends Error {
@@ -375,7 +375,11 @@ function resume() {
   training.eta.resume(performance.now());
   schedule();
 }
-function stop() {
+function stop({ pass }) {
+  if (pass) {
+    if (scoring) scoring.stopping = true;
+    return;
+  }
   if (!training || training.finishing) return;
   training.stopping = true;
   training.paused = false;
@@ -383,8 +387,15 @@ function stop() {
 }
 
 // ---- scoring passes ---------------------------------------------------------------------
-// Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}), one batch
-// of 256 images per engine step, SLICE_MS of steps per task.
+// A pass goes on in engine steps of about the same work whatever the model (its summary's
+// scoringBatch images), SLICE_MS of steps per task; between two tasks the page's other
+// requests are answered, and `stop` ends the pass, which then rejects with 'stopped'.
+async function nextSlice() {
+  await nextTask();
+  if (scoring?.stopping) throw new EngineError('stopped', 'the scoring pass was stopped');
+}
+
+// Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}).
 async function scoreTestSet({ model, limit = 0 }) {
   call('evalBegin', model, int(limit, 'limit'));
   try {
@@ -393,27 +404,26 @@ async function scoreTestSet({ model, limit = 0 }) {
       let done = false;
       while (!done && performance.now() < end) done = call('evalStep');
       if (done) return call('evalResult');
-      await nextTask();
+      await nextSlice();
     }
   } finally {
     call('evalEnd');
   }
 }
 
-// The predicted digit and its probability for test images [start, start + count), in
-// chunks of PREDICT_CHUNK images, SLICE_MS of chunks per task.
-const PREDICT_CHUNK = 128;
+// The predicted digit and its probability for test images [start, start + count).
 async function testPredictions({ model, start, count }) {
   const first = Math.max(0, Math.min(int(start, 'start'), data.test));
   const total = Math.max(0, Math.min(int(count, 'count'), data.test - first));
   const out = { predicted: new Uint8Array(total), confidence: new Float32Array(total), labels: new Uint8Array(total) };
+  const chunk = call('summary', model).scoringBatch;
   let end = performance.now() + SLICE_MS;
-  for (let b = 0; b < total; b += PREDICT_CHUNK) {
+  for (let b = 0; b < total; b += chunk) {
     if (performance.now() > end) {
-      await nextTask();
+      await nextSlice();
       end = performance.now() + SLICE_MS;
     }
-    const part = call('testPredictions', model, first + b, Math.min(PREDICT_CHUNK, total - b));
+    const part = call('testPredictions', model, first + b, Math.min(chunk, total - b));
     out.predicted.set(part.predicted, b);
     out.confidence.set(part.confidence, b);
     out.labels.set(part.labels, b);

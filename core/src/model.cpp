@@ -27,8 +27,6 @@ constexpr std::size_t kMaxParams = 64u << 20;              // 64 M floats (256 M
 constexpr std::size_t kMaxActivationsPerImage = 4u << 20;  // 4 M floats per image
 constexpr std::size_t kMaxBatchActivations = 256u << 20;   // 256 M floats (1 GB) per batch
 constexpr uint64_t kMaxIm2colPerImage = 16u << 20;         // conv scratch, 16 M floats (64 MB)
-// evaluate() and predict() score in batches of 256 by default (train.h; the page too).
-constexpr int kScoringBatch = 256;
 // gemm's packing buffers, one set per thread: (MC + NC) x KC floats (kernels_simd.cpp).
 constexpr uint64_t kGemmPackFloats = (96 + 1536) * 256;
 
@@ -71,12 +69,14 @@ struct LayerPlan {
   std::unique_ptr<Layer> layer;
   Shape in, out;
   std::size_t params = 0;
+  double flops = 0;  // forward, per image
 };
 
 struct ModelPlan {
   std::vector<LayerPlan> layers;
   std::size_t params = 0;          // all layers'
   std::size_t acts_per_image = 0;  // sum of every layer's output size for one image
+  double flops = 0;                // forward, per image
 };
 
 int batch_limit(std::size_t acts_per_image) {
@@ -118,6 +118,10 @@ ModelPlan plan_model(const ModelSpec& spec) {
       refuse(i, "", "the model would have more than " + with_commas(kMaxParams) +
                         " parameters (this layer alone has " + with_commas(lp.params) + ")");
     plan.params += lp.params;
+    // Conv2D and Dense: every weight (all parameters but one bias per output channel) is used
+    // once per output pixel.
+    if (lp.params > 0) lp.flops = 2.0 * double(lp.params - shape.c) * shape.h * shape.w;
+    plan.flops += lp.flops;
     plan.acts_per_image += shape.per_image();
     if (plan.acts_per_image > kMaxActivationsPerImage)
       refuse(i, "", "activations too large for one image (" + with_commas(plan.acts_per_image) +
@@ -172,6 +176,13 @@ MemoryEstimate estimate(const ModelSpec& spec, const ModelPlan& plan, int thread
 }
 
 std::atomic<uint64_t> g_memory_budget{kDefaultMemoryBudget};
+std::atomic<double> g_compute_budget{kDefaultComputeBudget};
+
+std::string format_gflop(double flops) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f GFLOP", flops / 1e9);
+  return buf;
+}
 
 }  // namespace
 
@@ -201,6 +212,21 @@ MemoryEstimate estimate_memory(const ModelSpec& spec, int threads) {
 void set_memory_budget(uint64_t bytes) { g_memory_budget = bytes; }
 uint64_t memory_budget() { return g_memory_budget; }
 
+std::vector<double> layer_flops(const ModelSpec& spec) {
+  std::vector<double> out;
+  for (const LayerPlan& lp : plan_model(spec).layers) out.push_back(lp.flops);
+  return out;
+}
+
+void set_compute_budget(double flops) { g_compute_budget = flops; }
+double compute_budget() { return g_compute_budget; }
+
+void check_compute_budget(double flops_per_image) {
+  if (flops_per_image <= compute_budget()) return;
+  throw Error(errc::too_slow, "the model needs " + format_gflop(flops_per_image) +
+                                  " per image, over the compute budget of " + format_gflop(compute_budget()));
+}
+
 void check_memory_budget(const MemoryEstimate& m) {
   if (m.total() <= memory_budget()) return;
   throw Error(errc::too_large, "the model needs an estimated " + m.str() +
@@ -209,6 +235,8 @@ void check_memory_budget(const MemoryEstimate& m) {
 
 Sequential::Sequential(ModelSpec spec, InitialWeights weights) : spec_(std::move(spec)) {
   ModelPlan plan = plan_model(spec_);
+  // Compute first: a far too heavy network is refused for that whatever the machine's threads.
+  check_compute_budget(plan.flops);
   check_memory_budget(estimate(spec_, plan, ThreadPool::global().threads()));
   std::map<std::string, int> seen;
   for (LayerPlan& lp : plan.layers) {
@@ -218,6 +246,7 @@ Sequential::Sequential(ModelSpec spec, InitialWeights weights) : spec_(std::move
     layers_.push_back(std::move(lp.layer));
   }
   acts_per_image_ = plan.acts_per_image;
+  flops_per_image_ = plan.flops;
   param_count_ = plan.params;
   params_.reset(new float[param_count_]);
   grads_.reset(new float[param_count_]);
@@ -251,6 +280,11 @@ void Sequential::set_optimizer(const OptimizerSpec& spec) {
 }
 
 int Sequential::max_batch() const { return batch_limit(acts_per_image_); }
+
+int Sequential::scoring_batch() const {
+  const double images = std::floor(kScoringStepFlops / std::max(flops_per_image_, 1.0));
+  return static_cast<int>(std::clamp(images, 1.0, double(std::min(kScoringBatch, max_batch()))));
+}
 
 void Sequential::zero_grad() {
   // Not needed before backward(), which writes every gradient; 4.8 MB for keras-mnist.
@@ -387,9 +421,11 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
   // planned, its parameter count compared with the file's, its memory estimated.
   ModelSpec spec;
   MemoryEstimate need;
+  double flops = 0;
   try {
     spec = ModelSpec::from_json(f.spec_json);
     need = estimate_memory(spec, ThreadPool::global().threads());
+    for (const double layer : layer_flops(spec)) flops += layer;
   } catch (const Error& e) {
     throw Error(errc::bad_weights, std::string("weights file holds an invalid model spec: ") + e.what());
   }
@@ -397,6 +433,7 @@ std::unique_ptr<Sequential> load_model(const uint8_t* data, std::size_t size,
     throw Error(errc::bad_weights, "weights file has " + with_commas(f.count) +
                                        " parameters, but its model '" + quote(spec.name) +
                                        "' needs " + with_commas(need.params));
+  check_compute_budget(flops);
   try {
     check(need);
   } catch (const Error& e) {

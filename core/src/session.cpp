@@ -60,8 +60,7 @@ int held_out(double split, int n) {
   return holdout;
 }
 
-// evaluate()'s and predict()'s batch (train.h), and test_predictions()'s chunk.
-constexpr int kScoringBatch = 256;
+// test_predictions()'s chunk.
 constexpr int kPredictChunk = 1000;
 
 // The model's answers for test images [start, start + count), a chunk at a time.
@@ -368,7 +367,7 @@ void Session::eval_begin(const std::string& slot, int limit) {
   check_memory(estimate_of(model.spec()).forward_per_image * kScoringBatch + sizeof(uint32_t) * test.size(),
                "scoring model '" + slot + "'");
   std::string name = slot;
-  evaluator_ = std::make_unique<Evaluator>(model, test, kScoringBatch, limit);
+  evaluator_ = std::make_unique<Evaluator>(model, test, model.scoring_batch(), limit);
   run_slot_.swap(name);
 }
 

@@ -1,4 +1,5 @@
-// budget_guard.h: sets the engine's memory budget for one test and restores the default however it ends.
+// budget_guard.h: sets the engine's memory or compute budget for one test and restores the
+// default however it ends.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,11 @@ namespace convaula::test {
 struct BudgetGuard {
   explicit BudgetGuard(uint64_t bytes) { set_memory_budget(bytes); }
   ~BudgetGuard() { set_memory_budget(kDefaultMemoryBudget); }
+};
+
+struct ComputeBudgetGuard {
+  explicit ComputeBudgetGuard(double flops) { set_compute_budget(flops); }
+  ~ComputeBudgetGuard() { set_compute_budget(kDefaultComputeBudget); }
 };
 
 }  // namespace convaula::test

@@ -1,8 +1,10 @@
 // robustness.test.mjs: what goes wrong in class, in Debian's Chromium, and how the page takes
-// it: files that are not weights are refused in Spanish and the network stays; out-of-range
+// it: files that are not weights, or whose network is too heavy to compute, are refused in
+// Spanish and the network stays; out-of-range
 // values in the training form are refused next to the field; a diverging run stops with a
 // Spanish explanation and the network from before; a crashed engine is restarted with the
-// pretrained network; a lesson section that cannot be built says so. The worker's own answers
+// pretrained network; a lesson section that cannot be built says so; damaged settings kept in
+// the browser are set aside with a notice. The worker's own answers
 // to bad requests are worker-protocol.test.mjs. Files go to build/artifacts/robustness/.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ const openApp = () => app.openApp({ pretrained: true });
 
 describe('when something goes wrong', () => {
 
-  test('files that are not weights (random bytes, a PNG, an empty file, a big file) are refused and the network stays', async () => {
+  test('files that are not weights (random bytes, a PNG, an empty file, a big file) or too heavy are refused and the network stays', async () => {
     const { page, context, errors } = await openApp();
     try {
       const png = await page.screenshot();
@@ -26,10 +28,11 @@ describe('when something goes wrong', () => {
         { name: 'foto.png', buffer: png, expect: 'bad_weights' },
         { name: 'vacio.pesos', buffer: Buffer.alloc(0), expect: 'archivo_vacio' },
         { path: `${ARTIFACTS}enorme.bin`, expect: 'archivo_grande' },  // over Playwright's 50 MB for buffers
+        { name: 'red-pesada.pesos', buffer: heavyWeights(), expect: 'too_slow' },
       ];
       await writeFile(files[3].path, Buffer.alloc(70 * 1024 * 1024));
       const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({
-        bad_weights: m.errores.bad_weights, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
+        bad_weights: m.errores.bad_weights, too_slow: m.errores.too_slow, archivo_vacio: m.pesos.archivo_vacio, archivo_grande: m.pesos.archivo_grande('73'),
       })));
       const message = page.getByTestId('weights-message');
       for (const { name = 'enorme.bin', buffer, path, expect } of files) {
@@ -149,6 +152,67 @@ describe('when something goes wrong', () => {
     }
   });
 
+  test('damaged settings and a damaged kept network are set aside with a Spanish notice, and the page still works', async () => {
+    const context = await app.browser.newContext();
+    // Damaged values at the reload, written over what the page's own pagehide stored.
+    const bad = { proyector: '{"on": tru', lugar: '{"id":"mnist","top":"abajo"}' };
+    await context.addInitScript((b) => {
+      if (!sessionStorage.getItem('test-loaded')) return sessionStorage.setItem('test-loaded', '1');
+      localStorage.setItem('convaula.proyector', b.proyector);
+      sessionStorage.setItem('convaula-lugar', b.lugar);
+    }, bad);
+    // fn(store) on the page's IndexedDB store of kept networks, in one transaction; what the
+    // function it returns gives, once the transaction is done.
+    await context.addInitScript(() => {
+      window.keptNetworks = (fn) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('convaula-red');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('convaula-red', 'readwrite');
+          const done = fn(tx.objectStore('convaula-red'));
+          tx.oncomplete = () => { open.result.close(); resolve(typeof done === 'function' ? done() : null); };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      });
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(String(err)));
+    try {
+      await page.goto(app.server.url);
+      await waitPretrained(page);
+      // A kept network (ui/red-conservada.js) whose record is not in its layout.
+      await page.evaluate(() => keptNetworks((store) => store.put(
+        { pesos: 'no son pesos', origen: 'clase', archivo: null, fecha: 'ayer' }, 'red-v1')));
+      await page.reload();
+      await waitPretrained(page);
+      await page.waitForSelector('[data-testid="weights-message"][data-state="set-aside"]', { state: 'attached' });
+      assert.match(await page.getByTestId('weights-message').textContent(), /se ha apartado \(no se ha borrado\)/);
+      const network = await page.evaluate(() => keptNetworks((store) => {
+        const [kept, aside] = [store.get('red-v1'), store.get('red-v1-apartados')];
+        return () => ({ kept: kept.result ?? null, aside: aside.result?.map((r) => r.pesos) });
+      }));
+      assert.deepEqual(network, { kept: null, aside: ['no son pesos'] });
+      const notice = page.getByTestId('stored-notice');
+      await notice.waitFor({ state: 'visible' });
+      assert.match(await notice.textContent(), /modo proyector guardado en este navegador estaba dañado/);
+      assert.match(await notice.textContent(), /en qué sección estabas/);
+      const stored = await page.evaluate(() => ({
+        proyector: localStorage.getItem('convaula.proyector'), proyectorAside: localStorage.getItem('convaula.proyector-apartados'),
+        lugarAside: sessionStorage.getItem('convaula-lugar-apartados'),
+      }));
+      assert.deepEqual(stored, { proyector: null, proyectorAside: bad.proyector, lugarAside: bad.lugar }, 'set aside, not deleted');
+      assert.equal(await page.evaluate(() => document.body.classList.contains('proyector')), false);
+      await page.locator('#boton-proyector').click();
+      assert.equal(await page.evaluate(() => localStorage.getItem('convaula.proyector')), '1');
+      assert.equal((await handwritten(page, 1)).digit, 1);
+      await waitState(page, ['idle'], READY);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a lesson section that cannot be built says so in Spanish, and the others still are', async () => {
     // Its module cannot be downloaded (offline on a first visit, a server gone): the section
     // says so under its title instead of staying half empty without a word (kit/secciones.js).
@@ -171,3 +235,37 @@ describe('when something goes wrong', () => {
     }
   });
 });
+
+// A weights file (core/include/convaula/weights.h) of 10.9 M parameters, all zero, in float16:
+// 21.8 MB whose network needs 2.9 GFLOP an image, over the engine's compute budget.
+function heavyWeights() {
+  const spec = Buffer.from(JSON.stringify({ input: [28, 28, 1], layers: [
+    { type: 'conv2d', filters: 128, kernel: 3, activation: 'relu' },
+    { type: 'conv2d', filters: 256, kernel: 5, activation: 'relu' },
+    { type: 'conv2d', filters: 512, kernel: 5, activation: 'relu' },
+    { type: 'max_pooling2d', pool: 2 }, { type: 'flatten' },
+    { type: 'dense', units: 164, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] }));
+  // (3·3·1 + 1)·128 + (5·5·128 + 1)·256 + (5·5·256 + 1)·512 + (9·9·512 + 1)·164 + (164 + 1)·10
+  const params = 1280 + 819456 + 3277312 + 6801572 + 1650;
+  const file = Buffer.alloc(24 + spec.length + 2 * params + 4);
+  file.write('CVAW', 0, 'latin1');
+  file.writeUInt32LE(1, 4);
+  file.writeUInt32LE(spec.length, 8);
+  spec.copy(file, 12);
+  file.writeUInt32LE(1, 12 + spec.length);  // float16
+  file.writeBigUInt64LE(BigInt(params), 16 + spec.length);
+  file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
+  return file;
+}
+
+// CRC-32 (IEEE, reflected polynomial 0xEDB88320), as the weights file's checksum.
+function crc32(bytes) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xFFFFFFFF;
+  for (const b of bytes) crc = table[(crc ^ b) & 0xFF] ^ (crc >>> 8);
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}

@@ -1,13 +1,14 @@
 // training-panel.test.mjs: a teacher trains the network from the training panel, in Debian's
 // Chromium: the classroom preset's loss falls and accuracy rises, with pause, resume and stop;
-// hiding the tab neither stops nor spoils a run; the weights save to a file that loads back.
+// hiding the tab neither stops nor spoils a run; the weights save to a file that loads back;
+// a network trained here comes back after a reload and after an engine crash in the next run.
 // Whether the page stays responsive while training is bench/fluidez.mjs's figure.
 // Screenshots go to build/artifacts/training-panel/.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { trainStatus, useApp, waitState } from './harness.mjs';
-import { ONE, activeModel, draw, expectPrediction, hideTab, setUpRun } from './acts.mjs';
+import { READY, trainStatus, useApp, waitState } from './harness.mjs';
+import { ONE, activeModel, closeTo, draw, expectPrediction, hideTab, setUpRun } from './acts.mjs';
 
 const app = useApp('training-panel');
 
@@ -97,4 +98,57 @@ describe('training from the panel', () => {
       await context.close();
     }
   });
+
+  test('a network trained with «Entrenar» comes back after a reload, and after a crash during the next run', async () => {
+    const { page, context, errors } = await app.openApp({ pretrained: true });
+    try {
+      const pretrained = await answerOfPage(page);
+      await trainBriefly(page);
+      await page.waitForSelector(KEPT, { timeout: 60_000, state: 'attached' });
+      const trained = await answerOfPage(page);
+      assert.ok(trained.some((p, d) => Math.abs(p - pretrained[d]) > 1e-3), 'the run changed the network');
+
+      await page.reload();
+      await page.waitForSelector(KEPT, { timeout: READY, state: 'attached' });
+      await waitState(page, ['idle'], READY);
+      closeTo(await answerOfPage(page), trained, 'after a reload');
+
+      // The next run crashes the engine half-way: the network from before it comes back.
+      await page.getByTestId('train-start').click();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= 5,
+        null, { timeout: 60_000 });
+      await page.evaluate(() => import('/js/arranque.js').then(({ cliente }) => cliente.trap().catch(() => {})));
+      await page.waitForSelector('#motor-error:not([hidden])');
+      await page.waitForSelector(KEPT, { timeout: READY, state: 'attached' });
+      await waitState(page, ['idle'], READY);
+      assert.match(await page.locator('#motor-error').textContent(), /última red entrenada en clase/);
+      closeTo(await answerOfPage(page), trained, 'after a crash during «Entrenar»');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// The active-model line once the network it names is kept in this browser.
+const KEPT = '[data-testid="active-model"][data-model="clase"][data-kept="true"]';
+
+// «Entrenar» on the classroom preset, 1 epoch of the smallest subset, stopped after 30 batches.
+async function trainBriefly(page) {
+  await setUpRun(page, { images: 10000, epochs: 1 });
+  await page.getByTestId('train-start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.batch) >= 30,
+    null, { timeout: 60_000 });
+  await page.getByTestId('train-stop').click();
+  await waitState(page, ['done', 'idle'], 60_000);
+}
+
+// The probabilities the page's network gives a fixed 7 (a bar and a diagonal), asked through
+// the page's own client: the same input every time, whatever the drawing canvas does.
+const answerOfPage = (page) => page.evaluate(async () => {
+  const { cliente } = await import('/js/arranque.js');
+  const pixels = new Float32Array(28 * 28);
+  for (let c = 7; c < 21; c++) pixels[6 * 28 + c] = 1;
+  for (let r = 7; r < 24; r++) pixels[r * 28 + Math.round(20 - (r - 6) * 0.5)] = 1;
+  return Array.from((await cliente.predict({ pixels })).probabilities);
 });

@@ -22,8 +22,8 @@ function inPage(page, fn, arg) {
   }, [fn.toString(), arg]);
 }
 
-// Runs fn(client, fallo, arg) in the page with a client of its own (a fresh worker, terminated
-// after); fallo(promise) resolves with null, or with {code, es}: a rejection's stable code and
+// Runs fn(client, failure, arg) in the page with a client of its own (a fresh worker, terminated
+// after); failure(promise) resolves with null, or with {code, es}: a rejection's stable code and
 // the Spanish sentence the page shows.
 function withFreshClient(page, fn, arg) {
   return page.evaluate(async ([src, a]) => {
@@ -301,6 +301,38 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.equal(r.n, 10000);
     assert.equal(r.diagonal, r.right);
     assert.ok(Math.abs(r.accuracy - r.right / 10000) < 1e-6, `${r.accuracy} vs ${r.right / 10000}`);
+  });
+
+  it('a heavy model\'s scoring passes answer a predict between their steps, and stop ends a pass with stopped', async () => {
+    const r = await withFreshClient(page, async (c, failure) => {
+      await c.init();
+      // 0.43 GFLOP an image, within the compute budget: 640 filters of 3 x 3 x 64 on 24 x 24.
+      const pesada = { input: [28, 28, 1], layers: [{ type: 'conv2d', filters: 64, kernel: 3, activation: 'relu' },
+        { type: 'conv2d', filters: 640, kernel: 3, activation: 'relu' }, { type: 'max_pooling2d', pool: 4 },
+        { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] };
+      await c.build(pesada);
+      await c.loadData({ sets: ['test'] });
+      const { pixels } = await c.testImages({ start: 0, count: 1 });
+      const order = [];
+      // Each pass is sent first, a prediction right behind it.
+      const predictions = c.testPredictions({ start: 0, count: 100 }).then(() => order.push('testPredictions'));
+      await c.predict({ pixels }).then(() => order.push('predict'));
+      await predictions;
+      const evaluation = c.evaluate({ limit: 100 }).then(() => order.push('evaluate'));
+      await c.predict({ pixels }).then(() => order.push('predict'));
+      await evaluation;
+      // A pass over the whole test set, stopped once it is under way.
+      const whole = failure(c.testPredictions({ start: 0, count: 10000 }));
+      await c.predict({ pixels });
+      await c.stop({ pass: true });
+      const stopped = await whole;
+      const next = await c.evaluate({ limit: 10 });
+      return { order, stopped, next: next.confusion.reduce((a, b) => a + b, 0) };
+    });
+    assert.deepEqual(r.order, ['predict', 'testPredictions', 'predict', 'evaluate']);
+    assert.equal(r.stopped?.code, 'stopped');
+    assert.match(r.stopped.es, /Se ha detenido el cálculo/);
+    assert.equal(r.next, 10, 'the engine scores again after a stopped pass');
   });
 
   it('a diverging run ends with code diverged and keeps finite weights', async () => {

@@ -1,7 +1,7 @@
 // Wires the page: fills in the Spanish text, starts the engine's worker, and connects the widgets.
 
 import { cliente, preentrenada, primerArranque, arrancarMotor } from './arranque.js';
-import { motor as T } from './textos.js';
+import { app, motor as T } from './textos.js';
 import { porcentaje } from './formato.js';
 import { aplicarTextos } from './ui/rotulos.js';
 import { crearProyector } from './ui/proyector.js';
@@ -13,9 +13,11 @@ import { crearEjecuciones } from './ui/ejecucion.js';
 import { crearDibujo } from './ui/dibujo.js';
 import { crearPesos } from './ui/pesos.js';
 import { crearModeloActivo } from './ui/modelo-activo.js';
+import { crearRedConservada } from './ui/red-conservada.js';
 import { crearSinConexion } from './ui/sin-conexion.js';
 import { crearContexto } from './ui/contexto.js';
 import { crearActualizacion } from './ui/actualizacion.js';
+import { crearAvisosGuardado } from './ui/avisos-guardado.js';
 import { crearCompartir } from './ui/compartir.js';
 import { cargarDatosAlEntrenar } from './ui/datos-perezosos.js';
 import { crearMotor } from './leccion/kit/motor.js';
@@ -24,12 +26,14 @@ import { cuandoLibre } from './leccion/kit/reposo.js';
 import { crearAulaAlumno } from './aula/alumno.js';
 
 aplicarTextos(document);
+const avisarApartado = crearAvisosGuardado(document.querySelector('#aviso-guardado'));
 crearGlosario(document.querySelector('#glosario'));
 enlazarGlosario(document.querySelector('main'));
-crearProyector(document.querySelector('#boton-proyector'), document.querySelector('#boton-respuestas'));
+crearProyector(document.querySelector('#boton-proyector'), document.querySelector('#boton-respuestas'),
+  { alApartar: () => avisarApartado(app.proyector_apartado) });
 const secciones = [...document.querySelectorAll('main section[data-section]')];
 crearNavegacion(document.querySelector('.navegacion'), secciones);
-volverAlLugar(secciones);
+volverAlLugar(secciones, { alApartar: () => avisarApartado(app.lugar_apartado) });
 
 // Chromium renders an SVG tab icon as a document of its own on this thread: a 20-70 ms task that
 // fell in the middle of a digit drawn right after load. It comes once the page is quiet.
@@ -50,8 +54,20 @@ const pesos = crearPesos(document.querySelector('.panel-pesos'), cliente, {
   alCargar: (resumen, archivo) => {
     entrenamiento.modeloCargado(resumen);
     modeloActivo.mostrar('archivo', archivo);
+    conservar();
   },
 });
+const redConservada = crearRedConservada(cliente, { avisar: pesos.avisar });
+// The page's network is kept in this browser while it is one trained in class or loaded from a
+// file (red-conservada.js); back to the pretrained one, there is nothing to keep.
+async function conservar() {
+  const { tipo, detalle = null } = modeloActivo.actual();
+  if (tipo === 'clase' || tipo === 'archivo') modeloActivo.conservada(await redConservada.guardar(tipo, detalle));
+  else if (tipo === 'preentrenada') {
+    modeloActivo.conservada(false);
+    await redConservada.olvidar();
+  }
+}
 // The training runs of the panel, the Práctica and the notebook: one at a time.
 const ejecuciones = crearEjecuciones(cliente);
 let versionPrincipal = 0;  // changes of the page's network (slot 'principal')
@@ -63,6 +79,7 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
     dibujo.modeloCambiado();
     if (origen === 'recuperada') modeloActivo.recuperarAnterior();
     else if (origen) modeloActivo.mostrar(origen);
+    if (origen === 'clase' || origen === 'recuperada') conservar();
   },
 });
 // The lesson's sections reach the engine, the training panel and the runs through this.
@@ -84,21 +101,28 @@ cliente.on('crash', async ({ retryIn }) => {
   modeloActivo.mostrar('reiniciando');  // the new worker has no network until it is loaded again
   if (retryIn > 0) estadoMotor.esperarReintento(retryIn, () => cliente.retryNow());
   else estadoMotor.fallo(null, (await preentrenada) ? T.reiniciado : T.fallo_motor);
-  arrancar(otraVez);
+  const conservada = await arrancar(otraVez);
+  if (retryIn === 0 && conservada) estadoMotor.fallo(null, T.reiniciado_conservada);
 });
 
 // Drawing works with the pretrained network as soon as it is in the worker, before MNIST
 // arrives; without it (or if it fails to load) a fresh model of the preset is built instead.
+// A network kept in this browser (red-conservada.js) then replaces it: resolves with true if so.
 async function arrancar({ engine, presets, red }) {
   dibujo.modeloEnCamino();
   try {
     estadoMotor.mostrarMotor(await engine);
     const resumen = await red.catch(() => null);
+    const conservada = await redConservada.recuperar();
     // The drawing is answered by the worker directly (modeloEnCamino): the training panel's
     // form waits until nobody is drawing, so that a first stroke is not slowed down by it.
-    if (resumen) await cuandoLibre();
-    await entrenamiento.prepararModelos(await presets, (await preentrenada)?.preset, resumen);
-    if (resumen) {
+    if (resumen || conservada) await cuandoLibre();
+    await entrenamiento.prepararModelos(await presets, (await preentrenada)?.preset, conservada?.resumen ?? resumen);
+    if (conservada) {
+      entrenamiento.modeloCargado(conservada.resumen);
+      modeloActivo.mostrar(conservada.origen, conservada.archivo ?? undefined);
+      modeloActivo.conservada(true);
+    } else if (resumen) {
       entrenamiento.modeloCargado(resumen);
       modeloActivo.mostrar('preentrenada', porcentaje((await preentrenada).testAccuracy, 2));
     } else {
@@ -108,10 +132,12 @@ async function arrancar({ engine, presets, red }) {
     const datos = await abrirDatos();
     entrenamiento.datosListos(datos);
     motor.datosListos(datos);
+    return Boolean(conservada);
   } catch (error) {
     estadoMotor.fallo(error);
     entrenamiento.fallo(error);
     iniciarSecciones();
+    return false;
   }
 }
 

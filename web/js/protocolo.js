@@ -68,10 +68,12 @@ export const REQUESTS = {
   // A diverged run rejects with 'diverged' and the model from before the run is back.
   // 'progress' also carries the run's `fraction` done and `etaSeconds`, validation counted.
   train: { model: true, needs: ['model'], loads: ['train', 'test'], run: 'train' },
-  // No-ops without a run: a click racing the end of a run is harmless.
+  // No-ops without a run: a click racing the end of a run is harmless. stop({pass: true}) ends
+  // the scoring pass instead (evaluate, testPredictions, between two of its steps), which then
+  // rejects with 'stopped'; a training run's stop never ends another widget's pass.
   pause: {},
   resume: {},
-  stop: {},
+  stop: { defaults: { pass: false } },
   // {limit} → {loss, accuracy, classes, confusion: Int32Array} on the whole test set (limit > 0:
   // its first `limit` images only, for short tests)
   evaluate: { defaults: { limit: 0 }, model: true, needs: ['model'], loads: ['test'], run: 'pass' },
@@ -130,8 +132,8 @@ export const REQUESTS = {
 export const EVENTS = ['progress', 'epoch', 'dataProgress', 'dataLoaded', 'crash'];
 
 // Codes the worker and client add to the engine's errc: no WebAssembly, a failed download,
-// a worker that died (its pending requests reject with this).
-export const ERROR_CODES = ['unsupported', 'network', 'worker_crash'];
+// a worker that died (its pending requests reject with this), a scoring pass stopped.
+export const ERROR_CODES = ['unsupported', 'network', 'worker_crash', 'stopped'];
 
 // payload with `defaults` filled in where a field is absent or undefined.
 export function withDefaults(defaults = {}, payload = {}) {

@@ -11,6 +11,9 @@ export const app = {
   proyector: 'Modo proyector',
   guia: 'Guía para el profesorado: plan de clase y ficha imprimible',
   ocultar_respuestas: 'Ocultar respuestas',
+  // A setting kept in this browser that did not fit its layout, set aside (ui/almacen.js).
+  proyector_apartado: 'El modo proyector guardado en este navegador estaba dañado: se ha apartado (no se ha borrado) y la página se abre sin él. Puedes activarlo con el botón «Modo proyector».',
+  lugar_apartado: 'No se ha podido leer en qué sección estabas (el dato guardado estaba dañado): se ha apartado y la página se abre al principio.',
   pie: 'ConvAula funciona por completo en tu navegador: nada de lo que dibujes o entrenes sale de este ordenador.',
 };
 
@@ -75,6 +78,7 @@ export const motor = {
   fallo_arranque: 'No se ha podido arrancar el motor.',
   fallo_motor: 'El motor se ha detenido de forma inesperada y se ha vuelto a arrancar: la red empieza de cero.',
   reiniciado: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la red preentrenada.',
+  reiniciado_conservada: 'El motor se ha detenido de forma inesperada (quizá por falta de memoria) y se ha vuelto a arrancar con la última red entrenada en clase o cargada de un archivo.',
   sin_motor: (segundos) => `No se ha podido cargar el motor (quizá el servidor no responde). Se volverá a intentar dentro de ${segundos} s.`,
   reintentar: 'Reintentar',
 };
@@ -170,6 +174,13 @@ export const pesos = {
   kb: (n) => `${n} kB`,
   archivo_grande: (mb) => `Ese archivo ocupa ${mb} MB: no puede ser un archivo de pesos de ConvAula. El modelo actual no ha cambiado.`,
   archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
+  // The network kept in this browser between visits (ui/red-conservada.js).
+  conservada_apartada: 'La red que este navegador guardaba de otra visita estaba dañada o el motor no la ha aceptado: se ha apartado (no se ha borrado) y se usa la red de siempre.',
+  conservar_error: {
+    sin_indexeddb: 'Este navegador no deja guardar datos (quizá estás en modo privado): la red sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
+    cuota: 'No queda espacio para guardar la red en este navegador: sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
+    no_disponible: 'Este navegador no ha dejado guardar la red (quizá por el modo privado o sus ajustes): sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
+  },
 };
 
 export const generico = {
@@ -204,6 +215,8 @@ export const errores = {
   not_training: 'No hay ningún entrenamiento en marcha.',
   not_evaluating: 'No hay ninguna evaluación en marcha.',
   too_large: 'El modelo o los datos no caben en la memoria que el motor puede usar. Prueba con menos capas, menos neuronas o un lote más pequeño.',
+  too_slow: 'El modelo necesita demasiados cálculos por imagen: cada predicción tardaría demasiado en este ordenador. Prueba con menos capas, menos filtros o menos neuronas. El modelo actual no ha cambiado.',
+  stopped: 'Se ha detenido el cálculo antes de terminar.',
   out_of_memory: 'El navegador se ha quedado sin memoria.',
   unsupported: 'Este navegador no puede ejecutar el motor (hace falta WebAssembly).',
   worker_crash: 'El motor se ha detenido inesperadamente y se ha reiniciado. Vuelve a cargar los datos y el modelo.',

@@ -43,6 +43,7 @@ inline constexpr const char* bad_argument = "bad_argument";  // API/CLI argument
 inline constexpr const char* io = "io";                    // file missing or unreadable
 inline constexpr const char* diverged = "diverged";        // loss NaN/inf or far above guessing
 inline constexpr const char* too_large = "too_large";      // a model or input over the memory budget
+inline constexpr const char* too_slow = "too_slow";        // a model over the compute budget (flops per image)
 inline constexpr const char* no_model = "no_model";        // an operation needs a model first
 inline constexpr const char* no_data = "no_data";          // an operation needs MNIST loaded first
 inline constexpr const char* busy = "busy";                // refused while training or scoring runs

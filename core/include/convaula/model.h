@@ -97,6 +97,12 @@ class Sequential {
   // The most images forward() takes at once: their activations must stay within the
   // engine's per-batch memory limit. evaluate() and predict() split their batches by it.
   int max_batch() const;
+  // Flops of one image's forward pass (2 per multiply-add of its conv and dense layers).
+  double flops_per_image() const { return flops_per_image_; }
+  // How many images one step of a scoring pass (Evaluator, test predictions) takes: about
+  // kScoringStepFlops of work, so that a heavy model's step stays as short as a light one's
+  // (a page answers a prediction between two steps), and at most kScoringBatch images.
+  int scoring_batch() const;
 
   // One flat buffer for all parameters (Keras order: each layer's kernel then bias).
   std::size_t param_count() const { return param_count_; }
@@ -145,7 +151,27 @@ class Sequential {
   std::vector<Tensor> acts_;       // acts_[i] = output of layer i
   std::vector<Tensor> dacts_;      // dacts_[i] = gradient w.r.t. acts_[i]
   std::size_t acts_per_image_ = 0;  // sum of every layer's output size for one image
+  double flops_per_image_ = 0;
 };
+
+inline constexpr int kScoringBatch = 256;
+inline constexpr double kScoringStepFlops = 4e9;  // keras-mnist: 163 images
+
+// Forward flops per image of each layer, in order (0 for layers without weights), from the
+// spec alone: nothing is allocated. Throws Error(bad_spec) as Sequential would.
+std::vector<double> layer_flops(const ModelSpec& spec);
+
+// One compute budget for the engine's models: a Sequential whose forward pass needs more flops
+// per image than this is refused before anything is allocated, as one over the memory budget
+// is: every prediction and every step of a scoring pass must stay short on a classroom laptop.
+// The default admits every preset and every Práctica variant (the largest, keras-mnist with
+// three extra 5 x 5 layers, needs 0.125 GFLOP) with room to spare; the CLI can raise it
+// (--compute-budget).
+inline constexpr double kDefaultComputeBudget = 5e8;
+void set_compute_budget(double flops);
+double compute_budget();
+// Throws Error(too_slow) naming the model's flops per image and the budget.
+void check_compute_budget(double flops_per_image);
 
 // What a model needs in memory, in bytes, estimated from its spec alone (nothing is
 // allocated): training batches of spec.batch_size and scoring batches of up to 256 images
@@ -186,7 +212,8 @@ void check_memory_budget(const MemoryEstimate& need);
 
 // The model a weights file describes (its embedded spec), with the file's weights loaded.
 // Throws Error(bad_weights) for a corrupt file, an invalid embedded spec or a parameter
-// count that does not match it, Error(too_large) for a model over the memory budget;
+// count that does not match it, Error(too_slow) for a model over the compute budget,
+// Error(too_large) for one over the memory budget;
 // nothing is allocated for the model before all of that has been checked.
 // `check` runs on the model's estimate before anything is allocated (a Session adds what it
 // already holds); it throws to refuse.

@@ -12,12 +12,17 @@ export function crearModeloActivo(elemento) {
     if (tipo !== actual?.tipo || detalle !== actual?.detalle) anterior = actual;
     actual = { tipo, detalle };
     elemento.dataset.model = tipo;
+    elemento.dataset.kept = 'false';  // until red-conservada.js has kept this one
     const frase = T[tipo];
     elemento.textContent = typeof frase === 'function' ? frase(detalle) : frase;
   }
 
   return {
     mostrar,
+    /** {tipo, detalle} of the line now, or null. */
+    actual: () => actual,
+    /** Whether the network shown is kept in this browser (red-conservada.js): data-kept. */
+    conservada(si) { elemento.dataset.kept = String(si); },
     // After a diverged run the worker holds the network from before "Entrenar" again.
     recuperarAnterior() { if (anterior) mostrar(anterior.tipo, anterior.detalle); },
   };

@@ -7,7 +7,7 @@ import { mensajeDeError } from './mensajes.js';
 
 // The largest weights file the engine writes is keras-mnist's in float32, 4.8 MB; anything far
 // bigger is not one, and reading a stray video into memory to find out would only hurt.
-const MAXIMO_BYTES = 64 * 1024 * 1024;
+export const MAXIMO_BYTES = 64 * 1024 * 1024;
 
 export function crearPesos(raiz, cliente, { alCargar }) {
   const guardar = raiz.querySelector('[data-testid="weights-save"]');
@@ -61,5 +61,7 @@ export function crearPesos(raiz, cliente, { alCargar }) {
       archivo.disabled = !si;
     },
     ponerNombre(nombre) { nombreModelo = `convaula-${nombre}`; },
+    /** A notice about the network's weights ('ok', 'error', 'set-aside'), in this panel's line. */
+    avisar,
   };
 }

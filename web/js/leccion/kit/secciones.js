@@ -8,6 +8,7 @@ import { cuandoLibre } from './reposo.js';
 import { el } from './dom.js';
 import { leccion } from '../../textos.js';
 import { mensajeDeError } from '../../ui/mensajes.js';
+import { guardarLocal, leerLocal } from '../../ui/almacen.js';
 
 /**
  * @param {Object<string, () => Promise<{crear: Function}>>} modulos  section id → its import
@@ -72,7 +73,10 @@ function medirLugar(secciones) {
   return lugar;
 }
 
+// Layout 1: {id: a section's id, top: its distance from the top of the screen, px} or null.
 const CLAVE_LUGAR = 'convaula-lugar';
+const lugarValido = (v) => v === null
+  || (typeof v === 'object' && typeof v.id === 'string' && typeof v.top === 'number' && Number.isFinite(v.top));
 
 // The section the reader asked for (a link to it, a reload that came back to it) and where on
 // screen it belongs, {seccion, top, enCamino}: that one is the place, whatever else shows on
@@ -112,20 +116,19 @@ function seguirObjetivo(secciones) {
  * else, and the browser's own restoration kept moving the page while they were being built
  * (a reader at the Práctica ended up in the middle of the lesson). Call once, as the page starts.
  */
-export function volverAlLugar(secciones) {
+export function volverAlLugar(secciones, { alApartar } = {}) {
   seguirObjetivo(secciones);
   if (!('scrollRestoration' in history)) return;
   history.scrollRestoration = 'manual';
   addEventListener('pagehide', () => {
     const lugar = medirLugar(secciones);
-    try {
-      sessionStorage.setItem(CLAVE_LUGAR, JSON.stringify(lugar && { id: lugar.seccion.id, top: lugar.top }));
-    } catch { /* storage refused (private mode): the page opens at the top */ }
+    // Storage refused (private mode): the page opens at the top.
+    guardarLocal('sessionStorage', CLAVE_LUGAR, lugar && { id: lugar.seccion.id, top: lugar.top });
   });
   const tipo = performance.getEntriesByType('navigation')[0]?.type;
   if (location.hash || !['reload', 'back_forward'].includes(tipo)) return;
-  let guardado = null;
-  try { guardado = JSON.parse(sessionStorage.getItem(CLAVE_LUGAR)); } catch { /* none */ }
+  const { valor: guardado, apartado } = leerLocal('sessionStorage', CLAVE_LUGAR, lugarValido);
+  if (apartado) alApartar?.();
   const seccion = guardado && secciones.find((s) => s.id === guardado.id);
   if (!seccion) return;
   window.scrollTo({ top: scrollY + seccion.getBoundingClientRect().top - guardado.top, behavior: 'instant' });

@@ -246,10 +246,22 @@ function train(options, id) {
     optimizer === undefined ? '' : JSON.stringify(optimizer), int(trainLimit, 'trainLimit'), int(valLimit, 'valLimit'));
   const spec = modelInfo(model, call('summary', model)).spec;  // the run's epochs, batch size and optimizer as asked
   const images = trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train;
+  return startRun(id, model, spec, batches, { images, valLimit, validates: true });
+}
+
+// Ajuste fino: a run like train's over the student's own digits, without validation.
+function fineTune({ model, pixels, labels, epochs, batchSize, replay, seed }, id) {
+  const batches = call('tuneBegin', model, bytes(pixels, 'pixels'), bytes(labels, 'labels'), int(epochs, 'epochs'),
+    int(batchSize, 'batchSize'), Number(replay), int(seed, 'seed'));
+  const spec = modelInfo(model, call('summary', model)).spec;
+  return startRun(id, model, spec, batches, { images: Infinity, valLimit: 0, validates: false });
+}
+
+function startRun(id, model, spec, batches, { images, valLimit, validates }) {
   const eta = createEta({ epochs: spec.epochs, trainImages: Math.min(images, batches * spec.batch_size) });
   eta.resume(performance.now());
-  training = { id, slot: model, spec, batches, valLimit, eta, history: [], paused: false, stopping: false,
-    scheduled: false, lastProgress: 0, lastLog: null };
+  training = { id, slot: model, spec, batches, valLimit, validates, eta, history: [], paused: false,
+    stopping: false, scheduled: false, lastProgress: 0, lastLog: null };
   schedule();
   return PENDING;
 }
@@ -348,7 +360,7 @@ async function finish(stopped) {
   try {
     // Validation runs on the test set, so a finished run already has Keras's test numbers;
     // a stopped one is scored now (before `training` clears, so nothing slips in between).
-    const test = !stopped && last ? { loss: last.val_loss, accuracy: last.val_accuracy }
+    const test = !stopped && last && t.validates ? { loss: last.val_loss, accuracy: last.val_accuracy }
       : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ model: t.slot, limit: t.valLimit }));
     training = null;
     reply(t.id, { stopped, history: t.history, test });
@@ -444,7 +456,7 @@ function explainSpec(a) {
 }
 
 const handlers = {
-  init, loadData, presets, build, train, pause, resume, stop, predict, saveWeights, loadWeights,
+  init, loadData, presets, build, train, fineTune, pause, resume, stop, predict, saveWeights, loadWeights,
   testPredictions, copyModel, snapshotModel, restoreModel, dropModel,
   evaluate: scoreTestSet,
   models: () => call('modelSlots'),

@@ -111,8 +111,8 @@ val test_images(int start, int count) {
 val train_begin(Slot slot, int epochs, int batch_size, std::string optimizer_json, int limit, int val_limit) {
   return val(session.train_begin(slot, {epochs, batch_size, optimizer_json, limit, val_limit}));
 }
-val tune_begin(Slot slot, val pixels, val labels, int epochs, int batch_size, float replay, unsigned seed) {
-  return val(session.tune_begin(slot, byte_vector(pixels), byte_vector(labels), {epochs, batch_size, replay, seed}));
+val tune_begin(Slot slot, val pixels, val labels, int epochs, int batch_size, float replay, unsigned seed, std::string opt) {
+  return val(session.tune_begin(slot, byte_vector(pixels), byte_vector(labels), {epochs, batch_size, replay, seed, opt}));
 }
 val eval_result() {
   const EvalResult r = session.eval_result();

@@ -314,7 +314,8 @@ int Session::tune_begin(const std::string& slot, std::span<const uint8_t> pixels
     throw Error(errc::no_data, "no training set to replay: load MNIST first");
   const int epochs = settings.epochs ? settings.epochs : kTuneEpochs;
   const int batch = settings.batch_size ? settings.batch_size : kTuneBatch;
-  const ModelSpec spec = run_spec(s.model->spec(), {epochs, batch, "", 0, 0});
+  const std::string optimizer = settings.optimizer_json.empty() ? kTuneOptimizer : settings.optimizer_json;
+  const ModelSpec spec = run_spec(s.model->spec(), {epochs, batch, optimizer, 0, 0});
   check_memory(pixels.size() * sizeof(float) + labels.size(), "the own images");
   auto own = std::make_unique<Dataset>(make_user_dataset(pixels.data(), pixels.size(), labels.data(), labels.size()));
   const uint64_t orders = sizeof(uint32_t) * (uint64_t(train_size()) + own->size());

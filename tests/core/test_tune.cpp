@@ -57,7 +57,7 @@ std::vector<float> tuned(Session& s, const OwnSet& own, TuneSettings settings) {
   return params_of(s, "mi-letra");
 }
 
-TuneSettings tune(float replay, uint64_t seed) { return {3, 8, replay, seed}; }
+TuneSettings tune(float replay, uint64_t seed) { return {3, 8, replay, seed, ""}; }
 
 }  // namespace
 
@@ -76,7 +76,7 @@ TEST_CASE("fine-tuning changes only its slot, the same seed giving the same weig
 TEST_CASE("fine-tuning learns the own digits", "[tune]") {
   const OwnSet own = own_set(20);
   Session s;
-  tuned(s, own, {6, 8, 0, 1});
+  tuned(s, own, {6, 8, 0, 1, R"({"type": "adam", "lr": 0.01})"});
   int right = 0;
   for (int i = 0; i < 20; ++i) {
     std::vector<float> x(own.pixels.begin() + i * 784, own.pixels.begin() + (i + 1) * 784);

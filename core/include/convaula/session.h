@@ -109,11 +109,15 @@ struct TrainSettings {
 // 0 keeps the default. Everything follows from the seed: the same seed and data give the
 // same weights, bit for bit.
 inline constexpr int kTuneEpochs = 8, kTuneBatch = 16;
+// Whatever optimizer the slot was trained with (the notebook's Adadelta moves little in a few
+// dozen steps), fine-tuning starts a fresh one of these unless told otherwise.
+inline constexpr const char* kTuneOptimizer = R"({"type": "adam", "lr": 0.001})";
 struct TuneSettings {
   int epochs = 0;               // 0: kTuneEpochs
   int batch_size = 0;           // 0: kTuneBatch
   float replay_fraction = 0;    // 0..kMaxReplayFraction of each batch from the training set
   uint64_t seed = 1;
+  std::string optimizer_json;   // "": kTuneOptimizer; else as TrainSettings's
 };
 
 // One step of a run: the batch's log, the epoch's log when that step ended an epoch, and

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # nginx, apache2 and caddy serve web/dist with deploy/'s configurations in tests/web/hosts.test.mjs
 # (the test starts its own instances on free loopback ports; their system services stay off).
 APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nlohmann-json3-dev chromium)
+# python3-numpy loads «Enséñale a la red»'s exported .npz in tests/web/teach-npz.test.mjs.
+APT_PACKAGES+=(python3-numpy)
 HOSTS=(nginx apache2 caddy)
 APT_PACKAGES+=("${HOSTS[@]}")
 # `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.

@@ -13,7 +13,7 @@ import { divergente, gris, luminancia } from '../../web/js/leccion/kit/lienzo.js
 
 const app = useApp('accessibility');
 const SECCIONES = ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist', 'maxpooling', 'dropout', 'relu',
-  'entrenar', 'aprendido', 'practica'];
+  'entrenar', 'aprendido', 'practica', 'ensena'];
 // Rules switched off, each with the reason why (none today).
 const APAGADAS = {};
 

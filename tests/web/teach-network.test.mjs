@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFile } from 'node:fs/promises';
-import { useApp } from './harness.mjs';
+import { IDLE, READY, useApp } from './harness.mjs';
 import { dataOf, drawOnPad, visit } from './acts.mjs';
 import { ARABIC, WESTERN, hand } from './teach-strokes.mjs';
 
@@ -168,13 +168,15 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     try {
       const page = await phone.newPage();
       await page.goto(app.server.url);
+      await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
       await visit(page, 'ensena');
       await page.getByTestId('teach-mode-arabiga').check();
       await page.getByTestId('teach-start').click();
       const digit = Number(await dataOf(page, 'teach-prompt', 'digit'));
       await drawOnPad(page, 'teach-canvas', ARABIC[digit], { touch: true });
-      await page.getByTestId('teach-save').tap();
-      await page.waitForFunction(() => document.querySelector('[data-testid="teach-grid"]').dataset.count === '1');
+      await page.getByTestId('teach-save').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="teach-grid"]').dataset.count === '1')
+        .catch(async (e) => { throw new Error(`${e.message}; status: ${await page.getByTestId('teach-draw-status').textContent()}`); });
       assert.equal(await page.locator('[data-testid="teach-thumb"]').getAttribute('data-digit'), String(digit));
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);

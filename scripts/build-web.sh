@@ -8,6 +8,7 @@
 #   web/dist/models/     the pretrained weights from models/ (*.cvw), which the page loads on open
 #   web/dist/vendor/uqr/ the QR code encoder from npm (projector mode's "Compartir con la clase")
 #   web/dist/vendor/idb-keyval/ IndexedDB as a key-value store, from npm (Práctica keeps its runs)
+#   web/dist/vendor/fflate/ zip from npm («Enséñale a la red» reads and writes .npz files)
 #   web/dist/**.br, .gz  precompressed copies of code, engines and weights (compress.mjs)
 #   web/dist/sw.js       the service worker, stamped with its files and their hashes (precache.mjs)
 set -euo pipefail
@@ -39,6 +40,10 @@ cp -a node_modules/uqr/dist/index.mjs node_modules/uqr/LICENSE "$DIST/vendor/uqr
 # idb-keyval (npm) keeps the Práctica's runs in IndexedDB; an ES module, copied as it ships.
 mkdir -p "$DIST/vendor/idb-keyval"
 cp -a node_modules/idb-keyval/dist/index.js node_modules/idb-keyval/LICENCE "$DIST/vendor/idb-keyval/"
+
+# fflate (npm) zips and unzips «Enséñale a la red»'s .npz files; its browser ES module as it ships.
+mkdir -p "$DIST/vendor/fflate"
+cp -a node_modules/fflate/esm/browser.js node_modules/fflate/LICENSE "$DIST/vendor/fflate/"
 
 # uPlot (npm) draws the charts (web/js/ui/grafica.js).
 mkdir -p "$DIST/vendor/uplot"

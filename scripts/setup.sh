@@ -13,6 +13,8 @@ APT_PACKAGES=(build-essential cmake emscripten libxsimd-dev catch2 zlib1g-dev nl
 # node-gyp (python3, build-essential) against the nodejs package's /usr/include/node (.npmrc):
 # no prebuilt binary is downloaded.
 APT_PACKAGES+=(python3)
+# python3-numpy loads «Enséñale a la red»'s exported .npz in tests/web/teach-npz.test.mjs.
+APT_PACKAGES+=(python3-numpy)
 HOSTS=(nginx apache2 caddy)
 APT_PACKAGES+=("${HOSTS[@]}")
 # `scripts/setup.sh fuzz` (make fuzz) also needs clang and its libFuzzer/sanitizer runtimes.

@@ -1,10 +1,8 @@
-// bindings.cpp: the Embind layer between web/worker.js and the engine's Session; conversions only.
-// The worker owns one engine, so the state is one static Session (core/include/convaula/session.h);
-// every model-scoped function takes the model's slot name ("principal", ...) first.
-// Errors cross as values ({ok: true, value} or {ok: false, code, message}; the worker throws in
-// JS): a C++ exception turned into a JS throw would unwind past Embind's cleanup and leak the
-// call's argument copies. Arrays go out as fresh typed arrays and come in as Uint8Array or
-// Float32Array, copied into a std::vector (worker.js checks their types).
+// bindings.cpp: the Embind layer between web/worker.js and the engine's Session; conversions only. The worker
+// owns one engine: one static Session (core/include/convaula/session.h); every model-scoped function takes the
+// slot name first. Errors cross as values ({ok: true, value} or {ok: false, code, message}; the worker throws in
+// JS): a C++ exception thrown into JS would unwind past Embind's cleanup and leak the call's argument copies.
+// Arrays go out as fresh typed arrays, come in as Uint8Array or Float32Array copied into a std::vector.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 #include <malloc.h>
@@ -98,8 +96,7 @@ val set_threads(int n) { return ThreadPool::global().set_threads(n), val(ThreadP
 val bench(std::string preset, int batches, int threads) { return val(run_benchmark(preset, batches, threads)); }
 // Bytes malloc holds and the heap's size (tests/web's leak checks).
 val memory() {
-  return obj({{"inUse", val(double(mallinfo().uordblks))},
-              {"heap", val(double(__builtin_wasm_memory_size(0)) * 65536)}});
+  return obj({{"inUse", val(double(mallinfo().uordblks))}, {"heap", val(double(__builtin_wasm_memory_size(0)) * 65536)}});
 }
 
 // ---- data -------------------------------------------------------------------------------
@@ -113,6 +110,9 @@ val test_images(int start, int count) {
 // ---- training and scoring ---------------------------------------------------------------
 val train_begin(Slot slot, int epochs, int batch_size, std::string optimizer, int limit, int val_limit, double split) {
   return val(session.train_begin(slot, {epochs, batch_size, optimizer, limit, val_limit, split}));
+}
+val tune_begin(Slot slot, val pixels, val labels, int epochs, int batch_size, float replay, unsigned seed, std::string opt) {
+  return val(session.tune_begin(slot, byte_vector(pixels), byte_vector(labels), {epochs, batch_size, replay, seed, opt}));
 }
 val eval_result() {
   const EvalResult r = session.eval_result();
@@ -245,6 +245,6 @@ EMSCRIPTEN_BINDINGS(convaula) {
   bind<receptive>("receptiveFields"), bind<window>("receptiveWindow"), bind<params>("paramCounts");
   bind<dropout>("dropoutDemo"), bind<curve>("activationCurve"), bind<copy_model>("copyModel");
   bind<method<&Session::snapshot, Slot>>("snapshotModel"), bind<restore_model>("restoreModel");
-  bind<method<&Session::drop, Slot>>("dropModel"), bind<model_slots>("modelSlots");
+  bind<method<&Session::drop, Slot>>("dropModel"), bind<model_slots>("modelSlots"), bind<tune_begin>("tuneBegin");
   emscripten::function("trap", +[] { __builtin_trap(); });  // tests: a real wasm trap (worker.js)
 }

@@ -251,10 +251,22 @@ function train(options, id) {
     finite(validationSplit, 'validationSplit'));
   const spec = modelInfo(model, call('summary', model)).spec;  // the run's epochs, batch size and optimizer as asked
   const images = trainLimit > 0 ? Math.min(trainLimit, data.train) : data.train;
+  return startRun(id, model, spec, batches, { images, valLimit, validates: !validationSplit });
+}
+
+// Ajuste fino: a run like train's over the student's own digits, without validation.
+function fineTune({ model, pixels, labels, epochs, batchSize, replay, seed, optimizer }, id) {
+  const batches = call('tuneBegin', model, bytes(pixels, 'pixels'), bytes(labels, 'labels'), int(epochs, 'epochs'),
+    int(batchSize, 'batchSize'), Number(replay), int(seed, 'seed'), optimizer === undefined ? '' : JSON.stringify(optimizer));
+  const spec = modelInfo(model, call('summary', model)).spec;
+  return startRun(id, model, spec, batches, { images: Infinity, valLimit: 0, validates: false });
+}
+
+function startRun(id, model, spec, batches, { images, valLimit, validates }) {
   const eta = createEta({ epochs: spec.epochs, trainImages: Math.min(images, batches * spec.batch_size) });
   eta.resume(performance.now());
-  training = { id, slot: model, spec, batches, valLimit, validationSplit, eta, history: [], paused: false, stopping: false,
-    scheduled: false, lastProgress: 0, lastLog: null };
+  training = { id, slot: model, spec, batches, valLimit, validates, eta, history: [], paused: false,
+    stopping: false, scheduled: false, lastProgress: 0, lastLog: null };
   schedule();
   return PENDING;
 }
@@ -354,7 +366,7 @@ async function finish(stopped) {
     // Validation on the test set gives a finished run Keras's test numbers; a stopped run, or
     // one validated on held-out training images, is scored now (before `training` clears, so
     // nothing slips in between).
-    const test = !stopped && last && !t.validationSplit ? { loss: last.val_loss, accuracy: last.val_accuracy }
+    const test = !stopped && last && t.validates ? { loss: last.val_loss, accuracy: last.val_accuracy }
       : (({ loss, accuracy }) => ({ loss, accuracy }))(await scoreTestSet({ model: t.slot, limit: t.valLimit }));
     training = null;
     reply(t.id, { stopped, history: t.history, test });
@@ -460,7 +472,7 @@ function explainSpec(a) {
 }
 
 const handlers = {
-  init, loadData, presets, build, train, pause, resume, stop, predict, saveWeights, loadWeights,
+  init, loadData, presets, build, train, fineTune, pause, resume, stop, predict, saveWeights, loadWeights,
   testPredictions, copyModel, snapshotModel, restoreModel, dropModel,
   evaluate: scoreTestSet,
   models: () => call('modelSlots'),

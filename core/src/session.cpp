@@ -190,7 +190,7 @@ SessionMemory Session::memory() const {
     if (slot.snapshot) m.snapshots += sizeof(float) * slot.snapshot->params.size();
   }
   if (before_run_.model) m.run += estimate_of(before_run_.model->spec()).idle(before_run_.trained);
-  m.data = dataset_bytes(train_) + dataset_bytes(test_);
+  m.data = dataset_bytes(train_) + dataset_bytes(test_) + dataset_bytes(tune_own_);
   return m;
 }
 
@@ -319,6 +319,37 @@ int Session::train_begin(const std::string& slot, const TrainSettings& settings)
   check_memory(estimate_of(spec).total() + orders, "training model '" + slot + "'");
   auto next = with_params(spec, current.params());
   auto trainer = std::make_unique<Trainer>(*next, *train_, test_.get(), settings.limit, settings.val_limit, holdout);
+  return start_run(s, slot, std::move(next), std::move(trainer));
+}
+
+int Session::tune_begin(const std::string& slot, std::span<const uint8_t> pixels, std::span<const uint8_t> labels,
+                        const TuneSettings& settings) {
+  Slot& s = slot_ref(slot);
+  refuse_if_running("start fine-tuning");
+  if (settings.replay_fraction > 0 && !train_)
+    throw Error(errc::no_data, "no training set to replay: load MNIST first");
+  const int epochs = settings.epochs ? settings.epochs : kTuneEpochs;
+  const int batch = settings.batch_size ? settings.batch_size : kTuneBatch;
+  const std::string optimizer = settings.optimizer_json.empty() ? kTuneOptimizer : settings.optimizer_json;
+  const ModelSpec spec = run_spec(s.model->spec(), {epochs, batch, optimizer, 0, 0});
+  check_memory(pixels.size() * sizeof(float) + labels.size(), "the own images");
+  auto own = std::make_unique<Dataset>(make_user_dataset(pixels.data(), pixels.size(), labels.data(), labels.size()));
+  const uint64_t orders = sizeof(uint32_t) * (uint64_t(train_size()) + own->size());
+  check_memory(estimate_of(spec).total() + orders + dataset_bytes(own), "fine-tuning model '" + slot + "'");
+  MixOptions mix;
+  mix.replay_fraction = settings.replay_fraction;
+  mix.batch_size = spec.batch_size;
+  mix.seed = settings.seed;
+  auto sampler = std::make_unique<MixSampler>(*own, mix.replay_fraction > 0 ? train_.get() : nullptr, mix);
+  auto next = with_params(spec, s.model->params());
+  auto trainer = std::make_unique<Trainer>(*next, *own, std::move(sampler));
+  const int batches = start_run(s, slot, std::move(next), std::move(trainer));
+  tune_own_ = std::move(own);  // the trainer reads it where it is
+  return batches;
+}
+
+int Session::start_run(Slot& s, const std::string& slot, std::unique_ptr<Sequential> next,
+                       std::unique_ptr<Trainer> trainer) {
   const int batches = trainer->batches_per_epoch();
   std::string name = slot;  // the last allocation: nothing below throws
   run_slot_.swap(name);
@@ -342,6 +373,7 @@ TrainProgress Session::train_step() {
   } catch (...) {
     Slot& s = slots_.at(run_slot_);
     trainer_.reset();
+    tune_own_.reset();
     s.model = std::move(before_run_.model);
     s.trained = before_run_.trained;
     run_slot_.clear();
@@ -352,6 +384,7 @@ TrainProgress Session::train_step() {
 void Session::train_end() {
   if (!trainer_) return;
   trainer_.reset();
+  tune_own_.reset();
   before_run_.model.reset();
   const std::string name = std::move(run_slot_);
   run_slot_.clear();

@@ -156,6 +156,17 @@ Trainer::Trainer(Sequential& model, const Dataset& train, const Dataset* validat
   std::iota(order_.begin(), order_.end(), 0u);
 }
 
+Trainer::Trainer(Sequential& model, const Dataset& own, std::unique_ptr<MixSampler> sampler)
+    : Trainer(model, own) {
+  if (sampler->batch_size() != batch_size_)
+    throw Error(errc::bad_argument, "the sampler's batch size is " + std::to_string(sampler->batch_size()) +
+                                        ", the model's " + std::to_string(batch_size_));
+  images_ = sampler->images_per_epoch();
+  batches_ = sampler->batches_per_epoch();
+  order_.clear();
+  sampler_ = std::move(sampler);
+}
+
 void Trainer::start_epoch() {
   shuffle(order_.data(), order_.size(), shuffle_rng_);
   loss_sum_ = 0;
@@ -170,7 +181,10 @@ BatchLog Trainer::step() {
   epoch_finished_ = false;
   const int start = batch_ * batch_size_;
   const int n = std::min(batch_size_, images_ - start);
-  gather(train_, order_.data() + start, n, x_, y_);
+  if (sampler_)
+    sampler_->next_batch(x_, y_, n);
+  else
+    gather(train_, order_.data() + start, n, x_, y_);
 
   const Tensor& probs = model_.forward(x_, true);
   const int correct = count_correct(probs, y_.data());

@@ -14,7 +14,7 @@ import { divergente, gris, luminancia } from '../../web/js/leccion/kit/lienzo.js
 
 const app = useApp('accessibility');
 const SECTIONS = ['imagenes', 'convolucion', 'capas-convolutivas', 'mnist', 'maxpooling', 'dropout', 'relu',
-  'entrenar', 'aprendido', 'practica'];
+  'entrenar', 'aprendido', 'practica', 'ensena'];
 // Rules switched off, each with the reason why (none today).
 const RULES_OFF = {};
 

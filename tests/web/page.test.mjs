@@ -42,10 +42,10 @@ describe('the page', () => {
     const { page, context, errors, outside } = await openApp();
     try {
       assert.equal(await page.getAttribute('html', 'lang'), 'es');
-      assert.equal(await page.locator('nav a').count(), 11);  // the ten sections and the glossary
+      assert.equal(await page.locator('nav a').count(), 12);  // the eleven sections and the glossary
       const sections = await page.locator('main section[data-section]').evaluateAll((els) =>
         els.map((s) => ({ id: s.id, title: s.querySelector('h2').textContent, intro: s.querySelector('.intro').textContent })));
-      assert.equal(sections.length, 10);
+      assert.equal(sections.length, 11);
       for (const s of sections) {
         assert.ok(s.title.length > 2, `${s.id} has a heading`);
         assert.ok(s.intro.length > 120 && !/próximamente/i.test(s.intro), `${s.id} has a real intro`);

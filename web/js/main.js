@@ -158,6 +158,7 @@ function iniciarSecciones() {
     entrenar: () => import('./leccion/entrenar.js'),
     aprendido: () => import('./leccion/aprendido.js'),
     practica: () => import('./leccion/practica.js'),
+    ensena: () => import('./leccion/ensena.js'),
   }, { motor, dibujo, entrenamiento });
 }
 

@@ -41,6 +41,7 @@ class MixSampler {
   // once, ceil(own.size() / (1 - replay_fraction)).
   int images_per_epoch() const { return images_per_epoch_; }
   int batches_per_epoch() const;
+  int batch_size() const { return options_.batch_size; }
 
   // Fills x (n, C, H, W) and y (n) with the next n draws (n = batch_size unless given)
   // and returns how many of them came from the replay set.

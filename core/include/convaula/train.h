@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "convaula/mix_sampler.h"
 #include "convaula/mnist.h"
 #include "convaula/model.h"
 
@@ -102,6 +103,10 @@ class Trainer {
   // images before them and `val_limit` among them.
   Trainer(Sequential& model, const Dataset& train, const Dataset* validation = nullptr,
           int limit = 0, int val_limit = 0, int holdout = 0);
+  // Fine-tuning: batches come from `sampler` (mix_sampler.h: `own` images mixed with
+  // replayed ones), an epoch is its images_per_epoch(); no validation. The sampler's batch
+  // size must be the spec's.
+  Trainer(Sequential& model, const Dataset& own, std::unique_ptr<MixSampler> sampler);
 
   bool done() const { return epoch_ >= epochs_; }
   int epoch() const { return epoch_; }
@@ -140,6 +145,7 @@ class Trainer {
   EpochLog last_epoch_;
   BatchLog last_batch_;
   std::unique_ptr<Evaluator> validation_;  // set while the validation set is being scored
+  std::unique_ptr<MixSampler> sampler_;    // fine-tuning's batches, instead of order_
 };
 
 struct FitCallbacks {

@@ -60,8 +60,9 @@ export function crearEjecuciones(cliente) {
           const job = { quien, id: null, estado: 'idle', oyentes };
           actual = job;
           poner(job, 'preparing');
-          const entrenar = async (opciones) => {
-            const run = cliente.train(opciones);
+          // lanzar: another kind of run than client.train's (client.fineTune's), started by the UI.
+          const entrenar = async (opciones, lanzar = () => cliente.train(opciones)) => {
+            const run = lanzar();
             job.id = run.id;
             poner(job, 'training');
             try {

@@ -11,15 +11,18 @@ const PRINCIPAL = 'principal';
 
 /**
  * @param motor  kit/motor.js's object
- * @param {{slot: string, prefijo: string}} o  the slot to copy from; prefijo names the test ids
- *   (`${prefijo}-use`, `${prefijo}-undo`, `${prefijo}-use-status`)
+ * @param {{slot: string, prefijo: string, textos?, origen?}} o  the slot to copy from; prefijo
+ *   names the test ids (`${prefijo}-use`, `${prefijo}-undo`, `${prefijo}-use-status`); textos
+ *   {usar, deshacer, hecho(cual), deshecho} replaces the buttons' and status's words; origen is
+ *   the "Red activa" line's key while the copy answers (modelo-activo.js; 'clase' by default)
  * → {nodo, ofrecer(cual), retirar()}: ofrecer shows the button for the network now in the slot
  *   (cual: its name in a sentence), retirar hides it (the slot is about to change).
  */
-export function crearUsarRed(motor, { slot, prefijo }) {
+export function crearUsarRed(motor, { slot, prefijo, textos = {}, origen = 'clase' }) {
   const { cliente, ejecuciones } = motor;
-  const usar = el('button', { type: 'button', 'data-testid': `${prefijo}-use`, text: C.usar_red, hidden: true });
-  const deshacer = el('button', { type: 'button', 'data-testid': `${prefijo}-undo`, text: C.deshacer, hidden: true });
+  const X = { usar: C.usar_red, deshacer: C.deshacer, hecho: C.usar_red_hecho, deshecho: C.deshecho, ...textos };
+  const usar = el('button', { type: 'button', 'data-testid': `${prefijo}-use`, text: X.usar, hidden: true });
+  const deshacer = el('button', { type: 'button', 'data-testid': `${prefijo}-undo`, text: X.deshacer, hidden: true });
   const estado = el('p', { class: 'estado', role: 'status', 'data-testid': `${prefijo}-use-status` });
   const nodo = el('div', { class: 'usar-red' }, el('div', { class: 'botones' }, usar, deshacer), estado);
   let cual = '';
@@ -38,11 +41,11 @@ export function crearUsarRed(motor, { slot, prefijo }) {
 
   usar.addEventListener('click', () => intentar(async () => {
     await cliente.snapshotModel(PRINCIPAL);
-    motor.principalCambiado(await cliente.copyModel(slot, PRINCIPAL), 'clase');
+    motor.principalCambiado(await cliente.copyModel(slot, PRINCIPAL), origen);
     version = motor.versionPrincipal();
     usar.hidden = true;
     deshacer.hidden = false;
-    ponerEstado(estado, 'used', C.usar_red_hecho(cual));
+    ponerEstado(estado, 'used', X.hecho(cual));
     deshacer.focus({ preventScroll: true });
   }));
   deshacer.addEventListener('click', () => intentar(async () => {
@@ -53,7 +56,7 @@ export function crearUsarRed(motor, { slot, prefijo }) {
     motor.principalCambiado(await cliente.restoreModel(PRINCIPAL), 'recuperada');
     deshacer.hidden = true;
     usar.hidden = false;
-    ponerEstado(estado, 'undone', C.deshecho);
+    ponerEstado(estado, 'undone', X.deshecho);
     usar.focus({ preventScroll: true });
   }));
 
@@ -65,6 +68,8 @@ export function crearUsarRed(motor, { slot, prefijo }) {
       deshacer.hidden = true;
       ponerEstado(estado, 'offered', '');
     },
+    /** True while the copy answers the drawings (until «Deshacer»). */
+    enUso: () => !deshacer.hidden,
     retirar() {
       usar.hidden = deshacer.hidden = true;
       ponerEstado(estado, 'idle', '');

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// ajuste-fino.mjs: how long does «Enséñale a la red»'s fine-tuning take with its default
+// settings? 50 drawings (the first 50 MNIST test images as bytes, standing in for a student's:
+// the time does not depend on what they show), the engine's default epochs and batch size and
+// the section's default replay share, through the app's worker in headless Chromium with the
+// threads it picks (2 on a 2-core machine). Prints, per run: the fineTune request's wall time,
+// the engine's training seconds (its epochs) and scoring MNIST's 10,000 test images after.
+// Figures only: the machine is shared, so the CPU model and the load average are printed too.
+// usage: node bench/ajuste-fino.mjs [--runs 3]
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
+
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
+const server = await startServer({ isolation: true });
+const browser = await launchBrowser();
+try {
+  const { page } = await openPage(browser, server.url);
+  const load0 = loadavg();
+  const r = await page.evaluate(async (runs) => {
+    const { ConvAulaClient } = await import('/js/client.js');
+    const { REPASO_DEFECTO } = await import('/js/leccion/ensena.js');
+    const c = new ConvAulaClient('/worker.js');
+    const info = await c.init({ manifest: '/models/keras-mnist.json' });
+    await c.loadData();
+    const t = await c.testImages({ start: 0, count: 50 });
+    const out = [];
+    for (let i = 0; i < runs; i++) {
+      const pixels = Uint8Array.from(t.pixels, (v) => Math.round(v * 255));
+      await c.copyModel('principal', 'mi-letra');
+      const t0 = performance.now();
+      const { history } = await c.fineTune(pixels, t.labels.slice(), { model: 'mi-letra', replay: REPASO_DEFECTO / 100, seed: 1 });
+      const wall = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      await c.evaluate({ model: 'mi-letra' });
+      out.push({ wall, training: history.reduce((s, h) => s + h.seconds, 0), scoring: (performance.now() - t1) / 1000, epochs: history.length });
+    }
+    c.terminate();
+    return { threads: info.threads, variant: info.variant, replay: REPASO_DEFECTO, out };
+  }, Number(o.runs));
+  const f = (x) => x.toFixed(2);
+  console.log(`CPU: ${cpu}; load average before ${load0.map(f).join(' ')}, after ${loadavg().map(f).join(' ')}`);
+  console.log(`engine ${r.variant}, ${r.threads} threads; 50 drawings, replay ${r.replay} %, default epochs and batch`);
+  for (const [i, x] of r.out.entries()) {
+    console.log(`run ${i + 1}: fineTune ${f(x.wall)} s (training ${f(x.training)} s over ${x.epochs} epochs; the rest scores MNIST's test set, alone ${f(x.scoring)} s)`);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -1,0 +1,34 @@
+// teach-set.test.mjs: «Enséñale a la red»'s set without the page: the guided order asks for N
+// of each digit in a shuffled order that the seed fixes, the split holds out every 3rd drawing
+// of each digit whatever the order they were drawn in, and the measure counts a confusion table.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dividir, medir, ordenGuiado, porCifraValido } from '../../web/js/leccion/ensena-datos.js';
+
+describe('teach set', () => {
+  it('the guided order asks for n of each digit, shuffled, the same for the same seed', () => {
+    const a = ordenGuiado(5, 42), b = ordenGuiado(5, 42), c = ordenGuiado(5, 43);
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, c);
+    assert.deepEqual([...a].sort(), Array.from({ length: 50 }, (_, i) => Math.floor(i / 5)));
+    assert.notDeepEqual(a, [...a].sort());
+    assert.deepEqual([porCifraValido(1), porCifraValido(7.4), porCifraValido(99), porCifraValido('x')], [2, 7, 20, 5]);
+  });
+
+  it('every 3rd drawing of a digit is held out, in the order drawn', () => {
+    // Digits drawn 1 1 2 1 2 2 1: the 3rd 1 (index 3) and the 3rd 2 (index 5) are held out.
+    const dibujos = [1, 1, 2, 1, 2, 2, 1].map((cifra) => ({ cifra }));
+    assert.deepEqual(dividir(dibujos), { aprender: [0, 1, 2, 4, 6], aparte: [3, 5] });
+  });
+
+  it('the measure: accuracy, per digit, confusion (row drawn, column read) and the misread', () => {
+    const m = medir([3, 3, 5, 5, 5], [3, 7, 5, 0, 5]);
+    assert.equal(m.aciertos, 3);
+    assert.equal(m.exactitud, 3 / 5);
+    assert.deepEqual(m.porCifra[5], { aciertos: 2, total: 3 });
+    assert.equal(m.confusion[3][7], 1);
+    assert.equal(m.confusion[5][0], 1);
+    assert.equal(m.confusion[5][5], 2);
+    assert.deepEqual(m.fallos, [1, 3]);
+  });
+});

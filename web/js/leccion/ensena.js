@@ -1,0 +1,267 @@
+// Section «Enséñale a la red» (after the Práctica): the student draws a small set of their own
+// digits, or of a new script, measures the lesson's network on it, fine-tunes a copy of it (slot
+// 'mi-letra') with augmentation and a replayed share of MNIST, and sees before → after on the
+// held-out drawings and on MNIST's test set, what it learnt and what it forgot.
+
+import { leccion } from '../textos.js';
+import { entero, numero, porcentaje } from '../formato.js';
+import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
+import { crearPregunta } from './kit/pregunta.js';
+import { crearUsarRed } from './kit/usar-red.js';
+import { ARABIGOS, MODOS, POR_CIFRA, aFloats, dividir, empaquetar, medir, porCifraValido } from './ensena-datos.js';
+import { crearColeccion } from './ensena-coleccion.js';
+import { nodosMedida } from './ensena-medida.js';
+import { crearGuardadoEnsena } from './ensena-guardado.js';
+import { escribirNpz, leerNpz } from './ensena-npz.js';
+
+const T = leccion.ensena;
+const SLOT = 'mi-letra';
+/** The replay share the slider starts at (README, «Enséñale a la red»: chosen by measurement). */
+export const REPASO_DEFECTO = 30;
+const SEMILLA = 1;
+const opciones = (textos) => Object.entries(textos).map(([valor, texto]) => ({ valor, texto }));
+const panel = (titulo, ...hijos) => el('div', { class: 'panel panel-leccion' }, el('h3', { text: titulo }), ...hijos);
+
+export async function crear(seccion, { motor }) {
+  const raiz = seccion.querySelector('.widgets');
+  const guardado = crearGuardadoEnsena();
+  const conjunto = { modo: 'propia', porCifra: POR_CIFRA.defecto, dibujos: [] };
+  const ajustes = [];  // every fine-tuning run's figures, for the table and the questions
+
+  // ---- the set: mode, size, storage, .npz --------------------------------------------
+  const modos = el('fieldset', { class: 'ensena-modos' }, el('legend', { text: T.modo_titulo }),
+    MODOS.map((m) => el('label', {}, el('input', { type: 'radio', name: 'ensena-modo', value: m, 'data-testid': `teach-mode-${m}` }), ` ${T.modos[m]}`)));
+  const modoTexto = el('p', { 'data-testid': 'teach-mode-text' });
+  const modelos = el('ol', { class: 'ensena-modelos', 'aria-label': T.modelos_alt, hidden: true },
+    ARABIGOS.map((s, d) => el('li', {}, el('span', { class: 'ensena-simbolo', lang: 'ar', text: s }), el('span', { class: 'ayuda', text: T.modelo_de(d) }))));
+  const porCifra = el('input', { type: 'number', id: 'ensena-por-cifra', min: POR_CIFRA.minimo, max: POR_CIFRA.maximo, value: POR_CIFRA.defecto, class: 'ensena-numero', 'data-testid': 'teach-per-digit-count' });
+  const empezar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-start', text: T.empezar });
+  const exportar = el('button', { type: 'button', 'data-testid': 'teach-export', text: T.exportar });
+  const archivo = el('input', { type: 'file', accept: '.npz', class: 'archivo-oculto', id: 'ensena-importar', 'data-testid': 'teach-import-file' });
+  const importar = el('label', { class: 'boton-archivo', for: 'ensena-importar', text: T.importar });
+  const almacen = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-storage' });
+  raiz.append(panel(T.conjunto_titulo, modos, modoTexto, modelos,
+    el('p', {}, el('label', { for: 'ensena-por-cifra', text: `${T.por_cifra} ` }), porCifra, el('span', { class: 'ayuda', text: ` ${T.por_cifra_ayuda(POR_CIFRA.minimo, POR_CIFRA.maximo)}` })),
+    el('div', { class: 'botones' }, empezar, exportar, archivo, importar), el('p', { class: 'ayuda', text: T.exportar_ayuda }), almacen));
+
+  // ---- collecting ---------------------------------------------------------------------
+  const division = el('p', { 'data-testid': 'teach-split' });
+  const zonaColeccion = el('div');
+  raiz.append(panel(T.dibujar_titulo, zonaColeccion, division));
+  const coleccion = crearColeccion(zonaColeccion, { motor, conjunto: () => conjunto, alCambiar: cambiado });
+
+  // ---- measuring ----------------------------------------------------------------------
+  const medirBoton = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-measure', text: T.medir });
+  const medidaEstado = el('p', { class: 'estado', role: 'status' });
+  const medida = el('div', { 'data-testid': 'teach-measurement' });
+  raiz.append(panel(T.medida_titulo, el('div', { class: 'botones' }, medirBoton), medidaEstado, medida));
+
+  // ---- fine-tuning --------------------------------------------------------------------
+  const preguntasAntes = el('div');
+  const repaso = el('input', { type: 'range', id: 'ensena-repaso', min: 0, max: 90, step: 10, value: REPASO_DEFECTO, 'data-testid': 'teach-replay' });
+  const repasoValor = el('output', { for: 'ensena-repaso' });
+  const ajustar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-tune', text: T.ajustar });
+  const ajusteEstado = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-tune-status' });
+  const historial = el('tbody', { 'data-testid': 'teach-runs' });
+  const tablaHistorial = cajaDeTabla(T.historial_titulo, el('table', {}, el('caption', { text: T.historial_titulo }),
+    el('thead', {}, el('tr', {}, T.historial_cols.map((c) => el('th', { scope: 'col', text: c })))), historial));
+  tablaHistorial.hidden = true;
+  const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'teach', origen: 'tu_red',
+    textos: { usar: T.usar_red, deshacer: T.volver, hecho: () => T.usar_hecho, deshecho: T.volver_hecho } });
+  const preguntasDespues = el('div');
+  raiz.append(panel(T.ajuste_titulo, el('p', { text: T.ajuste_texto }), preguntasAntes,
+    el('p', {}, el('label', { for: 'ensena-repaso', text: `${T.repaso} ` }), repaso, ' ', repasoValor),
+    el('div', { class: 'botones' }, ajustar), ajusteEstado, tablaHistorial, usarRed.nodo, preguntasDespues));
+
+  const medirAccion = motor.accion(medidaEstado, { botones: [medirBoton] });
+  const seguidor = motor.ejecuciones.para('ensena', {
+    alProgreso: (p) => ponerEstado(ajusteEstado, 'working', T.ajustando(entero(p.epoch), entero(p.epochs), porcentaje(p.fraction ?? 0, 0))),
+  });
+
+  // ---- behaviour ----------------------------------------------------------------------
+  const mostrarRepaso = () => { repasoValor.textContent = T.repaso_valor(porcentaje(Number(repaso.value) / 100, 0)); };
+  function mostrarModo() {
+    for (const r of modos.querySelectorAll('input')) r.checked = r.value === conjunto.modo;
+    modoTexto.textContent = T.modo_texto[conjunto.modo];
+    modelos.hidden = conjunto.modo !== 'arabiga';
+    porCifra.value = String(conjunto.porCifra);
+  }
+  function mostrarDivision() {
+    const { aprender, aparte } = dividir(conjunto.dibujos);
+    division.textContent = T.division(entero(aprender.length), entero(aparte.length));
+    division.dataset.learn = String(aprender.length);
+    division.dataset.heldOut = String(aparte.length);
+  }
+  async function guardar() {
+    try {
+      await guardado.guardar(conjunto);
+      ponerEstado(almacen, 'saved', '');
+    } catch (error) {
+      ponerEstado(almacen, error.code, T.guardado_error[error.code]);
+    }
+  }
+  function cambiado() {
+    mostrarDivision();
+    return guardar();
+  }
+
+  modos.addEventListener('change', (e) => {
+    conjunto.modo = e.target.value;
+    mostrarModo();
+    coleccion.pintarRejilla();
+    coleccion.refrescar();
+    guardar();
+  });
+  porCifra.addEventListener('change', () => {
+    conjunto.porCifra = porCifraValido(porCifra.value);
+    porCifra.value = String(conjunto.porCifra);
+    guardar();
+  });
+  repaso.addEventListener('input', mostrarRepaso);
+  empezar.addEventListener('click', () => {
+    conjunto.porCifra = porCifraValido(porCifra.value);
+    coleccion.empezar();
+  });
+
+  // The network's digit for each drawing at `indices`, one prediction each (a few dozen).
+  async function leer(cliente, slot, indices) {
+    const out = [];
+    for (const i of indices) out.push((await cliente.predict({ pixels: aFloats(conjunto.dibujos[i].pixeles) }, { model: slot })).digit);
+    return out;
+  }
+  const medirEn = async (cliente, slot, indices) => medir(indices.map((i) => conjunto.dibujos[i].cifra), await leer(cliente, slot, indices));
+
+  medirBoton.addEventListener('click', () => medirAccion(async (cliente) => {
+    const { aparte } = dividir(conjunto.dibujos);
+    if (!aparte.length) return ponerEstado(medidaEstado, 'empty', T.falta_aparte);
+    const predichas = await leer(cliente, 'principal', aparte);
+    const m = medir(aparte.map((i) => conjunto.dibujos[i].cifra), predichas);
+    medida.replaceChildren(...nodosMedida(m, aparte.map((i) => conjunto.dibujos[i]), predichas, conjunto.modo));
+    medida.dataset.accuracy = String(m.exactitud);
+    return m;
+  }));
+
+  let mnistLeccion = null;  // {version, exactitud}: the lesson network's test accuracy, once measured
+  async function mnistDePrincipal(cliente) {
+    if (mnistLeccion?.version !== motor.versionPrincipal()) {
+      ponerEstado(ajusteEstado, 'working', T.midiendo_mnist);
+      mnistLeccion = { version: motor.versionPrincipal(), exactitud: (await cliente.evaluate()).accuracy };
+    }
+    return mnistLeccion.exactitud;
+  }
+
+  ajustar.addEventListener('click', async () => {
+    const { aprender, aparte } = dividir(conjunto.dibujos);
+    if (!aprender.length || !aparte.length) return ponerEstado(ajusteEstado, 'empty', T.faltan_para_ajustar);
+    if (usarRed.enUso()) return ponerEstado(ajusteEstado, 'busy', T.volver_primero);
+    const replay = Number(repaso.value) / 100;
+    ajustar.disabled = true;
+    usarRed.retirar();
+    try {
+      await seguidor.ejecutar(async (entrenar) => {
+        const cliente = motor.cliente;
+        await motor.listo();
+        const antes = await medirEn(cliente, 'principal', aparte);
+        const mnistAntes = await mnistDePrincipal(cliente);
+        await cliente.copyModel('principal', SLOT);
+        const { pixeles, etiquetas } = empaquetar(conjunto.dibujos, aprender);
+        const inicio = performance.now();
+        const r = await entrenar(null, () => cliente.fineTune(pixeles, etiquetas, { model: SLOT, replay, seed: SEMILLA }));
+        const segundos = (performance.now() - inicio) / 1000;
+        const despues = await medirEn(cliente, SLOT, aparte);
+        const aprendidos = await medirEn(cliente, SLOT, aprender);
+        const fila = { replay, epocas: r.history.length, antes: antes.exactitud, despues: despues.exactitud,
+          mnistAntes, mnistDespues: r.test.accuracy, aprendidos: aprendidos.exactitud, segundos };
+        ajustes.push(fila);
+        mostrarAjuste(fila);
+        ponerEstado(ajusteEstado, 'done', '');
+        usarRed.ofrecer('');
+      });
+    } catch (error) {
+      ponerEstado(ajusteEstado, error?.code === 'busy' ? 'busy' : 'error', motor.ejecuciones.mensaje(error));
+    } finally {
+      ajustar.disabled = false;
+    }
+  });
+
+  function mostrarAjuste(f) {
+    const p = (x) => porcentaje(x);
+    historial.append(el('tr', { 'data-testid': 'teach-run', 'data-replay': String(f.replay), 'data-held-before': String(f.antes),
+      'data-held-after': String(f.despues), 'data-mnist-before': String(f.mnistAntes), 'data-mnist-after': String(f.mnistDespues),
+      'data-learnt': String(f.aprendidos), 'data-seconds': String(f.segundos) },
+    el('td', { text: porcentaje(f.replay, 0) }), el('td', { class: 'numero', text: entero(f.epocas) }),
+    el('td', { text: T.resultado_fila(p(f.antes), p(f.despues)) }), el('td', { text: T.resultado_fila(p(f.mnistAntes), p(f.mnistDespues)) }),
+    el('td', { class: 'numero', text: numero(f.segundos, 1) })));
+    tablaHistorial.hidden = false;
+  }
+
+  // ---- .npz ---------------------------------------------------------------------------
+  const fflate = () => import('../../vendor/fflate/browser.js');
+  exportar.addEventListener('click', async () => {
+    if (!conjunto.dibujos.length) return;
+    const { pixeles, etiquetas } = empaquetar(conjunto.dibujos);
+    const bytes = escribirNpz(pixeles, etiquetas, (await fflate()).zipSync);
+    const enlace = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/zip' })), download: 'mi_letra.npz' });
+    enlace.click();
+    setTimeout(() => URL.revokeObjectURL(enlace.href), 10_000);
+  });
+  archivo.addEventListener('change', async () => {
+    const elegido = archivo.files?.[0];
+    archivo.value = '';
+    if (!elegido) return;
+    try {
+      const { x, y } = leerNpz(new Uint8Array(await elegido.arrayBuffer()), (await fflate()).unzipSync);
+      for (let i = 0; i < y.length; i++) conjunto.dibujos.push({ cifra: y[i], pixeles: x.slice(i * 784, (i + 1) * 784) });
+      coleccion.pintarRejilla();
+      ponerEstado(almacen, 'imported', T.importado(entero(y.length)));
+      await cambiado();
+      if (almacen.dataset.state === 'saved') ponerEstado(almacen, 'imported', T.importado(entero(y.length)));
+    } catch (error) {
+      ponerEstado(almacen, 'import-error', T.importar_error(error.code === 'npz' ? error.detalle : String(error.message ?? error)));
+    }
+  });
+
+  // ---- questions ----------------------------------------------------------------------
+  const Q = T.preguntas;
+  const pregunta = (sitio, id, q, correcta, respuesta) => crearPregunta(sitio, {
+    id, motor, enunciado: q.enunciado, opciones: opciones(q.opciones), ayuda: q.ayuda,
+    comprobar: async (elegida) => ({ correcta: elegida === correcta(), respuesta: respuesta() }),
+  });
+  pregunta(preguntasAntes, 'question-finetune', Q.ajuste, () => 'leccion', () => Q.ajuste.respuesta);
+  pregunta(preguntasAntes, 'question-augment', Q.aumento, () => 'aumento', () => Q.aumento.respuesta);
+  const sinRepaso = () => ajustes.findLast((f) => f.replay === 0);
+  pregunta(preguntasDespues, 'question-forgetting', Q.olvido, () => 'baja', () => {
+    const f = sinRepaso();
+    return Q.olvido.respuesta(f ? T.resultado_fila(porcentaje(f.mnistAntes), porcentaje(f.mnistDespues)) : '');
+  });
+  // Answered by the student's own last run when there is one: the learnt part against the held-out part.
+  const ultimo = () => ajustes.at(-1);
+  pregunta(preguntasDespues, 'question-overfitting', Q.sobreajuste, () => {
+    const f = ultimo();
+    if (!f || f.aprendidos > f.despues) return 'aprendidos';
+    return f.aprendidos === f.despues ? 'igual' : 'apartados';
+  }, () => {
+    const f = ultimo();
+    return Q.sobreajuste.respuesta(f ? Q.sobreajuste.medido(porcentaje(f.aprendidos), porcentaje(f.despues)) : '');
+  });
+
+  // ---- a set kept from an earlier visit -------------------------------------------------
+  mostrarModo();
+  mostrarRepaso();
+  mostrarDivision();
+  try {
+    const { conjunto: previo, danado } = await guardado.cargar();
+    if (previo) {
+      Object.assign(conjunto, previo);
+      mostrarModo();
+      ponerEstado(almacen, 'loaded', T.recuperados(entero(previo.dibujos.length)));
+      empezar.textContent = T.seguir;
+    } else if (danado) {
+      ponerEstado(almacen, 'damaged', T.guardado_danado);
+    }
+  } catch (error) {
+    ponerEstado(almacen, error.code, T.guardado_error[error.code]);
+  }
+  coleccion.pintarRejilla();
+  mostrarDivision();
+}

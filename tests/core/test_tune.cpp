@@ -86,7 +86,7 @@ TEST_CASE("fine-tuning learns the own digits", "[tune]") {
   CHECK(right == 20);
 }
 
-TEST_CASE("replay 0 reads only the own images; a replayed share reads the training set", "[tune]") {
+TEST_CASE("replay 0 reads only the own images, and a replayed share reads the training set", "[tune]") {
   const OwnSet own = own_set(20);
   Session without, one, other;
   one.set_train(flat_set(50, 0.2f));

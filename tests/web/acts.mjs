@@ -225,7 +225,7 @@ export async function drawOnPad(page, testid, strokes, { touch = false } = {}) {
     }
     await page.mouse.move(...at(first));
     await page.mouse.down();
-    for (const p of rest) await page.mouse.move(...at(p), { steps: 6 });
+    await Promise.all(rest.map((p) => page.mouse.move(...at(p), { steps: 6 })));  // queued, as draw()'s
     await page.mouse.up();
   }
   await cdp?.detach();

@@ -878,7 +878,7 @@ export const leccion = {
       cuota: 'No queda espacio para guardar en este navegador: tus dibujos siguen aquí, pero los últimos se perderán al recargar. Expórtalos como .npz para conservarlos.',
       no_disponible: 'Este navegador no ha dejado guardar tus dibujos: siguen aquí, pero se perderán al recargar. Expórtalos como .npz para conservarlos.',
     },
-    guardado_danado: 'Había un conjunto guardado que estaba dañado o era de otra versión: no se usa (ni se borra hasta que guardes otro).',
+    guardado_danado: 'Había un conjunto guardado dañado o de otra versión: se ha apartado sin borrarlo y empiezas uno nuevo.',
     recuperados: (n) => `Recuperados ${n} dibujos de una visita anterior, guardados en este navegador.`,
     preguntas: {
       ajuste: {

@@ -1,15 +1,14 @@
-// Where the Práctica keeps its runs between visits: IndexedDB, through npm's idb-keyval (copied
-// to vendor/ by the build). Every failure — no IndexedDB (some private modes), a full quota, a
-// database the browser refuses — comes back as an Error with a stable `code` ('sin_indexeddb',
-// 'cuota', 'no_disponible'); the caller says so in Spanish and keeps the runs in the page.
+// Where the Práctica keeps its runs between visits: IndexedDB through ui/almacen.js, whose
+// failures come back as an Error with a stable `code` ('sin_indexeddb', 'cuota',
+// 'no_disponible'); the caller says so in Spanish and keeps the runs in the page.
 //
 // What is read back is checked against the layout of its key's version (VERSIONES): a record
 // that does not fit (damaged, edited by hand) is set aside under '<key>-apartados', kept and
 // not deleted, and left out of the table; the caller says how many. Runs of an older layout are
 // brought up to the current one when no current key exists yet; the old key stays as it was.
 
-const BASE = 'convaula';
-const ALMACEN = 'practica';
+import { crearAlmacen } from '../ui/almacen.js';
+
 const ESTADOS = ['done', 'stopped', 'error'];
 export const MAX_HIPOTESIS = 280;  // characters of a run's hypothesis
 
@@ -49,36 +48,14 @@ const VERSIONES = [
 const ACTUAL = VERSIONES.at(-1);
 const apartados = (clave) => `${clave}-apartados`;
 
-function codigo(error) {
-  if (error?.code === 'sin_indexeddb') return error;
-  const nombre = error?.name ?? '';
-  const code = nombre === 'QuotaExceededError' ? 'cuota' : 'no_disponible';
-  return Object.assign(new Error(`${code}: ${nombre} ${error?.message ?? error}`), { code });
-}
-
 export function crearGuardado() {
-  let almacen = null;  // idb-keyval's store, opened at first use
-  async function abrir() {
-    if (typeof indexedDB === 'undefined' || !indexedDB) throw Object.assign(new Error('no IndexedDB'), { code: 'sin_indexeddb' });
-    if (!almacen) {
-      const idb = await import('../../vendor/idb-keyval/index.js');
-      almacen = { idb, store: idb.createStore(BASE, ALMACEN) };
-    }
-    return almacen;
-  }
-  const intentar = async (fn) => {
-    try {
-      return await fn(await abrir());
-    } catch (error) {
-      throw codigo(error);
-    }
-  };
+  const almacen = crearAlmacen('convaula', 'practica');
   return {
     /**
      * {runs, apartados}: the valid runs stored by earlier visits ([] if none), and how many
      * records were set aside now (moved to '<key>-apartados' in the same transaction).
      */
-    cargar: () => intentar(async ({ idb, store }) => {
+    cargar: () => almacen.usar(async ({ idb, store }) => {
       const guardados = await idb.getMany(VERSIONES.map((v) => v.clave), store);
       const i = guardados.findLastIndex((g) => g !== undefined);
       if (i < 0) return { runs: [], apartados: 0 };
@@ -95,6 +72,6 @@ export function crearGuardado() {
       return { runs, apartados: malos.length };
     }),
     /** Replaces what is stored with `runs` (plain objects). */
-    guardar: (runs) => intentar(({ idb, store }) => idb.set(ACTUAL.clave, runs, store)),
+    guardar: (runs) => almacen.guardar(ACTUAL.clave, runs),
   };
 }

@@ -17,14 +17,14 @@ function codigo(error) {
   return Object.assign(new Error(`${code}: ${nombre} ${error?.message ?? error}`), { code });
 }
 
-/** The IndexedDB database `base` with one object store of the same name. */
-export function crearAlmacen(base) {
+/** The IndexedDB database `base` with one object store (`nombre`, by default the same name). */
+export function crearAlmacen(base, nombre = base) {
   let abierto = null;  // idb-keyval's store, opened at first use
   async function abrir() {
     if (typeof indexedDB === 'undefined' || !indexedDB) throw Object.assign(new Error('no IndexedDB'), { code: 'sin_indexeddb' });
     if (!abierto) {
       const idb = await import('../../vendor/idb-keyval/index.js');
-      abierto = { idb, store: idb.createStore(base, base) };
+      abierto = { idb, store: idb.createStore(base, nombre) };
     }
     return abierto;
   }
@@ -60,6 +60,8 @@ export function crearAlmacen(base) {
     /** Sets the record aside: it fitted its layout but its contents were refused (by the engine, say). */
     apartar: (clave) => intentar((a) => apartar(a, clave)),
     borrar: (clave) => intentar(({ idb, store }) => idb.del(clave, store)),
+    /** fn({idb, store}) with idb-keyval and the store, its failures coded as the others'. */
+    usar: (fn) => intentar(fn),
   };
 }
 

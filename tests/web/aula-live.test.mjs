@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { IDLE, READY, launchBrowser, startServer } from './harness.mjs';
 import { answerQuestion, visit } from './acts.mjs';
 import { api, startClass } from './aula.mjs';
-import { auditar } from './axe.mjs';
+import { axeAudit } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-live/', import.meta.url));
@@ -69,7 +69,7 @@ describe('aula en vivo in the browser', () => {
       assert.match(suggested, /^\p{L}+ \d{1,2}$/u, 'an animal and a number');
       if (i === 2) {
         await st.page.screenshot({ path: join(ARTIFACTS, 'phone-join.png') });
-        assert.deepEqual(await auditar(st.page), [], 'WCAG 2.1 AA with the join form');
+        assert.deepEqual(await axeAudit(st.page), [], 'WCAG 2.1 AA with the join form');
         await st.page.getByTestId('aula-join-button').tap();
       } else {
         await st.page.getByTestId('aula-join-button').click();
@@ -103,7 +103,7 @@ describe('aula en vivo in the browser', () => {
     const panelText = await teacher.page.locator('body').textContent();
     for (const name of names) assert.ok(!panelText.includes(name), 'the projector never names a student');
     await teacher.page.screenshot({ path: join(ARTIFACTS, 'panel-1920x1080.png') });
-    assert.deepEqual(await auditar(teacher.page), [], 'WCAG 2.1 AA on the panel');
+    assert.deepEqual(await axeAudit(teacher.page), [], 'WCAG 2.1 AA on the panel');
 
     // A reload rejoins as the same student, without a new join.
     await students[0].page.reload();

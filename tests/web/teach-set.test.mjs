@@ -32,3 +32,13 @@ describe('teach set', () => {
     assert.deepEqual(m.fallos, [1, 3]);
   });
 });
+
+describe('teach questions in a live class', () => {
+  it('the class server knows the section\'s questions, so their answers reach the teacher', async () => {
+    const { questionIds } = await import('../../server/aula/catalog.mjs');
+    const ids = questionIds(new URL('../../web/', import.meta.url).pathname);
+    for (const id of ['question-finetune', 'question-augment', 'question-forgetting', 'question-overfitting']) {
+      assert.ok(ids.has(id), id);
+    }
+  });
+});

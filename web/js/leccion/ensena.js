@@ -223,20 +223,22 @@ export async function crear(seccion, { motor }) {
 
   // ---- questions ----------------------------------------------------------------------
   const Q = T.preguntas;
-  const pregunta = (sitio, id, q, correcta, respuesta) => crearPregunta(sitio, {
+  // The id is written `id: '…'` at each call: the class server's catalog (server/aula/catalog.mjs)
+  // reads the lesson's question ids from the code in that form.
+  const pregunta = (sitio, { id }, q, correcta, respuesta) => crearPregunta(sitio, {
     id, motor, enunciado: q.enunciado, opciones: opciones(q.opciones), ayuda: q.ayuda,
     comprobar: async (elegida) => ({ correcta: elegida === correcta(), respuesta: respuesta() }),
   });
-  pregunta(preguntasAntes, 'question-finetune', Q.ajuste, () => 'leccion', () => Q.ajuste.respuesta);
-  pregunta(preguntasAntes, 'question-augment', Q.aumento, () => 'aumento', () => Q.aumento.respuesta);
+  pregunta(preguntasAntes, { id: 'question-finetune' }, Q.ajuste, () => 'leccion', () => Q.ajuste.respuesta);
+  pregunta(preguntasAntes, { id: 'question-augment' }, Q.aumento, () => 'aumento', () => Q.aumento.respuesta);
   const sinRepaso = () => ajustes.findLast((f) => f.replay === 0);
-  pregunta(preguntasDespues, 'question-forgetting', Q.olvido, () => 'baja', () => {
+  pregunta(preguntasDespues, { id: 'question-forgetting' }, Q.olvido, () => 'baja', () => {
     const f = sinRepaso();
     return Q.olvido.respuesta(f ? T.resultado_fila(porcentaje(f.mnistAntes), porcentaje(f.mnistDespues)) : '');
   });
   // Answered by the student's own last run when there is one: the learnt part against the held-out part.
   const ultimo = () => ajustes.at(-1);
-  pregunta(preguntasDespues, 'question-overfitting', Q.sobreajuste, () => {
+  pregunta(preguntasDespues, { id: 'question-overfitting' }, Q.sobreajuste, () => {
     const f = ultimo();
     if (!f || f.aprendidos > f.despues) return 'aprendidos';
     return f.aprendidos === f.despues ? 'igual' : 'apartados';

@@ -61,6 +61,28 @@ async function tune(page, replay) {
   return page.getByTestId('teach-run').nth(runs).evaluate((tr) => ({ ...tr.dataset }));
 }
 
+// «¿Qué ve?» on a drawing: the panel's preprocessing steps for it, the last one (28 × 28, but for
+// the centre-of-mass mark) the very image kept in the set.
+async function seesSteps(page, button, view, figure) {
+  await button.click();
+  const steps = page.getByTestId(view);
+  await steps.waitFor({ state: 'visible' });
+  assert.equal(await steps.getAttribute('data-digit'), await figure.getAttribute('data-digit'));
+  assert.equal(await steps.locator('canvas[data-vacio]').count(), 0, 'every step painted');
+  const pixels = (c) => c.evaluate((el) => Array.from(el.getContext('2d').getImageData(0, 0, 28, 28).data));
+  const placed = await pixels(steps.locator('canvas[data-paso="colocado"]'));
+  const kept = await pixels(figure.locator('canvas'));
+  const centre = (14 * 28 + 14) * 4;
+  let differ = 0;
+  for (let i = 0; i < kept.length; i++) if (Math.floor(i / 4) * 4 !== centre && placed[i] !== kept[i]) differ++;
+  assert.equal(differ, 0, 'the 28 × 28 step is the drawing kept');
+}
+
+async function seesMisread(page) {
+  const figure = page.getByTestId('teach-misread-drawing').first();
+  await seesSteps(page, figure.getByTestId('teach-misread-see'), 'teach-misread-steps', figure);
+}
+
 async function student(app, mode, strokes, seed) {
   const page = await openTeach(app);
   await collect(page, mode, strokes, seed);
@@ -70,6 +92,7 @@ async function student(app, mode, strokes, seed) {
   assert.equal(await dataOf(page, 'teach-split', 'learn'), String(5 * 10));
   assert.equal(await dataOf(page, 'teach-split', 'heldOut'), String(2 * 10));
   const before = await measure(page);
+  await seesMisread(page);
   const replayDefault = await page.getByTestId('teach-replay').inputValue();
   const withReplay = await tune(page, undefined);
   const without = await tune(page, 0);
@@ -99,6 +122,10 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     await visit(page, 'ensena');
     assert.equal(await dataOf(page, 'teach-grid', 'count'), String(10 * PER_DIGIT));
     assert.equal(await page.getByTestId('teach-storage').getAttribute('data-state'), 'loaded');
+    // The strokes were kept too: each drawing still shows what the network sees.
+    assert.equal(await page.getByTestId('teach-thumb-see').count(), 10 * PER_DIGIT);
+    const figure = page.getByTestId('teach-thumb').nth(8);
+    await seesSteps(page, figure.getByTestId('teach-thumb-see'), 'teach-thumb-steps', figure);
   });
 
   it('a student\'s own western digits: read well before, still well after', async () => {

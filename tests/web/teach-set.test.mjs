@@ -42,3 +42,15 @@ describe('teach questions in a live class', () => {
     }
   });
 });
+
+describe('teach set kept in the browser', () => {
+  it('a drawing may keep its strokes; strokes that are not points make the record damaged', async () => {
+    const { conjuntoValido } = await import('../../web/js/leccion/ensena-guardado.js');
+    const dibujo = (trazos) => ({ cifra: 4, pixeles: new Uint8Array(784), ...(trazos && { trazos }) });
+    const conjunto = (...dibujos) => ({ modo: 'arabiga', porCifra: 5, dibujos });
+    assert.ok(conjuntoValido(conjunto(dibujo(), dibujo([[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.5]]]))));
+    assert.equal(conjuntoValido(conjunto(dibujo([[[0.1, 'x']]]))), false);
+    assert.equal(conjuntoValido(conjunto(dibujo([[]]))), false);
+    assert.equal(conjuntoValido(conjunto(dibujo('trazos'))), false);
+  });
+});

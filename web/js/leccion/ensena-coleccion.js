@@ -6,6 +6,7 @@ import { leccion } from '../textos.js';
 import { el, ponerEstado } from './kit/dom.js';
 import { pintarTinta } from './kit/lienzo.js';
 import { crearTrazos } from '../ui/trazos.js';
+import { crearVerPasos } from './ensena-que-ve.js';
 import { ARABIGOS, APARTE, aBytes, aFloats, ordenGuiado } from './ensena-datos.js';
 
 const T = leccion.ensena;
@@ -28,7 +29,8 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
   const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-draw-status' });
   const zona = el('div', { class: 'ensena-zona', hidden: true }, pide, cuenta, lienzo, el('div', { class: 'botones' }, guardar, borrar), estado);
   const rejilla = el('div', { class: 'ensena-rejilla', 'data-testid': 'teach-grid' });
-  raiz.append(zona, el('h4', { text: T.rejilla_titulo }), rejilla);
+  const pasos = crearVerPasos(motor, 'teach-thumb');
+  raiz.append(zona, el('h4', { text: T.rejilla_titulo }), rejilla, pasos.nodo);
   const trazos = crearTrazos(lienzo, { alTrazar: () => {} });
   let pendientes = [];   // digits still to ask for, in order
   let rehaciendo = null;  // index into dibujos being redrawn, or null
@@ -63,13 +65,14 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
     if (!imagen) return ponerEstado(estado, 'empty', T.vacio_aviso);
     const { steps } = await cliente.predict(imagen);
     if (steps.empty) return ponerEstado(estado, 'empty', T.vacio_aviso);
-    const pixeles = aBytes(steps.placed);
+    // The strokes are kept too: «¿Qué ve?» draws them again for the engine (ensena-que-ve.js).
+    const dibujo = { pixeles: aBytes(steps.placed), trazos: trazos.puntos() };
     const { dibujos } = conjunto();
     if (rehaciendo !== null) {
-      dibujos[rehaciendo] = { cifra: dibujos[rehaciendo].cifra, pixeles };
+      dibujos[rehaciendo] = { cifra: dibujos[rehaciendo].cifra, ...dibujo };
       rehaciendo = null;
     } else {
-      dibujos.push({ cifra: pendientes.shift(), pixeles });
+      dibujos.push({ cifra: pendientes.shift(), ...dibujo });
     }
     ponerEstado(estado, 'saved', '');
     pintarRejilla();
@@ -78,7 +81,7 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
   }));
   borrar.addEventListener('click', () => trazos.borrar());
 
-  function miniatura(d, i, n, aparte) {
+  function miniatura(d, i, n, aparte, modo) {
     const lienzoMini = el('canvas', { class: 'ensena-mini', role: 'img', 'aria-label': T.miniatura_alt(d.cifra, n, aparte) });
     pintarTinta(lienzoMini, aFloats(d.pixeles));
     const rehacer = el('button', { type: 'button', class: 'boton-pequeno', 'data-testid': 'teach-redo', text: T.rehacer,
@@ -92,8 +95,9 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
         alCambiar();
         preguntar();
       } });
+    const ver = pasos.boton(d, T.dibujo_nombre(simbolo(modo, d.cifra), String(d.cifra), n));
     return el('figure', { class: `ensena-dibujo${aparte ? ' aparte' : ''}`, 'data-testid': 'teach-thumb', 'data-digit': String(d.cifra) },
-      lienzoMini, el('figcaption', { class: 'botones' }, rehacer, quitar));
+      lienzoMini, el('figcaption', { class: 'botones' }, rehacer, quitar, ver ?? []));
   }
 
   function pintarRejilla() {
@@ -102,7 +106,7 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
     dibujos.forEach((d, i) => filas[d.cifra].push(i));
     rejilla.replaceChildren(...filas.map((indices, cifra) => el('div', { class: 'ensena-fila' },
       el('p', { class: 'ensena-fila-titulo', text: T.cifra_titulo(simbolo(modo, cifra), String(cifra), indices.length) }),
-      el('div', { class: 'ensena-minis' }, indices.map((i, k) => miniatura(dibujos[i], i, k + 1, (k + 1) % APARTE === 0))))));
+      el('div', { class: 'ensena-minis' }, indices.map((i, k) => miniatura(dibujos[i], i, k + 1, (k + 1) % APARTE === 0, modo))))));
     rejilla.dataset.count = String(dibujos.length);
   }
 

@@ -83,6 +83,25 @@ async function seesMisread(page) {
   await seesSteps(page, figure.getByTestId('teach-misread-see'), 'teach-misread-steps', figure);
 }
 
+// «Usar mi red» from the drawing panel, labelled as the student's network; the section's buttons
+// follow it, and «Medir» then says it measures that network, not the lesson's.
+async function ownNetworkInDrawingPanel(page, artifacts) {
+  const { leccion } = await import('../../web/js/textos.js');
+  const { fraseModelo } = await import('../../web/js/ui/modelo-activo.js');
+  assert.equal(await page.getByTestId('teach-before-network').getAttribute('data-model'), 'preentrenada');
+  assert.equal(await page.getByTestId('teach-before-network').textContent(), leccion.ensena.antes_leccion);
+  await page.getByTestId('draw-own-use').click();
+  await page.waitForSelector('[data-testid="active-model"][data-model="tu_red"]', { state: 'attached' });
+  assert.equal(await page.getByTestId('teach-undo').isVisible(), true, 'the section offers «Volver» too');
+  await page.getByTestId('teach-measure').click();
+  await page.waitForSelector('[data-testid="teach-before-network"][data-model="tu_red"]');
+  assert.equal(await page.getByTestId('teach-before-network').textContent(), leccion.ensena.antes_otra(fraseModelo('tu_red')));
+  await page.locator('.panel-dibujo').screenshot({ path: `${artifacts}teach-drawing-panel.png` });
+  await page.getByTestId('draw-own-undo').click();
+  await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { state: 'attached' });
+  assert.equal(await page.getByTestId('teach-use').isVisible(), true);
+}
+
 async function student(app, mode, strokes, seed) {
   const page = await openTeach(app);
   await collect(page, mode, strokes, seed);
@@ -116,6 +135,7 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     // Forgetting: without replay MNIST loses more than with it.
     assert.ok(Number(without.mnistAfter) < Number(withReplay.mnistAfter), 'replay keeps more of MNIST');
     await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-desktop.png` });
+    await ownNetworkInDrawingPanel(page, app.artifacts);
     // The set survives a reload.
     await page.reload();
     await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: 90_000, state: 'attached' });

@@ -149,6 +149,7 @@ export const dibujo = {
   lienzo: 'Lienzo para dibujar un dígito con el ratón, el dedo o un lápiz (con el teclado, elige un dígito de ejemplo debajo)',
   borrar: 'Borrar',
   vista: 'Lo que ve la red (28\u00a0×\u00a028)',
+  tu_red: 'Tu red, la que ajustaste con tus dibujos en «Enséñale a la red»:',
   vista_alt: 'Tu dibujo recortado, reducido a 28 × 28 píxeles y centrado, tal como se lo damos a la red',
   prediccion: 'La red cree que es un',
   probabilidades: 'Probabilidad de cada dígito',

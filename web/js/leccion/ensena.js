@@ -3,7 +3,7 @@
 // 'mi-letra') with augmentation and a replayed share of MNIST, and sees before → after on the
 // held-out drawings and on MNIST's test set, what it learnt and what it forgot.
 
-import { leccion } from '../textos.js';
+import { dibujo, leccion } from '../textos.js';
 import { entero, enteroAgrupado, numero, porcentaje } from '../formato.js';
 import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
 import { crearPregunta } from './kit/pregunta.js';
@@ -80,6 +80,9 @@ export async function crear(seccion, { motor }) {
   tablaHistorial.hidden = true;
   const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'teach', origen: 'tu_red',
     textos: { usar: T.usar_red, deshacer: T.volver, hecho: () => T.usar_hecho, deshecho: T.volver_hecho } });
+  // The same buttons in the drawing panel, under its «Red activa» line, once there is a network of
+  // the student's own: one state, two places.
+  document.querySelector('#dibujo-tu-red')?.append(usarRed.vista('draw-own', dibujo.tu_red));
   const preguntasDespues = el('div');
   raiz.append(panel(T.ajuste_titulo, el('p', { text: T.ajuste_texto }), preguntasAntes,
     el('p', {}, el('label', { for: 'ensena-repaso', text: `${T.repaso} ` }), repaso, ' ', repasoValor),

@@ -154,6 +154,36 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     assert.ok(Number(withReplay.heldAfter) >= 0.9, `held-out after ${withReplay.heldAfter}`);
   });
 
+  it('ten symbols of one\'s own: asked for by class, the first one shown to copy, labelled and kept as the others', async () => {
+    const { leccion } = await import('../../web/js/textos.js');
+    const T = leccion.ensena;
+    const page = await openTeach(app);
+    await page.getByTestId('teach-mode-inventada').check();
+    assert.equal(await page.getByTestId('teach-mode-text').textContent(), T.modo_texto.inventada);
+    await page.getByTestId('teach-per-digit-count').fill('2');
+    await page.getByTestId('teach-start').click();
+    // A symbol of one's own for each class: here, the Eastern Arabic strokes mirrored.
+    const mirrored = (strokes) => strokes.map((s) => s.map(([x, y]) => [1 - x, y]));
+    const asked = [];
+    for (let n = 1; n <= 20 && asked.filter((d) => d === asked[0]).length < 2; n++) {
+      const digit = Number(await dataOf(page, 'teach-prompt', 'digit'));
+      assert.equal(await page.getByTestId('teach-prompt').textContent(), T.dibuja_inventado(digit));
+      // The class's first symbol is shown beside the request once there is one.
+      assert.equal(await page.getByTestId('teach-own-symbol').isVisible(), asked.includes(digit));
+      asked.push(digit);
+      await drawOnPad(page, 'teach-canvas', mirrored(ARABIC[digit]));
+      await page.getByTestId('teach-save').click();
+      await page.waitForFunction((c) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(c), n);
+    }
+    const labels = await page.getByTestId('teach-thumb').evaluateAll((f) => f.map((x) => Number(x.dataset.digit)));
+    assert.deepEqual(labels, [...asked].sort((a, b) => a - b));
+    await page.reload();
+    await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+    await visit(page, 'ensena');
+    assert.equal(await page.getByTestId('teach-mode-inventada').isChecked(), true);
+    assert.equal(await dataOf(page, 'teach-grid', 'count'), String(asked.length));
+  });
+
   it('no IndexedDB, or a full quota: a Spanish message, and no drawing is lost', async () => {
     const { leccion } = await import('../../web/js/textos.js');
     const T = leccion.ensena;

@@ -11,7 +11,7 @@ import { ARABIGOS, APARTE, aBytes, aFloats, ordenGuiado } from './ensena-datos.j
 
 const T = leccion.ensena;
 
-/** The symbol the student copies for class `cifra` in `modo`. */
+/** The symbol the student copies for class `cifra` in `modo` (their own symbols: the class's digit). */
 export const simbolo = (modo, cifra) => (modo === 'arabiga' ? ARABIGOS[cifra] : String(cifra));
 
 /**
@@ -22,12 +22,14 @@ export const simbolo = (modo, cifra) => (modo === 'arabiga' ? ARABIGOS[cifra] : 
  */
 export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
   const pide = el('p', { class: 'ensena-pide', 'data-testid': 'teach-prompt', 'aria-live': 'polite' });
+  // Ten symbols of the student's own: the first drawing of the class asked for, to draw it alike.
+  const suyo = el('canvas', { class: 'ensena-mini', 'data-testid': 'teach-own-symbol', role: 'img', hidden: true });
   const cuenta = el('p', { class: 'ayuda', 'data-testid': 'teach-count' });
   const lienzo = el('canvas', { class: 'fuente-lienzo ensena-lienzo', 'data-testid': 'teach-canvas', role: 'img', 'aria-label': T.lienzo });
   const guardar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-save', text: T.guardar_dibujo });
   const borrar = el('button', { type: 'button', 'data-testid': 'teach-clear', text: T.borrar_trazo });
   const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-draw-status' });
-  const zona = el('div', { class: 'ensena-zona', hidden: true }, pide, cuenta, lienzo, el('div', { class: 'botones' }, guardar, borrar), estado);
+  const zona = el('div', { class: 'ensena-zona', hidden: true }, pide, suyo, cuenta, lienzo, el('div', { class: 'botones' }, guardar, borrar), estado);
   const rejilla = el('div', { class: 'ensena-rejilla', 'data-testid': 'teach-grid' });
   const pasos = crearVerPasos(motor, 'teach-thumb');
   raiz.append(zona, el('h4', { text: T.rejilla_titulo }), rejilla, pasos.nodo);
@@ -53,11 +55,21 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
       return;
     }
     const s = simbolo(modo, cifra);
-    pide.textContent = rehaciendo !== null ? T.dibuja_rehacer(s, String(cifra)) : T.dibuja(s, String(cifra));
+    if (modo === 'inventada') pide.textContent = rehaciendo !== null ? T.rehacer_inventado(cifra) : T.dibuja_inventado(cifra);
+    else pide.textContent = rehaciendo !== null ? T.dibuja_rehacer(s, String(cifra)) : T.dibuja(s, String(cifra));
+    mostrarSuyo(modo, cifra);
     pide.dataset.digit = String(cifra);
     const total = porCifra * 10;
     cuenta.textContent = T.cuenta(Math.min(total, total - pendientes.length + 1), total);
     trazos.borrar();
+  }
+
+  function mostrarSuyo(modo, cifra) {
+    const primero = conjunto().dibujos.find((d) => d.cifra === cifra);
+    suyo.hidden = modo !== 'inventada' || !primero;
+    if (suyo.hidden) return;
+    pintarTinta(suyo, aFloats(primero.pixeles));
+    suyo.setAttribute('aria-label', T.tu_simbolo(cifra));
   }
 
   guardar.addEventListener('click', () => accion(async (cliente) => {

@@ -255,6 +255,10 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
       await page.waitForFunction(() => document.querySelector('[data-testid="teach-grid"]').dataset.count === '1')
         .catch(async (e) => { throw new Error(`${e.message}; status: ${await page.getByTestId('teach-draw-status').textContent()}`); });
       assert.equal(await page.locator('[data-testid="teach-thumb"]').getAttribute('data-digit'), String(digit));
+      await page.getByTestId('teach-thumb-see').evaluate((b) => b.scrollIntoView({ block: 'center' }));
+      await page.getByTestId('teach-thumb-see').tap();
+      await page.getByTestId('teach-thumb-steps').waitFor({ state: 'visible' })
+        .catch(async (e) => { throw new Error(`${e.message}; status: ${await page.getByTestId('teach-thumb-steps').locator('xpath=..').locator('.estado').evaluate((x) => x.dataset.state + ' ' + x.textContent)}`); });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);
       await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-phone.png` });
@@ -266,6 +270,9 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     await visit(page, 'ensena');
     await page.getByTestId('teach-mode-arabiga').check();
     await page.getByTestId('teach-start').click();
+    await drawOne(page, 1);
+    await page.getByTestId('teach-thumb-see').click();
+    await page.getByTestId('teach-thumb-steps').waitFor({ state: 'visible' });
     await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-projector.png` });
   });
 });

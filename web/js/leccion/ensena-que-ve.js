@@ -20,8 +20,10 @@ export function crearVerPasos(motor, prefijo) {
   const titulo = el('h4', {});
   const lista = el('ol', { class: 'pasos' });
   const estado = el('p', { class: 'estado', role: 'status' });
-  const nodo = el('div', { class: 'que-ve', role: 'group', 'data-testid': `${prefijo}-steps`, hidden: true },
-    titulo, el('p', { class: 'ayuda', text: que_ve.explicacion }), lista, estado);
+  const grupo = el('div', { class: 'que-ve', role: 'group', 'data-testid': `${prefijo}-steps`, hidden: true },
+    titulo, el('p', { class: 'ayuda', text: que_ve.explicacion }), lista);
+  // The status stays outside the group: a failure shows even before any drawing was shown.
+  const nodo = el('div', {}, estado, grupo);
   const queVe = crearQueVe(lista);
   const accion = motor.accion(estado, { calculando: false });
 
@@ -33,10 +35,10 @@ export function crearVerPasos(motor, prefijo) {
         const { steps } = await cliente.predict(imagen);
         queVe.mostrar(lienzo, steps);
         titulo.textContent = T.que_ve_titulo(nombre);
-        nodo.dataset.digit = String(dibujo.cifra);
-        nodo.hidden = false;
+        grupo.dataset.digit = String(dibujo.cifra);
+        grupo.hidden = false;
         ponerEstado(estado, 'shown', '');
-        nodo.scrollIntoView({ block: 'nearest' });
+        grupo.scrollIntoView({ block: 'nearest' });
       }) });
   }
   return { nodo, boton };

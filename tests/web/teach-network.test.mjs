@@ -111,7 +111,6 @@ async function student(app, mode, strokes, seed) {
   assert.equal(await dataOf(page, 'teach-split', 'learn'), String(5 * 10));
   assert.equal(await dataOf(page, 'teach-split', 'heldOut'), String(2 * 10));
   const before = await measure(page);
-  await seesMisread(page);
   const replayDefault = await page.getByTestId('teach-replay').inputValue();
   const withReplay = await tune(page, undefined);
   const without = await tune(page, 0);
@@ -128,6 +127,7 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
 
   it('a new script: the lesson network reads about a third, the fine-tuned copy at least 90 %', async () => {
     const { page, before, withReplay, without } = await student(app, 'arabiga', ARABIC, 11);
+    await seesMisread(page);  // «Medir»'s misread drawings, still shown
     assert.ok(before < 0.5, `held-out before ${before}`);
     assert.equal(Number(withReplay.heldBefore), before);
     assert.ok(Number(withReplay.heldAfter) >= 0.9, `held-out after ${withReplay.heldAfter}`);

@@ -255,11 +255,11 @@ function train(options, id) {
 }
 
 // Ajuste fino: a run like train's over the student's own digits, without validation.
-function fineTune({ model, pixels, labels, epochs, batchSize, replay, seed, optimizer }, id) {
+function fineTune({ model, pixels, labels, epochs, batchSize, replay, seed, optimizer, testLimit }, id) {
   const batches = call('tuneBegin', model, bytes(pixels, 'pixels'), bytes(labels, 'labels'), int(epochs, 'epochs'),
     int(batchSize, 'batchSize'), Number(replay), int(seed, 'seed'), optimizer === undefined ? '' : JSON.stringify(optimizer));
   const spec = modelInfo(model, call('summary', model)).spec;
-  return startRun(id, model, spec, batches, { images: Infinity, valLimit: 0, validates: false });
+  return startRun(id, model, spec, batches, { images: Infinity, valLimit: int(testLimit, 'testLimit'), validates: false });
 }
 
 function startRun(id, model, spec, batches, { images, valLimit, validates }) {

@@ -61,6 +61,47 @@ async function tune(page, replay) {
   return page.getByTestId('teach-run').nth(runs).evaluate((tr) => ({ ...tr.dataset }));
 }
 
+// «¿Qué ve?» on a drawing: the panel's preprocessing steps for it, the last one (28 × 28, but for
+// the centre-of-mass mark) the very image kept in the set.
+async function seesSteps(page, button, view, figure) {
+  await button.click();
+  const steps = page.getByTestId(view);
+  await steps.waitFor({ state: 'visible' });
+  assert.equal(await steps.getAttribute('data-digit'), await figure.getAttribute('data-digit'));
+  assert.equal(await steps.locator('canvas[data-vacio]').count(), 0, 'every step painted');
+  const pixels = (c) => c.evaluate((el) => Array.from(el.getContext('2d').getImageData(0, 0, 28, 28).data));
+  const placed = await pixels(steps.locator('canvas[data-paso="colocado"]'));
+  const kept = await pixels(figure.locator('canvas'));
+  const centre = (14 * 28 + 14) * 4;
+  let differ = 0;
+  for (let i = 0; i < kept.length; i++) if (Math.floor(i / 4) * 4 !== centre && placed[i] !== kept[i]) differ++;
+  assert.equal(differ, 0, 'the 28 × 28 step is the drawing kept');
+}
+
+async function seesMisread(page) {
+  const figure = page.getByTestId('teach-misread-drawing').first();
+  await seesSteps(page, figure.getByTestId('teach-misread-see'), 'teach-misread-steps', figure);
+}
+
+// «Usar mi red» from the drawing panel, labelled as the student's network; the section's buttons
+// follow it, and «Medir» then says it measures that network, not the lesson's.
+async function ownNetworkInDrawingPanel(page, artifacts) {
+  const { leccion } = await import('../../web/js/textos.js');
+  const { fraseModelo } = await import('../../web/js/ui/modelo-activo.js');
+  assert.equal(await page.getByTestId('teach-before-network').getAttribute('data-model'), 'preentrenada');
+  assert.equal(await page.getByTestId('teach-before-network').textContent(), leccion.ensena.antes_leccion);
+  await page.getByTestId('draw-own-use').click();
+  await page.waitForSelector('[data-testid="active-model"][data-model="tu_red"]', { state: 'attached' });
+  assert.equal(await page.getByTestId('teach-undo').isVisible(), true, 'the section offers «Volver» too');
+  await page.getByTestId('teach-measure').click();
+  await page.waitForSelector('[data-testid="teach-before-network"][data-model="tu_red"]');
+  assert.equal(await page.getByTestId('teach-before-network').textContent(), leccion.ensena.antes_otra(fraseModelo('tu_red')));
+  await page.locator('.panel-dibujo').screenshot({ path: `${artifacts}teach-drawing-panel.png` });
+  await page.getByTestId('draw-own-undo').click();
+  await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { state: 'attached' });
+  assert.equal(await page.getByTestId('teach-use').isVisible(), true);
+}
+
 async function student(app, mode, strokes, seed) {
   const page = await openTeach(app);
   await collect(page, mode, strokes, seed);
@@ -86,6 +127,7 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
 
   it('a new script: the lesson network reads about a third, the fine-tuned copy at least 90 %', async () => {
     const { page, before, withReplay, without } = await student(app, 'arabiga', ARABIC, 11);
+    await seesMisread(page);  // «Medir»'s misread drawings, still shown
     assert.ok(before < 0.5, `held-out before ${before}`);
     assert.equal(Number(withReplay.heldBefore), before);
     assert.ok(Number(withReplay.heldAfter) >= 0.9, `held-out after ${withReplay.heldAfter}`);
@@ -93,18 +135,53 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     // Forgetting: without replay MNIST loses more than with it.
     assert.ok(Number(without.mnistAfter) < Number(withReplay.mnistAfter), 'replay keeps more of MNIST');
     await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-desktop.png` });
+    await ownNetworkInDrawingPanel(page, app.artifacts);
     // The set survives a reload.
     await page.reload();
     await page.waitForSelector('[data-testid="active-model"][data-model="preentrenada"]', { timeout: 90_000, state: 'attached' });
     await visit(page, 'ensena');
     assert.equal(await dataOf(page, 'teach-grid', 'count'), String(10 * PER_DIGIT));
     assert.equal(await page.getByTestId('teach-storage').getAttribute('data-state'), 'loaded');
+    // The strokes were kept too: each drawing still shows what the network sees.
+    assert.equal(await page.getByTestId('teach-thumb-see').count(), 10 * PER_DIGIT);
+    const figure = page.getByTestId('teach-thumb').nth(8);
+    await seesSteps(page, figure.getByTestId('teach-thumb-see'), 'teach-thumb-steps', figure);
   });
 
   it('a student\'s own western digits: read well before, still well after', async () => {
     const { before, withReplay } = await student(app, 'propia', WESTERN, 23);
     assert.ok(before >= 0.7, `held-out before ${before}`);
     assert.ok(Number(withReplay.heldAfter) >= 0.9, `held-out after ${withReplay.heldAfter}`);
+  });
+
+  it('ten symbols of one\'s own: asked for by class, the first one shown to copy, labelled and kept as the others', async () => {
+    const { leccion } = await import('../../web/js/textos.js');
+    const T = leccion.ensena;
+    const page = await openTeach(app);
+    await page.getByTestId('teach-mode-inventada').check();
+    assert.equal(await page.getByTestId('teach-mode-text').textContent(), T.modo_texto.inventada);
+    await page.getByTestId('teach-per-digit-count').fill('2');
+    await page.getByTestId('teach-start').click();
+    // A symbol of one's own for each class: here, the Eastern Arabic strokes mirrored.
+    const mirrored = (strokes) => strokes.map((s) => s.map(([x, y]) => [1 - x, y]));
+    const asked = [];
+    for (let n = 1; n <= 20 && asked.filter((d) => d === asked[0]).length < 2; n++) {
+      const digit = Number(await dataOf(page, 'teach-prompt', 'digit'));
+      assert.equal(await page.getByTestId('teach-prompt').textContent(), T.dibuja_inventado(digit));
+      // The class's first symbol is shown beside the request once there is one.
+      assert.equal(await page.getByTestId('teach-own-symbol').isVisible(), asked.includes(digit));
+      asked.push(digit);
+      await drawOnPad(page, 'teach-canvas', mirrored(ARABIC[digit]));
+      await page.getByTestId('teach-save').click();
+      await page.waitForFunction((c) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(c), n);
+    }
+    const labels = await page.getByTestId('teach-thumb').evaluateAll((f) => f.map((x) => Number(x.dataset.digit)));
+    assert.deepEqual(labels, [...asked].sort((a, b) => a - b));
+    await page.reload();
+    await page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
+    await visit(page, 'ensena');
+    assert.equal(await page.getByTestId('teach-mode-inventada').isChecked(), true);
+    assert.equal(await dataOf(page, 'teach-grid', 'count'), String(asked.length));
   });
 
   it('no IndexedDB, or a full quota: a Spanish message, and no drawing is lost', async () => {
@@ -178,6 +255,10 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
       await page.waitForFunction(() => document.querySelector('[data-testid="teach-grid"]').dataset.count === '1')
         .catch(async (e) => { throw new Error(`${e.message}; status: ${await page.getByTestId('teach-draw-status').textContent()}`); });
       assert.equal(await page.locator('[data-testid="teach-thumb"]').getAttribute('data-digit'), String(digit));
+      await page.getByTestId('teach-thumb-see').evaluate((b) => b.scrollIntoView({ block: 'center' }));
+      await page.getByTestId('teach-thumb-see').tap();
+      await page.getByTestId('teach-thumb-steps').waitFor({ state: 'visible' })
+        .catch(async (e) => { throw new Error(`${e.message}; status: ${await page.getByTestId('teach-thumb-steps').locator('xpath=..').locator('.estado').evaluate((x) => x.dataset.state + ' ' + x.textContent)}`); });
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 390, `the page is ${width} px wide on a 390 px phone`);
       await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-phone.png` });
@@ -189,6 +270,9 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     await visit(page, 'ensena');
     await page.getByTestId('teach-mode-arabiga').check();
     await page.getByTestId('teach-start').click();
+    await drawOne(page, 1);
+    await page.getByTestId('teach-thumb-see').click();
+    await page.getByTestId('teach-thumb-steps').waitFor({ state: 'visible' });
     await page.locator('#ensena').screenshot({ path: `${app.artifacts}teach-projector.png` });
   });
 });

@@ -32,3 +32,25 @@ describe('teach set', () => {
     assert.deepEqual(m.fallos, [1, 3]);
   });
 });
+
+describe('teach questions in a live class', () => {
+  it('the class server knows the section\'s questions, so their answers reach the teacher', async () => {
+    const { questionIds } = await import('../../server/aula/catalog.mjs');
+    const ids = questionIds(new URL('../../web/', import.meta.url).pathname);
+    for (const id of ['question-finetune', 'question-augment', 'question-forgetting', 'question-overfitting']) {
+      assert.ok(ids.has(id), id);
+    }
+  });
+});
+
+describe('teach set kept in the browser', () => {
+  it('a drawing may keep its strokes; strokes that are not points make the record damaged', async () => {
+    const { conjuntoValido } = await import('../../web/js/leccion/ensena-guardado.js');
+    const dibujo = (trazos) => ({ cifra: 4, pixeles: new Uint8Array(784), ...(trazos && { trazos }) });
+    const conjunto = (...dibujos) => ({ modo: 'arabiga', porCifra: 5, dibujos });
+    assert.ok(conjuntoValido(conjunto(dibujo(), dibujo([[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.5]]]))));
+    assert.equal(conjuntoValido(conjunto(dibujo([[[0.1, 'x']]]))), false);
+    assert.equal(conjuntoValido(conjunto(dibujo([[]]))), false);
+    assert.equal(conjuntoValido(conjunto(dibujo('trazos'))), false);
+  });
+});

@@ -179,6 +179,19 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.deepEqual(r.result.test, { loss: epoch.val_loss, accuracy: epoch.val_accuracy });
   });
 
+  it('fine-tuning with testLimit scores the first test images after the run, as evaluate({limit}) does', async () => {
+    const r = await inPage(page, async (c) => {
+      const t = await c.testImages({ start: 0, count: 20 });
+      const pixels = Uint8Array.from(t.pixels, (v) => Math.round(v * 255));
+      await c.copyModel('principal', 'mi-letra');
+      const tuned = await c.fineTune(pixels, t.labels.slice(), { model: 'mi-letra', epochs: 1, replay: 0, testLimit: 600 });
+      const scored = await c.evaluate({ model: 'mi-letra', limit: 600 });
+      await c.dropModel('mi-letra');
+      return { test: tuned.test, scored };
+    });
+    assert.deepEqual(r.test, { loss: r.scored.loss, accuracy: r.scored.accuracy });
+  });
+
   it('validationSplit validates on held-out training images; the test set is scored once, at the end', async () => {
     const r = await inPage(page, async (c) => {
       const ev = window.events.progress;

@@ -83,7 +83,7 @@ const entrenamiento = crearEntrenamiento(document.querySelector('.panel-entrenam
   },
 });
 // The lesson's sections reach the engine, the training panel and the runs through this.
-const motor = crearMotor({ cliente, entrenamiento, ejecuciones, version: () => versionPrincipal });
+const motor = crearMotor({ cliente, entrenamiento, ejecuciones, version: () => versionPrincipal, origen: () => modeloActivo.actual() });
 // Saving or loading weights would race the training panel's run on the same network.
 entrenamiento.alCambiarEstado(() => pesos.habilitar(['idle', 'done', 'error', 'busy'].includes(entrenamiento.estado())));
 

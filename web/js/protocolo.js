@@ -68,12 +68,13 @@ export const REQUESTS = {
   // A diverged run rejects with 'diverged' and the model from before the run is back.
   // 'progress' also carries the run's `fraction` done and `etaSeconds`, validation counted.
   train: { model: true, needs: ['model'], loads: ['train', 'test'], run: 'train' },
-  // (pixels: Uint8Array (N, 28, 28), labels: Uint8Array (N), {epochs?, batchSize?, replay?, seed?, optimizer?})
+  // (pixels: Uint8Array (N, 28, 28), labels: Uint8Array (N), {epochs?, batchSize?, replay?, seed?, optimizer?, testLimit?})
   // → as train: ajuste fino of the slot on the student's own digits (session.h's tune_begin: each
   // drawn augmented, a `replay` share 0..0.9 of every batch from MNIST's training set; 0 epochs or
   // batch size, no optimizer: the engine's defaults). No validation between epochs: `test` scores
-  // the whole test set after the run. Streams 'progress' and 'epoch' like train.
-  fineTune: { args: ['pixels', 'labels'], defaults: { epochs: 0, batchSize: 0, replay: 0, seed: 1 }, model: true,
+  // the test set after the run (testLimit > 0: its first testLimit images only). Streams
+  // 'progress' and 'epoch' like train.
+  fineTune: { args: ['pixels', 'labels'], defaults: { epochs: 0, batchSize: 0, replay: 0, seed: 1, testLimit: 0 }, model: true,
     needs: ['model'], loads: ({ replay }) => (replay > 0 ? ['train', 'test'] : ['test']), run: 'train' },
   // No-ops without a run: a click racing the end of a run is harmless. stop({pass: true}) ends
   // the scoring pass instead (evaluate, testPredictions, between two of its steps), which then

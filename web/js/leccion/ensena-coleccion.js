@@ -6,11 +6,12 @@ import { leccion } from '../textos.js';
 import { el, ponerEstado } from './kit/dom.js';
 import { pintarTinta } from './kit/lienzo.js';
 import { crearTrazos } from '../ui/trazos.js';
+import { crearVerPasos } from './ensena-que-ve.js';
 import { ARABIGOS, APARTE, aBytes, aFloats, ordenGuiado } from './ensena-datos.js';
 
 const T = leccion.ensena;
 
-/** The symbol the student copies for class `cifra` in `modo`. */
+/** The symbol the student copies for class `cifra` in `modo` (their own symbols: the class's digit). */
 export const simbolo = (modo, cifra) => (modo === 'arabiga' ? ARABIGOS[cifra] : String(cifra));
 
 /**
@@ -21,14 +22,17 @@ export const simbolo = (modo, cifra) => (modo === 'arabiga' ? ARABIGOS[cifra] : 
  */
 export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
   const pide = el('p', { class: 'ensena-pide', 'data-testid': 'teach-prompt', 'aria-live': 'polite' });
+  // Ten symbols of the student's own: the first drawing of the class asked for, to draw it alike.
+  const suyo = el('canvas', { class: 'ensena-mini', 'data-testid': 'teach-own-symbol', role: 'img', hidden: true });
   const cuenta = el('p', { class: 'ayuda', 'data-testid': 'teach-count' });
   const lienzo = el('canvas', { class: 'fuente-lienzo ensena-lienzo', 'data-testid': 'teach-canvas', role: 'img', 'aria-label': T.lienzo });
   const guardar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-save', text: T.guardar_dibujo });
   const borrar = el('button', { type: 'button', 'data-testid': 'teach-clear', text: T.borrar_trazo });
   const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-draw-status' });
-  const zona = el('div', { class: 'ensena-zona', hidden: true }, pide, cuenta, lienzo, el('div', { class: 'botones' }, guardar, borrar), estado);
+  const zona = el('div', { class: 'ensena-zona', hidden: true }, pide, suyo, cuenta, lienzo, el('div', { class: 'botones' }, guardar, borrar), estado);
   const rejilla = el('div', { class: 'ensena-rejilla', 'data-testid': 'teach-grid' });
-  raiz.append(zona, el('h4', { text: T.rejilla_titulo }), rejilla);
+  const pasos = crearVerPasos(motor, 'teach-thumb');
+  raiz.append(zona, el('h4', { text: T.rejilla_titulo }), rejilla, pasos.nodo);
   const trazos = crearTrazos(lienzo, { alTrazar: () => {} });
   let pendientes = [];   // digits still to ask for, in order
   let rehaciendo = null;  // index into dibujos being redrawn, or null
@@ -51,11 +55,21 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
       return;
     }
     const s = simbolo(modo, cifra);
-    pide.textContent = rehaciendo !== null ? T.dibuja_rehacer(s, String(cifra)) : T.dibuja(s, String(cifra));
+    if (modo === 'inventada') pide.textContent = rehaciendo !== null ? T.rehacer_inventado(cifra) : T.dibuja_inventado(cifra);
+    else pide.textContent = rehaciendo !== null ? T.dibuja_rehacer(s, String(cifra)) : T.dibuja(s, String(cifra));
+    mostrarSuyo(modo, cifra);
     pide.dataset.digit = String(cifra);
     const total = porCifra * 10;
     cuenta.textContent = T.cuenta(Math.min(total, total - pendientes.length + 1), total);
     trazos.borrar();
+  }
+
+  function mostrarSuyo(modo, cifra) {
+    const primero = conjunto().dibujos.find((d) => d.cifra === cifra);
+    suyo.hidden = modo !== 'inventada' || !primero;
+    if (suyo.hidden) return;
+    pintarTinta(suyo, aFloats(primero.pixeles));
+    suyo.setAttribute('aria-label', T.tu_simbolo(cifra));
   }
 
   guardar.addEventListener('click', () => accion(async (cliente) => {
@@ -63,13 +77,14 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
     if (!imagen) return ponerEstado(estado, 'empty', T.vacio_aviso);
     const { steps } = await cliente.predict(imagen);
     if (steps.empty) return ponerEstado(estado, 'empty', T.vacio_aviso);
-    const pixeles = aBytes(steps.placed);
+    // The strokes are kept too: «¿Qué ve?» draws them again for the engine (ensena-que-ve.js).
+    const dibujo = { pixeles: aBytes(steps.placed), trazos: trazos.puntos() };
     const { dibujos } = conjunto();
     if (rehaciendo !== null) {
-      dibujos[rehaciendo] = { cifra: dibujos[rehaciendo].cifra, pixeles };
+      dibujos[rehaciendo] = { cifra: dibujos[rehaciendo].cifra, ...dibujo };
       rehaciendo = null;
     } else {
-      dibujos.push({ cifra: pendientes.shift(), pixeles });
+      dibujos.push({ cifra: pendientes.shift(), ...dibujo });
     }
     ponerEstado(estado, 'saved', '');
     pintarRejilla();
@@ -78,7 +93,7 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
   }));
   borrar.addEventListener('click', () => trazos.borrar());
 
-  function miniatura(d, i, n, aparte) {
+  function miniatura(d, i, n, aparte, modo) {
     const lienzoMini = el('canvas', { class: 'ensena-mini', role: 'img', 'aria-label': T.miniatura_alt(d.cifra, n, aparte) });
     pintarTinta(lienzoMini, aFloats(d.pixeles));
     const rehacer = el('button', { type: 'button', class: 'boton-pequeno', 'data-testid': 'teach-redo', text: T.rehacer,
@@ -92,8 +107,9 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
         alCambiar();
         preguntar();
       } });
+    const ver = pasos.boton(d, T.dibujo_nombre(simbolo(modo, d.cifra), String(d.cifra), n));
     return el('figure', { class: `ensena-dibujo${aparte ? ' aparte' : ''}`, 'data-testid': 'teach-thumb', 'data-digit': String(d.cifra) },
-      lienzoMini, el('figcaption', { class: 'botones' }, rehacer, quitar));
+      lienzoMini, el('figcaption', { class: 'botones' }, rehacer, quitar, ver ?? []));
   }
 
   function pintarRejilla() {
@@ -102,7 +118,7 @@ export function crearColeccion(raiz, { motor, conjunto, alCambiar }) {
     dibujos.forEach((d, i) => filas[d.cifra].push(i));
     rejilla.replaceChildren(...filas.map((indices, cifra) => el('div', { class: 'ensena-fila' },
       el('p', { class: 'ensena-fila-titulo', text: T.cifra_titulo(simbolo(modo, cifra), String(cifra), indices.length) }),
-      el('div', { class: 'ensena-minis' }, indices.map((i, k) => miniatura(dibujos[i], i, k + 1, (k + 1) % APARTE === 0))))));
+      el('div', { class: 'ensena-minis' }, indices.map((i, k) => miniatura(dibujos[i], i, k + 1, (k + 1) % APARTE === 0, modo))))));
     rejilla.dataset.count = String(dibujos.length);
   }
 

@@ -4,7 +4,8 @@
 
 /** The Eastern Arabic numerals, class 0 to 9: the new script the student copies. */
 export const ARABIGOS = ['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩'];
-export const MODOS = ['propia', 'arabiga'];
+/** Your own digits; a new script: the Eastern Arabic numerals to copy, or ten symbols of your own. */
+export const MODOS = ['propia', 'arabiga', 'inventada'];
 export const POR_CIFRA = { defecto: 5, minimo: 2, maximo: 20 };
 export const LADO = 28;
 export const PIXELES = LADO * LADO;

@@ -3,14 +3,16 @@
 // 'mi-letra') with augmentation and a replayed share of MNIST, and sees before → after on the
 // held-out drawings and on MNIST's test set, what it learnt and what it forgot.
 
-import { leccion } from '../textos.js';
-import { entero, numero, porcentaje } from '../formato.js';
+import { dibujo, leccion } from '../textos.js';
+import { entero, enteroAgrupado, numero, porcentaje } from '../formato.js';
 import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
 import { crearPregunta } from './kit/pregunta.js';
 import { crearUsarRed } from './kit/usar-red.js';
 import { ARABIGOS, MODOS, POR_CIFRA, aFloats, dividir, empaquetar, medir, porCifraValido } from './ensena-datos.js';
 import { crearColeccion } from './ensena-coleccion.js';
 import { nodosMedida } from './ensena-medida.js';
+import { crearVerPasos } from './ensena-que-ve.js';
+import { fraseModelo } from '../ui/modelo-activo.js';
 import { crearGuardadoEnsena } from './ensena-guardado.js';
 import { escribirNpz, leerNpz } from './ensena-npz.js';
 
@@ -19,6 +21,12 @@ const SLOT = 'mi-letra';
 /** The replay share the slider starts at (README, «Enséñale a la red»: chosen by measurement). */
 export const REPASO_DEFECTO = 30;
 const SEMILLA = 1;
+/**
+ * MNIST's accuracy before → after is scored on the test set's first MNIST_PRUEBA images, the
+ * same ones every time: the whole 10,000 took 2.7–4.7 s of a 4–7 s run (docs/ensena.md).
+ */
+export const MNIST_PRUEBA = 2000;
+const MNIST_TOTAL = 10_000;
 const opciones = (textos) => Object.entries(textos).map(([valor, texto]) => ({ valor, texto }));
 const panel = (titulo, ...hijos) => el('div', { class: 'panel panel-leccion' }, el('h3', { text: titulo }), ...hijos);
 
@@ -53,8 +61,10 @@ export async function crear(seccion, { motor }) {
   // ---- measuring ----------------------------------------------------------------------
   const medirBoton = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-measure', text: T.medir });
   const medidaEstado = el('p', { class: 'estado', role: 'status' });
+  const pasosMedida = crearVerPasos(motor, 'teach-misread');
   const medida = el('div', { 'data-testid': 'teach-measurement' });
-  raiz.append(panel(T.medida_titulo, el('div', { class: 'botones' }, medirBoton), medidaEstado, medida));
+  const redMedida = el('p', { 'data-testid': 'teach-before-network' });
+  raiz.append(panel(T.medida_titulo, el('div', { class: 'botones' }, medirBoton), medidaEstado, redMedida, medida));
 
   // ---- fine-tuning --------------------------------------------------------------------
   const preguntasAntes = el('div');
@@ -62,16 +72,21 @@ export async function crear(seccion, { motor }) {
   const repasoValor = el('output', { for: 'ensena-repaso' });
   const ajustar = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'teach-tune', text: T.ajustar });
   const ajusteEstado = el('p', { class: 'estado', role: 'status', 'data-testid': 'teach-tune-status' });
+  const redAjuste = el('p', { 'data-testid': 'teach-tune-network', hidden: true });
   const historial = el('tbody', { 'data-testid': 'teach-runs' });
   const tablaHistorial = cajaDeTabla(T.historial_titulo, el('table', {}, el('caption', { text: T.historial_titulo }),
-    el('thead', {}, el('tr', {}, T.historial_cols.map((c) => el('th', { scope: 'col', text: c })))), historial));
+    el('thead', {}, el('tr', {}, T.historial_cols(enteroAgrupado(MNIST_PRUEBA)).map((c) => el('th', { scope: 'col', text: c })))), historial));
+  const notaMnist = el('p', { class: 'ayuda', 'data-testid': 'teach-mnist-subset', text: T.mnist_parte(enteroAgrupado(MNIST_PRUEBA), enteroAgrupado(MNIST_TOTAL)) });
   tablaHistorial.hidden = true;
   const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'teach', origen: 'tu_red',
     textos: { usar: T.usar_red, deshacer: T.volver, hecho: () => T.usar_hecho, deshecho: T.volver_hecho } });
+  // The same buttons in the drawing panel, under its «Red activa» line, once there is a network of
+  // the student's own: one state, two places.
+  document.querySelector('#dibujo-tu-red')?.append(usarRed.vista('draw-own', dibujo.tu_red));
   const preguntasDespues = el('div');
   raiz.append(panel(T.ajuste_titulo, el('p', { text: T.ajuste_texto }), preguntasAntes,
     el('p', {}, el('label', { for: 'ensena-repaso', text: `${T.repaso} ` }), repaso, ' ', repasoValor),
-    el('div', { class: 'botones' }, ajustar), ajusteEstado, tablaHistorial, usarRed.nodo, preguntasDespues));
+    el('div', { class: 'botones' }, ajustar), ajusteEstado, redAjuste, tablaHistorial, notaMnist, usarRed.nodo, preguntasDespues));
 
   const medirAccion = motor.accion(medidaEstado, { botones: [medirBoton] });
   const seguidor = motor.ejecuciones.para('ensena', {
@@ -123,6 +138,15 @@ export async function crear(seccion, { motor }) {
     coleccion.empezar();
   });
 
+  // Which network «antes» is: the one in slot 'principal', the lesson's pretrained one unless the
+  // page's network was changed (trained in class, loaded, the Práctica's «Usar esta red»).
+  function decirAntes(nodo) {
+    const { tipo, detalle } = motor.origenPrincipal() ?? { tipo: 'preentrenada' };
+    nodo.textContent = tipo === 'preentrenada' ? T.antes_leccion : T.antes_otra(fraseModelo(tipo, detalle));
+    nodo.dataset.model = tipo;
+    nodo.hidden = false;
+  }
+
   // The network's digit for each drawing at `indices`, one prediction each (a few dozen).
   async function leer(cliente, slot, indices) {
     const out = [];
@@ -134,9 +158,10 @@ export async function crear(seccion, { motor }) {
   medirBoton.addEventListener('click', () => medirAccion(async (cliente) => {
     const { aparte } = dividir(conjunto.dibujos);
     if (!aparte.length) return ponerEstado(medidaEstado, 'empty', T.falta_aparte);
+    decirAntes(redMedida);
     const predichas = await leer(cliente, 'principal', aparte);
     const m = medir(aparte.map((i) => conjunto.dibujos[i].cifra), predichas);
-    medida.replaceChildren(...nodosMedida(m, aparte.map((i) => conjunto.dibujos[i]), predichas, conjunto.modo));
+    medida.replaceChildren(...nodosMedida(m, aparte.map((i) => conjunto.dibujos[i]), predichas, conjunto.modo, pasosMedida));
     medida.dataset.accuracy = String(m.exactitud);
     return m;
   }));
@@ -144,8 +169,8 @@ export async function crear(seccion, { motor }) {
   let mnistLeccion = null;  // {version, exactitud}: the lesson network's test accuracy, once measured
   async function mnistDePrincipal(cliente) {
     if (mnistLeccion?.version !== motor.versionPrincipal()) {
-      ponerEstado(ajusteEstado, 'working', T.midiendo_mnist);
-      mnistLeccion = { version: motor.versionPrincipal(), exactitud: (await cliente.evaluate()).accuracy };
+      ponerEstado(ajusteEstado, 'working', T.midiendo_mnist(enteroAgrupado(MNIST_PRUEBA)));
+      mnistLeccion = { version: motor.versionPrincipal(), exactitud: (await cliente.evaluate({ limit: MNIST_PRUEBA })).accuracy };
     }
     return mnistLeccion.exactitud;
   }
@@ -161,12 +186,13 @@ export async function crear(seccion, { motor }) {
       await seguidor.ejecutar(async (entrenar) => {
         const cliente = motor.cliente;
         await motor.listo();
+        decirAntes(redAjuste);
         const antes = await medirEn(cliente, 'principal', aparte);
         const mnistAntes = await mnistDePrincipal(cliente);
         await cliente.copyModel('principal', SLOT);
         const { pixeles, etiquetas } = empaquetar(conjunto.dibujos, aprender);
         const inicio = performance.now();
-        const r = await entrenar(null, () => cliente.fineTune(pixeles, etiquetas, { model: SLOT, replay, seed: SEMILLA }));
+        const r = await entrenar(null, () => cliente.fineTune(pixeles, etiquetas, { model: SLOT, replay, seed: SEMILLA, testLimit: MNIST_PRUEBA }));
         const segundos = (performance.now() - inicio) / 1000;
         const despues = await medirEn(cliente, SLOT, aparte);
         const aprendidos = await medirEn(cliente, SLOT, aprender);
@@ -223,20 +249,22 @@ export async function crear(seccion, { motor }) {
 
   // ---- questions ----------------------------------------------------------------------
   const Q = T.preguntas;
-  const pregunta = (sitio, id, q, correcta, respuesta) => crearPregunta(sitio, {
+  // The id is written `id: '…'` at each call: the class server's catalog (server/aula/catalog.mjs)
+  // reads the lesson's question ids from the code in that form.
+  const pregunta = (sitio, { id }, q, correcta, respuesta) => crearPregunta(sitio, {
     id, motor, enunciado: q.enunciado, opciones: opciones(q.opciones), ayuda: q.ayuda,
     comprobar: async (elegida) => ({ correcta: elegida === correcta(), respuesta: respuesta() }),
   });
-  pregunta(preguntasAntes, 'question-finetune', Q.ajuste, () => 'leccion', () => Q.ajuste.respuesta);
-  pregunta(preguntasAntes, 'question-augment', Q.aumento, () => 'aumento', () => Q.aumento.respuesta);
+  pregunta(preguntasAntes, { id: 'question-finetune' }, Q.ajuste, () => 'leccion', () => Q.ajuste.respuesta);
+  pregunta(preguntasAntes, { id: 'question-augment' }, Q.aumento, () => 'aumento', () => Q.aumento.respuesta);
   const sinRepaso = () => ajustes.findLast((f) => f.replay === 0);
-  pregunta(preguntasDespues, 'question-forgetting', Q.olvido, () => 'baja', () => {
+  pregunta(preguntasDespues, { id: 'question-forgetting' }, Q.olvido, () => 'baja', () => {
     const f = sinRepaso();
     return Q.olvido.respuesta(f ? T.resultado_fila(porcentaje(f.mnistAntes), porcentaje(f.mnistDespues)) : '');
   });
   // Answered by the student's own last run when there is one: the learnt part against the held-out part.
   const ultimo = () => ajustes.at(-1);
-  pregunta(preguntasDespues, 'question-overfitting', Q.sobreajuste, () => {
+  pregunta(preguntasDespues, { id: 'question-overfitting' }, Q.sobreajuste, () => {
     const f = ultimo();
     if (!f || f.aprendidos > f.despues) return 'aprendidos';
     return f.aprendidos === f.despues ? 'igual' : 'apartados';

@@ -3,6 +3,12 @@
 
 import { modelo_activo as T } from '../textos.js';
 
+/** The "Red activa" sentence for a network of kind `tipo` (a key of modelo_activo). */
+export function fraseModelo(tipo, detalle) {
+  const frase = T[tipo];
+  return typeof frase === 'function' ? frase(detalle) : frase;
+}
+
 export function crearModeloActivo(elemento) {
   let actual = null;
   let anterior = null;
@@ -13,8 +19,7 @@ export function crearModeloActivo(elemento) {
     actual = { tipo, detalle };
     elemento.dataset.model = tipo;
     elemento.dataset.kept = 'false';  // until red-conservada.js has kept this one
-    const frase = T[tipo];
-    elemento.textContent = typeof frase === 'function' ? frase(detalle) : frase;
+    elemento.textContent = fraseModelo(tipo, detalle);
   }
 
   return {

@@ -12,6 +12,50 @@ const LADO_MOTOR = 280;
 const GROSOR_DIGITO = 0.15;
 const GROSOR_MINIMO = 0.02;
 
+function lienzoDelMotor() {
+  const motor = document.createElement('canvas');
+  motor.width = motor.height = LADO_MOTOR;
+  return motor;
+}
+
+// The strokes again on the engine's canvas, pen proportional to their box (see GROSOR_DIGITO),
+// each one a quadratic curve through the midpoints of its segments (mouse paths are jagged).
+// trazos: [{x, y}…] per stroke, fractions of the side. → client.predict's input.
+function dibujarParaMotor(motor, trazos) {
+  const ctxMotor = motor.getContext('2d', { willReadFrequently: true });
+  const puntos = trazos.flat();
+  const xs = puntos.map((p) => p.x), ys = puntos.map((p) => p.y);
+  const lado = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  ctxMotor.fillStyle = '#fff';
+  ctxMotor.fillRect(0, 0, LADO_MOTOR, LADO_MOTOR);
+  ctxMotor.strokeStyle = '#000';
+  ctxMotor.lineCap = ctxMotor.lineJoin = 'round';
+  ctxMotor.lineWidth = LADO_MOTOR * Math.max(GROSOR_MINIMO, GROSOR_DIGITO * lado);
+  for (const trazo of trazos) {
+    const p = trazo.map(({ x, y }) => ({ x: x * LADO_MOTOR, y: y * LADO_MOTOR }));
+    ctxMotor.beginPath();
+    ctxMotor.moveTo(p[0].x, p[0].y);
+    if (p.length === 1) ctxMotor.lineTo(p[0].x, p[0].y);
+    for (let i = 1; i < p.length - 1; i++) {
+      ctxMotor.quadraticCurveTo(p[i].x, p[i].y, (p[i].x + p[i + 1].x) / 2, (p[i].y + p[i + 1].y) / 2);
+    }
+    if (p.length > 1) ctxMotor.lineTo(p.at(-1).x, p.at(-1).y);
+    ctxMotor.stroke();
+  }
+  const { data, width, height } = ctxMotor.getImageData(0, 0, LADO_MOTOR, LADO_MOTOR);
+  return { rgba: data, width, height, darkInk: true };
+}
+
+/**
+ * Strokes kept from a drawing (crearTrazos' puntos()) drawn again for the engine, as the drawing
+ * was: → {lienzo: the canvas the engine reads, imagen: client.predict's input}.
+ */
+export function imagenDeTrazos(puntos) {
+  const lienzo = lienzoDelMotor();
+  const imagen = dibujarParaMotor(lienzo, puntos.map((t) => t.map(([x, y]) => ({ x, y }))));
+  return { lienzo, imagen };
+}
+
 /**
  * @param {HTMLCanvasElement} lienzo
  * @param {{alTrazar: (acabado: boolean) => void}} o  called for every new piece of ink
@@ -19,9 +63,7 @@ const GROSOR_MINIMO = 0.02;
  */
 export function crearTrazos(lienzo, { alTrazar }) {
   const ctx = lienzo.getContext('2d');
-  const motor = document.createElement('canvas');
-  motor.width = motor.height = LADO_MOTOR;
-  const ctxMotor = motor.getContext('2d', { willReadFrequently: true });
+  const motor = lienzoDelMotor();
   const trazos = [];  // strokes as lists of {x, y} in fractions of the canvas side
   let ultimo = null;  // last pointer position, in canvas pixels
 
@@ -92,31 +134,6 @@ export function crearTrazos(lienzo, { alTrazar }) {
   // main.js (70-110 ms on a loaded 2-core machine), which the first frame then did again.
   new ResizeObserver(ajustarTamano).observe(lienzo);
 
-  // The strokes again on the engine's canvas, pen proportional to their box (see GROSOR_DIGITO),
-  // each one a quadratic curve through the midpoints of its segments (mouse paths are jagged).
-  function dibujarParaMotor() {
-    const puntos = trazos.flat();
-    const xs = puntos.map((p) => p.x), ys = puntos.map((p) => p.y);
-    const lado = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
-    ctxMotor.fillStyle = '#fff';
-    ctxMotor.fillRect(0, 0, LADO_MOTOR, LADO_MOTOR);
-    ctxMotor.strokeStyle = '#000';
-    ctxMotor.lineCap = ctxMotor.lineJoin = 'round';
-    ctxMotor.lineWidth = LADO_MOTOR * Math.max(GROSOR_MINIMO, GROSOR_DIGITO * lado);
-    for (const trazo of trazos) {
-      const p = trazo.map(({ x, y }) => ({ x: x * LADO_MOTOR, y: y * LADO_MOTOR }));
-      ctxMotor.beginPath();
-      ctxMotor.moveTo(p[0].x, p[0].y);
-      if (p.length === 1) ctxMotor.lineTo(p[0].x, p[0].y);
-      for (let i = 1; i < p.length - 1; i++) {
-        ctxMotor.quadraticCurveTo(p[i].x, p[i].y, (p[i].x + p[i + 1].x) / 2, (p[i].y + p[i + 1].y) / 2);
-      }
-      if (p.length > 1) ctxMotor.lineTo(p.at(-1).x, p.at(-1).y);
-      ctxMotor.stroke();
-    }
-    return ctxMotor.getImageData(0, 0, LADO_MOTOR, LADO_MOTOR);
-  }
-
   return {
     vacio: () => trazos.length === 0,
     trazando: () => ultimo !== null,
@@ -125,9 +142,10 @@ export function crearTrazos(lienzo, { alTrazar }) {
     /** client.predict's input for the drawing, or null when nothing is drawn. */
     imagen() {
       if (!trazos.length) return null;
-      const { data, width, height } = dibujarParaMotor();
-      return { rgba: data, width, height, darkInk: true };
+      return dibujarParaMotor(motor, trazos);
     },
+    /** The strokes drawn so far, as trazarTodo and imagenDeTrazos take them ([[x, y]…] per stroke). */
+    puntos: () => trazos.map((t) => t.map(({ x, y }) => [x, y])),
     borrar() {
       trazos.length = 0;
       ctx.fillStyle = '#fff';

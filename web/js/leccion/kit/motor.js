@@ -9,11 +9,12 @@ import { ponerEstado } from './dom.js';
 const C = leccion.comun;
 
 /**
- * @param {{cliente, entrenamiento, ejecuciones, version}} app  the engine client, the training
- *   panel's object (estado(), alCambiarEstado(fn), modeloCargado(resumen, origen)), the run
- *   tracker (ui/ejecucion.js) and version(): a count of the changes of slot 'principal'.
+ * @param {{cliente, entrenamiento, ejecuciones, version, origen}} app  the engine client, the
+ *   training panel's object (estado(), alCambiarEstado(fn), modeloCargado(resumen, origen)), the
+ *   run tracker (ui/ejecucion.js), version(): a count of the changes of slot 'principal', and
+ *   origen(): which network that is, as the "Red activa" line says it ({tipo, detalle}, or null).
  */
-export function crearMotor({ cliente, entrenamiento, ejecuciones, version }) {
+export function crearMotor({ cliente, entrenamiento, ejecuciones, version, origen = () => null }) {
   let resolverListo;
   const listo = new Promise((r) => { resolverListo = r; });
 
@@ -28,6 +29,8 @@ export function crearMotor({ cliente, entrenamiento, ejecuciones, version }) {
     alCambiarPrincipal: (fn) => entrenamiento.alCambiarEstado(fn),
     /** How many times slot 'principal' has changed: a change since a given moment shows in it. */
     versionPrincipal: version,
+    /** Which network slot 'principal' holds: modelo-activo.js's {tipo, detalle}, or null. */
+    origenPrincipal: origen,
     /** Slot 'principal' holds another network now (its summary; origen as modelo-activo.js's). */
     principalCambiado(resumen, origen) { entrenamiento.modeloCargado(resumen, origen); },
     /** Runs fn(cliente) once the engine is ready. Every engine call of a section goes through here. */

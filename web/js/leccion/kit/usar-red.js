@@ -2,6 +2,7 @@
 // experiment, the notebook's run): the page's network (slot 'principal') is kept as a snapshot,
 // the trained one copied over it, and «Deshacer» brings the snapshot back exactly. The drawing
 // and the sections then answer with whichever is in 'principal'; no weights cross to the page.
+// The same buttons may show in more than one place (vista): every place shows the same state.
 
 import { leccion } from '../../textos.js';
 import { el, ponerEstado } from './dom.js';
@@ -15,64 +16,92 @@ const PRINCIPAL = 'principal';
  *   names the test ids (`${prefijo}-use`, `${prefijo}-undo`, `${prefijo}-use-status`); textos
  *   {usar, deshacer, hecho(cual), deshecho} replaces the buttons' and status's words; origen is
  *   the "Red activa" line's key while the copy answers (modelo-activo.js; 'clase' by default)
- * → {nodo, ofrecer(cual), retirar()}: ofrecer shows the button for the network now in the slot
- *   (cual: its name in a sentence), retirar hides it (the slot is about to change).
+ * → {nodo, vista(prefijo, titulo?), ofrecer(cual), retirar(), enUso()}: ofrecer shows the button
+ *   for the network now in the slot (cual: its name in a sentence), retirar hides it (the slot is
+ *   about to change); vista gives another place for the same buttons (test ids from its own
+ *   prefijo; titulo: a line above them), hidden while nothing is offered.
  */
 export function crearUsarRed(motor, { slot, prefijo, textos = {}, origen = 'clase' }) {
   const { cliente, ejecuciones } = motor;
   const X = { usar: C.usar_red, deshacer: C.deshacer, hecho: C.usar_red_hecho, deshecho: C.deshecho, ...textos };
-  const usar = el('button', { type: 'button', 'data-testid': `${prefijo}-use`, text: X.usar, hidden: true });
-  const deshacer = el('button', { type: 'button', 'data-testid': `${prefijo}-undo`, text: X.deshacer, hidden: true });
-  const estado = el('p', { class: 'estado', role: 'status', 'data-testid': `${prefijo}-use-status` });
-  const nodo = el('div', { class: 'usar-red' }, el('div', { class: 'botones' }, usar, deshacer), estado);
+  const vistas = [];
   let cual = '';
   let version = null;  // motor.versionPrincipal() right after the copy: «Deshacer» is for that one
+  let fase = 'idle';   // 'idle' (nothing offered), 'offered', 'used'
+  let ultimo = { estado: 'idle', texto: '' };
 
-  async function intentar(fn) {
-    usar.disabled = deshacer.disabled = true;
+  function pintar(foco) {
+    for (const v of vistas) {
+      v.usar.hidden = fase !== 'offered';
+      v.deshacer.hidden = fase !== 'used';
+      if (v.conTitulo) v.nodo.hidden = fase === 'idle';
+      ponerEstado(v.estado, ultimo.estado, ultimo.texto);
+    }
+    foco?.focus({ preventScroll: true });
+  }
+  const decir = (estado, texto) => { ultimo = { estado, texto }; };
+
+  async function intentar(fn, vista) {
+    for (const v of vistas) v.usar.disabled = v.deshacer.disabled = true;
     try {
-      await fn();
+      await fn(vista);
     } catch (error) {
-      ponerEstado(estado, error?.code === 'busy' ? 'busy' : 'error', ejecuciones.mensaje(error));
+      decir(error?.code === 'busy' ? 'busy' : 'error', ejecuciones.mensaje(error));
+      pintar();
     } finally {
-      usar.disabled = deshacer.disabled = false;
+      for (const v of vistas) v.usar.disabled = v.deshacer.disabled = false;
     }
   }
 
-  usar.addEventListener('click', () => intentar(async () => {
+  const usarla = (v) => intentar(async () => {
     await cliente.snapshotModel(PRINCIPAL);
     motor.principalCambiado(await cliente.copyModel(slot, PRINCIPAL), origen);
     version = motor.versionPrincipal();
-    usar.hidden = true;
-    deshacer.hidden = false;
-    ponerEstado(estado, 'used', X.hecho(cual));
-    deshacer.focus({ preventScroll: true });
-  }));
-  deshacer.addEventListener('click', () => intentar(async () => {
+    fase = 'used';
+    decir('used', X.hecho(cual));
+    pintar(v.deshacer);
+  }, v);
+  const deshacerla = (v) => intentar(async () => {
     if (motor.versionPrincipal() !== version) {
-      deshacer.hidden = true;
-      return ponerEstado(estado, 'stale', C.deshacer_tarde);
+      fase = 'idle';
+      decir('stale', C.deshacer_tarde);
+      return pintar();
     }
     motor.principalCambiado(await cliente.restoreModel(PRINCIPAL), 'recuperada');
-    deshacer.hidden = true;
-    usar.hidden = false;
-    ponerEstado(estado, 'undone', X.deshecho);
-    usar.focus({ preventScroll: true });
-  }));
+    fase = 'offered';
+    decir('undone', X.deshecho);
+    pintar(v.usar);
+  }, v);
+
+  function vista(p, titulo) {
+    const usar = el('button', { type: 'button', 'data-testid': `${p}-use`, text: X.usar, hidden: true });
+    const deshacer = el('button', { type: 'button', 'data-testid': `${p}-undo`, text: X.deshacer, hidden: true });
+    const estado = el('p', { class: 'estado', role: 'status', 'data-testid': `${p}-use-status` });
+    const nodo = el('div', { class: 'usar-red', 'data-testid': `${p}-use-box` },
+      titulo ? el('p', { class: 'usar-red-titulo', text: titulo }) : [], el('div', { class: 'botones' }, usar, deshacer), estado);
+    const v = { nodo, usar, deshacer, estado, conTitulo: Boolean(titulo) };
+    usar.addEventListener('click', () => usarla(v));
+    deshacer.addEventListener('click', () => deshacerla(v));
+    vistas.push(v);
+    pintar();
+    return nodo;
+  }
 
   return {
-    nodo,
+    nodo: vista(prefijo),
+    vista,
     ofrecer(nombre) {
       cual = nombre;
-      usar.hidden = false;
-      deshacer.hidden = true;
-      ponerEstado(estado, 'offered', '');
+      fase = 'offered';
+      decir('offered', '');
+      pintar();
     },
     /** True while the copy answers the drawings (until «Deshacer»). */
-    enUso: () => !deshacer.hidden,
+    enUso: () => fase === 'used',
     retirar() {
-      usar.hidden = deshacer.hidden = true;
-      ponerEstado(estado, 'idle', '');
+      fase = 'idle';
+      decir('idle', '');
+      pintar();
     },
   };
 }

@@ -97,6 +97,11 @@ export function crearAulaAlumno(sitio) {
   volver();
 }
 
+/** The joined student's Authorization header, or null (tokenRechazado(err) when the server no longer knows it). */
+export const credencialAula = () => (sesion ? { Authorization: `Bearer ${sesion.token}` } : null);
+export const enAula = () => codigoDeLaPagina() !== null;
+export const tokenRechazado = (err) => reabrir?.(err);
+
 /**
  * A question's answer (its id, the answer as the student sees it, right or wrong) to the
  * teacher's panel, if this tab joined a class; the server keeps only the first of each

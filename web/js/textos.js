@@ -1190,6 +1190,7 @@ export const aula = {
     por_cifra_titulo: 'Dibujos por cifra',
     por_persona_titulo: 'Dibujos por persona',
     persona: (i) => `Persona ${i}`,
+    persona_cuenta: (quien, n) => `${quien}: ${n}`,
     mostrar_nombres: 'Mostrar seudónimos',
     ocultar_nombres: 'Ocultar seudónimos',
     cifra: (d, n) => `Cifra ${d} · ${n}`,

@@ -54,7 +54,7 @@ export function crearGaleria(raiz, { cabeceras, accion, alCambiar = () => {} }) 
     nombres.textContent = verNombres ? T.ocultar_nombres : T.mostrar_nombres;
     nombres.setAttribute('aria-pressed', String(verNombres));
     porPersona.replaceChildren(...conjunto.alumnos.map((a, i) => el('li', { 'data-testid': 'aula-gallery-student', 'data-count': String(a.n) },
-      el('span', { class: 'conjunto-nombre', text: verNombres ? a.seudonimo : T.persona(entero(i + 1)) }), ' ', el('span', { class: 'numero', text: entero(a.n) }))));
+      T.persona_cuenta(verNombres ? a.seudonimo : T.persona(entero(i + 1)), entero(a.n)))));
   }
   nombres.addEventListener('click', () => { verNombres = !verNombres; pintarNombres(); });
 

@@ -51,7 +51,10 @@ export function crearEvaluacion(raiz) {
       }
       const m = medir(lista.map((d) => d.cifra), predichas);
       const peores = [...m.fallos].sort((a, b) => seguridad[a] - seguridad[b]).slice(0, PEORES);
-      resultado.replaceChildren(...nodosMedida({ ...m, fallos: peores }, lista, predichas, 'propia'));
+      const nodos = nodosMedida({ ...m, fallos: peores }, lista, predichas, 'propia');
+      // Of many misread drawings, only the worst are shown: the heading says how many.
+      if (m.fallos.length > PEORES) nodos.findLast((n) => n.tagName === 'H5').textContent = T.peores(entero(PEORES));
+      resultado.replaceChildren(...nodos);
       const exactitudMnist = manifiesto?.testAccuracy;
       mnist.textContent = exactitudMnist ? T.mnist(porcentaje(exactitudMnist)) : '';
       estado.dataset.total = String(m.total);

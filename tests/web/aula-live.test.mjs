@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { IDLE, READY, launchBrowser, startServer } from './harness.mjs';
 import { answerQuestion, visit } from './acts.mjs';
 import { api, startClass } from './aula.mjs';
-import { auditar } from './axe.mjs';
+import { axeAudit } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-live/', import.meta.url));
@@ -69,7 +69,7 @@ describe('aula en vivo in the browser', () => {
       assert.match(suggested, /^\p{L}+ \d{1,2}$/u, 'an animal and a number');
       if (i === 2) {
         await st.page.screenshot({ path: join(ARTIFACTS, 'phone-join.png') });
-        assert.deepEqual(await auditar(st.page), [], 'WCAG 2.1 AA with the join form');
+        assert.deepEqual(await axeAudit(st.page), [], 'WCAG 2.1 AA with the join form');
         await st.page.getByTestId('aula-join-button').tap();
       } else {
         await st.page.getByTestId('aula-join-button').click();
@@ -85,8 +85,8 @@ describe('aula en vivo in the browser', () => {
     // Two right answers (option 0) and one wrong (option 2, 1.800).
     for (const [i, st] of students.entries()) {
       await visit(st.page, 'convolucion', { ready: false });
-      const r = await answerQuestion(st.page, 'question-uniform', { opcion: i === 1 ? 2 : 0 });
-      assert.equal(r.correcta, i !== 1);
+      const r = await answerQuestion(st.page, 'question-uniform', { option: i === 1 ? 2 : 0 });
+      assert.equal(r.right, i !== 1);
     }
     const card = teacher.page.getByTestId('aula-question-question-uniform');
     await teacher.page.waitForSelector('[data-testid="aula-question-question-uniform"][data-total="3"]', { timeout: 30_000 });
@@ -103,7 +103,7 @@ describe('aula en vivo in the browser', () => {
     const panelText = await teacher.page.locator('body').textContent();
     for (const name of names) assert.ok(!panelText.includes(name), 'the projector never names a student');
     await teacher.page.screenshot({ path: join(ARTIFACTS, 'panel-1920x1080.png') });
-    assert.deepEqual(await auditar(teacher.page), [], 'WCAG 2.1 AA on the panel');
+    assert.deepEqual(await axeAudit(teacher.page), [], 'WCAG 2.1 AA on the panel');
 
     // A reload rejoins as the same student, without a new join.
     await students[0].page.reload();
@@ -120,7 +120,7 @@ describe('aula en vivo in the browser', () => {
     await teacher.page.getByTestId('aula-delete-confirm').click();
     await teacher.page.waitForSelector('[data-testid="aula-panel-joined"][data-count="0"]');
     assert.equal(await card.count(), 0);
-    await answerQuestion(students[1].page, 'question-uniform', { opcion: 0 });
+    await answerQuestion(students[1].page, 'question-uniform', { option: 0 });
     await students[1].page.waitForSelector('[data-testid="aula-status"][data-state="error"]');
     assert.match(await students[1].page.getByTestId('aula-status').textContent(), /borrado los datos del aula/);
     assert.equal(await students[1].page.getByTestId('aula-join-button').isVisible(), true);
@@ -148,7 +148,7 @@ describe('aula en vivo in the browser', () => {
       first.child.kill('SIGKILL');
       await exited;
       // Answered while the server is down: the page keeps the answer and tries again.
-      await answerQuestion(st.page, 'question-uniform', { opcion: 0 });
+      await answerQuestion(st.page, 'question-uniform', { option: 0 });
       again = await startClass({ root: DIST, data, port: first.port });
       let total = 0;
       for (let i = 0; i < 300 && total !== 1; i++) {
@@ -174,7 +174,7 @@ describe('aula en vivo in the browser', () => {
         await st.page.goto(base);
         await st.page.waitForSelector(IDLE, { timeout: READY, state: 'attached' });
         await visit(st.page, 'convolucion', { ready: false });
-        await answerQuestion(st.page, 'question-uniform', { opcion: 0 });
+        await answerQuestion(st.page, 'question-uniform', { option: 0 });
         assert.equal(await st.page.getByTestId('aula-join').count(), 0);
         assert.deepEqual(st.apiCalls, [], base);
         await st.context.close();

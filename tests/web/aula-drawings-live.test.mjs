@@ -15,6 +15,7 @@ import { READY, launchBrowser } from './harness.mjs';
 import { DIGITS, drawOnPad, visit } from './acts.mjs';
 import { hand } from './teach-strokes.mjs';
 import { api, startClass } from './aula.mjs';
+import { axeAudit } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-drawings/', import.meta.url));
@@ -123,6 +124,7 @@ print(any((x == gone).all() for x in d['x']))
     console.log(`# principal on the class set: ${right}/149 = ${(100 * right / 149).toFixed(1)} %`);
     await teacher.getByTestId('aula-evaluation').screenshot({ path: join(ARTIFACTS, 'evaluation-1920x1080.png') });
     await teacher.screenshot({ path: join(ARTIFACTS, 'panel-1920x1080.png'), fullPage: true });
+    assert.deepEqual(await axeAudit(teacher), [], 'WCAG 2.1 AA on the panel with the gallery and the evaluation');
 
     // A student withdraws theirs (49 or 50: the removed 3 may have been theirs).
     const before = (await api(s.port, 'GET', 'panel/dibujos', { key: s.key })).body.alumnos;

@@ -126,6 +126,14 @@ print(any((x == gone).all() for x in d['x']))
     await teacher.screenshot({ path: join(ARTIFACTS, 'panel-1920x1080.png'), fullPage: true });
     assert.deepEqual(await axeAudit(teacher), [], 'WCAG 2.1 AA on the panel with the gallery and the evaluation');
 
+    // A reload rejoins, and the section says how many of theirs the class keeps.
+    const second = students[1].page;
+    await second.reload();
+    await visit(second, 'ensena', { ready: false });
+    await second.waitForSelector('[data-testid="teach-class-status"][data-state="in-class"]');
+    const kept = (await api(s.port, 'GET', 'panel/dibujos', { key: s.key })).body.alumnos.find((a) => a.seudonimo === students[1].name).n;
+    assert.equal(await second.getByTestId('teach-class-status').getAttribute('data-count'), String(kept));
+
     // A student withdraws theirs (49 or 50: the removed 3 may have been theirs).
     const before = (await api(s.port, 'GET', 'panel/dibujos', { key: s.key })).body.alumnos;
     const theirs = before.find((a) => a.seudonimo === students[0].name).n;

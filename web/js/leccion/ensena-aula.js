@@ -1,11 +1,12 @@
 // «Enséñale a la red» in a class (a page opened with ?aula=, aula/alumno.js): the student sends
 // their drawings to the class's set on the teacher's panel, or withdraws them. Sending again
-// replaces what the class had of theirs; a drawing the teacher removed is not sent back.
+// replaces what the class had of theirs; a drawing the teacher removed is not sent back. Once
+// joined, the section says how many of the student's drawings the class keeps.
 
 import { aula, leccion } from '../textos.js';
 import { entero } from '../formato.js';
 import { el, ponerEstado } from './kit/dom.js';
-import { credencialAula, enAula, tokenRechazado } from '../aula/alumno.js';
+import { UNIDO, credencialAula, enAula, tokenRechazado } from '../aula/alumno.js';
 import { pedir, textoError } from '../aula/peticion.js';
 
 const T = aula.conjunto;
@@ -45,5 +46,13 @@ export function crearEnvioAula(dibujos) {
     estado.dataset.count = '0';
     ponerEstado(estado, 'withdrawn', T.retirados(entero(r.retirados)));
   }));
+  // Once joined (a reload rejoins): how many of theirs the class keeps, if any.
+  const contar = () => pedirComo('dibujos', undefined, (r) => {
+    if (!r.n) return;
+    estado.dataset.count = String(r.n);
+    ponerEstado(estado, 'in-class', T.en_aula(entero(r.n)));
+  });
+  document.addEventListener(UNIDO, contar);
+  if (credencialAula()) contar();
   return el('div', { class: 'ensena-aula', 'data-testid': 'teach-class' }, el('div', { class: 'botones' }, enviar, retirar), estado);
 }

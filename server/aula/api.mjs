@@ -7,13 +7,15 @@
 //   GET  /api/aula/panel/flujo        teacher: the summary as server-sent events, at each change
 //   POST /api/aula/preguntas/mostrar  teacher: {pregunta, mostrada}
 //   POST /api/aula/preguntas/ronda    teacher: {pregunta}: clears the question's answers
-//   POST /api/aula/borrar             teacher: {}: deletes every student and answer
+//   POST /api/aula/borrar             teacher: {}: deletes every student, answer and drawing
+//   …/dibujos…                        the class's drawings: dibujos.mjs
 //
 // Students send "Authorization: Bearer <token>", the teacher "X-Aula-Clave: <key>" (never a
 // URL: URLs reach logs and browser history). A refusal is {code, message} with its status.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, checkOrigin, createRateLimit, readJson, validate } from './requests.mjs';
 import { hashToken } from './store.mjs';
+import { DRAWING_LIMITS, drawingRoutes, openDrawings } from './dibujos.mjs';
 import { createHub } from './stream.mjs';
 
 export const PREFIX = '/api/aula/';
@@ -33,14 +35,18 @@ const digest = (s) => createHash('sha256').update(s).digest();
  * The API's handler: async (req, res) for any URL under PREFIX. `store`: store.mjs;
  * `questions`: the known question ids; `addresses()`: the students' URLs.
  */
-export function createAulaApi({ store, questions, addresses, security, log, limits = LIMITS }) {
+export function createAulaApi({ store, questions, addresses, security, log, limits = LIMITS, drawingLimits = DRAWING_LIMITS }) {
   const keyDigest = digest(store.key);
   const rate = createRateLimit({ burst: limits.answerBurst, perSecond: limits.answersPerSecond });
-  const panel = () => ({ codigo: store.code, direcciones: addresses(), preguntas_conocidas: [...questions], ...store.summary() });
+  const drawingRate = createRateLimit({ burst: drawingLimits.burst, perSecond: drawingLimits.perSecond });
+  const drawings = openDrawings(store.db);
+  const panel = () => ({ codigo: store.code, direcciones: addresses(), preguntas_conocidas: [...questions],
+    ...store.summary(), dibujos: drawings.summary() });
   const hub = createHub({ max: limits.streams, snapshot: panel, headers: security });
 
+  // `body` as JSON, or bytes as they are (with their Content-Type in `extra`).
   const send = (req, res, status, body, extra = {}) => {
-    const text = JSON.stringify(body);
+    const text = body instanceof Uint8Array ? body : JSON.stringify(body);
     res.writeHead(status, { ...security, 'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...extra });
     res.end(text);
@@ -111,9 +117,11 @@ export function createAulaApi({ store, questions, addresses, security, log, limi
       validate(await readJson(req), SCHEMAS.none);
       store.deleteAll();
       rate.clear();
+      drawingRate.clear();
       hub.changed();
       send(req, res, 200, { ok: true });
     },
+    ...drawingRoutes({ drawings, student, teacher, send, changed: () => hub.changed(), rate: drawingRate, limits: drawingLimits }),
   };
   const paths = new Set(Object.keys(routes).map((r) => r.split(' ')[1]));
 

@@ -11,17 +11,17 @@ export class ApiError extends Error {
 
 export const MAX_BODY = 1024;  // bytes; the largest valid body is about 200
 
-/** The request's JSON body (Content-Type application/json, at most MAX_BODY bytes). */
-export async function readJson(req) {
+/** The request's JSON body (Content-Type application/json, at most `max` bytes). */
+export async function readJson(req, max = MAX_BODY) {
   if (!/^application\/json(;|$)/i.test(req.headers['content-type'] ?? '')) {
     throw new ApiError(415, 'tipo_no_json', 'the body must be application/json');
   }
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw tooLarge();
+  if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge(max);
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > MAX_BODY) throw tooLarge();
+    if (size > max) throw tooLarge(max);
     chunks.push(chunk);
   }
   try {
@@ -30,7 +30,7 @@ export async function readJson(req) {
     throw new ApiError(400, 'json_invalido', 'the body is not valid JSON');
   }
 }
-const tooLarge = () => new ApiError(413, 'demasiado_grande', `the body is over ${MAX_BODY} bytes`);
+const tooLarge = (max) => new ApiError(413, 'demasiado_grande', `the body is over ${max} bytes`);
 
 /**
  * Checks `body` against `schema` ({field: {type, max?, pattern?}}): an object with exactly

@@ -6,6 +6,7 @@
 //   students    pseudonym and a SHA-256 of the student's token (the token itself is not kept)
 //   questions   per question id: its round and whether the teacher revealed the answers
 //   answers     a student's first answer to a question in its current round
+//   drawings    the digits the students sent, with their student (dibujos.mjs)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,6 +69,7 @@ export function openStore(dir) {
   };
 
   return {
+    db,  // for the tables of other modules (dibujos.mjs)
     file,
     code,
     key,
@@ -95,7 +97,7 @@ export function openStore(dir) {
       q.clearAnswers.run(question);
     }),
     /**
-     * Everything the students left: pseudonyms, answers, rounds (the code and key stay),
+     * Everything the students left: pseudonyms, answers, drawings, rounds (the code and key stay),
      * overwritten in the database file and the WAL emptied, so no copy is left on disk.
      */
     deleteAll() {

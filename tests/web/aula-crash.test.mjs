@@ -2,13 +2,15 @@
 // server is killed (SIGKILL: no chance to flush anything) in the middle; every answer it
 // acknowledged is in the store, which passes SQLite's integrity check, and the restarted
 // server takes the students' tokens and the teacher's key as before (their pages rejoin
-// by themselves).
+// by themselves). The same for the drawings students send to the class set.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { leerNpz } from '../../web/js/leccion/ensena-npz.js';
 import { api, joinClass, lessonRoot, startClass } from './aula.mjs';
 
 const Database = createRequire(import.meta.url)('better-sqlite3');
@@ -61,6 +63,47 @@ test('kill -9 mid-load loses no acknowledged answer; a restart rejoins everyone'
     const total = Object.values(panel.questions).reduce((sum, q) => sum + q.total, 0);
     assert.equal(total, stored.length);
     assert.ok(total >= acked.length);
+  } finally {
+    again.close();
+  }
+});
+
+test('kill -9 while students send drawings loses no acknowledged drawing', async () => {
+  const root = await lessonRoot(join(dir, 'root-drawings'), QUESTIONS);
+  const data = join(dir, 'data-drawings');
+  const s = await startClass({ root, data });
+  const tokens = [];
+  for (let i = 0; i < 10; i++) tokens.push(await joinClass(s.port, s.code, `Alumno ${i}`));
+  // Student i's set grows by 10 at each send (each send replaces the last).
+  const set = (i, n) => Array.from({ length: n }, (_, k) => ({
+    x: Buffer.from(Array.from({ length: 784 }, (_, p) => (i * 37 + k * 11 + p) % 256)).toString('base64'), etiqueta: k % 10 }));
+  const acked = new Map();  // student → drawings the last acknowledged send stored
+  let sends = 0, killed = false;
+  const exited = new Promise((r) => s.child.on('exit', r));
+  await Promise.all(tokens.map(async (token, i) => {
+    for (let n = 10; n <= 50 && !killed; n += 10) {
+      const r = await api(s.port, 'POST', 'dibujos', { token, json: { dibujos: set(i, n) } }).catch(() => null);
+      if (r?.status === 201) acked.set(i, r.body.guardados);
+      if (++sends >= 20 && !killed) {
+        killed = true;
+        s.child.kill('SIGKILL');
+      }
+    }
+  }));
+  assert.ok(killed);
+  await exited;
+  const db = new Database(join(data, 'aula.sqlite'));
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  const stored = new Map(db.prepare('SELECT student, count(*) AS n FROM drawings GROUP BY student').all().map((r) => [r.student - 1, r.n]));
+  db.close();
+  assert.ok(acked.size > 0);
+  for (const [i, n] of acked) assert.ok((stored.get(i) ?? 0) >= n, `student ${i}: acknowledged ${n}, stored ${stored.get(i)}`);
+
+  const again = await startClass({ root, data });
+  try {
+    const npz = await api(again.port, 'GET', 'panel/dibujos.npz', { key: again.key, raw: true });
+    const total = [...stored.values()].reduce((a, b) => a + b, 0);
+    assert.equal(leerNpz(new Uint8Array(npz.body), unzipSync).y.length, total);
   } finally {
     again.close();
   }

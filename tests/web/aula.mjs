@@ -28,9 +28,10 @@ export async function startClass({ root, data, args = [], port = 0 }) {
 
 /**
  * One request to the class API: resolves {status, headers, body (parsed JSON, or the text)}.
- * `json` is sent as the body (a string as is); `token` as the student, `key` as the teacher.
+ * `json` is sent as the body (a string as is); `token` as the student, `key` as the teacher;
+ * `raw`: the body as a Buffer.
  */
-export function api(port, method, path, { json, token, key, headers = {}, agent = false } = {}) {
+export function api(port, method, path, { json, token, key, headers = {}, agent = false, raw = false } = {}) {
   const body = json === undefined ? undefined : typeof json === 'string' ? json : JSON.stringify(json);
   const h = { ...(body !== undefined && { 'Content-Type': 'application/json' }), ...(token && { Authorization: `Bearer ${token}` }),
     ...(key && { 'X-Aula-Clave': key }), ...headers };
@@ -39,6 +40,7 @@ export function api(port, method, path, { json, token, key, headers = {}, agent 
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
+        if (raw) return resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) });
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed = text;
         try { parsed = JSON.parse(text); } catch { /* not JSON: the text */ }

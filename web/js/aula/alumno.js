@@ -9,6 +9,8 @@ import { el, ponerEstado } from '../leccion/kit/dom.js';
 import { ErrorAula, pedir, textoError } from './peticion.js';
 
 const GUARDADO = 'convaula.aula';
+/** The document's event once this tab joined (or rejoined) the class. */
+export const UNIDO = 'convaula-aula-unido';
 const REINTENTO_MS = 4000;
 let sesion = null;  // {codigo, token, seudonimo} once joined
 let reabrir = null;  // shows the join form again, with why
@@ -51,6 +53,7 @@ export function crearAulaAlumno(sitio) {
     formulario.hidden = true;
     barra.dataset.pseudonym = s.seudonimo;
     ponerEstado(estado, 'joined', T.unido(s.seudonimo));
+    document.dispatchEvent(new CustomEvent(UNIDO));
   };
   const fallo = (err) => {
     ponerEstado(estado, 'error', textoError(T.errores, err.code));
@@ -96,6 +99,11 @@ export function crearAulaAlumno(sitio) {
   };
   volver();
 }
+
+/** The joined student's Authorization header, or null (tokenRechazado(err) when the server no longer knows it). */
+export const credencialAula = () => (sesion ? { Authorization: `Bearer ${sesion.token}` } : null);
+export const enAula = () => codigoDeLaPagina() !== null;
+export const tokenRechazado = (err) => reabrir?.(err);
 
 /**
  * A question's answer (its id, the answer as the student sees it, right or wrong) to the

@@ -10,6 +10,8 @@ import { aplicarTextos } from '../ui/rotulos.js';
 import { dibujarQr } from '../ui/compartir.js';
 import { el, ponerEstado } from '../leccion/kit/dom.js';
 import { API, ErrorAula, pedir, textoError } from './peticion.js';
+import { crearGaleria } from './galeria.js';
+import { crearEvaluacion } from './evaluacion.js';
 
 const GUARDADA = 'convaula.aula.clave';
 const REINTENTO_MS = 3000;
@@ -29,8 +31,10 @@ const error = $('aula-panel-error');
 const conexion = $('aula-panel-connection');
 const clave = tomarClave();
 const cabeceras = { 'X-Aula-Clave': clave };
-const accion = (ruta, datos) => pedir(ruta, { datos, cabeceras })
-  .then(() => ponerEstado(error, 'ok', ''), (err) => ponerEstado(error, 'error', textoError(T.errores, err.code)));
+const accion = (ruta, datos, hecho = '') => pedir(ruta, { datos, cabeceras })
+  .then(() => ponerEstado(error, 'ok', hecho), (err) => ponerEstado(error, 'error', textoError(T.errores, err.code)));
+const evaluacion = crearEvaluacion($('aula-evaluation'));
+const galeria = crearGaleria($('aula-gallery'), { cabeceras, accion, alCambiar: evaluacion.conjuntoCambiado });
 
 if (!clave) ponerEstado(error, 'error', T.sin_clave);
 else escuchar();
@@ -79,6 +83,7 @@ function pintar(resumen) {
     import('../../vendor/uqr/index.mjs').then(({ encode }) => dibujarQr(lienzo, encode(url, { border: 0, ecc: 'M' })));
   }
   $('aula-panel-code').textContent = T.panel_codigo(resumen.codigo);
+  galeria.actualizar(resumen.dibujos);
   const unidos = $('aula-panel-joined');
   unidos.textContent = T.panel_unidos(entero(resumen.students));
   unidos.dataset.count = String(resumen.students);

@@ -1,0 +1,75 @@
+// The lesson's network on the class's handwriting, on the teacher's panel: the page starts the
+// engine's worker with the pretrained network (as index.html does), reads every drawing of the
+// class's set with it, and shows the accuracy, the accuracy per digit, the confusion table and
+// the drawings it read worst (the lowest probability for their own digit), beside its MNIST figure.
+
+import { aula } from '../textos.js';
+import { entero, porcentaje } from '../formato.js';
+import { el, ponerEstado } from '../leccion/kit/dom.js';
+import { ConvAulaClient } from '../client.js';
+import { aFloats, medir } from '../leccion/ensena-datos.js';
+import { nodosMedida } from '../leccion/ensena-medida.js';
+import { deBase64 } from './galeria.js';
+
+const T = aula.conjunto;
+const MANIFIESTO = new URL('../../models/keras-mnist.json', import.meta.url).href;
+const PEORES = 12;
+
+/** The evaluation in `raiz`; conjuntoCambiado({dibujos}) after each read of the set. */
+export function crearEvaluacion(raiz) {
+  const boton = el('button', { type: 'button', class: 'boton-pequeno', 'data-testid': 'aula-evaluate', text: T.evaluar, disabled: true });
+  const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'aula-evaluation-status' });
+  const mnist = el('p', { class: 'nota', 'data-testid': 'aula-evaluation-mnist' });
+  const resultado = el('div', { 'data-testid': 'aula-evaluation-result' });
+  raiz.append(el('h2', { text: T.evaluar_titulo }), el('div', { class: 'botones' }, boton), estado, mnist, resultado);
+
+  let dibujos = [];
+  let motor = null;  // {cliente, manifiesto}, once started
+  async function arrancar() {
+    if (motor) return motor;
+    const cliente = new ConvAulaClient(new URL('../../worker.js', import.meta.url).href, { init: { manifest: MANIFIESTO } });
+    const [inicio, manifiesto] = await Promise.all([cliente.started,
+      fetch(MANIFIESTO).then((r) => (r.ok ? r.json() : null)).catch(() => null)]);
+    if (!inicio.network) throw new Error('no pretrained network');
+    motor = { cliente, manifiesto };
+    return motor;
+  }
+
+  boton.addEventListener('click', async () => {
+    const lista = dibujos.map((d) => ({ cifra: d.etiqueta, pixeles: deBase64(d.x) }));
+    if (!lista.length) return ponerEstado(estado, 'empty', T.evaluar_vacio);
+    boton.disabled = true;
+    try {
+      ponerEstado(estado, 'loading', T.evaluar_cargando);
+      const { cliente, manifiesto } = await arrancar();
+      const predichas = [], seguridad = [];
+      for (const [i, d] of lista.entries()) {
+        if (i % 25 === 0) ponerEstado(estado, 'working', T.evaluando(entero(i), entero(lista.length)));
+        const r = await cliente.predict({ pixels: aFloats(d.pixeles) });
+        predichas.push(r.digit);
+        seguridad.push(r.probabilities[d.cifra]);
+      }
+      const m = medir(lista.map((d) => d.cifra), predichas);
+      const peores = [...m.fallos].sort((a, b) => seguridad[a] - seguridad[b]).slice(0, PEORES);
+      const nodos = nodosMedida({ ...m, fallos: peores }, lista, predichas, 'propia');
+      // Of many misread drawings, only the worst are shown: the heading says how many.
+      if (m.fallos.length > PEORES) nodos.findLast((n) => n.tagName === 'H5').textContent = T.peores(entero(PEORES));
+      resultado.replaceChildren(...nodos);
+      const exactitudMnist = manifiesto?.testAccuracy;
+      mnist.textContent = exactitudMnist ? T.mnist(porcentaje(exactitudMnist)) : '';
+      estado.dataset.total = String(m.total);
+      ponerEstado(estado, 'done', '');
+    } catch {
+      ponerEstado(estado, 'error', T.evaluar_error);
+    } finally {
+      boton.disabled = !dibujos.length;
+    }
+  });
+
+  return {
+    conjuntoCambiado(conjunto) {
+      dibujos = conjunto.dibujos;
+      if (estado.dataset.state !== 'loading' && estado.dataset.state !== 'working') boton.disabled = !dibujos.length;
+    },
+  };
+}

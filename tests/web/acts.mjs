@@ -34,6 +34,20 @@ async function canvasBox(page) {
   throw new Error('the drawing canvas never appeared');
 }
 
+// The pointer moves of one stroke from `from` through `points`, each segment in `steps` moves,
+// sent without waiting for each (Chromium takes them in order). The in-between points are
+// computed here: Playwright's own `steps` interpolate from where the mouse is when a move is
+// handled, so queued moves with steps > 1 would interleave into a zigzag.
+function queuedMoves(page, from, points, steps) {
+  const moves = [];
+  let [x0, y0] = from;
+  for (const [x, y] of points) {
+    for (let k = 1; k <= steps; k++) moves.push([x0 + ((x - x0) * k) / steps, y0 + ((y - y0) * k) / steps]);
+    [x0, y0] = [x, y];
+  }
+  return Promise.all(moves.map(([x, y]) => page.mouse.move(x, y)));
+}
+
 /**
  * Draws `strokes` with the real mouse; each segment in `steps` pointer moves (each waits for
  * the page to take it, so a busy main thread shows as a slow stroke). `onPenDown` is awaited
@@ -48,7 +62,7 @@ export async function draw(page, strokes, { steps = 4, onPenDown, queued = false
     await page.mouse.move(...at(first));
     await page.mouse.down();
     if (i === 0) await onPenDown?.();
-    if (queued) await Promise.all(rest.map((p) => page.mouse.move(...at(p), { steps })));
+    if (queued) await queuedMoves(page, at(first), rest.map(at), steps);
     else for (const p of rest) await page.mouse.move(...at(p), { steps });
     await page.mouse.up();
   }
@@ -225,7 +239,7 @@ export async function drawOnPad(page, testid, strokes, { touch = false } = {}) {
     }
     await page.mouse.move(...at(first));
     await page.mouse.down();
-    await Promise.all(rest.map((p) => page.mouse.move(...at(p), { steps: 6 })));  // queued, as draw()'s
+    await queuedMoves(page, at(first), rest.map(at), 6);
     await page.mouse.up();
   }
   await cdp?.detach();

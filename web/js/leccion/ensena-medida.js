@@ -13,8 +13,8 @@ const T = leccion.ensena;
 
 /**
  * The measure m (ensena-datos.js's medir) of the drawings `dibujos` ([{cifra, pixeles}], in the
- * order measured) and the network's answers `predichas`, as nodes; pasos (ensena-que-ve.js)
- * gives each misread drawing its «¿Qué ve?».
+ * order measured) and the network's answers `predichas`, as nodes; pasos (ensena-que-ve.js), when
+ * given, gives each misread drawing its «¿Qué ve?».
  */
 export function nodosMedida(m, dibujos, predichas, modo, pasos) {
   const exactitud = el('p', { class: 'ensena-exactitud', 'data-testid': 'teach-accuracy', 'data-correct': String(m.aciertos),
@@ -30,11 +30,11 @@ export function nodosMedida(m, dibujos, predichas, modo, pasos) {
     ? el('div', { class: 'ensena-minis', 'data-testid': 'teach-misread' }, m.fallos.map((i) => {
       const c = el('canvas', { class: 'ensena-mini', role: 'img', 'aria-label': T.fallo_alt(dibujos[i].cifra, predichas[i]) });
       pintarTinta(c, aFloats(dibujos[i].pixeles));
-      const ver = pasos.boton(dibujos[i], T.fallo_nombre(simbolo(modo, dibujos[i].cifra), String(dibujos[i].cifra), predichas[i]));
+      const ver = pasos?.boton(dibujos[i], T.fallo_nombre(simbolo(modo, dibujos[i].cifra), String(dibujos[i].cifra), predichas[i]));
       return el('figure', { class: 'ensena-dibujo', 'data-testid': 'teach-misread-drawing', 'data-digit': String(dibujos[i].cifra) },
         c, el('figcaption', { class: 'botones' }, el('span', { text: T.fallo(simbolo(modo, dibujos[i].cifra), predichas[i]) }), ver ?? []));
     }))
     : el('p', { 'data-testid': 'teach-misread', text: T.sin_fallos });
   return [exactitud, el('h5', { text: T.por_cifra_titulo }), porCifra, el('h5', { text: T.confusion_titulo }),
-    cajaDeTabla(T.confusion_titulo, tabla), el('h5', { text: T.fallos_titulo }), fallos, pasos.nodo];
+    cajaDeTabla(T.confusion_titulo, tabla), el('h5', { text: T.fallos_titulo }), fallos, ...(pasos ? [pasos.nodo] : [])];
 }

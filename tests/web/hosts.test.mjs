@@ -70,9 +70,12 @@ async function checkServer(port) {
   return { original };
 }
 
-// The page from this host in Chromium: cross-origin isolated, so the engine runs 2 threads.
+// The page from this host in Chromium: cross-origin isolated, so the engine runs 2 threads; a
+// static host has no class server, and the page shows no live control and asks nothing of /api/.
 async function checkThreads(browser, port) {
   const context = await browser.newContext();
+  const apiCalls = [];
+  context.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url()); });
   try {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -81,6 +84,8 @@ async function checkThreads(browser, port) {
     assert.equal(await page.getByTestId('engine-variant').getAttribute('data-variant'), 'simd-mt');
     // The engine's details are the status line's tooltip (a teacher's, not a student's).
     assert.match(await page.getByTestId('engine-variant').getAttribute('title'), /\b2 hilos/);
+    assert.equal(await page.getByTestId('aula-join').count(), 0, 'no «Unirse al aula» on a static host');
+    assert.deepEqual(apiCalls, []);
   } finally {
     await context.close();
   }

@@ -70,7 +70,10 @@ function crearOptimizador() {
 export function crearFormulario(motor, specs) {
   const base = el('select', { id: 'practica-base', 'data-testid': 'practice-base' }, ...BASES.map((b) => opcion(b, T.base_nombres[b])));
   const optimizador = crearOptimizador();
-  const dropout = casilla('practica-dropout', 'practice-dropout', '');
+  // Its text follows the base (describir): Dropout out of a base that has it, else in; named from
+  // the start, so the box is never without a label.
+  const conDropout = (spec) => (spec && tieneDropout(spec) ? T.sin_dropout : T.con_dropout);
+  const dropout = casilla('practica-dropout', 'practice-dropout', conDropout(specs.get(base.value)));
   const cambiosCampos = el('fieldset', { class: 'cambios' }, el('legend', { text: T.cambios }),
     casilla('practica-sigmoide', 'practice-sigmoid', T.sigmoide), ...optimizador.nodos,
     campo('practica-conv', T.conv_extra, el('select', { id: 'practica-conv', 'data-testid': 'practice-conv' },
@@ -108,7 +111,7 @@ export function crearFormulario(motor, specs) {
     const mio = ++pedidoDiff;
     const cambios = leerCambios();
     const spec = specs.get(base.value);
-    dropout.querySelector('span').textContent = tieneDropout(spec) ? T.sin_dropout : T.con_dropout;
+    dropout.querySelector('span').textContent = conDropout(spec);
     const frases = diferencias(spec, cambios);
     let parametros = '';
     try {

@@ -9,8 +9,8 @@
 
 // Seconds to score a validation image (batches of 256, forward only) over seconds to train on
 // one: the engine's wasm figures for the lesson's network at batch 32, 2 threads, in
-// bench/RESULTS.md (1,291 images/s training, 4,997 scoring: 0.26). bench/eta.mjs prints the
-// ratio a real run measures.
+// bench/RESULTS.md (1,291 images/s training, 4,997 scoring: 0.26; 0.23 on a Zen 4). bench/eta.mjs
+// prints the ratio a real run measures (0.30 on that Zen 4, 2 epochs: within its ±25 %).
 export const VALIDATION_COST = 0.26;
 // Below this share done the estimate is noise (the first batches warm the caches up).
 const MIN_FRACTION = 0.002;

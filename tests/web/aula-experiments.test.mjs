@@ -13,6 +13,8 @@ import { aula as textos } from '../../web/js/textos.js';
 import { openStore } from '../../server/aula/store.mjs';
 import { createAulaApi } from '../../server/aula/api.mjs';
 import { EXPERIMENT_LIMITS } from '../../server/aula/experimentos.mjs';
+import { medianas } from '../../web/js/aula/medianas.js';
+import { OPTIMIZADORES, VARIANTES_GRUPO, varianteDeGrupo } from '../../web/js/leccion/variantes.js';
 import { api, joinClass, openStream } from './aula.mjs';
 
 const experiment = (over = {}) => ({
@@ -156,4 +158,27 @@ describe('aula en vivo: Práctica por grupos', () => {
     assert.deepEqual(statuses.slice(0, EXPERIMENT_LIMITS.burst), Array(EXPERIMENT_LIMITS.burst).fill(201));
     assert.ok(statuses.includes(429), statuses.join());
   });
+});
+
+test('a variant\'s median curve: per epoch, over the experiments that reached it', () => {
+  const e = (variante, accs) => ({ variante, epocas: accs.map((a) => [0.5, 0.8, 0.4, a]) });
+  const m = medianas([e('sgd', [0.5, 0.7, 0.9]), e('sgd', [0.6, 0.8]), e('sgd', [0.1, 0.75]), e('base', [0.9, 0.95]), e('base', [0.8, 0.85])]);
+  assert.deepEqual([...m.keys()], ['sgd', 'base']);
+  assert.deepEqual(m.get('sgd'), [[1, 0.5], [2, 0.75], [3, 0.9]]);
+  assert.deepEqual(m.get('base').map(([x, y]) => [x, Number(y.toFixed(6))]), [[1, 0.85], [2, 0.9]]);
+});
+
+test('the form\'s changes name their variant; any other combination is «otra»', () => {
+  const adadelta = { optimizador: 'adadelta', lr: 1 };
+  assert.equal(varianteDeGrupo({ ...adadelta, sigmoide: false, conv: 0 }), 'base');
+  assert.equal(varianteDeGrupo({ ...adadelta, sigmoide: true }), 'sigmoide');
+  assert.equal(varianteDeGrupo({ optimizador: 'sgd', lr: 0.1 }), 'sgd');
+  assert.equal(varianteDeGrupo({ optimizador: 'sgd', lr: 0.3 }), 'otra');
+  assert.equal(varianteDeGrupo({ ...adadelta, conv: 1 }), 'conv');
+  assert.equal(varianteDeGrupo({ ...adadelta, conv: 2 }), 'otra');
+  assert.equal(varianteDeGrupo({ ...adadelta, sigmoide: true, dropout: true }), 'otra');
+  // Each group variant as the form gives it (an optimizer with its own starting rate).
+  for (const [id, cambios] of Object.entries(VARIANTES_GRUPO)) {
+    if (cambios) assert.equal(varianteDeGrupo({ ...adadelta, ...cambios, lr: OPTIMIZADORES[cambios.optimizador ?? 'adadelta'].lr }), id);
+  }
 });

@@ -10,32 +10,13 @@ import { el, cajaDeTabla } from '../leccion/kit/dom.js';
 import { GRUPOS, VARIANTES_GRUPO } from '../leccion/variantes.js';
 import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
 import { crearLector, descargar, pedir } from './peticion.js';
+import { medianas } from './medianas.js';
 
 const T = aula.grupos;
 const VARIANTES = Object.keys(VARIANTES_GRUPO);
 // One colour per variant: the lesson's eight run colours, and the text's for «otra».
 const color = (v) => (VARIANTES.indexOf(v) < 8 ? `--color-run-${VARIANTES.indexOf(v)}` : '--color-suave');
 const FINA = 1, GRUESA = 4;
-
-/** The median of numbers. */
-export function mediana(xs) {
-  const o = xs.toSorted((a, b) => a - b);
-  const m = o.length >> 1;
-  return o.length % 2 ? o[m] : (o[m - 1] + o[m]) / 2;
-}
-
-/** Per variant, its median validation accuracy per epoch: [[epoch, median]] over the experiments that reached it. */
-export function medianas(experimentos) {
-  const por = new Map();
-  for (const e of experimentos) {
-    e.epocas.forEach((p, i) => {
-      const lista = por.get(e.variante) ?? [];
-      (lista[i] ??= []).push(p[3]);
-      por.set(e.variante, lista);
-    });
-  }
-  return new Map([...por].map(([v, lista]) => [v, lista.map((ys, i) => [i + 1, mediana(ys)])]));
-}
 
 /** The part in `raiz`; `cabeceras` carry the teacher's key; `accion(ruta, datos, hecho)` is the panel's POST. */
 export function crearGrupos(raiz, { cabeceras, accion }) {

@@ -44,6 +44,7 @@ async function student(browser, url, group, expect) {
   await page.getByTestId('practice-run').click();
   await page.waitForSelector('[data-testid="practice-class-status"][data-state="sent"]', { timeout: 5 * 60_000 });
   const accuracy = Number(await page.locator('[data-testid="practice-runs"] tbody td[data-prueba]').first().getAttribute('data-prueba'));
+  if (group === 'A') await page.locator('#practica .practica-form').screenshot({ path: join(ARTIFACTS, 'student-practice.png') });
   return { page, name, accuracy };
 }
 

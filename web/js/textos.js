@@ -1257,7 +1257,7 @@ export const aula = {
     alumno_libre: 'Sin variante asignada: eliges tú. Tu experimento llegará al panel del docente al acabar.',
     alumno_asignada: (g, v) => `El grupo ${g} entrena «${v}»: ya está elegida en el formulario. Tu experimento llegará al panel del docente al acabar.`,
     enviando: 'Enviando tu experimento al aula…',
-    enviado: (n) => `Experimento enviado al panel del docente (solo con tu seudónimo). El aula tiene ${n} tuyos.`,
+    enviado: (n) => `Experimento enviado al panel del docente (solo con tu seudónimo). El aula tiene ${n === '1' ? '1 experimento tuyo' : `${n} experimentos tuyos`}.`,
     no_enviado: (motivo) => `No se ha enviado al aula: ${motivo}`,
   },
 };

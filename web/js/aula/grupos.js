@@ -38,7 +38,7 @@ export function crearGrupos(raiz, { cabeceras, accion }) {
       el('p', { class: 'nota', text: T.reparto_ayuda }),
       el('div', { class: 'grupos-selects' }, ...selects.map((s) => el('div', { class: 'campo' },
         el('label', { for: s.id, text: T.grupo(s.dataset.group) }), s))), guardar),
-    el('div', { class: 'grupos-resultados' },
+    el('div', { class: 'grupos-resultados', 'data-testid': 'aula-groups-results' },
       el('figure', { class: 'grafica' }, el('figcaption', { text: T.grafica }), lienzo, leyenda),
       el('div', {},
         cajaDeTabla(T.tabla, el('table', { class: 'tabla grupos-tabla', 'data-testid': 'aula-groups-table' },
@@ -96,6 +96,7 @@ export function crearGrupos(raiz, { cabeceras, accion }) {
     total.textContent = T.total(entero(n));
     total.dataset.count = String(n);
     vacio.hidden = n > 0;
+    raiz.querySelector('.grupos-resultados').hidden = n === 0;
     csv.disabled = n === 0;
     pintarGrafica(datos);
     pintarTabla();

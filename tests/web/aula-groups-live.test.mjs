@@ -3,7 +3,7 @@
 // 127.0.0.1) join, pick their group (the third none: free choice), find the form set to their
 // variant and each run a short Práctica experiment, which reaches the teacher's panel: one
 // curve per experiment and a median per variant in the chart's data, a table of three rows sorted
-// by test accuracy without names on the projector, and a CSV with the three.
+// by test accuracy without names on the projector (WCAG 2.1 AA), and a CSV with the three.
 // Screenshots go to build/artifacts/aula-groups/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { READY, launchBrowser } from './harness.mjs';
 import { visit } from './acts.mjs';
 import { startClass } from './aula.mjs';
+import { axeAudit, axeSummary } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-groups/', import.meta.url));
@@ -96,6 +97,8 @@ describe('aula en vivo: Práctica por grupos in the browser', () => {
     const shown = await teacher.getByTestId('aula-groups').textContent();
     for (const { name } of students) assert.ok(!shown.includes(name), 'the projector names no student');
     await teacher.getByTestId('aula-groups').screenshot({ path: join(ARTIFACTS, 'groups-1920x1080.png') });
+    const violations = await axeAudit(teacher);
+    assert.deepEqual(violations, [], `WCAG 2.1 AA on the panel with the groups' results: ${axeSummary(violations)}`);
     await teacher.getByTestId('aula-groups-names').click();
     const named = await teacher.getByTestId('aula-groups-table').textContent();
     for (const { name } of students) assert.ok(named.includes(name), 'named when the teacher asks');

@@ -45,8 +45,14 @@ export function createAulaApi({ store, questions, addresses, security, log, limi
   const experimentRate = createRateLimit({ burst: experimentLimits.burst, perSecond: experimentLimits.perSecond });
   const drawings = openDrawings(store.db);
   const experiments = openExperiments(store.db);
+  // The class data deleted: the drawings' `cambios` changes too, so that the panel reads them again.
+  let deletions = 0;
+  const drawingSummary = () => {
+    const d = drawings.summary();
+    return { ...d, cambios: `${d.cambios}.${deletions}` };
+  };
   const panel = () => ({ codigo: store.code, direcciones: addresses(), preguntas_conocidas: [...questions],
-    ...store.summary(), dibujos: drawings.summary(), practica: experiments.summary() });
+    ...store.summary(), dibujos: drawingSummary(), practica: experiments.summary() });
   const hub = createHub({ max: limits.streams, snapshot: panel, headers: security });
 
   // `body` as JSON, or bytes as they are (with their Content-Type in `extra`).
@@ -124,6 +130,7 @@ export function createAulaApi({ store, questions, addresses, security, log, limi
       rate.clear();
       drawingRate.clear();
       experimentRate.clear();
+      deletions += 1;
       experiments.deleted();
       hub.changed();
       send(req, res, 200, { ok: true });

@@ -3,7 +3,8 @@
 // 127.0.0.1) join, pick their group (the third none: free choice), find the form set to their
 // variant and each run a short Práctica experiment, which reaches the teacher's panel: one
 // curve per experiment and a median per variant in the chart's data, a table of three rows sorted
-// by test accuracy without names on the projector (WCAG 2.1 AA), and a CSV with the three.
+// by test accuracy without names on the projector (WCAG 2.1 AA), and a CSV with the three;
+// «Borrar los datos del aula» empties the results (and the gallery) on the panel.
 // Screenshots go to build/artifacts/aula-groups/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { READY, launchBrowser } from './harness.mjs';
 import { visit } from './acts.mjs';
-import { startClass } from './aula.mjs';
+import { api, joinClass, startClass } from './aula.mjs';
 import { axeAudit, axeSummary } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -114,5 +115,16 @@ describe('aula en vivo: Práctica por grupos in the browser', () => {
     lines.slice(1).forEach((l, i) => assert.ok(Math.abs(Number(l[9].replace(',', '.')) - table[i].accuracy) < 1e-4, `row ${i + 1}: ${l[9]}, decimal comma`));
     assert.deepEqual(lines.slice(1).map((l) => l[3]).toSorted(), students.map((x) => x.name).toSorted());
     assert.deepEqual(lines.slice(1).map((l) => l[6]), ['2', '2', '2'], 'epochs');
+
+    // «Borrar los datos del aula» empties the groups' results and the gallery on the panel at once.
+    const extra = await joinClass(s.port, s.code, 'Extra 1');
+    const x = Buffer.alloc(784, 7).toString('base64');
+    assert.equal((await api(s.port, 'POST', 'dibujos', { token: extra, json: { dibujos: [{ x, etiqueta: 3 }] } })).status, 201);
+    await teacher.waitForSelector('[data-testid="aula-gallery-total"][data-count="1"]');
+    await teacher.getByTestId('aula-delete').click();
+    await teacher.getByTestId('aula-delete-confirm').click();
+    await teacher.waitForSelector('[data-testid="aula-groups-total"][data-count="0"]');
+    await teacher.waitForSelector('[data-testid="aula-gallery-total"][data-count="0"]');
+    assert.equal(await teacher.getByTestId('aula-groups-row').count(), 0);
   });
 });

@@ -1259,5 +1259,6 @@ export const aula = {
     enviando: 'Enviando tu experimento al aula…',
     enviado: (n) => `Experimento enviado al panel del docente (solo con tu seudónimo). El aula tiene ${n === '1' ? '1 experimento tuyo' : `${n} experimentos tuyos`}.`,
     no_enviado: (motivo) => `No se ha enviado al aula: ${motivo}`,
+    reintentando: (motivo) => `Aún no ha llegado al aula (${motivo.replace(/\.$/, '')}): se reintenta sola en unos segundos.`,
   },
 };

@@ -14,6 +14,7 @@ import { pedir, textoError } from './peticion.js';
 
 const T = aula.grupos;
 const GUARDADO = 'convaula.aula.grupo';
+const INTENTOS = 15, REINTENTO_MS = 4000;
 
 /** The class part of the Práctica for `formulario` (practica-formulario.js), or null outside a class. */
 export function crearPracticaAula(formulario) {
@@ -56,20 +57,31 @@ export function crearPracticaAula(formulario) {
     nodo,
     /** Before a run: the teacher may have changed the groups meanwhile. */
     antes: leerPlan,
-    /** A finished run: {cambios, base, imagenes, epocas: [[loss, acc, val_loss, val_acc]], exactitud, segundos}. */
+    /**
+     * A finished run: {cambios, base, imagenes, epocas: [[loss, acc, val_loss, val_acc]], exactitud,
+     * segundos}. Without a connection (a server restarting) or when told to wait, it is sent
+     * again for about a minute; the server keeps a resent experiment once.
+     */
     async enviar(run) {
-      const cabeceras = credencialAula();
-      if (!cabeceras || run.epocas.length === 0) return;
+      if (!credencialAula() || run.epocas.length === 0) return;
       ponerEstado(estado, 'sending', T.enviando);
-      try {
-        const { threads } = await primerArranque.engine;
-        const r = await pedir('practica/experimentos', { cabeceras, datos: {
-          variante: varianteDeGrupo(run.cambios), grupo: grupo.value || null, base: run.base, imagenes: run.imagenes,
-          epocas: run.epocas, exactitud: run.exactitud, segundos: run.segundos, hilos: threads } });
-        ponerEstado(estado, 'sent', T.enviado(entero(r.n)));
-      } catch (err) {
-        if (err.code === 'token_invalido') tokenRechazado(err);
-        ponerEstado(estado, 'error', T.no_enviado(textoError(aula.errores, err.code)));
+      const { threads } = await primerArranque.engine;
+      const datos = { variante: varianteDeGrupo(run.cambios), grupo: grupo.value || null, base: run.base, imagenes: run.imagenes,
+        epocas: run.epocas, exactitud: run.exactitud, segundos: run.segundos, hilos: threads };
+      for (let intento = 1; ; intento++) {
+        const cabeceras = credencialAula();
+        if (!cabeceras) return;
+        try {
+          const r = await pedir('practica/experimentos', { cabeceras, datos });
+          return ponerEstado(estado, 'sent', T.enviado(entero(r.n)));
+        } catch (err) {
+          if (err.code === 'token_invalido') tokenRechazado(err);
+          const otraVez = err.code === 'red' || (err.status >= 500 && err.status !== 507) || err.code === 'demasiadas_peticiones';
+          const motivo = textoError(aula.errores, err.code);
+          if (!otraVez || intento >= INTENTOS) return ponerEstado(estado, 'error', T.no_enviado(motivo));
+          ponerEstado(estado, 'retrying', T.reintentando(motivo));
+          await new Promise((r) => setTimeout(r, Math.max(err.reintentarEn * 1000, REINTENTO_MS)));
+        }
       }
     },
   };

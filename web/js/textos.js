@@ -1227,7 +1227,7 @@ export const aula = {
     titulo: 'Práctica por grupos',
     variantes: {
       base: 'Red base', sigmoide: 'Sigmoide', sgd: 'SGD', momento: 'SGD con momento', conv: 'Una capa conv. más',
-      kernel5: 'Kernels 5 × 5', promedio: 'Average pooling', dropout: 'Dropout (quitar o poner)', otra: 'Otra combinación',
+      kernel5: 'Kernels 5 × 5', promedio: 'Average pooling', dropout: 'Cambiar Dropout', otra: 'Otra combinación',
     },
     grupo: (g) => `Grupo ${g}`,
     // The panel.

@@ -7,8 +7,9 @@
 //   GET  /api/aula/panel/flujo        teacher: the summary as server-sent events, at each change
 //   POST /api/aula/preguntas/mostrar  teacher: {pregunta, mostrada}
 //   POST /api/aula/preguntas/ronda    teacher: {pregunta}: clears the question's answers
-//   POST /api/aula/borrar             teacher: {}: deletes every student, answer and drawing
+//   POST /api/aula/borrar             teacher: {}: deletes every student, answer, drawing and experiment
 //   …/dibujos…                        the class's drawings: dibujos.mjs
+//   …/practica…                       «Práctica por grupos», the class's experiments: experimentos.mjs
 //
 // Students send "Authorization: Bearer <token>", the teacher "X-Aula-Clave: <key>" (never a
 // URL: URLs reach logs and browser history). A refusal is {code, message} with its status.
@@ -16,6 +17,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, checkOrigin, createRateLimit, readJson, validate } from './requests.mjs';
 import { hashToken } from './store.mjs';
 import { DRAWING_LIMITS, drawingRoutes, openDrawings } from './dibujos.mjs';
+import { EXPERIMENT_LIMITS, experimentRoutes, openExperiments } from './experimentos.mjs';
 import { createHub } from './stream.mjs';
 
 export const PREFIX = '/api/aula/';
@@ -35,13 +37,22 @@ const digest = (s) => createHash('sha256').update(s).digest();
  * The API's handler: async (req, res) for any URL under PREFIX. `store`: store.mjs;
  * `questions`: the known question ids; `addresses()`: the students' URLs.
  */
-export function createAulaApi({ store, questions, addresses, security, log, limits = LIMITS, drawingLimits = DRAWING_LIMITS }) {
+export function createAulaApi({ store, questions, addresses, security, log, limits = LIMITS, drawingLimits = DRAWING_LIMITS,
+  experimentLimits = EXPERIMENT_LIMITS }) {
   const keyDigest = digest(store.key);
   const rate = createRateLimit({ burst: limits.answerBurst, perSecond: limits.answersPerSecond });
   const drawingRate = createRateLimit({ burst: drawingLimits.burst, perSecond: drawingLimits.perSecond });
+  const experimentRate = createRateLimit({ burst: experimentLimits.burst, perSecond: experimentLimits.perSecond });
   const drawings = openDrawings(store.db);
+  const experiments = openExperiments(store.db);
+  // The class data deleted: the drawings' `cambios` changes too, so that the panel reads them again.
+  let deletions = 0;
+  const drawingSummary = () => {
+    const d = drawings.summary();
+    return { ...d, cambios: `${d.cambios}.${deletions}` };
+  };
   const panel = () => ({ codigo: store.code, direcciones: addresses(), preguntas_conocidas: [...questions],
-    ...store.summary(), dibujos: drawings.summary() });
+    ...store.summary(), dibujos: drawingSummary(), practica: experiments.summary() });
   const hub = createHub({ max: limits.streams, snapshot: panel, headers: security });
 
   // `body` as JSON, or bytes as they are (with their Content-Type in `extra`).
@@ -118,10 +129,14 @@ export function createAulaApi({ store, questions, addresses, security, log, limi
       store.deleteAll();
       rate.clear();
       drawingRate.clear();
+      experimentRate.clear();
+      deletions += 1;
+      experiments.deleted();
       hub.changed();
       send(req, res, 200, { ok: true });
     },
     ...drawingRoutes({ drawings, student, teacher, send, changed: () => hub.changed(), rate: drawingRate, limits: drawingLimits }),
+    ...experimentRoutes({ experiments, student, teacher, send, changed: () => hub.changed(), rate: experimentRate, limits: experimentLimits }),
   };
   const paths = new Set(Object.keys(routes).map((r) => r.split(' ')[1]));
 

@@ -7,6 +7,7 @@
 //   questions   per question id: its round and whether the teacher revealed the answers
 //   answers     a student's first answer to a question in its current round
 //   drawings    the digits the students sent, with their student (dibujos.mjs)
+//   experiments the Práctica experiments they posted, with their student, and the groups' variants (experimentos.mjs)
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,7 +70,7 @@ export function openStore(dir) {
   };
 
   return {
-    db,  // for the tables of other modules (dibujos.mjs)
+    db,  // for the tables of other modules (dibujos.mjs, experimentos.mjs)
     file,
     code,
     key,
@@ -97,7 +98,7 @@ export function openStore(dir) {
       q.clearAnswers.run(question);
     }),
     /**
-     * Everything the students left: pseudonyms, answers, drawings, rounds (the code and key stay),
+     * Everything the students left: pseudonyms, answers, drawings, experiments, rounds (the code and key stay),
      * overwritten in the database file and the WAL emptied, so no copy is left on disk.
      */
     deleteAll() {

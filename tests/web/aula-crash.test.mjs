@@ -2,7 +2,8 @@
 // server is killed (SIGKILL: no chance to flush anything) in the middle; every answer it
 // acknowledged is in the store, which passes SQLite's integrity check, and the restarted
 // server takes the students' tokens and the teacher's key as before (their pages rejoin
-// by themselves). The same for the drawings students send to the class set.
+// by themselves). The same for the drawings students send to the class set and the Práctica
+// experiments they post.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -104,6 +105,44 @@ test('kill -9 while students send drawings loses no acknowledged drawing', async
     const npz = await api(again.port, 'GET', 'panel/dibujos.npz', { key: again.key, raw: true });
     const total = [...stored.values()].reduce((a, b) => a + b, 0);
     assert.equal(leerNpz(new Uint8Array(npz.body), unzipSync).y.length, total);
+  } finally {
+    again.close();
+  }
+});
+
+test('kill -9 while students post Práctica experiments loses no acknowledged experiment', async () => {
+  const root = await lessonRoot(join(dir, 'root-experiments'), QUESTIONS);
+  const data = join(dir, 'data-experiments');
+  const s = await startClass({ root, data });
+  const tokens = [];
+  for (let i = 0; i < 10; i++) tokens.push(await joinClass(s.port, s.code, `Alumno ${i}`));
+  const experiment = (i, k) => ({ variante: 'sgd', grupo: 'A', base: 'classroom', imagenes: 500,
+    epocas: [[1, 0.7, 0.9, 0.75], [0.5, 0.85, 0.45, 0.8 + i / 100 + k / 1000]], exactitud: 0.8, segundos: 10 + k, hilos: 2 });
+  const acked = [];  // ids
+  let killed = false;
+  const exited = new Promise((r) => s.child.on('exit', r));
+  await Promise.all(tokens.map(async (token, i) => {
+    for (let k = 0; k < 3 && !killed; k++) {  // 3: a student's burst
+      const r = await api(s.port, 'POST', 'practica/experimentos', { token, json: experiment(i, k) }).catch(() => null);
+      if (r?.status === 201) acked.push(r.body.id);
+      if (acked.length >= 15 && !killed) {
+        killed = true;
+        s.child.kill('SIGKILL');
+      }
+    }
+  }));
+  assert.ok(killed, `killed mid-load (acknowledged ${acked.length})`);
+  await exited;
+  const db = new Database(join(data, 'aula.sqlite'));
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  const stored = new Set(db.prepare('SELECT id FROM experiments').pluck().all());
+  db.close();
+  for (const id of acked) assert.ok(stored.has(id), `experiment ${id}`);
+
+  const again = await startClass({ root, data });
+  try {
+    const listed = (await api(again.port, 'GET', 'panel/practica', { key: again.key })).body.experimentos.map((e) => e.id);
+    assert.deepEqual(listed.toSorted((a, b) => a - b), [...stored].toSorted((a, b) => a - b));
   } finally {
     again.close();
   }

@@ -8,7 +8,7 @@ import { aula } from '../textos.js';
 import { entero } from '../formato.js';
 import { el } from '../leccion/kit/dom.js';
 import { pintarTinta } from '../leccion/kit/lienzo.js';
-import { API, ErrorAula, pedir } from './peticion.js';
+import { crearLector, descargar as bajar, pedir } from './peticion.js';
 
 const T = aula.conjunto;
 
@@ -76,39 +76,17 @@ export function crearGaleria(raiz, { cabeceras, accion, alCambiar = () => {} }) 
       : null)));
   }
 
-  let leido = null, leyendo = false, pendiente = null;
-  async function leer() {
-    leyendo = true;
-    try {
-      while (pendiente !== leido) {
-        const quiero = pendiente;
-        conjunto = await pedir('panel/dibujos', { cabeceras });
-        leido = quiero;
-        pintar();
-        alCambiar(conjunto);
-      }
-    } catch {
-      leido = null;  // read again at the next change
-    } finally {
-      leyendo = false;
-    }
-  }
-
-  descargar.addEventListener('click', async () => {
-    const r = await fetch(new URL('panel/dibujos.npz', API), { headers: cabeceras, cache: 'no-store' });
-    if (!r.ok) throw new ErrorAula('otro', r.status);
-    const enlace = el('a', { href: URL.createObjectURL(await r.blob()), download: 'clase.npz' });
-    enlace.click();
-    setTimeout(() => URL.revokeObjectURL(enlace.href), 10_000);
+  const leer = crearLector(() => pedir('panel/dibujos', { cabeceras }), (datos) => {
+    conjunto = datos;
+    pintar();
+    alCambiar(conjunto);
   });
+  descargar.addEventListener('click', () => bajar('panel/dibujos.npz', 'clase.npz', cabeceras).catch(() => {}));
 
   pintar();
   return {
     /** The panel's summary of the set ({total, cambios}): reads the set again when it changed. */
-    actualizar(resumen) {
-      pendiente = resumen?.cambios ?? null;
-      if (!leyendo) leer();
-    },
+    actualizar: (resumen) => leer(resumen?.cambios),
     conjunto: () => conjunto,
   };
 }

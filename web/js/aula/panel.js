@@ -12,6 +12,7 @@ import { el, ponerEstado } from '../leccion/kit/dom.js';
 import { API, ErrorAula, pedir, textoError } from './peticion.js';
 import { crearGaleria } from './galeria.js';
 import { crearEvaluacion } from './evaluacion.js';
+import { crearGrupos } from './grupos.js';
 
 const GUARDADA = 'convaula.aula.clave';
 const REINTENTO_MS = 3000;
@@ -35,6 +36,7 @@ const accion = (ruta, datos, hecho = '') => pedir(ruta, { datos, cabeceras })
   .then(() => ponerEstado(error, 'ok', hecho), (err) => ponerEstado(error, 'error', textoError(T.errores, err.code)));
 const evaluacion = crearEvaluacion($('aula-evaluation'));
 const galeria = crearGaleria($('aula-gallery'), { cabeceras, accion, alCambiar: evaluacion.conjuntoCambiado });
+const grupos = crearGrupos($('aula-groups'), { cabeceras, accion });
 
 if (!clave) ponerEstado(error, 'error', T.sin_clave);
 else escuchar();
@@ -84,6 +86,7 @@ function pintar(resumen) {
   }
   $('aula-panel-code').textContent = T.panel_codigo(resumen.codigo);
   galeria.actualizar(resumen.dibujos);
+  grupos.actualizar(resumen.practica);
   const unidos = $('aula-panel-joined');
   unidos.textContent = T.panel_unidos(entero(resumen.students));
   unidos.dataset.count = String(resumen.students);

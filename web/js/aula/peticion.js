@@ -31,3 +31,41 @@ export async function pedir(ruta, { datos, cabeceras = {} } = {}) {
 
 /** The Spanish text of an error code (textos.js aula.errores). */
 export const textoError = (errores, code) => errores[code] ?? errores.otro;
+
+/** A file the teacher downloads from `ruta` (with the key in `cabeceras`), saved as `nombre`. */
+export async function descargar(ruta, nombre, cabeceras) {
+  const r = await fetch(new URL(ruta, API), { headers: cabeceras, cache: 'no-store' });
+  if (!r.ok) throw new ErrorAula('otro', r.status);
+  const enlace = document.createElement('a');
+  enlace.href = URL.createObjectURL(await r.blob());
+  enlace.download = nombre;
+  enlace.click();
+  setTimeout(() => URL.revokeObjectURL(enlace.href), 10_000);
+}
+
+/**
+ * Reads a panel's data again after each change the live summary announces (its `cambios`), one
+ * request at a time: leer() resolves the data, pintar(datos) shows it. Returns actualizar(cambios).
+ */
+export function crearLector(leer, pintar) {
+  let leido = null, leyendo = false, pendiente = null;
+  async function bucle() {
+    leyendo = true;
+    try {
+      while (pendiente !== leido) {
+        const quiero = pendiente;
+        const datos = await leer();
+        leido = quiero;
+        pintar(datos);
+      }
+    } catch {
+      leido = null;  // read again at the next change
+    } finally {
+      leyendo = false;
+    }
+  }
+  return (cambios) => {
+    pendiente = cambios ?? null;
+    if (!leyendo) bucle();
+  };
+}

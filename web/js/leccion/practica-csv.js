@@ -2,7 +2,7 @@
 // decimal commas (what a Spanish-language spreadsheet expects), UTF-8 with a BOM so that accents
 // survive, one row per run.
 
-import { leccion } from '../textos.js';
+import { leccion, aula } from '../textos.js';
 import { sinAgrupar } from '../formato.js';
 
 const T = leccion.practica;
@@ -16,10 +16,13 @@ const campo = (v) => {
 // A student's text that a spreadsheet would take for a formula keeps a leading apostrophe.
 const sinFormula = (t) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
 
+const cifra = (x) => (x === undefined ? '' : sinAgrupar(x, 4));
+/** Rows of fields → the CSV text (without the BOM). */
+export const csvDeFilas = (filas) => filas.map((f) => f.map(campo).join(';')).join('\r\n') + '\r\n';
+
 /** runs: the table's runs → the CSV text (without the BOM). */
 export function csvDeRuns(runs) {
   const filas = [T.csv_columnas];
-  const cifra = (x) => (x === undefined ? '' : sinAgrupar(x, 4));
   for (const r of runs) {
     const v = r.validacion.at(-1) ?? [];
     filas.push([
@@ -29,7 +32,21 @@ export function csvDeRuns(runs) {
       T.csv_estados[r.estado] ?? r.estado, r.diff.join(' '),
     ]);
   }
-  return filas.map((f) => f.map(campo).join(';')).join('\r\n') + '\r\n';
+  return csvDeFilas(filas);
+}
+
+/**
+ * «Práctica por grupos»: the class's experiments (server/aula/experimentos.mjs, best first) →
+ * the CSV text (without the BOM): one row per experiment, its last epoch's validation beside
+ * the test accuracy.
+ */
+export function csvDeExperimentos(lista) {
+  const G = aula.grupos;
+  return csvDeFilas([G.csv_columnas, ...lista.map((e, i) => {
+    const v = e.epocas.at(-1);
+    return [i + 1, G.variantes[e.variante] ?? e.variante, e.grupo ?? '', sinFormula(e.seudonimo), T.base_nombres[e.base] ?? e.base,
+      e.imagenes, e.epocas.length, cifra(v[2]), cifra(v[3]), cifra(e.exactitud), sinAgrupar(e.segundos, 1), e.hilos];
+  })]);
 }
 
 /** Hands the CSV to the browser as a download. */

@@ -139,6 +139,16 @@ export function crearFormulario(motor, specs) {
   return {
     nodo, describir,
     habilitar(si) { for (const c of campos) c.disabled = !si; },
+    /** Sets the changes to `cambios` (variante()'s, missing = unchanged from the base), as a student's group is given. */
+    aplicar(cambios) {
+      for (const [id, clave] of [['practica-sigmoide', 'sigmoide'], ['practica-kernel5', 'kernel5'], ['practica-promedio', 'promedio'], ['practica-dropout', 'dropout']]) {
+        cambiosCampos.querySelector(`#${id}`).checked = Boolean(cambios[clave]);
+      }
+      cambiosCampos.querySelector('#practica-conv').value = String(cambios.conv ?? 0);
+      const optimizadorCampo = cambiosCampos.querySelector('#practica-optimizador');
+      optimizadorCampo.value = cambios.optimizador ?? 'adadelta';
+      optimizadorCampo.dispatchEvent(new Event('change'));
+    },
     /** The experiment the form describes: its spec, name, words, settings and hypothesis. */
     leer() {
       const cambios = leerCambios();
@@ -147,7 +157,7 @@ export function crearFormulario(motor, specs) {
         spec: variante(origen, cambios), etiqueta: nombreCorto(origen, cambios), diff: diferencias(origen, cambios),
         config: T.config(T.base_nombres[base.value], entero(Number(imagenes.value)), epocas.value),
         base: base.value, imagenes: Number(imagenes.value), epocas: Number(epocas.value),
-        hipotesis: hipotesis.value.trim().slice(0, MAX_HIPOTESIS),
+        hipotesis: hipotesis.value.trim().slice(0, MAX_HIPOTESIS), cambios,
       };
     },
   };

@@ -7,7 +7,8 @@
 // Finished runs are stored in the browser (practica-guardado.js) and come back after a reload;
 // the table downloads as CSV. Experiments train the engine's slot 'experimento', so the page's
 // network (slot 'principal') answers the drawing and the other sections meanwhile; «Usar esta
-// red» copies the last one into it.
+// red» copies the last one into it. In a class (Aula en vivo), aula/practica-alumno.js sets the
+// student's group's variant and posts each finished experiment to the teacher's panel.
 
 import { leccion, entrenamiento as TE } from '../textos.js';
 import { entero, decimal, porcentaje, duracion } from '../formato.js';
@@ -19,6 +20,7 @@ import { crearGrafica, crearLeyenda } from '../ui/grafica.js';
 import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
 import { crearUsarRed } from './kit/usar-red.js';
 import { mensajeDeError } from '../ui/mensajes.js';
+import { crearPracticaAula } from '../aula/practica-alumno.js';
 
 const T = leccion.practica;
 const C = leccion.comun;
@@ -165,12 +167,13 @@ export async function crear(seccion, { motor }) {
   const almacen = el('p', { class: 'estado', role: 'status', 'data-testid': 'practice-storage' });
   const runsGuardados = crearGuardado();
   const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'practice' });
+  const enAula = crearPracticaAula(formulario);
   raiz.append(
     el('div', { class: 'panel panel-leccion' },
       el('p', { class: 'ayuda', text: T.nota_base }), el('p', { class: 'ayuda', 'data-testid': 'practice-validation-note', text: T.nota_validacion }),
       el('p', { class: 'ayuda', text: T.nota_restaurar }),
       el('div', { class: 'practica' },
-        el('div', { class: 'practica-form' }, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso,
+        el('div', { class: 'practica-form' }, enAula?.nodo ?? null, formulario.nodo, el('div', { class: 'botones' }, lanzar, detener), estado, progreso,
           usarRed.nodo),
         tablero.graficas)),
     tablero.tabla, tablero.vacia, el('div', { class: 'botones' }, csv), almacen);
@@ -203,6 +206,7 @@ export async function crear(seccion, { motor }) {
 
   for (const { name, spec } of await motor.consultar((c) => c.presets())) specs.set(name, spec);
   let actual = null;
+  let curvas = [];  // the current run's [loss, accuracy, val_loss, val_accuracy] per epoch, for the class
   await recuperar();
   let siguienteN = Math.max(0, ...tablero.runs.map((r) => r.n)) + 1;
 
@@ -223,6 +227,7 @@ export async function crear(seccion, { motor }) {
     },
     alEpoca(e) {
       tablero.epoca(actual, e);
+      curvas.push([e.loss, e.accuracy, e.val_loss, e.val_accuracy]);
       if (e.epoch === e.epochs) ponerEstado(estado, 'testing', T.estado_prueba);
     },
   });
@@ -244,6 +249,10 @@ export async function crear(seccion, { motor }) {
     run.test = stopped ? null : test;
     run.estado = stopped ? 'stopped' : 'done';
     if (!stopped) usarRed.ofrecer(T.experimento_cual(run.n));
+    if (!stopped && test) {
+      enAula?.enviar({ cambios: experimento.cambios, base: run.base, imagenes: run.imagenes, epocas: curvas.filter((c) => c.every(Number.isFinite)),
+        exactitud: test.accuracy, segundos: run.segundos });
+    }
     return ['done', stopped ? T.estado_detenido(run.n) : T.estado_hecho(run.n)];
   }
 
@@ -251,6 +260,8 @@ export async function crear(seccion, { motor }) {
   async function ejecutar() {
     if (tablero.lleno()) return ponerEstado(estado, 'busy', T.lleno(entero(HUECOS)));
     let run = null;
+    curvas = [];
+    await enAula?.antes();
     try {
       await seguidor.ejecutar(async (entrenar) => {
         habilitar(true);

@@ -59,3 +59,27 @@ export function variante(base, { sigmoide, optimizador = 'adadelta', lr, conv = 
   }
   return spec;
 }
+
+// «Práctica por grupos» (Aula en vivo): the variants a teacher gives to groups, each one change
+// of the form's from the base network; 'otra' is any other combination a student chose.
+export const GRUPOS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+export const VARIANTES_GRUPO = {
+  base: {},
+  sigmoide: { sigmoide: true },
+  sgd: { optimizador: 'sgd' },
+  momento: { optimizador: 'momento' },
+  conv: { conv: 1 },
+  kernel5: { kernel5: true },
+  promedio: { promedio: true },
+  dropout: { dropout: true },
+  otra: null,
+};
+const SIN_CAMBIOS = { sigmoide: false, optimizador: 'adadelta', conv: 0, kernel5: false, promedio: false, dropout: false };
+
+/** The form's changes (variante()'s `cambios`) as a key of VARIANTES_GRUPO; a learning rate other than the optimizer's own is 'otra'. */
+export function varianteDeGrupo(cambios) {
+  const propia = (c) => c.optimizador === 'adadelta' || !c.lr || c.lr === OPTIMIZADORES[c.optimizador].lr;
+  const igual = (v) => Object.keys(SIN_CAMBIOS).every((k) => (cambios[k] ?? SIN_CAMBIOS[k]) === ({ ...SIN_CAMBIOS, ...v })[k]);
+  const id = Object.keys(VARIANTES_GRUPO).find((k) => VARIANTES_GRUPO[k] && igual(VARIANTES_GRUPO[k]));
+  return id && propia(cambios) ? id : 'otra';
+}

@@ -40,19 +40,21 @@ const cadaPaso = (paso) => (paso ? (u, eje, min, max) => {
 } : undefined);
 
 // Series drawn as lines: solid, or dashed with a dot at each point (a per-epoch curve beside a
-// per-batch one of the same colour).
-const CON_LINEA = new Set(['linea', 'discontinua']);
+// per-batch one of the same colour), or solid with a dot at each point (trazo: per-epoch curves
+// that may have a single epoch).
+const CON_LINEA = new Set(['linea', 'discontinua', 'trazo']);
 
 /**
  * contenedor: the element the chart fills (its CSS gives the height; role="img" and its
  * aria-label stay on it). series: [{color: CSS variable name, tipo: 'linea' | 'discontinua' |
- * 'puntos' | 'huecos'}] (huecos: hollow points, so two point series differ by shape, not by colour alone);
+ * 'puntos' | 'huecos' | 'trazo', ancho?: line width in CSS pixels}] (huecos: hollow points, so two
+ * point series differ by shape, not by colour alone); cambiarSeries() replaces them;
  * yMax undefined = fit the data; xMin/xMax: the x range (borrar() changes xMax);
  * pasoX/pasoY: fixed tick steps.
  */
 export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 0, xMax: xMaxInicial = 1, yMin = 0, yMax,
   pasoX, pasoY, formatoY = numero }) {
-  const datos = series.map(() => []);  // per series, [x, y] pairs in arrival order; y null breaks a line
+  let datos = series.map(() => []);  // per series, [x, y] pairs in arrival order; y null breaks a line
   let xMax = xMaxInicial;
   let marca = null;  // {x, ys: [y per series]}: a marked x, a dashed line and a dot on each curve
   let grafica = null;
@@ -96,10 +98,11 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
         eje(etiquetaY, (u, vals) => vals.map((v) => formatoY(v)), cadaPaso(pasoY), (u, textos) => Math.ceil(anchoTextos(textos, fuente) + 16), letra * 2.5),
       ],
       series: [{}, ...series.map((s) => ({
-        stroke: color(s.color), width: CON_LINEA.has(s.tipo) ? 1.5 : 0,
+        stroke: color(s.color), width: CON_LINEA.has(s.tipo) ? s.ancho ?? 1.5 : 0,
         dash: s.tipo === 'discontinua' ? [6 * uPlot.pxRatio, 4 * uPlot.pxRatio] : undefined,
         points: s.tipo === 'linea' ? { show: false }
-          : { show: true, size: s.tipo === 'discontinua' ? 6 : 8, width: 2, fill: s.tipo === 'huecos' ? '#fff' : color(s.color), stroke: color(s.color) },
+          : { show: true, size: { trazo: 1 + 2 * (s.ancho ?? 1.5), discontinua: 6 }[s.tipo] ?? 8, width: 2,
+            fill: s.tipo === 'huecos' ? '#fff' : color(s.color), stroke: color(s.color) },
         paths: CON_LINEA.has(s.tipo) ? undefined : () => null,
         // A cut (cortar) is a null between two close points: widen its clip so the steep
         // segment uPlot draws across it does not show at the gap's edges.
@@ -158,6 +161,7 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
 
   function programar() {
     contenedor.dataset.puntos = String(datos.reduce((n, d) => n + d.filter(([, y]) => y !== null).length, 0));
+    contenedor.dataset.series = String(datos.filter((d) => d.some(([, y]) => y !== null)).length);
     if (!pendiente) { pendiente = true; requestAnimationFrame(dibujar); }
   }
 
@@ -195,6 +199,16 @@ export function crearGrafica(contenedor, { etiquetaX, etiquetaY, series, xMin = 
     cortar(serie) {
       const ultimo = datos[serie].at(-1);
       if (ultimo && ultimo[1] !== null) datos[serie].push([ultimo[0] + 1e-9, null]);
+    },
+    /** New series (the same shape as crearGrafica's), all empty, and new ranges: the chart is built again with them. */
+    cambiarSeries(nuevas, rangos = {}) {
+      series = nuevas;
+      datos = series.map(() => []);
+      xMax = rangos.xMax ?? xMax;
+      yMin = rangos.yMin ?? yMin;
+      grafica?.destroy();
+      grafica = null;
+      programar();
     },
     borrar(nuevoXMax = 1) {
       datos.forEach((d) => (d.length = 0));

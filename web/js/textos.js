@@ -248,6 +248,9 @@ export const leccion = {
     cuadricula: 'cuadrícula',
     esperando: 'Esperando a que el motor y los datos de MNIST estén listos…',
     calculando: 'Calculando…',
+    // The «Detener» of a long scoring pass (the test set's 10.000 images): it ends between two slices.
+    detener: 'Detener',
+    detenido: 'Cálculo detenido antes de terminar: no hay resultado nuevo. La página sigue lista; puedes volver a lanzarlo cuando quieras.',
     // «Usar esta red» (kit/usar-red.js), after a Práctica experiment or the notebook's run.
     usar_red: 'Usar esta red en el dibujo',
     usar_red_hecho: (cual) => `Ahora ${cual} es la que lee tus dibujos (y la de las demás secciones).`,
@@ -1216,6 +1219,8 @@ export const aula = {
     evaluando: (hechos, total) => `Leyendo dibujos: ${hechos} de ${total}…`,
     evaluar_error: 'No se ha podido cargar la red de la lección en este navegador.',
     evaluar_vacio: 'El conjunto está vacío: no hay nada que probar.',
+    detener: 'Detener',
+    evaluar_detenida: 'Prueba detenida antes de terminar: no hay resultado nuevo. Puedes volver a lanzarla cuando quieras.',
     mnist: (p) => `Con MNIST acierta el ${p}.`,
     peores: (n) => `Los ${n} dibujos que peor lee`,
   },

@@ -18,10 +18,11 @@ const PEORES = 12;
 /** The evaluation in `raiz`; conjuntoCambiado({dibujos}) after each read of the set. */
 export function crearEvaluacion(raiz) {
   const boton = el('button', { type: 'button', class: 'boton-pequeno', 'data-testid': 'aula-evaluate', text: T.evaluar, disabled: true });
+  const detener = el('button', { type: 'button', class: 'boton-pequeno', 'data-testid': 'aula-evaluate-stop', text: T.detener, disabled: true });
   const estado = el('p', { class: 'estado', role: 'status', 'data-testid': 'aula-evaluation-status' });
   const mnist = el('p', { class: 'nota', 'data-testid': 'aula-evaluation-mnist' });
   const resultado = el('div', { 'data-testid': 'aula-evaluation-result' });
-  raiz.append(el('h2', { text: T.evaluar_titulo }), el('div', { class: 'botones' }, boton), estado, mnist, resultado);
+  raiz.append(el('h2', { text: T.evaluar_titulo }), el('div', { class: 'botones' }, boton, detener), estado, mnist, resultado);
 
   let dibujos = [];
   let motor = null;  // {cliente, manifiesto}, once started
@@ -35,15 +36,24 @@ export function crearEvaluacion(raiz) {
     return motor;
   }
 
+  let parar = false;  // «Detener»: the loop ends before its next drawing
+  detener.addEventListener('click', () => {
+    parar = true;
+    detener.disabled = true;
+  });
+
   boton.addEventListener('click', async () => {
     const lista = dibujos.map((d) => ({ cifra: d.etiqueta, pixeles: deBase64(d.x) }));
     if (!lista.length) return ponerEstado(estado, 'empty', T.evaluar_vacio);
     boton.disabled = true;
+    parar = false;
+    detener.disabled = false;
     try {
       ponerEstado(estado, 'loading', T.evaluar_cargando);
       const { cliente, manifiesto } = await arrancar();
       const predichas = [], seguridad = [];
       for (const [i, d] of lista.entries()) {
+        if (parar) return ponerEstado(estado, 'stopped', T.evaluar_detenida);
         if (i % 25 === 0) ponerEstado(estado, 'working', T.evaluando(entero(i), entero(lista.length)));
         const r = await cliente.predict({ pixels: aFloats(d.pixeles) });
         predichas.push(r.digit);
@@ -63,6 +73,7 @@ export function crearEvaluacion(raiz) {
       ponerEstado(estado, 'error', T.evaluar_error);
     } finally {
       boton.disabled = !dibujos.length;
+      detener.disabled = true;
     }
   });
 

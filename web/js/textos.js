@@ -894,6 +894,13 @@ export const leccion = {
     },
     guardado_danado: 'Había un conjunto guardado dañado o de otra versión: se ha apartado sin borrarlo y empiezas uno nuevo.',
     recuperados: (n) => `Recuperados ${n} dibujos de una visita anterior, guardados en este navegador.`,
+    // The class's live question before the panel's test of the lesson's network on the class's drawings.
+    pregunta_aula: {
+      enunciado: 'Pregunta para toda el aula: ¿lee la red de la lección nuestra letra tan bien como la de MNIST?',
+      opciones: { mejor: 'Mejor: nuestros dibujos son más claros', igual: 'Igual de bien: un 7 es un 7', peor: 'Peor: no se parece a lo que vio al aprender' },
+      ayuda: 'Piensa en quién escribió los dígitos de MNIST, con qué y cómo se recortaron.',
+      respuesta: 'Lo normal es que peor: MNIST son dígitos escritos con bolígrafo en papel, escaneados y centrados de una forma concreta, y la red solo ha visto esos. Nuestros dibujos, con ratón o con el dedo, tienen otro trazo, otro grosor y otras formas. El panel del aula lo va a medir con los dibujos de toda la clase.',
+    },
     preguntas: {
       ajuste: {
         enunciado: 'Antes de ajustar: ¿de qué pesos parte «mi-letra»?',
@@ -1188,6 +1195,7 @@ export const aula = {
     'question-dropped': 'Neuronas apagadas',
     'question-gradient': 'Gradiente',
     'question-pooling': 'Max pooling',
+    'question-class-handwriting': '¿Lee la red nuestra letra tan bien como la de MNIST?',
   },
   // The class's set of drawings: the student's side («Enséñale a la red») and the panel's gallery.
   conjunto: {
@@ -1220,6 +1228,8 @@ export const aula = {
     evaluar_error: 'No se ha podido cargar la red de la lección en este navegador.',
     evaluar_vacio: 'El conjunto está vacío: no hay nada que probar.',
     detener: 'Detener',
+    preguntar: 'Preguntar primero a la clase',
+    preguntar_nota: 'Cada cual responde en su página, en «Enséñale a la red». Cuando hayan respondido, mostrad las respuestas y después probad la red.',
     evaluar_detenida: 'Prueba detenida antes de terminar: no hay resultado nuevo. Puedes volver a lanzarla cuando quieras.',
     mnist: (p) => `Con MNIST acierta el ${p}.`,
     peores: (n) => `Los ${n} dibujos que peor lee`,

@@ -247,8 +247,8 @@ describe('when something goes wrong', () => {
       await page.waitForFunction((n) => document.querySelector('[data-testid="active-model"]').textContent.includes(n), name);
     };
     const notKept = async (page, sentence) => {
-      await page.waitForSelector('[data-testid="weights-message"][data-state="error"]', { state: 'attached' });
-      assert.equal(await page.getByTestId('weights-message').textContent(), sentence);
+      await page.waitForFunction((t) => document.querySelector('[data-testid="weights-message"]').textContent === t, sentence);
+      assert.equal(await page.getByTestId('weights-message').getAttribute('data-state'), 'error');
       assert.equal(await page.getByTestId('active-model').getAttribute('data-kept'), 'false');
       assert.equal(await activeModel(page), 'archivo', 'the network loaded is the one that answers');
       assert.equal((await handwritten(page, 1)).digit, 1);
@@ -261,7 +261,7 @@ describe('when something goes wrong', () => {
       page.on('pageerror', (err) => errors.push(String(err)));
       await page.goto(app.server.url);
       await waitPretrained(page);
-      const textos = await page.evaluate(() => import('./js/textos.js').then((m) => m.pesos.conservar_error));
+      const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({ ...m.pesos.conservar_error, ilegible: m.pesos.conservada_ilegible })));
       return { context, page, errors, textos };
     };
 
@@ -274,6 +274,9 @@ describe('when something goes wrong', () => {
       };
     });
     try {
+      // At open: nothing kept can be read, and it says so; the pretrained network answers.
+      await privado.page.waitForFunction((t) => document.querySelector('[data-testid="weights-message"]').textContent === t, privado.textos.ilegible);
+      assert.equal((await handwritten(privado.page, 1)).digit, 1);
       await load(privado.page, 'mia.cvw');
       await notKept(privado.page, privado.textos.no_disponible);
       await waitState(privado.page, ['idle'], READY);

@@ -177,6 +177,7 @@ export const pesos = {
   archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
   // The network kept in this browser between visits (ui/red-conservada.js).
   conservada_apartada: 'La red que este navegador guardaba de otra visita estaba dañada o el motor no la ha aceptado: se ha apartado (no se ha borrado) y se usa la red de siempre.',
+  conservada_ilegible: 'Este navegador no deja leer lo que guarda (quizá estás en modo privado o por sus ajustes): si tenías una red guardada de otra visita, no se ha podido recuperar. Ahora responde la red preentrenada.',
   conservar_error: {
     sin_indexeddb: 'Este navegador no deja guardar datos (quizá estás en modo privado): la red sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
     cuota: 'No queda espacio para guardar la red en este navegador: sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',

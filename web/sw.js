@@ -113,11 +113,40 @@ let record = null;
 // while this worker is still activating, else it would never answer.
 let activated;
 const activation = new Promise((resolve) => { activated = resolve; });
+
+/**
+ * STATE's record if `value` fits its layout ({active: a version or null, older: {version: [client
+ * ids]}}), as a fresh object; else null (damaged, written by another layout, edited by hand).
+ */
+function recordOf(value) {
+  const isVersion = (v) => typeof v === 'string' && /^[\w-]{1,64}$/.test(v);
+  const isMap = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(value) || !isMap(value.older) || !(value.active === null || isVersion(value.active))) return null;
+  const older = Object.entries(value.older);
+  const fits = older.every(([v, ids]) => isVersion(v) && Array.isArray(ids) && ids.every((id) => typeof id === 'string'));
+  return fits ? { active: value.active, older: Object.fromEntries(older) } : null;
+}
+
+// The stored record, checked; without one, a record from before any build's: {active: null,
+// older: {}} (activate then finds the active build from the caches). One that does not fit is
+// moved aside (kept, not deleted) and counts as none: a worker that cannot read its record
+// still serves its build.
+async function keptRecord() {
+  const state = await caches.open(STATE);
+  const kept = await state.match(RECORD);
+  const none = { active: null, older: {} };
+  if (!kept) return none;
+  const text = await kept.text();
+  let value = null;
+  try { value = recordOf(JSON.parse(text)); } catch { /* not JSON: set aside below */ }
+  if (value) return value;
+  await state.put(`${RECORD}-set-aside`, new Response(text));
+  await state.delete(RECORD);
+  return none;
+}
+
 async function readRecord() {
-  if (!record) {
-    const kept = await (await caches.open(STATE)).match(RECORD);
-    record = kept ? await kept.json() : { active: null, older: {} };
-  }
+  record ??= await keptRecord();
   if (record.active !== VERSION && self.serviceWorker?.state !== 'activated') await activation;
   return record;
 }
@@ -150,8 +179,7 @@ async function prune({ active, older: builds }) {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const others = (await caches.keys()).filter((k) => k.startsWith('convaula-') && k !== CACHE);
-    const kept = await (await caches.open(STATE)).match(RECORD);
-    const { active, older } = kept ? await kept.json() : { active: null, older: {} };
+    const { active, older } = await keptRecord();
     record = { active, older };
     // The build active until now (a build from before this record: the only other cache).
     const previous = active ?? (others.length === 1 ? others[0].slice('convaula-'.length) : null);

@@ -34,6 +34,7 @@ const LOADED = {
 let loading = null;                       // the loadData in progress (a promise)
 let training = null;                      // the training run in progress, see train()
 let scoring = null;                       // the scoring pass in progress: {slot, promise, stopping}
+const waiting = new Set();                // passes not started yet (data loading, another pass): {stopping}
 const PENDING = Symbol('reply later');
 
 class EngineError extends Error {
@@ -359,7 +360,8 @@ function epochEnded(e) {
 
 async function finish(stopped) {
   const t = training;
-  t.finishing = true;  // pause, resume and stop are moot from here
+  t.finishing = true;  // pause and resume are moot from here; stop ends the closing score
+  t.stopping = false;
   call('trainEnd');
   const last = t.history[t.history.length - 1];
   try {
@@ -372,7 +374,9 @@ async function finish(stopped) {
     reply(t.id, { stopped, history: t.history, test });
   } catch (err) {
     training = null;
-    failed(t.id, err);
+    // Stopped while scoring: a stopped run, without test figures.
+    if (err.code === 'stopped') reply(t.id, { stopped: true, history: t.history, test: null });
+    else failed(t.id, err);
   }
 }
 
@@ -389,11 +393,12 @@ function resume() {
 }
 function stop({ pass }) {
   if (pass) {
-    if (scoring) scoring.stopping = true;
+    for (const p of [scoring, ...waiting]) if (p) p.stopping = true;
     return;
   }
-  if (!training || training.finishing) return;
+  if (!training) return;
   training.stopping = true;
+  if (training.finishing) return;  // its closing score ends at its next slice
   training.paused = false;
   schedule();
 }
@@ -404,7 +409,7 @@ function stop({ pass }) {
 // requests are answered, and `stop` ends the pass, which then rejects with 'stopped'.
 async function nextSlice() {
   await nextTask();
-  if (scoring?.stopping) throw new EngineError('stopped', 'the scoring pass was stopped');
+  if (scoring?.stopping || (training?.finishing && training.stopping)) throw new EngineError('stopped', 'the scoring pass was stopped');
 }
 
 // Keras's evaluate() on the test set ({loss, accuracy, classes, confusion}).
@@ -538,17 +543,25 @@ async function dispatch(type, payload, id) {
   // with unsupported or no_model. Every need implies the engine.
   if (starting && request.needs?.length) await starting.catch(() => {});
   check(request, args);
-  while (clash(request, args) === 'wait') {
-    await scoring.promise.catch(() => {});
-    check(request, args);  // the world may have changed while waiting
-  }
-  const loads = typeof request.loads === 'function' ? request.loads(args) : request.loads;
-  if (loads?.some((set) => !LOADED[set]())) {
-    await loadData({ sets: loads, trainLimit: data.trainLimit });
-    check(request, args);
+  // A pass stopped before it starts (while it waits here) is stopped all the same.
+  const pass = { slot: args.model, stopping: false };
+  if (request.run === 'pass') waiting.add(pass);
+  try {
+    while (clash(request, args) === 'wait') {
+      await scoring.promise.catch(() => {});
+      check(request, args);  // the world may have changed while waiting
+    }
+    const loads = typeof request.loads === 'function' ? request.loads(args) : request.loads;
+    if (loads?.some((set) => !LOADED[set]())) {
+      await loadData({ sets: loads, trainLimit: data.trainLimit });
+      check(request, args);
+    }
+  } finally {
+    waiting.delete(pass);
   }
   if (request.run !== 'pass') return handlers[type](args, id);
-  const pass = { slot: args.model, promise: handlers[type](args, id) };
+  if (pass.stopping) throw new EngineError('stopped', 'the scoring pass was stopped before it started');
+  pass.promise = handlers[type](args, id);
   scoring = pass;
   try {
     return await pass.promise;

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { READY, launchBrowser } from './harness.mjs';
-import { DIGITS, drawOnPad, visit } from './acts.mjs';
+import { DIGITS, answerQuestion, drawOnPad, visit } from './acts.mjs';
 import { hand } from './teach-strokes.mjs';
-import { api, startClass } from './aula.mjs';
+import { api, joinClass, startClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -141,5 +141,64 @@ print(any((x == gone).all() for x in d['x']))
     await students[0].page.waitForSelector('[data-testid="teach-class-status"][data-state="withdrawn"]');
     await teacher.waitForSelector(`[data-testid="aula-gallery-total"][data-count="${149 - theirs}"]`);
     assert.deepEqual(await counts(teacher, 'aula-gallery-student'), before.filter((a) => a.seudonimo !== students[0].name).map((a) => a.n));
+  });
+
+  test('the class is asked first: students answer the live question on their page, the panel shows the answers, then measures (and «Detener» stops it)', { timeout: 10 * 60_000 }, async () => {
+    const own = await startClass({ root: DIST, data: join(dir, 'asked') });
+    const contexts = [];
+    try {
+      const teacherContext = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+      contexts.push(teacherContext);
+      const teacher = await teacherContext.newPage();
+      await teacher.goto(`http://127.0.0.1:${own.port}/aula.html#clave=${own.key}`);
+      await teacher.waitForSelector('[data-testid="aula-panel-connection"][data-state="live"]');
+      const id = 'question-class-handwriting';
+      const card = teacher.getByTestId('aula-class-question').getByTestId(`aula-question-${id}`);
+      assert.equal(await teacher.getByTestId('aula-class-question').isVisible(), false);
+      await teacher.getByTestId('aula-ask-class').click();
+      await card.waitFor();
+      assert.equal(await card.getAttribute('data-total'), '0');
+
+      // Two students answer it in «Enséñale a la red»: one right (worse than MNIST), one not.
+      for (const option of [2, 1]) {
+        const context = await browser.newContext();
+        contexts.push(context);
+        await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
+        const page = await context.newPage();
+        await page.goto(`http://aula.test:${own.port}/?aula=${own.code}`);
+        await page.getByTestId('aula-join-button').click();
+        await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+        await visit(page, 'ensena');
+        assert.equal((await answerQuestion(page, id, { option })).right, option === 2);
+        if (option === 2) await page.getByTestId(id).screenshot({ path: join(ARTIFACTS, 'class-question-student.png') });
+      }
+      await teacher.waitForSelector(`[data-testid="aula-class-question"] [data-testid="aula-question-${id}"][data-total="2"]`);
+      assert.equal(await teacher.locator(`[data-testid="aula-question-${id}"]`).count(), 1, 'one card, in the evaluation');
+      await card.getByTestId('aula-reveal').click();
+      await teacher.waitForSelector(`[data-testid="aula-question-${id}"][data-revealed="true"]`);
+      const bars = await card.getByTestId('aula-bar').evaluateAll((els) => els.map((e) => [e.dataset.count, e.dataset.correct]).sort());
+      assert.deepEqual(bars, [['1', 'false'], ['1', 'true']]);
+
+      // Then the evaluation, on drawings a student sent: stopped once, then to the end.
+      const token = await joinClass(own.port, own.code, 'Tortuga 7');
+      const drawings = Array.from({ length: 30 }, (_, i) => ({ x: Buffer.alloc(784, (i * 37) % 256).toString('base64'), etiqueta: i % 10 }));
+      assert.equal((await api(own.port, 'POST', 'dibujos', { token, json: { dibujos: drawings } })).status, 201);
+      await teacher.waitForSelector('[data-testid="aula-gallery-total"][data-count="30"]', { timeout: READY });
+      const status = teacher.getByTestId('aula-evaluation-status');
+      await teacher.getByTestId('aula-evaluate').click();
+      await teacher.getByTestId('aula-evaluate-stop').click();
+      await teacher.waitForSelector('[data-testid="aula-evaluation-status"][data-state="stopped"]', { timeout: READY, state: 'attached' });
+      assert.match(await status.textContent(), /^Prueba detenida antes de terminar/);
+      assert.equal(await teacher.getByTestId('aula-evaluate-stop').isDisabled(), true, '«Detener» back at rest');
+      await teacher.getByTestId('aula-evaluation').screenshot({ path: join(ARTIFACTS, 'asked-stopped-1920x1080.png') });
+      await teacher.getByTestId('aula-evaluate').click();
+      await teacher.waitForSelector('[data-testid="aula-evaluation-status"][data-state="done"]', { timeout: READY, state: 'attached' });
+      assert.equal(await teacher.getByTestId('aula-evaluation').getByTestId('teach-accuracy').getAttribute('data-total'), '30');
+      await teacher.getByTestId('aula-evaluation').screenshot({ path: join(ARTIFACTS, 'asked-evaluation-1920x1080.png') });
+      assert.deepEqual(await axeAudit(teacher), [], 'WCAG 2.1 AA on the panel with the question and the evaluation');
+    } finally {
+      for (const c of contexts) await c.close();
+      own.close();
+    }
   });
 });

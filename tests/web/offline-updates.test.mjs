@@ -117,7 +117,7 @@ describe('first visit, offline and updates', { timeout: 900_000 }, () => {
     }
   });
 
-  test('an update never mixes builds: A keeps working, "Recargar" runs B, B works offline', async () => {
+  test('an update never mixes builds: A keeps working, "Recargar" runs B, B works offline, even with the service worker\'s record damaged', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convaula-update-'));
     const root = join(dir, 'dist');
     await cp(DIST, root, { recursive: true });
@@ -130,6 +130,15 @@ describe('first visit, offline and updates', { timeout: 900_000 }, () => {
       await waitPretrained(page);
       await waitState(page, ['idle'], READY);
       const versionA = await offlineStored(page);
+      // sw.js's own record (which build each open page runs) damaged in Cache Storage: B's
+      // service worker reads it when it activates.
+      const damaged = '{"active": "' + versionA + '", "older": {"x": 3';
+      const state = (text) => page.evaluate(async (t) => {
+        const store = await caches.open('convaula.state'), key = new URL('convaula-state', location.href).href;
+        if (t) return store.put(key, new Response(t));
+        return { record: await (await store.match(key))?.json(), aside: await (await store.match(`${key}-set-aside`))?.text() };
+      }, text);
+      await state(damaged);
       // Build B on the server: one changed file, the service worker restamped.
       await appendFile(join(root, 'js', 'textos.js'), "\nexport const construccion = 'B';\n");
       await rm(join(root, 'js', 'textos.js.br'));
@@ -155,6 +164,8 @@ describe('first visit, offline and updates', { timeout: 900_000 }, () => {
       assert.equal(await build(), 'B');
       const versionB = await offlineStored(page);
       assert.notEqual(versionB, versionA);
+      // The damaged record was set aside (kept) and rebuilt.
+      assert.deepEqual(await state(), { record: { active: versionB, older: {} }, aside: damaged });
       assert.equal(await page.getByTestId('update').isVisible(), false);
       assert.equal((await drawSeven(page)).digit, 7);
       // B offline.

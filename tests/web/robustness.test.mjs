@@ -8,10 +8,11 @@
 // to bad requests are worker-protocol.test.mjs. Files go to build/artifacts/robustness/.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { READY, openPage, trainStatus, useApp, waitPretrained, waitState } from './harness.mjs';
-import { activeModel, handwritten } from './acts.mjs';
+import { activeModel, handwritten, visit } from './acts.mjs';
 
 const app = useApp('robustness');
 const ARTIFACTS = app.artifacts;
@@ -210,6 +211,101 @@ describe('when something goes wrong', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('a long scoring pass (the lesson\'s evaluate, the confusion matrix) stops with «Detener»: it says so, the page answers a drawing and the button rests', async () => {
+    const { page, context, errors } = await openApp();
+    try {
+      const detenido = await page.evaluate(() => import('./js/textos.js').then((m) => m.leccion.comun.detenido));
+      for (const [section, start, stop] of [['entrenar', 'lesson-evaluate', 'lesson-evaluate-stop'], ['aprendido', 'confusion-compute', 'confusion-stop']]) {
+        await visit(page, section);
+        const status = page.getByTestId(start).locator('xpath=ancestor::div[contains(@class, "panel")][1]').locator('.estado');
+        assert.equal(await page.getByTestId(stop).isDisabled(), true, `${stop} rests disabled`);
+        await page.getByTestId(start).click();
+        await page.waitForSelector(`[data-testid="${stop}"]:not([disabled])`, { timeout: 30_000 });
+        await page.getByTestId(stop).scrollIntoViewIfNeeded();
+        await page.getByTestId(stop).locator('xpath=..').screenshot({ path: `${ARTIFACTS}${stop}.png` });
+        await page.getByTestId(stop).click();
+        await page.waitForFunction((el) => el.dataset.state !== 'working', await status.elementHandle(), { timeout: 60_000 });
+        assert.equal(await status.getAttribute('data-state'), 'stopped', start);
+        assert.equal(await status.textContent(), detenido);
+        assert.equal(await page.getByTestId(stop).isDisabled(), true, `${stop} back at rest`);
+        assert.equal(await page.getByTestId(start).isEnabled(), true, `${start} can run again`);
+        assert.equal((await handwritten(page, 1)).digit, 1, `a drawing after stopping ${start}`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('private mode (IndexedDB will not open) and a full quota: a network loaded from a file stays active, the page says in Spanish it is not kept, and what was kept stays', async () => {
+    const weights = readFileSync(new URL('../../models/keras-mnist.cvw', import.meta.url));
+    const load = async (page, name) => {
+      await page.getByTestId('weights-load').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: weights });
+      await page.waitForFunction((n) => document.querySelector('[data-testid="active-model"]').textContent.includes(n), name);
+    };
+    const notKept = async (page, sentence) => {
+      await page.waitForFunction((t) => document.querySelector('[data-testid="weights-message"]').textContent === t, sentence);
+      assert.equal(await page.getByTestId('weights-message').getAttribute('data-state'), 'error');
+      assert.equal(await page.getByTestId('active-model').getAttribute('data-kept'), 'false');
+      assert.equal(await activeModel(page), 'archivo', 'the network loaded is the one that answers');
+      assert.equal((await handwritten(page, 1)).digit, 1);
+    };
+    const open = async (init) => {
+      const context = await app.browser.newContext();
+      await context.addInitScript(init);
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (err) => errors.push(String(err)));
+      await page.goto(app.server.url);
+      await waitPretrained(page);
+      const textos = await page.evaluate(() => import('./js/textos.js').then((m) => ({ ...m.pesos.conservar_error, ilegible: m.pesos.conservada_ilegible })));
+      return { context, page, errors, textos };
+    };
+
+    // Private mode as some browsers have it: indexedDB.open fails.
+    const privado = await open(() => {
+      IDBFactory.prototype.open = function () {
+        const request = { result: undefined, error: new DOMException('private browsing', 'InvalidStateError') };
+        setTimeout(() => request.onerror?.(new Event('error')));
+        return request;
+      };
+    });
+    try {
+      // At open: nothing kept can be read, and it says so; the pretrained network answers.
+      await privado.page.waitForFunction((t) => document.querySelector('[data-testid="weights-message"]').textContent === t, privado.textos.ilegible);
+      assert.equal((await handwritten(privado.page, 1)).digit, 1);
+      await load(privado.page, 'mia.cvw');
+      await notKept(privado.page, privado.textos.no_disponible);
+      await waitState(privado.page, ['idle'], READY);
+      assert.deepEqual(privado.errors, []);
+    } finally {
+      await privado.context.close();
+    }
+
+    // A full quota: once the page's storage is "full", every put is refused.
+    const lleno = await open(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (localStorage.getItem('test-full')) throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    try {
+      await load(lleno.page, 'primera.cvw');
+      await lleno.page.waitForSelector('[data-testid="active-model"][data-kept="true"]', { state: 'attached' });
+      await lleno.page.evaluate(() => localStorage.setItem('test-full', '1'));
+      await load(lleno.page, 'segunda.cvw');
+      await notKept(lleno.page, lleno.textos.cuota);
+      // Nothing kept is lost: a reload gives back the network kept before the storage was full.
+      await lleno.page.reload();
+      await lleno.page.waitForFunction(() => document.querySelector('[data-testid="active-model"]').textContent.includes('primera.cvw'), null, { timeout: READY });
+      assert.equal((await handwritten(lleno.page, 1)).digit, 1);
+      assert.deepEqual(lleno.errors, []);
+    } finally {
+      await lleno.context.close();
     }
   });
 

@@ -216,6 +216,28 @@ describe('worker, cross-origin isolated', { timeout: 600_000 }, () => {
     assert.match(r.refused[0][1], /validation_split is 1\.5/);
   });
 
+  it('stop ends a run\'s closing score of the test set (a stopped run, no test figures) and a pass still waiting to start', async () => {
+    const r = await withFreshClient(page, async (c) => {
+      await c.init();
+      await c.build('keras-mnist');
+      // With validationSplit the whole test set is scored after the last epoch: stopped there.
+      const training = c.train({ epochs: 1, trainLimit: 640, validationSplit: 0.1 });
+      const closing = new Promise((resolve) => c.on('epoch', (e) => { if (e.run === training.id) resolve(); }));
+      await closing;
+      await c.stop();
+      const run = await training;
+      // A pass waiting behind another one is stopped too, before it starts.
+      const outcome = (p) => p.then(() => 'done', (e) => e.code);
+      const first = outcome(c.testPredictions({ start: 0, count: 10000 }));
+      const second = outcome(c.evaluate());
+      await c.stop({ pass: true });
+      const passes = [await first, await second];
+      const next = await c.evaluate({ limit: 10 });
+      return { stopped: run.stopped, test: run.test, epochs: run.history.length, passes, next: next.confusion.reduce((a, b) => a + b, 0) };
+    });
+    assert.deepEqual(r, { stopped: true, test: null, epochs: 1, passes: ['stopped', 'stopped'], next: 10 });
+  });
+
   it('predict returns 10 probabilities summing to 1, the drawing\'s steps and activations', async () => {
     const r = await inPage(page, async (c) => {
       // A white "1" stroke on a black 100x100 canvas (MNIST-style ink).

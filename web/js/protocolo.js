@@ -77,8 +77,11 @@ export const REQUESTS = {
   fineTune: { args: ['pixels', 'labels'], defaults: { epochs: 0, batchSize: 0, replay: 0, seed: 1, testLimit: 0 }, model: true,
     needs: ['model'], loads: ({ replay }) => (replay > 0 ? ['train', 'test'] : ['test']), run: 'train' },
   // No-ops without a run: a click racing the end of a run is harmless. stop({pass: true}) ends
-  // the scoring pass instead (evaluate, testPredictions, between two of its steps), which then
-  // rejects with 'stopped'; a training run's stop never ends another widget's pass.
+  // the scoring pass instead (evaluate, testPredictions, between two of its steps), and any
+  // pass still waiting to start (for the test set's download, or behind another pass), which
+  // then reject with 'stopped'; a training run's stop never ends another widget's pass. A stop
+  // while a run scores the test set at its end (validationSplit, or a run stopped before) ends
+  // that score too: the run answers {stopped: true, test: null}.
   pause: {},
   resume: {},
   stop: { defaults: { pass: false } },

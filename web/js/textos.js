@@ -177,6 +177,7 @@ export const pesos = {
   archivo_vacio: 'Ese archivo está vacío: no contiene pesos. El modelo actual no ha cambiado.',
   // The network kept in this browser between visits (ui/red-conservada.js).
   conservada_apartada: 'La red que este navegador guardaba de otra visita estaba dañada o el motor no la ha aceptado: se ha apartado (no se ha borrado) y se usa la red de siempre.',
+  conservada_ilegible: 'Este navegador no deja leer lo que guarda (quizá estás en modo privado o por sus ajustes): si tenías una red guardada de otra visita, no se ha podido recuperar. Ahora responde la red preentrenada.',
   conservar_error: {
     sin_indexeddb: 'Este navegador no deja guardar datos (quizá estás en modo privado): la red sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
     cuota: 'No queda espacio para guardar la red en este navegador: sigue activa, pero se perderá al recargar. Descarga sus pesos para conservarla.',
@@ -248,6 +249,9 @@ export const leccion = {
     cuadricula: 'cuadrícula',
     esperando: 'Esperando a que el motor y los datos de MNIST estén listos…',
     calculando: 'Calculando…',
+    // The «Detener» of a long scoring pass (the test set's 10.000 images): it ends between two slices.
+    detener: 'Detener',
+    detenido: 'Cálculo detenido antes de terminar: no hay resultado nuevo. La página sigue lista; puedes volver a lanzarlo cuando quieras.',
     // «Usar esta red» (kit/usar-red.js), after a Práctica experiment or the notebook's run.
     usar_red: 'Usar esta red en el dibujo',
     usar_red_hecho: (cual) => `Ahora ${cual} es la que lee tus dibujos (y la de las demás secciones).`,
@@ -891,6 +895,13 @@ export const leccion = {
     },
     guardado_danado: 'Había un conjunto guardado dañado o de otra versión: se ha apartado sin borrarlo y empiezas uno nuevo.',
     recuperados: (n) => `Recuperados ${n} dibujos de una visita anterior, guardados en este navegador.`,
+    // The class's live question before the panel's test of the lesson's network on the class's drawings.
+    pregunta_aula: {
+      enunciado: 'Pregunta para toda el aula: ¿lee la red de la lección nuestra letra tan bien como la de MNIST?',
+      opciones: { mejor: 'Mejor: nuestros dibujos son más claros', igual: 'Igual de bien: un 7 es un 7', peor: 'Peor: no se parece a lo que vio al aprender' },
+      ayuda: 'Piensa en quién escribió los dígitos de MNIST, con qué y cómo se recortaron.',
+      respuesta: 'Lo normal es que peor: MNIST son dígitos escritos con bolígrafo en papel, escaneados y centrados de una forma concreta, y la red solo ha visto esos. Nuestros dibujos, con ratón o con el dedo, tienen otro trazo, otro grosor y otras formas. El panel del aula lo va a medir con los dibujos de toda la clase.',
+    },
     preguntas: {
       ajuste: {
         enunciado: 'Antes de ajustar: ¿de qué pesos parte «mi-letra»?',
@@ -1188,6 +1199,7 @@ export const aula = {
     'question-dropped': 'Neuronas apagadas',
     'question-gradient': 'Gradiente',
     'question-pooling': 'Max pooling',
+    'question-class-handwriting': '¿Lee la red nuestra letra tan bien como la de MNIST?',
   },
   // The class's set of drawings: the student's side («Enséñale a la red») and the panel's gallery.
   conjunto: {
@@ -1219,6 +1231,10 @@ export const aula = {
     evaluando: (hechos, total) => `Leyendo dibujos: ${hechos} de ${total}…`,
     evaluar_error: 'No se ha podido cargar la red de la lección en este navegador.',
     evaluar_vacio: 'El conjunto está vacío: no hay nada que probar.',
+    detener: 'Detener',
+    preguntar: 'Preguntar primero a la clase',
+    preguntar_nota: 'Cada cual responde en su página, en «Enséñale a la red». Cuando hayan respondido, mostrad las respuestas y después probad la red.',
+    evaluar_detenida: 'Prueba detenida antes de terminar: no hay resultado nuevo. Puedes volver a lanzarla cuando quieras.',
     mnist: (p) => `Con MNIST acierta el ${p}.`,
     peores: (n) => `Los ${n} dibujos que peor lee`,
   },

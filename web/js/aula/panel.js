@@ -34,7 +34,7 @@ const clave = tomarClave();
 const cabeceras = { 'X-Aula-Clave': clave };
 const accion = (ruta, datos, hecho = '') => pedir(ruta, { datos, cabeceras })
   .then(() => ponerEstado(error, 'ok', hecho), (err) => ponerEstado(error, 'error', textoError(T.errores, err.code)));
-const evaluacion = crearEvaluacion($('aula-evaluation'));
+const evaluacion = crearEvaluacion($('aula-evaluation'), { crearTarjeta });
 const galeria = crearGaleria($('aula-gallery'), { cabeceras, accion, alCambiar: evaluacion.conjuntoCambiado });
 const grupos = crearGrupos($('aula-groups'), { cabeceras, accion });
 
@@ -91,7 +91,9 @@ function pintar(resumen) {
   unidos.textContent = T.panel_unidos(entero(resumen.students));
   unidos.dataset.count = String(resumen.students);
   // The questions someone answered (or the teacher touched), each new one at the end.
-  const ids = resumen.preguntas_conocidas.filter((id) => resumen.questions[id]);
+  // The evaluation's own question has its card there.
+  evaluacion.pregunta(resumen);
+  const ids = resumen.preguntas_conocidas.filter((id) => resumen.questions[id] && !evaluacion.propia(id));
   $('aula-panel-empty').hidden = ids.length > 0;
   for (const [id, tarjeta] of tarjetas) if (!resumen.questions[id]) { tarjeta.nodo.remove(); tarjetas.delete(id); }
   const lista = $('aula-panel-questions');

@@ -95,15 +95,16 @@ function crearActivaciones(raiz, motor, dibujo) {
 
 function crearConfusion(raiz, motor) {
   const boton = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'confusion-compute', text: T.confusion_boton });
+  const detener = el('button', { type: 'button', 'data-testid': 'confusion-stop', text: leccion.comun.detener, disabled: true });
   const tabla = el('div', { class: 'confusion-caja' });
   const resumen = el('p', { class: 'resumen', 'data-testid': 'confusion-summary' });
   const estado = el('p', { class: 'estado', role: 'status' });
   const galeria = el('ol', { class: 'galeria', 'data-testid': 'errors-gallery' });
   const resumenErrores = el('p', { class: 'resumen' });
   raiz.append(
-    panel(T.confusion_titulo, T.confusion_texto, el('div', { class: 'botones' }, boton), estado, resumen, tabla),
+    panel(T.confusion_titulo, T.confusion_texto, el('div', { class: 'botones' }, boton, detener), estado, resumen, tabla),
     panel(T.errores_titulo, T.errores_texto, resumenErrores, galeria));
-  const accion = motor.accion(estado, { botones: [boton] });
+  const accion = motor.accion(estado, { botones: [boton], detener });
 
   function pintarTabla(confusion, k) {
     const filas = Array.from({ length: k }, (_, r) => confusion.subarray(r * k, (r + 1) * k));

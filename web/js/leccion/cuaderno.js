@@ -82,7 +82,7 @@ export function crearCuaderno(raiz, motor) {
     v.boton.disabled = estado !== 'idle';
     v.pausar.disabled = estado !== 'training';
     v.reanudar.disabled = estado !== 'paused';
-    v.detener.disabled = estado !== 'training' && estado !== 'paused';
+    v.detener.disabled = !['training', 'paused', 'finishing'].includes(estado);
   }
 
   function progreso(p) {
@@ -191,8 +191,9 @@ export function crearCuaderno(raiz, motor) {
       ponerEstado(v.estado, 'done', T.cuaderno_hecho(duracion(segundos), porcentaje(accuracy, 2)));
     } catch (error) {
       if (error.code === 'busy' && !run) return ponerEstado(v.estado, 'busy', motor.ejecuciones.mensaje(error));
-      ponerEstado(v.estado, error.detenido ? 'stopped' : 'error',
-        error.detenido ? T.cuaderno_detenido : T.cuaderno_error(motor.ejecuciones.mensaje(error)));
+      const detenido = error.detenido || error.code === 'stopped';
+      ponerEstado(v.estado, detenido ? 'stopped' : 'error',
+        detenido ? T.cuaderno_detenido : T.cuaderno_error(motor.ejecuciones.mensaje(error)));
     } finally {
       v.vivo.textContent = '';
       v.detalle.textContent = '';

@@ -16,6 +16,7 @@ import { fraseModelo } from '../ui/modelo-activo.js';
 import { crearGuardadoEnsena } from './ensena-guardado.js';
 import { escribirNpz, leerNpz } from './ensena-npz.js';
 import { crearEnvioAula } from './ensena-aula.js';
+import { crearPreguntaAula } from './pregunta-aula.js';
 
 const T = leccion.ensena;
 const SLOT = 'mi-letra';
@@ -52,7 +53,7 @@ export async function crear(seccion, { motor }) {
   raiz.append(panel(T.conjunto_titulo, modos, modoTexto, modelos,
     el('p', {}, el('label', { for: 'ensena-por-cifra', text: `${T.por_cifra} ` }), porCifra, el('span', { class: 'ayuda', text: ` ${T.por_cifra_ayuda(POR_CIFRA.minimo, POR_CIFRA.maximo)}` })),
     el('div', { class: 'botones' }, empezar, exportar, archivo, importar), el('p', { class: 'ayuda', text: T.exportar_ayuda }), almacen,
-    crearEnvioAula(() => conjunto.dibujos)));
+    crearEnvioAula(() => conjunto.dibujos), crearPreguntaAula(motor)));
 
   // ---- collecting ---------------------------------------------------------------------
   const division = el('p', { 'data-testid': 'teach-split' });

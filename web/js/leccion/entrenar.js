@@ -58,6 +58,7 @@ function crearCompilar(raiz, entrenamiento) {
 
 function crearPredecir(raiz, motor) {
   const evaluar = el('button', { type: 'button', 'data-testid': 'lesson-evaluate', text: T.evaluar_boton });
+  const detener = el('button', { type: 'button', 'data-testid': 'lesson-evaluate-stop', text: leccion.comun.detener, disabled: true });
   const predecir = el('button', { type: 'button', class: 'boton-principal', 'data-testid': 'test0-predict', text: T.predecir_boton });
   const score = el('p', { class: 'resumen', 'data-testid': 'lesson-score', 'aria-live': 'polite' });
   const estado = el('p', { class: 'estado', role: 'status' });
@@ -79,10 +80,10 @@ function crearPredecir(raiz, motor) {
 
   raiz.append(el('div', { class: 'panel panel-leccion' },
     el('h3', { text: T.evaluar_titulo }), el('p', { text: T.evaluar_texto }),
-    el('div', { class: 'botones' }, evaluar, predecir), score, estado, resultado));
+    el('div', { class: 'botones' }, evaluar, detener, predecir), score, estado, resultado));
 
   // Each button is disabled while its own action runs.
-  const accionEvaluar = motor.accion(estado, { botones: [evaluar] });
+  const accionEvaluar = motor.accion(estado, { botones: [evaluar], detener });
   const accionPredecir = motor.accion(estado, { botones: [predecir] });
 
   evaluar.addEventListener('click', () => accionEvaluar(async (cliente) => {

@@ -80,7 +80,12 @@ export function crearEjecuciones(cliente) {
         },
         pausar: () => alternar('training', () => cliente.pause(), 'paused'),
         reanudar: () => alternar('paused', () => cliente.resume(), 'training'),
-        async detener() { if (mio() && ['training', 'paused'].includes(actual.estado)) await cliente.stop(); },
+        /** Ends the run; 'finishing': the scoring pass after it (stop({pass: true}), rejects with 'stopped'). */
+        async detener() {
+          if (!mio()) return;
+          if (['training', 'paused'].includes(actual.estado)) await cliente.stop();
+          else if (actual.estado === 'finishing') await cliente.stop({ pass: true });
+        },
       };
     },
   };

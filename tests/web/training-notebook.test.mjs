@@ -126,8 +126,8 @@ describe('running the notebook (Reproducir el cuaderno)', () => {
   });
 
   test('the drawing keeps the page\'s network while the notebook trains; then «Usar esta red» and «Deshacer»', async () => {
-    // 200 batches an epoch: long enough to draw a digit meanwhile.
-    const { page, context, errors } = await openNotebook({ ...SHORT, trainLimit: 6400 });
+    // One epoch of 200 batches: long enough to draw a digit meanwhile.
+    const { page, context, errors } = await openNotebook({ ...SHORT, epochs: 1, trainLimit: 6400 });
     try {
       await recordDrawings(page);
       const predictionBefore = (await drawDigit(page, SEVEN)).probs;

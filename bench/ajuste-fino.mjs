@@ -8,18 +8,15 @@
 // (its epochs), and scoring those first test images and all 10,000 alone.
 // Figures only: the machine is shared, so the CPU model and the load average are printed too.
 // usage: node bench/ajuste-fino.mjs [--runs 3]
-import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
+import { openPage } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 
 const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
-const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
-const server = await startServer({ isolation: true });
-const browser = await launchBrowser();
-try {
+const cpu = cpuModel();
+await withBrowser({ isolation: true }, async ({ server, browser }) => {
   const { page } = await openPage(browser, server.url);
-  const load0 = loadavg();
+  const load0 = loadAverage();
   const r = await page.evaluate(async (runs) => {
     const { ConvAulaClient } = await import('/js/client.js');
     const { REPASO_DEFECTO, MNIST_PRUEBA } = await import('/js/leccion/ensena.js');
@@ -45,13 +42,10 @@ try {
     return { threads: info.threads, variant: info.variant, replay: REPASO_DEFECTO, limit: MNIST_PRUEBA, out };
   }, Number(o.runs));
   const f = (x) => x.toFixed(2);
-  console.log(`CPU: ${cpu}; load average before ${load0.map(f).join(' ')}, after ${loadavg().map(f).join(' ')}`);
+  console.log(`CPU: ${cpu}; load average before ${load0}, after ${loadAverage()}`);
   console.log(`engine ${r.variant}, ${r.threads} threads; 50 drawings, replay ${r.replay} %, default epochs and batch`);
   for (const [i, x] of r.out.entries()) {
     console.log(`run ${i + 1}: fineTune ${f(x.wall)} s (training ${f(x.training)} s over ${x.epochs} epochs, then scoring the first ${r.limit} test images); ` +
       `scoring alone: first ${r.limit} ${f(x.part)} s, all 10,000 ${f(x.all)} s`);
   }
-} finally {
-  await browser.close();
-  server.close();
-}
+});

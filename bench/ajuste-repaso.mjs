@@ -7,12 +7,11 @@
 // images, with the run's seconds. Figures only; the CPU model and the load average beside them.
 // usage: node bench/ajuste-repaso.mjs --set FILE.npz [--replays 0,30,50,70,90] [--runs E:LR:B,...]
 //   --runs: epochs, Adam learning rate and batch size per configuration (0: the engine's default)
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
-import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
+import { openPage } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 import { leerNpz } from '../web/js/leccion/ensena-npz.js';
 import { dividir, empaquetar } from '../web/js/leccion/ensena-datos.js';
 
@@ -23,12 +22,10 @@ const { x, y } = leerNpz(new Uint8Array(readFileSync(o.set)), unzipSync);
 const dibujos = Array.from(y, (cifra, i) => ({ cifra, pixeles: x.slice(i * 784, (i + 1) * 784) }));
 const { aprender, aparte } = dividir(dibujos);
 const learn = empaquetar(dibujos, aprender), held = empaquetar(dibujos, aparte);
-const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
-const server = await startServer({ isolation: true });
-const browser = await launchBrowser();
-try {
+const cpu = cpuModel();
+await withBrowser({ isolation: true }, async ({ server, browser }) => {
   const { page } = await openPage(browser, server.url);
-  const load0 = loadavg();
+  const load0 = loadAverage();
   const rows = await page.evaluate(async ({ learn, held, replays, configs }) => {
     const { ConvAulaClient } = await import('/js/client.js');
     const c = new ConvAulaClient('/worker.js');
@@ -59,14 +56,11 @@ try {
   }, { learn: { pixels: [...learn.pixeles], labels: [...learn.etiquetas] }, held: { pixels: [...held.pixeles], labels: [...held.etiquetas] },
     replays: o.replays.split(',').map(Number), configs });
   const p = (v) => `${(100 * v).toFixed(1)} %`;
-  console.log(`CPU: ${cpu}; load average before ${load0.map((v) => v.toFixed(2)).join(' ')}, after ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`CPU: ${cpu}; load average before ${load0}, after ${loadAverage()}`);
   console.log(`set ${o.set}: ${aprender.length} to learn, ${aparte.length} held out`);
   for (const r of rows) {
     const who = r.replay === null ? 'lesson network' : `replay ${r.replay} %, ${r.epochs} epochs, lr ${r.lr || 'default'}, batch ${r.batchSize || 'default'}`;
     const time = r.seconds ? `, training ${r.training.toFixed(1)} s (request ${r.seconds.toFixed(1)} s)` : '';
     console.log(`${who}: held-out ${p(r.held)}, learnt ${p(r.learnt)}, MNIST test ${p(r.mnist)}${time}`);
   }
-} finally {
-  await browser.close();
-  server.close();
-}
+});

@@ -18,13 +18,14 @@
 //   node bench/aula-carga.mjs [--students 30] [--seconds 60] [--no-kill]
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { get } from '../tests/web/http.mjs';
 import { leerNpz } from '../web/js/leccion/ensena-npz.js';
 import { api, openStream, startClass } from '../tests/web/aula.mjs';
+import { cpuModel, loadAverage } from './machine.mjs';
 
 const Database = createRequire(import.meta.url)('better-sqlite3');
 const args = process.argv.slice(2);
@@ -179,7 +180,7 @@ try {
   // come back after that event).
   const latencies = acked.map((n) => arrivals.find(([last]) => last >= n)?.[1] - sentAt.get(n)).filter(Number.isFinite);
   const lost = acked.filter((n) => !storedN.has(n)).length;
-  const cpu = cpus()[0]?.model ?? 'unknown';
+  const cpu = cpuModel();
   console.log(`aula-carga: ${STUDENTS} students, ${questions.length} questions, ${wall.toFixed(1)} s, teacher stream open`);
   console.log(`  answers: acknowledged ${acked.length}, stored ${storedN.size}, on the stream ${streamTotal}, lost ${lost}; second tries not kept ${seconds}; refused ${refused.length}${refused.length ? ` (${[...new Set(refused)].join(', ')})` : ''}`);
   console.log(`  reloads rejoined: ${reloads} of ${STUDENTS}`);
@@ -197,7 +198,7 @@ try {
     console.log(`  kill -9 half-way, restarted in ${survived.down.toFixed(0)} ms; acknowledged before the kill and still there: ${kept('answers', survived.answers)}, ${kept('drawings', survived.drawings)}, ${kept('experiments', survived.experiments)}`);
   }
   console.log(`  server RSS (the restarted server's if killed): ${rss.now.toFixed(1)} MiB now, ${rss.peak.toFixed(1)} MiB peak`);
-  console.log(`  CPU: ${cpu} × ${cpus().length}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`  CPU: ${cpu} × ${cpus().length}; load average ${loadAverage()}`);
 } finally {
   s.close();
   await rm(dir, { recursive: true, force: true });

@@ -3,16 +3,15 @@
 // Runs the wasm engine (SIMD + threads, cross-origin isolated; and SIMD alone, not isolated)
 // on both presets and prints one JSON line per preset with wasm_* figures (snake_case).
 // usage: node bench/chromium.mjs [batches]
-import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
+import { openPage } from '../tests/web/harness.mjs';
+import { withBrowser } from './machine.mjs';
 
 const batches = Number(process.argv[2] ?? 30);
 
 async function measure(isolation, preset, threads) {
-  const server = await startServer({ isolation });
-  const browser = await launchBrowser();
-  try {
+  return withBrowser({ isolation }, async ({ server, browser }) => {
     const { page } = await openPage(browser, server.url);
-    return await page.evaluate(async ({ preset, batches, threads }) => {
+    return page.evaluate(async ({ preset, batches, threads }) => {
       const { ConvAulaClient } = await import('/js/client.js');
       const client = new ConvAulaClient('/worker.js');
       const info = await client.init();
@@ -20,10 +19,7 @@ async function measure(isolation, preset, threads) {
       client.terminate();
       return { ...figures, variant: info.variant, userAgent: navigator.userAgent };
     }, { preset, batches, threads });
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 for (const preset of ['keras-mnist', 'classroom']) {

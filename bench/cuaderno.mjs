@@ -8,10 +8,10 @@
 // usage: node bench/cuaderno.mjs [--epochs N --train-limit N] [--root DIR]
 //   the defaults: the notebook's 15 epochs over all 60,000 images (the options only shorten a
 //   trial run); --root serves a copy of web/dist, so that a rebuild meanwhile cannot disturb it
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openPage, startServer, IDLE, READY } from '../tests/web/harness.mjs';
+import { openPage, IDLE, READY } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 
 const { values: opts } = parseArgs({ options: { epochs: { type: 'string' }, 'train-limit': { type: 'string' }, root: { type: 'string' } } });
 const trial = {
@@ -20,11 +20,9 @@ const trial = {
 };
 const POLL_MS = 5000;
 
-const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
-const server = await startServer({ isolation: true, args: opts.root ? ['--root', opts.root] : [] });
-const browser = await launchBrowser();
+const cpu = cpuModel();
 let ok = false;
-try {
+await withBrowser({ isolation: true, args: opts.root ? ['--root', opts.root] : [] }, async ({ server, browser }) => {
   const { page, errors } = await openPage(browser, server.url, '');
   if (Object.keys(trial).length) {
     await page.addInitScript((c) => { globalThis.convaulaPruebas = { cuaderno: c }; }, trial);
@@ -75,8 +73,5 @@ try {
   };
   console.log(JSON.stringify(out));
   ok = status.state === 'done';
-} finally {
-  await browser.close();
-  server.close();
-}
+});
 process.exit(ok ? 0 : 1);

@@ -12,11 +12,11 @@
 // for the engine and the data, picks the classroom preset and all 60.000 images as ui.test.mjs
 // does, lets the page settle for a second and clicks "Entrenar" (which scrolls the training
 // panel into view, as a student's click does).
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setUpRun } from '../tests/web/acts.mjs';
-import { launchBrowser, startServer, waitState } from '../tests/web/harness.mjs';
+import { waitState } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -57,12 +57,10 @@ async function oneRun(browser, url) {
   }
 }
 
-const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
-const server = await startServer({ isolation: true, args: ['--root', DIST] });
-const browser = await launchBrowser();
+const cpu = cpuModel();
 const runs = [];
-try {
-  console.log(`cpu: ${cpu}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a shared machine: other helpers build and test meanwhile)`);
+await withBrowser({ isolation: true, args: ['--root', DIST] }, async ({ server, browser }) => {
+  console.log(`cpu: ${cpu}; load average ${loadAverage()} (a shared machine: other helpers build and test meanwhile)`);
   for (let i = 0; i < RUNS; i++) {
     const r = await oneRun(browser, server.url);
     runs.push({ ...r, load: Number(loadavg()[0].toFixed(2)) });
@@ -71,7 +69,4 @@ try {
   }
   console.log(`worst of ${RUNS}: ${Math.max(...runs.map((r) => r.worstMs))} ms (target ≤ 100 ms)`);
   console.log(JSON.stringify({ bench: 'entrenar-sonda', probeMs: PROBE_MS, seconds: SECONDS, runs, cpu }));
-} finally {
-  await browser.close();
-  server.close();
-}
+});

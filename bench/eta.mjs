@@ -6,19 +6,17 @@
 // VALIDATION_COST stands in for it until the first validation pass is timed). Figures only:
 // the machine is shared, so the CPU model and the load average are printed beside them.
 // usage: node bench/eta.mjs [--train-limit N] [--preset P] [--batch N]
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openPage, startServer } from '../tests/web/harness.mjs';
+import { openPage } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 
 const { values: o } = parseArgs({ options: {
   'train-limit': { type: 'string', default: '0' }, preset: { type: 'string', default: 'keras-mnist' }, batch: { type: 'string', default: '32' } } });
-const cpu = execFileSync('lscpu', { encoding: 'utf8' }).match(/Model name:\s*(.+)/)?.[1] ?? 'unknown';
-const server = await startServer({ isolation: true });
-const browser = await launchBrowser();
-try {
+const cpu = cpuModel();
+await withBrowser({ isolation: true }, async ({ server, browser }) => {
   const { page } = await openPage(browser, server.url);
-  const load0 = loadavg();
+  const load0 = loadAverage();
   const r = await page.evaluate(async ({ preset, trainLimit, batchSize }) => {
     const { ConvAulaClient } = await import('/js/client.js');
     const c = new ConvAulaClient('/worker.js');
@@ -45,13 +43,10 @@ try {
       actual: (end - at25.t) / 1000, costs };
   }, { preset: o.preset, trainLimit: Number(o['train-limit']), batchSize: Number(o.batch) });
   const ratio = r.costs.map((c) => (c.val / c.train).toFixed(3));
-  console.log(`cpu: ${cpu}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} → ${loadavg().map((x) => x.toFixed(2)).join(' ')} (a shared, loaded machine)`);
+  console.log(`cpu: ${cpu}; load average ${load0} → ${loadAverage()} (a shared, loaded machine)`);
   console.log(`${o.preset}, batch ${o.batch}, 2 epochs${Number(o['train-limit']) ? ` of ${o['train-limit']} images` : ''}, validation on 10,000: ${r.total.toFixed(1)} s`);
   console.log(`at ${(100 * r.fraction).toFixed(1)} % (${r.at.toFixed(1)} s): time left shown ${r.eta.toFixed(1)} s, actually ${r.actual.toFixed(1)} s: ` +
     `error ${(100 * (r.eta - r.actual) / r.actual).toFixed(1)} % (target within ±25 %)`);
   console.log(`validation image cost / training image cost, per epoch: ${ratio.join(', ')} (eta.js's VALIDATION_COST before the first pass)`);
   console.log(JSON.stringify({ bench: 'eta', preset: o.preset, batch: Number(o.batch), ...r, ratio: ratio.map(Number), cpu, load: loadavg() }));
-} finally {
-  await browser.close();
-  server.close();
-}
+});

@@ -10,9 +10,10 @@
 //     most about 10).
 //
 //   node bench/fluidez.mjs [--strokes 7] [--seconds 8] [--no-isolation]
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { draw, setUpRun } from '../tests/web/acts.mjs';
-import { launchBrowser, openPage, startServer, waitState } from '../tests/web/harness.mjs';
+import { openPage, waitState } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage, withBrowser } from './machine.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -86,9 +87,7 @@ function workerFigures(page) {
   }, SECONDS);
 }
 
-const server = await startServer({ isolation: !args.includes('--no-isolation') });
-const browser = await launchBrowser();
-try {
+await withBrowser({ isolation: !args.includes('--no-isolation') }, async ({ server, browser }) => {
   const app = await openPage(browser, server.url, '');
   await app.page.setViewportSize({ width: 1366, height: 768 });
   await waitState(app.page, ['idle'], 120_000);
@@ -99,13 +98,10 @@ try {
   const w = await workerFigures(client.page);
   await client.context.close();
   const gaps = probe.gaps;
-  console.log(`CPU ${cpus()[0].model} ×${cpus().length}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`CPU ${cpuModel()} ×${cpus().length}, load average ${loadAverage()}`);
   console.log(`stroke → bars (page idle): median ${f(median(latencies))} ms over ${latencies.length} of ${STROKES} strokes`);
   console.log(`while training: longest main-thread task ${f(probe.longestTask)} ms; timer delay median ${f(median(gaps))} ms, ` +
     `max ${f(Math.max(...gaps))} ms, ${gaps.filter((g) => g > 100).length} of ${gaps.length} over 100 ms`);
   console.log(`worker while training: predict median ${f(median(w.predictMs))} ms (max ${f(Math.max(...w.predictMs))}); ` +
     `refused loadData median ${f(median(w.refusedMs))} ms; ${f(w.perSecond)} progress events a second`);
-} finally {
-  await browser.close();
-  server.close();
-}
+});

@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { drawSeven } from '../tests/web/acts.mjs';
 import { launchBrowser, startServer } from '../tests/web/harness.mjs';
+import { cpuModel, loadAverage } from './machine.mjs';
 
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.includes('--rounds') ? args[args.indexOf('--rounds') + 1] : 5);
@@ -89,6 +90,7 @@ const cases = (ROOTS.length ? ROOTS : ['web/dist']).flatMap((root, k) => WINDOWS
   url: servers[k].url, freshWindow, name: WINDOWS.length > 1 ? `${root} (${freshWindow ? 'new' : 'settled'} window)` : root,
 })));
 const names = cases.map((c) => c.name);
+console.log(`CPU: ${cpuModel()}; load average ${loadAverage()}`);
 const browser = await launchBrowser();
 const results = names.map(() => []);
 const sinceNavigation = names.map(() => []);  // the answer in ms from the start of navigation
@@ -110,11 +112,11 @@ try {
 const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
 if (names.length === 1) {
   console.log(JSON.stringify({ load_to_answer_ms: results[0], median_ms: median(results[0]),
-    navigation_to_answer_ms: sinceNavigation[0], navigation_median_ms: median(sinceNavigation[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))) }));
+    navigation_to_answer_ms: sinceNavigation[0], navigation_median_ms: median(sinceNavigation[0]), loadavg: loadavg().map((v) => Number(v.toFixed(2))), cpu: cpuModel() }));
 } else {
   console.log(JSON.stringify({
     roots: names.map((root, k) => ({ root, load_to_answer_ms: results[k], median_ms: median(results[k]), ratio_to_first: Number((median(results[k]) / median(results[0])).toFixed(2)),
       navigation_to_answer_ms: sinceNavigation[k], navigation_median_ms: median(sinceNavigation[k]) })),
-    loadavg: loadavg().map((v) => Number(v.toFixed(2))),
+    loadavg: loadavg().map((v) => Number(v.toFixed(2))), cpu: cpuModel(),
   }));
 }

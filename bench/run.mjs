@@ -3,9 +3,10 @@
 // and PyTorch on the same model when Debian's python3-torch is installed. Ends with one
 // JSON line holding every figure (snake_case).
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cpuModel, loadAverage } from './machine.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = `${ROOT}build/native/core/cli/convaula`;
@@ -17,20 +18,8 @@ function jsonLines(cmd, args, env = process.env) {
   return out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-// The CPU model as lscpu names it (os.cpus() reads the same /proc/cpuinfo field on Linux).
-// A VM may name it only "AMD EPYC": the family and model numbers tell Zen 3 (25/1) from
-// Zen 5 (26/2), whose caches and vector units differ.
-function cpuModel() {
-  try {
-    const lines = execFileSync('lscpu', [], { encoding: 'utf8' }).split('\n');
-    const field = (name) => lines.find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-    const name = field('Model name');
-    if (name) return `${name} (family ${field('CPU family')}, model ${field('Model')})`;
-  } catch { /* no lscpu: fall back */ }
-  return cpus()[0].model;
-}
 const CPU = cpuModel();
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverage;
 const LOAD_BEFORE = load();
 // OpenBLAS (PyTorch's GEMMs) reads these; a thread cap here would change PyTorch's figures.
 const blasVariables = (env) => Object.entries(env).filter(([k]) => /^(OPENBLAS_|OMP_)/.test(k))

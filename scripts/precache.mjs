@@ -10,7 +10,8 @@
 // (every browser that runs the engine reads .woff2). Not in the light set, stored by the
 // service worker when first fetched: the wasm engines (a browser runs one of the three) and MNIST
 // (fetched when a section or training needs it) but for its test-set sample, which every page
-// opens with. KaTeX's .woff2 fonts (260 kB) are in the light set: later sections' formulas need
+// opens with, and fflate (zip for «Enséñale a la red»'s .npz files, fetched when a student first
+// imports or exports one: most visits never do). KaTeX's .woff2 fonts (260 kB) are in the light set: later sections' formulas need
 // fonts the first ones do not, also offline.
 import { createHash } from 'node:crypto';
 import { access, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { join, relative, sep } from 'node:path';
 
 const dist = process.argv[2] ?? 'web/dist';
 const SW = 'sw.js';
-const LATER = /^(wasm\/|data\/(?!test-sample-))/;
+const LATER = /^(wasm\/|data\/(?!test-sample-)|vendor\/fflate\/)/;
 const exists = (path) => access(join(dist, path)).then(() => true, () => false);
 
 async function* walk(dir) {

@@ -5,7 +5,7 @@
 // page, code, styles, pretrained weights, the MNIST test-set sample). Install stores only
 // PRECACHE, taking what the page has just fetched from the HTTP cache and unchanged files from
 // the previous build's cache; the rest (the engine variant this browser runs, the whole MNIST
-// sets) is stored when first fetched. Everything stored or served is checked against FILES,
+// sets, the .npz zip code) is stored when first fetched. Everything stored or served is checked against FILES,
 // so one cache never mixes two builds: a file of another build is neither stored nor served
 // whole (its body ends in an error), a path the build lacks is a 404, and the page is told
 // there is a new version.

@@ -14,6 +14,7 @@
 #include "convaula/model.h"
 #include "convaula/train.h"
 #include "grad_check.h"
+#include "synthetic_data.h"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -45,18 +46,9 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
 
 // n images of the tiny spec's shape with labels 0..2: the class is where a bright bar is.
 Dataset bar_images(int n, uint64_t seed) {
-  Dataset d;
-  d.images.resize({n, 1, 6, 6});
-  d.labels.resize(n);
-  Rng rng(seed);
-  for (int i = 0; i < n; ++i) {
-    const int label = static_cast<int>(rng.below(3));
-    d.labels[i] = static_cast<uint8_t>(label);
-    for (int y = 0; y < 6; ++y)
-      for (int x = 0; x < 6; ++x)
-        d.images.at(i, 0, y, x) = (x / 2 == label ? 1.0f : 0.0f) + rng.uniform(-0.2f, 0.2f);
-  }
-  return d;
+  return labelled_images(n, 6, 3, seed, [](int label, int, int x, Rng& rng) {
+    return (x / 2 == label ? 1.0f : 0.0f) + rng.uniform(-0.2f, 0.2f);
+  });
 }
 
 // The Error's code when `f` throws one, else "no error".

@@ -14,6 +14,7 @@
 #include "convaula/mnist.h"
 #include "convaula/train.h"
 #include "grad_check.h"
+#include "synthetic_data.h"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -38,20 +39,9 @@ ModelSpec tiny_spec() {
 
 // 8x8 images: class 0 has its left half bright, class 1 its right half; noise on top.
 Dataset halves(int n, uint64_t seed) {
-  Dataset d;
-  d.images.resize({n, 1, 8, 8});
-  d.labels.resize(n);
-  Rng rng(seed);
-  for (int i = 0; i < n; ++i) {
-    const int label = static_cast<int>(rng.below(2));
-    d.labels[i] = static_cast<uint8_t>(label);
-    for (int y = 0; y < 8; ++y)
-      for (int x = 0; x < 8; ++x) {
-        const bool bright = (x < 4) == (label == 0);
-        d.images.at(i, 0, y, x) = (bright ? 0.8f : 0.2f) + rng.uniform(-0.25f, 0.25f);
-      }
-  }
-  return d;
+  return labelled_images(n, 8, 2, seed, [](int label, int, int x, Rng& rng) {
+    return ((x < 4) == (label == 0) ? 0.8f : 0.2f) + rng.uniform(-0.25f, 0.25f);
+  });
 }
 
 std::vector<uint8_t> read_all(const std::string& path) {

@@ -7,17 +7,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { READY, launchBrowser } from './harness.mjs';
+import { READY } from './harness.mjs';
 import { DIGITS, answerQuestion, drawOnPad, visit } from './acts.mjs';
 import { hand } from './teach-strokes.mjs';
-import { api, joinClass, startClass } from './aula.mjs';
+import { DIST, api, joinClass, openClass, startClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
 
-const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-drawings/', import.meta.url));
 const PER_DIGIT = 5;
 
@@ -51,20 +49,12 @@ async function student(browser, url, seed) {
 const counts = (page, testid) => page.getByTestId(testid).evaluateAll((els) => els.map((e) => Number(e.dataset.count)));
 
 describe('aula en vivo: the class set in the browser', () => {
-  let dir, browser, s;
+  let dir, browser, s, fixture;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'convaula-drawings-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startClass({ root: DIST, data: join(dir, 'data') }),
-      launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
-    ]);
+    fixture = await openClass(ARTIFACTS);
+    ({ dir, browser, server: s } = fixture);
   });
-  after(async () => {
-    await browser?.close();
-    s?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => fixture?.close());
 
   test('three students send 150 drawings; the teacher counts, removes one, downloads and measures', { timeout: 20 * 60_000 }, async () => {
     const teacher = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();

@@ -7,16 +7,13 @@
 // Screenshots go to build/artifacts/aula-live/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IDLE, READY, launchBrowser, startServer } from './harness.mjs';
+import { IDLE, READY, startServer } from './harness.mjs';
 import { answerQuestion, visit } from './acts.mjs';
-import { api, startClass } from './aula.mjs';
+import { DIST, api, openClass, startClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
 
-const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-live/', import.meta.url));
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
@@ -36,20 +33,9 @@ async function watchedContext(browser, options = {}) {
 }
 
 describe('aula en vivo in the browser', () => {
-  let dir, browser, s;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'convaula-live-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startClass({ root: DIST, data: join(dir, 'data') }),
-      launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
-    ]);
-  });
-  after(async () => {
-    await browser?.close();
-    s?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  let dir, browser, s, live;
+  before(async () => ({ dir, browser, server: s } = live = await openClass(ARTIFACTS)));
+  after(() => live?.close());
 
   test('three students join and answer; the panel counts, then reveals; a reload keeps the pseudonym', async () => {
     const teacher = await watchedContext(browser, { viewport: { width: 1920, height: 1080 } });

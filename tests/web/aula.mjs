@@ -1,9 +1,15 @@
 // aula.mjs: scripts/serve.mjs in class mode on loopback, and JSON requests to its class API.
 // Shared by the Aula en vivo tests (aula-*.test.mjs) and bench/aula-carga.mjs.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './harness.mjs';
 import { startServer } from './http.mjs';
+
+/** The built page (web/dist), which the class server serves in the browser suites. */
+export const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** A scratch page root whose lesson code names these questions (server/aula/catalog.mjs). */
 export async function lessonRoot(dir, ids) {
@@ -24,6 +30,28 @@ export async function startClass({ root, data, args = [], port = 0 }) {
   const code = /\?aula=([A-Z0-9]+)/.exec(s.out())?.[1];
   if (!key || !code) throw new Error(`no teacher URL in: ${s.out()}`);
   return { ...s, key, code };
+}
+
+/**
+ * The browser suites' class: a scratch folder (`dir`), the class server on web/dist with its
+ * data in it (`server`) and Chromium mapping the non-loopback name aula.test to 127.0.0.1
+ * (`browser`); `artifacts`, the suite's screenshot folder, is created. close() ends all three.
+ */
+export async function openClass(artifacts) {
+  const dir = await mkdtemp(join(tmpdir(), 'convaula-class-'));
+  await mkdir(artifacts, { recursive: true });
+  const [server, browser] = await Promise.all([
+    startClass({ root: DIST, data: join(dir, 'data') }),
+    launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
+  ]);
+  return {
+    dir, server, browser,
+    async close() {
+      await browser.close();
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

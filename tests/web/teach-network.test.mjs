@@ -1,11 +1,13 @@
-// teach-network.test.mjs: «Enséñale a la red». Scripted students draw a set with the mouse
-// through the guided session (7 of each digit: 5 to learn from, 2 held out), measure the lesson's
-// network on it, fine-tune their own copy with the default replay and with none, and read before
-// → after on the held-out drawings and on MNIST's test set; the set survives a reload, goes out
-// as .npz and comes back, and storage failures are said in Spanish with nothing lost.
+// teach-network.test.mjs: «Enséñale a la red». Scripted students gather a set (7 of each digit:
+// 5 to learn from, 2 held out): the first draws it with the mouse through the guided session, the
+// second imports the same kind of strokes preprocessed by the page. Each measures the lesson's
+// network on it, fine-tunes their own copy with the default replay and with none, and reads
+// before → after on the held-out drawings and on MNIST's test set; the set survives a reload,
+// goes out as .npz (offline the first time: said in Spanish) and comes back, and storage
+// failures are said in Spanish with nothing lost.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { IDLE, READY, useApp } from './harness.mjs';
 import { dataOf, drawOnPad, visit } from './acts.mjs';
 import { ARABIC, WESTERN, hand } from './teach-strokes.mjs';
@@ -34,6 +36,32 @@ async function collect(page, mode, strokes, seed) {
     await page.waitForFunction((c) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(c), n);
   }
   assert.deepEqual(drawn, new Array(10).fill(PER_DIGIT));
+}
+
+// The same set without the guided session (drawing it by mouse is collect's, above): each of
+// the student's drawings drawn again for the engine from its strokes and preprocessed by it, as
+// «Guardar» does, through the page's own modules; imported as a .npz, in the guided order's
+// per-digit sequence, so it splits the same way.
+async function importDrawn(page, mode, strokes, seed, file) {
+  await page.getByTestId(`teach-mode-${mode}`).check();
+  const writer = hand(seed);
+  const sets = strokes.map((digit) => Array.from({ length: PER_DIGIT }, (_, k) => writer(digit, k)));
+  const placed = await page.evaluate(async (all) => {
+    const { imagenDeTrazos } = await import('/js/ui/trazos.js');
+    const { cliente } = await import('/js/arranque.js');
+    const { aBytes } = await import('/js/leccion/ensena-datos.js');
+    const out = [];
+    for (const drawings of all) {
+      for (const d of drawings) out.push(Array.from(aBytes((await cliente.predict(imagenDeTrazos(d).imagen)).steps.placed)));
+    }
+    return out;
+  }, sets);
+  const { zipSync } = await import('fflate');
+  const { escribirNpz } = await import('../../web/js/leccion/ensena-npz.js');
+  const labels = Uint8Array.from(placed, (_, i) => Math.floor(i / PER_DIGIT));
+  await writeFile(file, escribirNpz(Uint8Array.from(placed.flat()), labels, zipSync));
+  await page.getByTestId('teach-import-file').setInputFiles(file);
+  await page.waitForFunction((c) => document.querySelector('[data-testid="teach-grid"]').dataset.count === String(c), 10 * PER_DIGIT);
 }
 
 // One drawing of `digit`'s model, saved; resolves once the grid holds `count` drawings.
@@ -102,31 +130,38 @@ async function ownNetworkInDrawingPanel(page, artifacts) {
   assert.equal(await page.getByTestId('teach-use').isVisible(), true);
 }
 
-async function student(app, mode, strokes, seed) {
+// A student's set (`byMouse`: through the guided session, else imported), exported, measured
+// and fine-tuned with the default replay.
+async function student(app, mode, strokes, seed, { byMouse = true } = {}) {
   const page = await openTeach(app);
-  await collect(page, mode, strokes, seed);
+  if (byMouse) await collect(page, mode, strokes, seed);
+  else await importDrawn(page, mode, strokes, seed, `${app.artifacts}${mode}-drawn.npz`);
   // Kept beside the screenshots: bench/ajuste-repaso.mjs measures replay shares on it.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('teach-export').click()]);
   await download.saveAs(`${app.artifacts}${mode}.npz`);
   assert.equal(await dataOf(page, 'teach-split', 'learn'), String(5 * 10));
   assert.equal(await dataOf(page, 'teach-split', 'heldOut'), String(2 * 10));
   const before = await measure(page);
-  const replayDefault = await page.getByTestId('teach-replay').inputValue();
-  const withReplay = await tune(page, undefined);
-  const without = await tune(page, 0);
   console.log(`${mode}: held-out accuracy of the lesson's network ${pct(before)}`);
-  for (const [name, r] of [[`default replay ${replayDefault} %`, withReplay], ['0 % replay', without]]) {
-    console.log(`${mode}, ${name}: held-out ${pct(r.heldBefore)} -> ${pct(r.heldAfter)}, learnt part ${pct(r.learnt)}, ` +
-      `MNIST test ${pct(r.mnistBefore)} -> ${pct(r.mnistAfter)}, ${Number(r.seconds).toFixed(1)} s`);
-  }
-  return { page, before, withReplay, without };
+  const withReplay = await tuned(page, mode, undefined);
+  return { page, before, withReplay };
+}
+
+// A fine-tuning run at `replay` percent (the default when undefined), its figures printed.
+async function tuned(page, mode, replay) {
+  const shown = replay ?? await page.getByTestId('teach-replay').inputValue();
+  const r = await tune(page, replay);
+  console.log(`${mode}, ${replay === undefined ? 'default ' : ''}replay ${shown} %: held-out ${pct(r.heldBefore)} -> ${pct(r.heldAfter)}, ` +
+    `learnt part ${pct(r.learnt)}, MNIST test ${pct(r.mnistBefore)} -> ${pct(r.mnistAfter)}, ${Number(r.seconds).toFixed(1)} s`);
+  return r;
 }
 
 describe('teach the network', { timeout: 1_800_000 }, () => {
   const app = useApp('teach-network');
 
   it('a new script: the lesson network reads about a third, the fine-tuned copy at least 90 %', async () => {
-    const { page, before, withReplay, without } = await student(app, 'arabiga', ARABIC, 11);
+    const { page, before, withReplay } = await student(app, 'arabiga', ARABIC, 11);
+    const without = await tuned(page, 'arabiga', 0);
     await seesMisread(page);  // «Medir»'s misread drawings, still shown
     assert.ok(before < 0.5, `held-out before ${before}`);
     assert.equal(Number(withReplay.heldBefore), before);
@@ -149,7 +184,7 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
   });
 
   it('a student\'s own western digits: read well before, still well after', async () => {
-    const { before, withReplay } = await student(app, 'propia', WESTERN, 23);
+    const { before, withReplay } = await student(app, 'propia', WESTERN, 23, { byMouse: false });
     assert.ok(before >= 0.7, `held-out before ${before}`);
     assert.ok(Number(withReplay.heldAfter) >= 0.9, `held-out after ${withReplay.heldAfter}`);
   });
@@ -226,6 +261,12 @@ describe('teach the network', { timeout: 1_800_000 }, () => {
     const page = await openTeach(app);
     await page.getByTestId('teach-start').click();
     for (let n = 1; n <= 3; n++) await drawOne(page, n);
+    // The zip code is fetched on the first export: offline before then, the section says so.
+    await page.context().setOffline(true);
+    await page.getByTestId('teach-export').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="teach-storage"]').dataset.state === 'export-error');
+    assert.equal((await storage(page)).text, leccion.ensena.exportar_error(leccion.ensena.npz_sin_red));
+    await page.context().setOffline(false);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('teach-export').click()]);
     assert.equal(download.suggestedFilename(), 'mi_letra.npz');
     const file = await download.path();

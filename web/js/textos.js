@@ -887,6 +887,8 @@ export const leccion = {
     historial_cols: (n) => ['Repaso de MNIST', 'Épocas', 'Tus dibujos apartados', `Prueba de MNIST (${n} primeras)`, 'Segundos'],
     faltan_para_ajustar: 'Para ajustar hacen falta dibujos para aprender y dibujos apartados de cada cifra: dibuja al menos 3 de cada una.',
     importar_error: (detalle) => `No se ha importado el archivo: ${detalle}. Tus dibujos siguen como estaban.`,
+    exportar_error: (detalle) => `No se ha exportado el archivo: ${detalle}. Tus dibujos siguen como estaban.`,
+    npz_sin_red: 'la primera vez que se importa o exporta un archivo .npz hace falta conexión',
     exportar_ayuda: "En el cuaderno: d = np.load('mi_letra.npz'); x, y = d['x'], d['y']",
     guardado_error: {
       sin_indexeddb: 'Este navegador no deja guardar datos (quizá estás en modo privado): tus dibujos siguen aquí, pero se perderán al recargar. Expórtalos como .npz para conservarlos.',

@@ -225,11 +225,20 @@ export async function crear(seccion, { motor }) {
   }
 
   // ---- .npz ---------------------------------------------------------------------------
-  const fflate = () => import('../../vendor/fflate/browser.js');
+  // The zip code (fflate) comes the first time a student exports or imports a set, not with
+  // the page; offline before then, the section says it needs the network once.
+  const fflate = () => import('../../vendor/fflate/browser.js').catch(() => {
+    throw Object.assign(new Error('fflate'), { code: 'npz', detalle: T.npz_sin_red });
+  });
   exportar.addEventListener('click', async () => {
     if (!conjunto.dibujos.length) return;
     const { pixeles, etiquetas } = empaquetar(conjunto.dibujos);
-    const bytes = escribirNpz(pixeles, etiquetas, (await fflate()).zipSync);
+    let bytes;
+    try {
+      bytes = escribirNpz(pixeles, etiquetas, (await fflate()).zipSync);
+    } catch (error) {
+      return ponerEstado(almacen, 'export-error', T.exportar_error(error.detalle ?? String(error.message ?? error)));
+    }
     const enlace = el('a', { href: URL.createObjectURL(new Blob([bytes], { type: 'application/zip' })), download: 'mi_letra.npz' });
     enlace.click();
     setTimeout(() => URL.revokeObjectURL(enlace.href), 10_000);

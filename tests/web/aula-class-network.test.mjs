@@ -5,10 +5,12 @@
 // 127.0.0.1), loads it in «Enséñale a la red», fine-tunes slot 'clase' and reads the held-out
 // class drawings and MNIST before → after; «Usar la red de la clase» in the drawing panel changes
 // its answer and «Deshacer» brings the old one back exactly; after a reload the class's network
-// is gone and the page says so. Screenshots go to build/artifacts/aula-class-network/.
+// is gone and the page says so; a big class's .npz (1,485 drawings, uneven per digit) imports and
+// splits, a broken file is refused and keeps the set. Screenshots go to build/artifacts/aula-class-network/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +21,25 @@ import { api, joinClass, startClass } from './aula.mjs';
 import { leccion } from '../../web/js/textos.js';
 import { enteroAgrupado, porcentaje } from '../../web/js/formato.js';
 import { MNIST_PRUEBA } from '../../web/js/leccion/ensena.js';
+import { dividirClase } from '../../web/js/leccion/ensena-datos.js';
+import { escribirNpz } from '../../web/js/leccion/ensena-npz.js';
 
 const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-class-network/', import.meta.url));
 const PER_DIGIT = 5;
 const T = leccion.ensena.clase;
+
+// Scrolls until `testid` stays put (sections above it render as they come into view).
+const scrolledTo = (page, testid, block) => page.getByTestId(testid).evaluate(async (e, b) => {
+  let last = NaN;
+  for (let i = 0; i < 30; i++) {
+    e.scrollIntoView({ block: b, behavior: 'instant' });
+    await new Promise((r) => setTimeout(r, 150));
+    const top = e.getBoundingClientRect().top;
+    if (top === last) return;
+    last = top;
+  }
+}, block);
 
 describe('aula en vivo: the class\'s network', () => {
   let dir, browser, s;
@@ -99,9 +115,9 @@ describe('aula en vivo: the class\'s network', () => {
 
     // On a phone: what the screen shows, scrolled to the class's result and to the drawing panel's offer.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByTestId('teach-class-before-after').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await scrolledTo(page, 'teach-class-tune', 'start');
     await page.screenshot({ path: join(ARTIFACTS, 'class-set-390x844.png') });
-    await page.getByTestId('draw-class-use-box').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await scrolledTo(page, 'draw-class-use-box', 'center');
     await page.screenshot({ path: join(ARTIFACTS, 'drawing-panel-390x844.png') });
 
     // In use, then a reload: the slot is gone, nothing is offered, the page's network is the one from before.
@@ -113,6 +129,27 @@ describe('aula en vivo: the class\'s network', () => {
     assert.equal(await page.getByTestId('draw-class-use-box').isVisible(), false);
     assert.equal(await page.getByTestId('teach-class-set-status').isVisible(), false);
     assert.equal(await page.getByTestId('teach-class-tune').isDisabled(), true);
+
+    // Anyone may import the teacher's .npz instead: a big class's, 27 to 270 drawings per digit
+    // (1,485); then a file that is not a set is refused and the set stays as it was.
+    const labels = [], pixels = [];
+    for (let d = 0; d < 10; d++) {
+      const own = set.flatMap((e, i) => (e.digit === d ? [bytes[i]] : []));
+      for (let k = 0; k < 27 * (d + 1); k++) { labels.push(d); pixels.push(...own[k % own.length]); }
+    }
+    const big = join(dir, 'clase.npz');
+    await writeFile(big, escribirNpz(Uint8Array.from(pixels), Uint8Array.from(labels), zipSync));
+    await page.getByTestId('teach-class-set-file').setInputFiles(big);
+    await page.waitForSelector('[data-testid="teach-class-set-status"][data-state="importado"]');
+    const split = dividirClase(labels.map((cifra) => ({ cifra })));
+    assert.deepEqual([await dataOf(page, 'teach-class-set-split', 'learn'), await dataOf(page, 'teach-class-set-split', 'heldOut')],
+      [String(split.aprender.length), String(split.aparte.length)]);
+    assert.equal(split.aprender.length + split.aparte.length, 1485);
+    await writeFile(join(dir, 'roto.npz'), 'no es un zip');
+    await page.getByTestId('teach-class-set-file').setInputFiles(join(dir, 'roto.npz'));
+    await page.waitForSelector('[data-testid="teach-class-set-status"][data-state="error"]');
+    assert.equal(await dataOf(page, 'teach-class-set-split', 'learn'), String(split.aprender.length));
+    assert.equal(await page.getByTestId('teach-class-tune').isDisabled(), false);
     await context.close();
   });
 });

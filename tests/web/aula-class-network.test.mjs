@@ -18,6 +18,7 @@ import { READY, launchBrowser } from './harness.mjs';
 import { activeModel, dataOf, drawDigit, recordDrawings, useAndUndo, visit } from './acts.mjs';
 import { classStrokes, engineBytes } from './teach-strokes.mjs';
 import { api, joinClass, startClass } from './aula.mjs';
+import { axeAudit } from './axe.mjs';
 import { leccion } from '../../web/js/textos.js';
 import { enteroAgrupado, porcentaje } from '../../web/js/formato.js';
 import { MNIST_PRUEBA } from '../../web/js/leccion/ensena.js';
@@ -106,6 +107,7 @@ describe('aula en vivo: the class\'s network', () => {
     assert.equal(await accuracy.getAttribute('data-total'), '30');
     assert.equal(Number(await accuracy.getAttribute('data-correct')), Math.round(30 * Number(r.heldAfter)));
     await page.getByTestId('teach-class-set').screenshot({ path: join(ARTIFACTS, 'class-set-1366x768.png') });
+    assert.deepEqual(await axeAudit(page), [], 'WCAG 2.1 AA with the class\'s result shown');
 
     // The drawing panel offers the class's network; «Deshacer» restores the old answer exactly.
     await page.getByTestId('draw-class-use').waitFor();

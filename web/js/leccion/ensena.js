@@ -192,14 +192,18 @@ export async function crear(seccion, { motor }) {
    * One fine-tuning run: a copy of 'principal' in `slot` learns from `dibujos` at
    * division.aprender and is measured before → after on division.aparte and MNIST. `fuente`
    * ('propia' or 'clase') names the set in the runs' table; `ajuste` adds fineTune's settings
-   * (the engine's defaults otherwise); `usar` is that slot's «Usar…»;
-   * `estado`, `boton` and `red` (the «antes» line) the caller's. → {fila, despues (the held-out measure, with predichas)},
-   * or null when it did not run (said in `estado`).
+   * (the engine's defaults otherwise); `usar` is that slot's «Usar…»; `estado`, `boton` and
+   * `red` (the «antes» line) are the caller's. → {fila, despues (the held-out measure, with
+   * predichas)}, or null when it did not run (said in `estado`).
    */
   async function ajustarCon({ fuente, slot, dibujos, division, ajuste = {}, usar, estado, boton, red = redAjuste }) {
     const { aprender, aparte } = division;
-    if (!aprender.length || !aparte.length) return ponerEstado(estado, 'empty', T.faltan_para_ajustar), null;
-    if (usarRed.enUso() || usarClase.enUso()) return ponerEstado(estado, 'busy', T.volver_primero), null;
+    const falta = !aprender.length || !aparte.length ? ['empty', T.faltan_para_ajustar]
+      : usarRed.enUso() || usarClase.enUso() ? ['busy', T.volver_primero] : null;
+    if (falta) {
+      ponerEstado(estado, ...falta);
+      return null;
+    }
     const replay = Number(repaso.value) / 100;
     boton.disabled = true;
     usar.retirar();

@@ -6,11 +6,14 @@
 //   GET  /api/aula/dibujos                     student: {n} how many of theirs the class keeps
 //   POST /api/aula/dibujos                     student: {dibujos: [{x, etiqueta}]} replaces theirs → 201 {guardados, quitados}
 //   POST /api/aula/dibujos/retirar             student: {} → {retirados}
+//   GET  /api/aula/dibujos.npz                 student: the class's set as the teacher downloads it (no student in it)
 //   GET  /api/aula/panel/dibujos               teacher: {alumnos: [{id, seudonimo, n}], dibujos: [{id, alumno, etiqueta, x}]}
 //   POST /api/aula/panel/dibujos/quitar        teacher: {id}
 //   GET  /api/aula/panel/dibujos.npz           teacher: the set, x (N, 28, 28) uint8 and y (N,) uint8
 //
-// x is the drawing's 784 bytes in base64. Drawings live in the class's SQLite file (store.mjs),
+// x is the drawing's 784 bytes in base64. The .npz holds only the drawings and their labels, in
+// the order of the teacher's gallery (by label, then as sent), so a student fine-tuning on the
+// class's set («Enséñale a la red») learns nobody's pseudonym. Drawings live in the class's SQLite file (store.mjs),
 // with their student: deleting the class data deletes them.
 import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
@@ -94,6 +97,13 @@ function checkDrawings(body, max) {
  * student(req), teacher(req), send(req, res, status, body, headers), changed() and a rate limit.
  */
 export function drawingRoutes({ drawings, student, teacher, send, changed, rate, limits = DRAWING_LIMITS }) {
+  function sendNpz(req, res) {
+    const all = drawings.all();
+    const x = new Uint8Array(all.length * PIXELS), y = new Uint8Array(all.length);
+    all.forEach((d, i) => { x.set(d.pixels, i * PIXELS); y[i] = d.label; });
+    const bytes = escribirNpz(x, y, zipSync);
+    send(req, res, 200, bytes, { 'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="clase.npz"' });
+  }
   return {
     'GET dibujos': async (req, res) => send(req, res, 200, { n: drawings.countOf(student(req).id) }),
     'POST dibujos': async (req, res) => {
@@ -130,13 +140,13 @@ export function drawingRoutes({ drawings, student, teacher, send, changed, rate,
       changed();
       send(req, res, 200, { ok: true });
     },
+    'GET dibujos.npz': async (req, res) => {
+      rate.take(student(req).id);
+      sendNpz(req, res);
+    },
     'GET panel/dibujos.npz': async (req, res) => {
       teacher(req);
-      const all = drawings.all();
-      const x = new Uint8Array(all.length * PIXELS), y = new Uint8Array(all.length);
-      all.forEach((d, i) => { x.set(d.pixels, i * PIXELS); y[i] = d.label; });
-      const bytes = escribirNpz(x, y, zipSync);
-      send(req, res, 200, bytes, { 'Content-Type': 'application/zip', 'Content-Disposition': 'attachment; filename="clase.npz"' });
+      sendNpz(req, res);
     },
   };
 }

@@ -313,20 +313,21 @@ export const slotAnswer = (page, model) => page.evaluate(async (m) => {
 
 /**
  * «Usar esta red» then «Deshacer» of the widget whose test ids start with `prefix`, the trained
- * network being in slot `slot`; `before`: what the page's network answered for SEVEN. The
- * drawing answers with the trained network, then with the old one again, exactly.
+ * network being in slot `slot`; `before`: what the page's network answered for `strokes` (SEVEN
+ * unless given); `origin`: the «Red activa» line's key while it answers. The drawing answers with the trained network,
+ * then with the old one again, exactly.
  */
-export async function useAndUndo(page, { prefix, slot, before }) {
+export async function useAndUndo(page, { prefix, slot, before, origin = 'clase', strokes = SEVEN }) {
   await page.getByTestId(`${prefix}-use`).click();
   await page.waitForSelector(`[data-testid="${prefix}-use-status"][data-state="used"]`, { state: 'attached' });
-  assert.equal(await activeModel(page), 'clase');
-  const used = (await drawDigit(page, SEVEN)).probs;
+  assert.equal(await activeModel(page), origin);
+  const used = (await drawDigit(page, strokes)).probs;
   assert.ok(used.some((x, d) => Math.abs(x - before[d]) > 1e-6), 'the trained network answers differently');
   closeTo(used, await slotAnswer(page, slot), `the drawing answers as slot ${slot}`);
 
   await page.getByTestId(`${prefix}-undo`).click();
   await page.waitForSelector(`[data-testid="${prefix}-use-status"][data-state="undone"]`, { state: 'attached' });
-  assert.deepEqual((await drawDigit(page, SEVEN)).probs, before, '«Deshacer» brings back the old network exactly');
+  assert.deepEqual((await drawDigit(page, strokes)).probs, before, '«Deshacer» brings back the old network exactly');
   assert.equal(await activeModel(page), 'preentrenada');
 }
 

@@ -1,12 +1,14 @@
 // aula-drawings.test.mjs: the class's set of drawings over loopback, without a browser: a
 // student sends and withdraws their drawings, the teacher sees and removes one, the caps and
-// bad bodies are refused with {code, message}, and the downloaded .npz is what NumPy reads.
+// bad bodies are refused with {code, message}, and the downloaded .npz (the teacher's, and a
+// joined student's: the same file) is what NumPy reads.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
+import { unzipSync } from 'fflate';
 import { aula as textos } from '../../web/js/textos.js';
 import { api, joinClass, lessonRoot, startClass } from './aula.mjs';
 
@@ -91,6 +93,13 @@ print(','.join(str(int(v)) for v in d['x'][:, 0, 1]))
     assert.equal(out[1], kept.map((i) => i % 10).join(','));
     assert.equal(out[2], kept.join(','));
 
+    // A joined student downloads the same set: the same bytes, drawings and labels only.
+    const theirs = await api(s.port, 'GET', 'dibujos.npz', { token: bea, raw: true });
+    assert.equal(theirs.status, 200);
+    assert.equal(theirs.headers['content-type'], 'application/zip');
+    assert.deepEqual(theirs.body, npz.body);
+    assert.deepEqual(Object.keys(unzipSync(theirs.body)).sort(), ['x.npy', 'y.npy']);
+
     // Deleting the class data deletes the drawings.
     await api(s.port, 'POST', 'borrar', { key: s.key, json: {} });
     assert.equal((await gallery()).dibujos.length, 0);
@@ -103,6 +112,9 @@ print(','.join(str(int(v)) for v in d['x'][:, 0, 1]))
     refused(await send('x'.repeat(32), sent(1, 3)), 401, 'token_invalido');
     refused(await api(s.port, 'GET', 'panel/dibujos', {}), 401, 'clave_requerida');
     refused(await api(s.port, 'GET', 'panel/dibujos.npz', { key: 'nope' }), 403, 'clave_incorrecta');
+    refused(await api(s.port, 'GET', 'dibujos.npz', {}), 401, 'token_invalido');
+    refused(await api(s.port, 'GET', 'dibujos.npz', { token: 'x'.repeat(32) }), 401, 'token_invalido');
+    refused(await api(s.port, 'GET', 'dibujos.npz', { key: s.key }), 401, 'token_invalido');
     // Each refusal from a student of their own (a student's sends are rate-limited).
     let k = 0;
     const other = () => joinClass(s.port, s.code, `Otro ${++k}`);
@@ -136,5 +148,15 @@ print(','.join(str(int(v)) for v in d['x'][:, 0, 1]))
     for (let i = 0; i < 8; i++) statuses.push((await send(ana, sent(1, 2))).status);
     assert.deepEqual(statuses.slice(0, 5), [201, 201, 201, 201, 201]);
     assert.ok(statuses.slice(5).includes(429), statuses.join());
+  });
+
+  test('a student downloading the class set too often waits; the others do not', async () => {
+    await fresh('rate-download');
+    const [ana, bea] = [await joinClass(s.port, s.code, 'Zorro 17'), await joinClass(s.port, s.code, 'Búho 3')];
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await api(s.port, 'GET', 'dibujos.npz', { token: ana, raw: true })).status);
+    assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+    assert.ok(statuses.slice(5).includes(429), statuses.join());
+    assert.equal((await api(s.port, 'GET', 'dibujos.npz', { token: bea, raw: true })).status, 200);
   });
 });

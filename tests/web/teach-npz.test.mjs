@@ -57,5 +57,8 @@ print(sorted(d.files), x.shape, x.dtype, y.shape, y.dtype, int(x[3, 2, 5]), int(
     const floats = good['x.npy'].slice();
     floats.set(new TextEncoder().encode("{'descr': '<f4'"), 10);
     refused(zipSync({ 'x.npy': floats, 'y.npy': good['y.npy'] }));
+    // A well-formed set of no drawings (a class that has sent none yet) is told apart.
+    assert.throws(() => leerNpz(escribirNpz(new Uint8Array(0), new Uint8Array(0), zipSync), unzipSync), (e) => e.code === 'npz' && e.vacio === true);
+    assert.throws(() => leerNpz(escribirNpz(x, y.subarray(0, 3), zipSync), unzipSync), (e) => e.vacio === false);
   });
 });

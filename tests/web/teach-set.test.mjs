@@ -3,7 +3,7 @@
 // of each digit whatever the order they were drawn in, and the measure counts a confusion table.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dividir, medir, ordenGuiado, porCifraValido } from '../../web/js/leccion/ensena-datos.js';
+import { dividir, dividirClase, medir, ordenGuiado, porCifraValido } from '../../web/js/leccion/ensena-datos.js';
 
 describe('teach set', () => {
   it('the guided order asks for n of each digit, shuffled, the same for the same seed', () => {
@@ -19,6 +19,21 @@ describe('teach set', () => {
     // Digits drawn 1 1 2 1 2 2 1: the 3rd 1 (index 3) and the 3rd 2 (index 5) are held out.
     const dibujos = [1, 1, 2, 1, 2, 2, 1].map((cifra) => ({ cifra }));
     assert.deepEqual(dividir(dibujos), { aprender: [0, 1, 2, 4, 6], aparte: [3, 5] });
+  });
+
+  it('the class set holds out 20 % of each digit, uneven counts too, the same every time', () => {
+    // Counts per digit 0–9: 150 in all, uneven; 1 one and no 9 at all.
+    const counts = [30, 1, 2, 3, 10, 24, 16, 40, 24, 0];
+    const dibujos = counts.flatMap((n, cifra) => Array.from({ length: n }, () => ({ cifra })));
+    const { aprender, aparte } = dividirClase(dibujos);
+    const held = (cifra) => aparte.filter((i) => dibujos[i].cifra === cifra).length;
+    // round(0.2 · n), at least 1 from 2 drawings on, never all: 30 → 6, 1 → 0, 2 → 1, 3 → 1, 10 → 2, 24 → 5, 16 → 3, 40 → 8.
+    assert.deepEqual(counts.map((_, c) => held(c)), [6, 0, 1, 1, 2, 5, 3, 8, 5, 0]);
+    assert.deepEqual([...aprender, ...aparte].sort((a, b) => a - b), dibujos.map((_, i) => i));
+    assert.deepEqual(dividirClase(dibujos), { aprender, aparte });
+    // Not simply the first of each digit: the seeded shuffle picks them.
+    const sevens = dibujos.flatMap((d, i) => (d.cifra === 7 ? [i] : []));
+    assert.notDeepEqual(aparte.filter((i) => dibujos[i].cifra === 7), sevens.slice(0, 8));
   });
 
   it('the measure: accuracy, per digit, confusion (row drawn, column read) and the misread', () => {

@@ -75,3 +75,40 @@ export function hand(seed) {
     }));
   };
 }
+
+/**
+ * Three scripted students' styles of WESTERN, as a class writes: upright as modelled, slanted
+ * forward (sheared by 0.3 of the height) and narrow (0.6 as wide); point → point.
+ */
+export const CLASS_STYLES = [
+  ([x, y]) => [x, y],
+  ([x, y]) => [x + 0.45 * (0.5 - y), y],
+  ([x, y]) => [0.5 + 0.45 * (x - 0.5) - 0.2 * (0.5 - y), y],
+];
+
+/**
+ * A scripted class set: `perDigit` drawings of each digit by each of the three students (their
+ * style, then their hand: hand(student + 1)), → [{student, digit, strokes}], student by student.
+ */
+export function classStrokes(perDigit) {
+  return CLASS_STYLES.flatMap((style, student) => {
+    const hand_ = hand(student + 1);
+    return WESTERN.flatMap((model, digit) => Array.from({ length: perDigit }, (_, k) =>
+      ({ student, digit, strokes: hand_(model.map((s) => s.map(style)), k) })));
+  });
+}
+
+/**
+ * The 28 × 28 bytes the page's engine makes of each of `strokes` (lists of strokes), as «Enséñale
+ * a la red» keeps a drawing: drawn again for the engine (ui/trazos.js) and preprocessed by a
+ * prediction (its steps.placed). The engine is the app's (arranque.js), or the client the page
+ * keeps in window[clientName]. → arrays of 784 numbers.
+ */
+export const engineBytes = (page, strokes, clientName) => page.evaluate(async ([list, name]) => {
+  const cliente = name ? window[name] : (await import('/js/arranque.js')).cliente;
+  const { imagenDeTrazos } = await import('/js/ui/trazos.js');
+  const { aBytes } = await import('/js/leccion/ensena-datos.js');
+  const out = [];
+  for (const s of list) out.push(Array.from(aBytes((await cliente.predict(imagenDeTrazos(s).imagen)).steps.placed)));
+  return out;
+}, [strokes, clientName]);

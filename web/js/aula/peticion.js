@@ -11,8 +11,11 @@ export class ErrorAula extends Error {
   }
 }
 
-/** `ruta` under /api/aula/; `datos` is sent as JSON; `cabeceras` (a token, the key). */
-export async function pedir(ruta, { datos, cabeceras = {} } = {}) {
+/**
+ * `ruta` under /api/aula/; `datos` is sent as JSON; `cabeceras` (a token, the key). Resolves the
+ * JSON answer, or with `bytes` the body as a Uint8Array (a refusal is JSON either way).
+ */
+export async function pedir(ruta, { datos, cabeceras = {}, bytes = false } = {}) {
   let r;
   try {
     r = await fetch(new URL(ruta, API), {
@@ -24,6 +27,7 @@ export async function pedir(ruta, { datos, cabeceras = {} } = {}) {
   } catch {
     throw new ErrorAula('red');
   }
+  if (r.ok && bytes) return new Uint8Array(await r.arrayBuffer());
   const cuerpo = await r.json().catch(() => ({}));
   if (!r.ok) throw new ErrorAula(cuerpo.code ?? 'otro', r.status, Number(r.headers.get('Retry-After') ?? 0));
   return cuerpo;

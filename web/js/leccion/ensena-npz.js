@@ -22,7 +22,7 @@ function npy(datos, forma) {
   return out;
 }
 
-const fallo = (detalle) => Object.assign(new Error(`npz: ${detalle}`), { code: 'npz', detalle });
+const fallo = (detalle, vacio = false) => Object.assign(new Error(`npz: ${detalle}`), { code: 'npz', detalle, vacio });
 
 // {datos, forma} of a uint8 C-order .npy; anything else throws fallo().
 function leerNpy(bytes, nombre) {
@@ -50,7 +50,10 @@ export function escribirNpz(x, y, zipSync) {
   return zipSync({ 'x.npy': npy(x, [y.length, LADO, LADO]), 'y.npy': npy(y, [y.length]) }, { level: 6, mtime: new Date(1980, 0, 1) });
 }
 
-/** The .npz bytes → {x: Uint8Array (N·784), y: Uint8Array (N)}, or throws {code: 'npz', detalle}. */
+/**
+ * The .npz bytes → {x: Uint8Array (N·784), y: Uint8Array (N)}, or throws {code: 'npz', detalle,
+ * vacio} (vacio: a well-formed set of no drawings).
+ */
 export function leerNpz(bytes, unzipSync) {
   let archivos;
   try {
@@ -64,7 +67,7 @@ export function leerNpz(bytes, unzipSync) {
   if (y.forma.length !== 1) throw fallo(`y tiene forma (${y.forma.join(', ')}), no (N,)`);
   if (x.forma.length !== 3 || x.forma[0] !== n || x.forma[1] !== LADO || x.forma[2] !== LADO)
     throw fallo(`x tiene forma (${x.forma.join(', ')}), no (${n}, 28, 28)`);
-  if (n === 0 || n > MAX_IMAGENES) throw fallo(`${n} imágenes (de 1 a ${MAX_IMAGENES})`);
+  if (n === 0 || n > MAX_IMAGENES) throw fallo(`${n} imágenes (de 1 a ${MAX_IMAGENES})`, n === 0);
   if (y.datos.some((e) => e > 9)) throw fallo('una etiqueta de y no está entre 0 y 9');
   return { x: Uint8Array.from(x.datos.subarray(0, n * PIXELES)), y: Uint8Array.from(y.datos) };
 }

@@ -1,14 +1,15 @@
 // Section «Enséñale a la red» (after the Práctica): the student draws a small set of their own
 // digits, or of a new script, measures the lesson's network on it, fine-tunes a copy of it (slot
 // 'mi-letra') with augmentation and a replayed share of MNIST, and sees before → after on the
-// held-out drawings and on MNIST's test set, what it learnt and what it forgot.
+// held-out drawings and on MNIST's test set, what it learnt and what it forgot. The class's set
+// (ensena-clase.js) goes through the same measure and fine-tuning, in slot 'clase'.
 
 import { dibujo, leccion } from '../textos.js';
 import { entero, enteroAgrupado, numero, porcentaje } from '../formato.js';
 import { el, ponerEstado, cajaDeTabla } from './kit/dom.js';
 import { crearPregunta } from './kit/pregunta.js';
 import { crearUsarRed } from './kit/usar-red.js';
-import { ARABIGOS, MODOS, POR_CIFRA, aFloats, dividir, empaquetar, medir, porCifraValido } from './ensena-datos.js';
+import { AJUSTE_CLASE, ARABIGOS, MODOS, POR_CIFRA, aFloats, dividir, empaquetar, medir, porCifraValido } from './ensena-datos.js';
 import { crearColeccion } from './ensena-coleccion.js';
 import { nodosMedida } from './ensena-medida.js';
 import { crearVerPasos } from './ensena-que-ve.js';
@@ -17,9 +18,11 @@ import { crearGuardadoEnsena } from './ensena-guardado.js';
 import { escribirNpz, leerNpz } from './ensena-npz.js';
 import { crearEnvioAula } from './ensena-aula.js';
 import { crearPreguntaAula } from './pregunta-aula.js';
+import { crearConjuntoClase } from './ensena-clase.js';
 
 const T = leccion.ensena;
 const SLOT = 'mi-letra';
+const SLOT_CLASE = 'clase';
 /** The replay share the slider starts at (README, «Enséñale a la red»: chosen by measurement). */
 export const REPASO_DEFECTO = 30;
 const SEMILLA = 1;
@@ -30,6 +33,11 @@ const SEMILLA = 1;
 export const MNIST_PRUEBA = 2000;
 const MNIST_TOTAL = 10_000;
 const opciones = (textos) => Object.entries(textos).map(([valor, texto]) => ({ valor, texto }));
+// The zip code (fflate) comes the first time a student exports or imports a set, not with the
+// page; offline before then, the section says it needs the network once.
+const fflate = () => import('../../vendor/fflate/browser.js').catch(() => {
+  throw Object.assign(new Error('fflate'), { code: 'npz', detalle: leccion.ensena.npz_sin_red });
+});
 const panel = (titulo, ...hijos) => el('div', { class: 'panel panel-leccion' }, el('h3', { text: titulo }), ...hijos);
 
 export async function crear(seccion, { motor }) {
@@ -83,17 +91,20 @@ export async function crear(seccion, { motor }) {
   tablaHistorial.hidden = true;
   const usarRed = crearUsarRed(motor, { slot: SLOT, prefijo: 'teach', origen: 'tu_red',
     textos: { usar: T.usar_red, deshacer: T.volver, hecho: () => T.usar_hecho, deshecho: T.volver_hecho } });
+  const usarClase = crearUsarRed(motor, { slot: SLOT_CLASE, prefijo: 'teach-class-net', origen: 'red_clase',
+    textos: { usar: T.clase.usar_red, deshacer: T.volver, hecho: () => T.clase.usar_hecho, deshecho: T.volver_hecho } });
   // The same buttons in the drawing panel, under its «Red activa» line, once there is a network of
-  // the student's own: one state, two places.
-  document.querySelector('#dibujo-tu-red')?.append(usarRed.vista('draw-own', dibujo.tu_red));
+  // the student's own or of the class's: one state, two places.
+  document.querySelector('#dibujo-tu-red')?.append(usarRed.vista('draw-own', dibujo.tu_red), usarClase.vista('draw-class', dibujo.red_clase));
   const preguntasDespues = el('div');
   raiz.append(panel(T.ajuste_titulo, el('p', { text: T.ajuste_texto }), preguntasAntes,
     el('p', {}, el('label', { for: 'ensena-repaso', text: `${T.repaso} ` }), repaso, ' ', repasoValor),
     el('div', { class: 'botones' }, ajustar), ajusteEstado, redAjuste, tablaHistorial, notaMnist, usarRed.nodo, preguntasDespues));
 
   const medirAccion = motor.accion(medidaEstado, { botones: [medirBoton] });
+  let estadoEnCurso = ajusteEstado;  // the status line of the run going on (own set or class's)
   const seguidor = motor.ejecuciones.para('ensena', {
-    alProgreso: (p) => ponerEstado(ajusteEstado, 'working', T.ajustando(entero(p.epoch), entero(p.epochs), porcentaje(p.fraction ?? 0, 0))),
+    alProgreso: (p) => ponerEstado(estadoEnCurso, 'working', T.ajustando(entero(p.epoch), entero(p.epochs), porcentaje(p.fraction ?? 0, 0))),
   });
 
   // ---- behaviour ----------------------------------------------------------------------
@@ -150,19 +161,23 @@ export async function crear(seccion, { motor }) {
     nodo.hidden = false;
   }
 
-  // The network's digit for each drawing at `indices`, one prediction each (a few dozen).
-  async function leer(cliente, slot, indices) {
+  // The network's digit for each of `dibujos` at `indices`, one prediction each (a few dozen to a
+  // few hundred).
+  async function leer(cliente, slot, dibujos, indices) {
     const out = [];
-    for (const i of indices) out.push((await cliente.predict({ pixels: aFloats(conjunto.dibujos[i].pixeles) }, { model: slot })).digit);
+    for (const i of indices) out.push((await cliente.predict({ pixels: aFloats(dibujos[i].pixeles) }, { model: slot })).digit);
     return out;
   }
-  const medirEn = async (cliente, slot, indices) => medir(indices.map((i) => conjunto.dibujos[i].cifra), await leer(cliente, slot, indices));
+  async function medirEn(cliente, slot, dibujos, indices) {
+    const predichas = await leer(cliente, slot, dibujos, indices);
+    return { ...medir(indices.map((i) => dibujos[i].cifra), predichas), predichas };
+  }
 
   medirBoton.addEventListener('click', () => medirAccion(async (cliente) => {
     const { aparte } = dividir(conjunto.dibujos);
     if (!aparte.length) return ponerEstado(medidaEstado, 'empty', T.falta_aparte);
     decirAntes(redMedida);
-    const predichas = await leer(cliente, 'principal', aparte);
+    const predichas = await leer(cliente, 'principal', conjunto.dibujos, aparte);
     const m = medir(aparte.map((i) => conjunto.dibujos[i].cifra), predichas);
     medida.replaceChildren(...nodosMedida(m, aparte.map((i) => conjunto.dibujos[i]), predichas, conjunto.modo, pasosMedida));
     medida.dataset.accuracy = String(m.exactitud);
@@ -172,64 +187,79 @@ export async function crear(seccion, { motor }) {
   let mnistLeccion = null;  // {version, exactitud}: the lesson network's test accuracy, once measured
   async function mnistDePrincipal(cliente) {
     if (mnistLeccion?.version !== motor.versionPrincipal()) {
-      ponerEstado(ajusteEstado, 'working', T.midiendo_mnist(enteroAgrupado(MNIST_PRUEBA)));
+      ponerEstado(estadoEnCurso, 'working', T.midiendo_mnist(enteroAgrupado(MNIST_PRUEBA)));
       mnistLeccion = { version: motor.versionPrincipal(), exactitud: (await cliente.evaluate({ limit: MNIST_PRUEBA })).accuracy };
     }
     return mnistLeccion.exactitud;
   }
 
-  ajustar.addEventListener('click', async () => {
-    const { aprender, aparte } = dividir(conjunto.dibujos);
-    if (!aprender.length || !aparte.length) return ponerEstado(ajusteEstado, 'empty', T.faltan_para_ajustar);
-    if (usarRed.enUso()) return ponerEstado(ajusteEstado, 'busy', T.volver_primero);
+  /**
+   * One fine-tuning run: a copy of 'principal' in `slot` learns from `dibujos` at
+   * division.aprender and is measured before → after on division.aparte and MNIST. `fuente`
+   * ('propia' or 'clase') names the set in the runs' table; `ajuste` adds fineTune's settings
+   * (the engine's defaults otherwise); `usar` is that slot's «Usar…»; `estado`, `boton` and
+   * `red` (the «antes» line) are the caller's. → {fila, despues (the held-out measure, with
+   * predichas)}, or null when it did not run (said in `estado`).
+   */
+  async function ajustarCon({ fuente, slot, dibujos, division, ajuste = {}, usar, estado, boton, red = redAjuste }) {
+    const { aprender, aparte } = division;
+    const falta = !aprender.length || !aparte.length ? ['empty', T.faltan_para_ajustar]
+      : usarRed.enUso() || usarClase.enUso() ? ['busy', T.volver_primero] : null;
+    if (falta) {
+      ponerEstado(estado, ...falta);
+      return null;
+    }
     const replay = Number(repaso.value) / 100;
-    ajustar.disabled = true;
-    usarRed.retirar();
+    boton.disabled = true;
+    usar.retirar();
+    estadoEnCurso = estado;
+    let hecho = null;
     try {
       await seguidor.ejecutar(async (entrenar) => {
         const cliente = motor.cliente;
         await motor.listo();
-        decirAntes(redAjuste);
-        const antes = await medirEn(cliente, 'principal', aparte);
+        decirAntes(red);
+        const antes = await medirEn(cliente, 'principal', dibujos, aparte);
         const mnistAntes = await mnistDePrincipal(cliente);
-        await cliente.copyModel('principal', SLOT);
-        const { pixeles, etiquetas } = empaquetar(conjunto.dibujos, aprender);
+        await cliente.copyModel('principal', slot);
+        const { pixeles, etiquetas } = empaquetar(dibujos, aprender);
         const inicio = performance.now();
-        const r = await entrenar(null, () => cliente.fineTune(pixeles, etiquetas, { model: SLOT, replay, seed: SEMILLA, testLimit: MNIST_PRUEBA }));
+        const r = await entrenar(null, () => cliente.fineTune(pixeles, etiquetas, { ...ajuste, model: slot, replay, seed: SEMILLA, testLimit: MNIST_PRUEBA }));
         const segundos = (performance.now() - inicio) / 1000;
-        const despues = await medirEn(cliente, SLOT, aparte);
-        const aprendidos = await medirEn(cliente, SLOT, aprender);
-        const fila = { replay, epocas: r.history.length, antes: antes.exactitud, despues: despues.exactitud,
+        const despues = await medirEn(cliente, slot, dibujos, aparte);
+        const aprendidos = await medirEn(cliente, slot, dibujos, aprender);
+        const fila = { fuente, replay, epocas: r.history.length, antes: antes.exactitud, despues: despues.exactitud,
           mnistAntes, mnistDespues: r.test.accuracy, aprendidos: aprendidos.exactitud, segundos };
         ajustes.push(fila);
         mostrarAjuste(fila);
-        ponerEstado(ajusteEstado, 'done', '');
-        usarRed.ofrecer('');
+        ponerEstado(estado, 'done', '');
+        usar.ofrecer('');
+        hecho = { fila, despues };
       });
     } catch (error) {
-      ponerEstado(ajusteEstado, error?.code === 'busy' ? 'busy' : 'error', motor.ejecuciones.mensaje(error));
+      ponerEstado(estado, error?.code === 'busy' ? 'busy' : 'error', motor.ejecuciones.mensaje(error));
     } finally {
-      ajustar.disabled = false;
+      boton.disabled = false;
     }
-  });
+    return hecho;
+  }
+  ajustar.addEventListener('click', () => ajustarCon({ fuente: 'propia', slot: SLOT, dibujos: conjunto.dibujos,
+    division: dividir(conjunto.dibujos), usar: usarRed, estado: ajusteEstado, boton: ajustar }));
+  raiz.append(crearConjuntoClase({ fflate, usar: usarClase, mnistPrueba: MNIST_PRUEBA,
+    ajustar: (o) => ajustarCon({ ...o, fuente: 'clase', slot: SLOT_CLASE, ajuste: AJUSTE_CLASE, usar: usarClase }) }));
 
   function mostrarAjuste(f) {
     const p = (x) => porcentaje(x);
-    historial.append(el('tr', { 'data-testid': 'teach-run', 'data-replay': String(f.replay), 'data-held-before': String(f.antes),
+    historial.append(el('tr', { 'data-testid': 'teach-run', 'data-source': f.fuente, 'data-replay': String(f.replay), 'data-held-before': String(f.antes),
       'data-held-after': String(f.despues), 'data-mnist-before': String(f.mnistAntes), 'data-mnist-after': String(f.mnistDespues),
       'data-learnt': String(f.aprendidos), 'data-seconds': String(f.segundos) },
-    el('td', { text: porcentaje(f.replay, 0) }), el('td', { class: 'numero', text: entero(f.epocas) }),
+    el('td', { text: T.fuente[f.fuente] }), el('td', { text: porcentaje(f.replay, 0) }), el('td', { class: 'numero', text: entero(f.epocas) }),
     el('td', { text: T.resultado_fila(p(f.antes), p(f.despues)) }), el('td', { text: T.resultado_fila(p(f.mnistAntes), p(f.mnistDespues)) }),
     el('td', { class: 'numero', text: numero(f.segundos, 1) })));
     tablaHistorial.hidden = false;
   }
 
   // ---- .npz ---------------------------------------------------------------------------
-  // The zip code (fflate) comes the first time a student exports or imports a set, not with
-  // the page; offline before then, the section says it needs the network once.
-  const fflate = () => import('../../vendor/fflate/browser.js').catch(() => {
-    throw Object.assign(new Error('fflate'), { code: 'npz', detalle: T.npz_sin_red });
-  });
   exportar.addEventListener('click', async () => {
     if (!conjunto.dibujos.length) return;
     const { pixeles, etiquetas } = empaquetar(conjunto.dibujos);

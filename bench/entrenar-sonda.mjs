@@ -60,7 +60,7 @@ async function oneRun(browser, url) {
 const cpu = cpuModel();
 const runs = [];
 await withBrowser({ isolation: true, args: ['--root', DIST] }, async ({ server, browser }) => {
-  console.log(`cpu: ${cpu}; load average ${loadAverage()} (a shared machine: other helpers build and test meanwhile)`);
+  console.log(`cpu: ${cpu}; load average ${loadAverage()}`);
   for (let i = 0; i < RUNS; i++) {
     const r = await oneRun(browser, server.url);
     runs.push({ ...r, load: Number(loadavg()[0].toFixed(2)) });

@@ -123,6 +123,9 @@ TEST_CASE("gemm matches gemm_ref for every transpose, beta and odd size", "[kern
   // Wider than one NC = 1536 column panel of the packed GEMM.
   CHECK(gemm_max_diff(false, true, 7, 1600, 13, 0.5f, 5, rng) <= 1e-5f);
   CHECK(gemm_max_diff(true, false, 13, 1600, 300, 0.0f, 0, rng) <= 1e-6f * 301);
+  // One row (a dense layer on one image, its own path): the lesson's first dense layer.
+  CHECK(gemm_max_diff(false, false, 1, 128, 9216, 0.0f, 0, rng) <= 1e-6f * 9217);
+  CHECK(gemm_max_diff(false, false, 1, 130, 9216, 0.5f, 3, rng) <= 1e-6f * 9217);
 }
 
 TEST_CASE("gemm hand-computed 2x2 product with beta", "[kernels][gemm]") {

@@ -1035,9 +1035,9 @@ export const guia = {
   medidas_titulo: 'Cuánto tarda cada cosa',
   medidas_texto: 'Cifras de bench/RESULTS.md, medidas con «make bench» en un equipo de 2 núcleos (AMD EPYC) con Chromium; en los ordenadores del aula pueden ser el doble. Los tiempos de lectura de cada sección son una estimación para un grupo que responde las preguntas antes de mirar.',
   medidas: [
-    ['Una época de la red de la lección (60.000 imágenes), con los 2 hilos', 'unos 52 s (1.152 imágenes por segundo)'],
+    ['Una época de la red de la lección (60.000 imágenes), con los 2 hilos', 'entre 43 y 52 s (de 1.150 a 1.400 imágenes por segundo, según la medida)'],
     ['Lo mismo con un solo hilo (página abierta por http desde otra dirección)', 'unos 80 s'],
-    ['«Reproducir el cuaderno» (15 épocas, midiendo con el conjunto de prueba en cada una)', 'unos 14 min con 2 hilos; unos 21 min con uno'],
+    ['«Reproducir el cuaderno» (15 épocas, midiendo con el conjunto de prueba en cada una)', 'de 11 a 14 min con 2 hilos; unos 21 min con uno'],
     ['Un experimento de la Práctica con la red rápida (5.000 imágenes, una época)', 'unos 2 s: menos de 1 s de entrenamiento (7.866 imágenes por segundo) y el resto midiendo la validación (6.000) y la prueba (10.000)'],
     ['Un experimento de la Práctica con la red de la lección (5.000 imágenes, una época)', 'unos 8 s: 4 s de entrenamiento y unos 4 s midiendo la validación y la prueba (unas 5.000 imágenes por segundo)'],
     ['«Enséñale a la red»: ajustar con 50 dibujos (10 épocas) y medir con 2.000 imágenes de prueba', 'de 1 a 2 s (bench/ajuste-fino.mjs)'],

@@ -9,15 +9,14 @@
 // splits, a broken file is refused and keeps the set. Screenshots go to build/artifacts/aula-class-network/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { zipSync } from 'fflate';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { READY, launchBrowser } from './harness.mjs';
+import { READY } from './harness.mjs';
 import { activeModel, dataOf, drawDigit, recordDrawings, useAndUndo, visit } from './acts.mjs';
 import { classStrokes, engineBytes } from './teach-strokes.mjs';
-import { api, joinClass, startClass } from './aula.mjs';
+import { api, joinClass, joinedStudent, openClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
 import { leccion } from '../../web/js/textos.js';
 import { enteroAgrupado, porcentaje } from '../../web/js/formato.js';
@@ -25,7 +24,6 @@ import { MNIST_PRUEBA } from '../../web/js/leccion/ensena.js';
 import { dividirClase } from '../../web/js/leccion/ensena-datos.js';
 import { escribirNpz } from '../../web/js/leccion/ensena-npz.js';
 
-const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-class-network/', import.meta.url));
 const PER_DIGIT = 5;
 const T = leccion.ensena.clase;
@@ -43,28 +41,16 @@ const scrolledTo = (page, testid, block) => page.getByTestId(testid).evaluate(as
 }, block);
 
 describe('aula en vivo: the class\'s network', () => {
-  let dir, browser, s;
+  let dir, browser, s, fixture;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'convaula-class-network-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startClass({ root: DIST, data: join(dir, 'data') }),
-      launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
-    ]);
+    fixture = await openClass(ARTIFACTS);
+    ({ dir, browser, server: s } = fixture);
   });
-  after(async () => {
-    await browser?.close();
-    s?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => fixture?.close());
 
   test('a student fine-tunes on the class set and uses the class\'s network in the drawing panel', { timeout: 15 * 60_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
-    const page = await context.newPage();
-    await page.goto(`http://aula.test:${s.port}/?aula=${s.code}`);
-    await page.getByTestId('aula-join-button').click();
-    await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+    const { context, page } = await joinedStudent(browser, `http://aula.test:${s.port}/?aula=${s.code}`,
+      { options: { viewport: { width: 1366, height: 768 } } });
     await visit(page, 'ensena');
     assert.equal(await page.getByTestId('draw-class-use-box').isVisible(), false, 'nothing offered before a class network exists');
 

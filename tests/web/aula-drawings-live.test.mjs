@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { READY } from './harness.mjs';
 import { DIGITS, answerQuestion, drawOnPad, visit } from './acts.mjs';
 import { hand } from './teach-strokes.mjs';
-import { DIST, api, joinClass, openClass, startClass } from './aula.mjs';
+import { DIST, api, joinClass, joinedStudent, openClass, startClass } from './aula.mjs';
 import { axeAudit } from './axe.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-drawings/', import.meta.url));
@@ -22,13 +22,7 @@ const PER_DIGIT = 5;
 // A student: joins the class at aula.test, draws PER_DIGIT of each digit in «Enséñale a la red»
 // (in their own hand) and sends them; resolves {page, name}.
 async function student(browser, url, seed) {
-  const context = await browser.newContext();
-  await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.getByTestId('aula-join-button').click();
-  await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
-  const name = await page.getByTestId('aula-join').getAttribute('data-pseudonym');
+  const { page, name } = await joinedStudent(browser, url);
   await visit(page, 'ensena');
   await page.getByTestId('teach-per-digit-count').fill(String(PER_DIGIT));
   await page.getByTestId('teach-start').click();
@@ -151,13 +145,8 @@ print(any((x == gone).all() for x in d['x']))
 
       // Two students answer it in «Enséñale a la red»: one right (worse than MNIST), one not.
       for (const option of [2, 1]) {
-        const context = await browser.newContext();
+        const { context, page } = await joinedStudent(browser, `http://aula.test:${own.port}/?aula=${own.code}`);
         contexts.push(context);
-        await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
-        const page = await context.newPage();
-        await page.goto(`http://aula.test:${own.port}/?aula=${own.code}`);
-        await page.getByTestId('aula-join-button').click();
-        await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
         await visit(page, 'ensena');
         assert.equal((await answerQuestion(page, id, { option })).right, option === 2);
         if (option === 2) await page.getByTestId(id).screenshot({ path: join(ARTIFACTS, 'class-question-student.png') });

@@ -9,16 +9,14 @@
 // Screenshots go to build/artifacts/aula-groups/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { READY, launchBrowser } from './harness.mjs';
+import { READY } from './harness.mjs';
 import { visit } from './acts.mjs';
-import { api, joinClass, startClass } from './aula.mjs';
+import { api, joinClass, joinedStudent, openClass } from './aula.mjs';
 import { axeAudit, axeSummary } from './axe.mjs';
 
-const DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../build/artifacts/aula-groups/', import.meta.url));
 const SHORT = { trainLimit: 256, valLimit: 256 };  // the Práctica's test-only hook: a few hundred images
 const EPOCHS = 2;
@@ -26,19 +24,12 @@ const EPOCHS = 2;
 // A student in group `group` ('' = none): joins, runs one short experiment in the Práctica;
 // resolves {name, variant (the form's, as the panel names it)}.
 async function student(browser, url, group, expect) {
-  const context = await browser.newContext();
-  await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
-  await context.addInitScript((c) => { globalThis.convaulaPruebas = { practica: c }; }, SHORT);
   // The student without a group loses their first post on the way: the page sends it again.
   let lost = 0;
-  if (!group) {
-    await context.route('**/api/aula/practica/experimentos', (route) => (lost++ === 0 ? route.abort() : route.continue()));
-  }
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.getByTestId('aula-join-button').click();
-  await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
-  const name = await page.getByTestId('aula-join').getAttribute('data-pseudonym');
+  const { page, name } = await joinedStudent(browser, url, { async prepare(context) {
+    await context.addInitScript((c) => { globalThis.convaulaPruebas = { practica: c }; }, SHORT);
+    if (!group) await context.route('**/api/aula/practica/experimentos', (route) => (lost++ === 0 ? route.abort() : route.continue()));
+  } });
   await visit(page, 'practica');
   await page.waitForSelector('[data-testid="practice-status"][data-state="idle"]', { timeout: READY, state: 'attached' });
   await page.waitForSelector('[data-testid="practice-class-status"][data-state="free"]');
@@ -59,20 +50,12 @@ async function student(browser, url, group, expect) {
 }
 
 describe('aula en vivo: Práctica por grupos in the browser', () => {
-  let dir, browser, s;
+  let dir, browser, s, fixture;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'convaula-groups-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    [s, browser] = await Promise.all([
-      startClass({ root: DIST, data: join(dir, 'data') }),
-      launchBrowser({ args: ['--host-resolver-rules=MAP aula.test 127.0.0.1'] }),
-    ]);
+    fixture = await openClass(ARTIFACTS);
+    ({ dir, browser, server: s } = fixture);
   });
-  after(async () => {
-    await browser?.close();
-    s?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => fixture?.close());
 
   test('three students\' experiments reach the teacher\'s chart, table and CSV', { timeout: 15 * 60_000 }, async () => {
     const teacher = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true })).newPage();

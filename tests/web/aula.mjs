@@ -55,6 +55,22 @@ export async function openClass(artifacts) {
 }
 
 /**
+ * A student's page joined to the class at `url` (aula.test): a new context (`options`) that
+ * reaches nothing but loopback, `prepare(context)` run before the page opens (routes, init
+ * scripts); resolves {context, page, name (the pseudonym)}.
+ */
+export async function joinedStudent(browser, url, { options, prepare } = {}) {
+  const context = await browser.newContext(options);
+  await context.route((u) => !['127.0.0.1', 'aula.test'].includes(u.hostname), (route) => route.abort());
+  await prepare?.(context);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByTestId('aula-join-button').click();
+  await page.waitForSelector('[data-testid="aula-status"][data-state="joined"]');
+  return { context, page, name: await page.getByTestId('aula-join').getAttribute('data-pseudonym') };
+}
+
+/**
  * One request to the class API: resolves {status, headers, body (parsed JSON, or the text)}.
  * `json` is sent as the body (a string as is); `token` as the student, `key` as the teacher;
  * `raw`: the body as a Buffer.
